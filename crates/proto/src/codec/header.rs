@@ -1,0 +1,266 @@
+//! The fixed header (2.1): packet type, flags, Remaining Length.
+
+use super::error::{DecodeError, DecodeErrorKind};
+use super::reader::{Meta, Reader, Trace};
+use super::{varint, PacketType, ProtocolVersion, QoS, Status};
+use crate::dissect::Value;
+
+/// A parsed fixed header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FixedHeader {
+    pub packet_type: PacketType,
+    /// The four flag bits.
+    pub flags: u8,
+    /// The Remaining Length.
+    pub remaining: u32,
+    /// Bytes of the fixed header (2 to 5).
+    pub header_len: usize,
+}
+
+impl FixedHeader {
+    /// The whole packet's size.
+    pub fn len(&self) -> usize {
+        self.header_len + self.remaining as usize
+    }
+}
+
+const TYPE: Meta = Meta::new("type", "Packet Type", "2.1.2");
+const FLAGS: Meta = Meta::new("flags", "Reserved flags", "2.1.3");
+const DUP: Meta = Meta::new("dup", "DUP flag", "3.3.1.1");
+const QOS: Meta = Meta::new("qos", "QoS level", "3.3.1.2");
+const RETAIN: Meta = Meta::new("retain", "RETAIN flag", "3.3.1.3");
+const REMAINING: Meta = Meta::new("remaining_length", "Remaining Length", "2.1.4");
+
+/// Parses the fixed header at the start of `buf`; `Partial` if it is not all there yet.
+///
+/// The first byte is checked as soon as it arrives, so a framer can refuse a stream at its
+/// first bad byte.
+#[inline]
+pub(crate) fn parse<T: Trace>(
+    buf: &[u8],
+    v: ProtocolVersion,
+    tr: &mut T,
+) -> Result<Status<FixedHeader>, DecodeError> {
+    let Some(&first) = buf.first() else {
+        return Ok(Status::Partial { needed: 2 });
+    };
+    let (packet_type, flags) = check_first_byte(first, v)?;
+    if T::ON {
+        trace_first_byte(buf, packet_type, flags, v, tr);
+    }
+    let (remaining, n) = match varint::parse(&buf[1..buf.len().min(5)], v) {
+        Ok(Some(ok)) => ok,
+        Ok(None) if buf.len() >= 5 => {
+            return Err(DecodeError::new(4, DecodeErrorKind::VarIntTooLong, "1.5.5"))
+        }
+        Ok(None) => return Ok(Status::Partial { needed: 1 }),
+        Err((at, kind, rule)) => return Err(DecodeError::new(1 + at, kind, rule)),
+    };
+    let h = FixedHeader {
+        packet_type,
+        flags,
+        remaining,
+        header_len: 1 + n,
+    };
+    if T::ON {
+        trace_remaining_length(buf, &h, v, tr)?;
+    }
+    Ok(Status::Complete(h))
+}
+
+/// Checks the packet type and the flags it requires (2.1.3; PUBLISH: 3.3.1).
+fn check_first_byte(first: u8, v: ProtocolVersion) -> Result<(PacketType, u8), DecodeError> {
+    let (ty, flags) = (first >> 4, first & 0x0f);
+    let packet_type = match PacketType::from_u8(ty) {
+        Some(PacketType::Auth) if !v.is_v5() => None,
+        other => other,
+    }
+    .ok_or_else(|| {
+        DecodeError::new(0, DecodeErrorKind::InvalidPacketType { value: ty }, "2.1.2")
+    })?;
+    if packet_type == PacketType::Publish {
+        check_publish_flags(flags)?;
+    } else if flags != packet_type.required_flags() {
+        let kind = DecodeErrorKind::InvalidFlags {
+            packet: packet_type,
+            found: flags,
+            expected: packet_type.required_flags(),
+        };
+        return Err(DecodeError::new(0, kind, flags_rule(packet_type, v)));
+    }
+    Ok((packet_type, flags))
+}
+
+/// PUBLISH: QoS `11` is malformed [MQTT-3.3.1-4]; DUP must be 0 at QoS 0 [MQTT-3.3.1-2].
+fn check_publish_flags(flags: u8) -> Result<(), DecodeError> {
+    let qos = (flags >> 1) & 0b11;
+    if qos == 3 {
+        return Err(DecodeError::new(
+            0,
+            DecodeErrorKind::InvalidQos,
+            "MQTT-3.3.1-4",
+        ));
+    }
+    if qos == 0 && flags & 0b1000 != 0 {
+        return Err(DecodeError::new(
+            0,
+            DecodeErrorKind::DupWithQos0,
+            "MQTT-3.3.1-2",
+        ));
+    }
+    Ok(())
+}
+
+/// The statement that fixes the flags of `t`.
+fn flags_rule(t: PacketType, v: ProtocolVersion) -> &'static str {
+    match t {
+        PacketType::PubRel => "MQTT-3.6.1-1",
+        PacketType::Subscribe => "MQTT-3.8.1-1",
+        PacketType::Unsubscribe => "MQTT-3.10.1-1",
+        _ if v.is_v5() => "MQTT-2.1.3-1",
+        _ => "MQTT-2.2.2-1",
+    }
+}
+
+/// Tells the tracer about the type and flag bits of the first byte.
+fn trace_first_byte<T: Trace>(buf: &[u8], t: PacketType, f: u8, v: ProtocolVersion, tr: &mut T) {
+    let mut r = Reader::new(buf, 0, 1, v, tr);
+    r.enter("fixed_header");
+    r.note_bits(0, 0xf0, &TYPE, || Value::Named {
+        code: t as u64,
+        name: t.name(),
+    });
+    if t == PacketType::Publish {
+        r.note_bits(0, 0x08, &DUP, || Value::Bool(f & 0x08 != 0));
+        let q = QoS::from_u8((f >> 1) & 3).unwrap_or_default();
+        r.note_bits(0, 0x06, &QOS, || Value::Named {
+            code: q as u64,
+            name: qos_name(q),
+        });
+        r.note_bits(0, 0x01, &RETAIN, || Value::Bool(f & 0x01 != 0));
+    } else {
+        r.note_bits(0, 0x0f, &FLAGS, || Value::Bits { value: f, width: 4 });
+    }
+    r.leave();
+}
+
+/// Tells the tracer about the Remaining Length bytes.
+fn trace_remaining_length<T: Trace>(
+    buf: &[u8],
+    h: &FixedHeader,
+    v: ProtocolVersion,
+    tr: &mut T,
+) -> Result<(), DecodeError> {
+    let mut r = Reader::new(buf, 1, h.header_len, v, tr);
+    r.enter("fixed_header");
+    r.varint(&REMAINING)?;
+    r.leave();
+    Ok(())
+}
+
+/// The name of a QoS level.
+pub(crate) fn qos_name(q: QoS) -> &'static str {
+    match q {
+        QoS::AtMostOnce => "At most once",
+        QoS::AtLeastOnce => "At least once",
+        QoS::ExactlyOnce => "Exactly once",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::reader::NoTrace;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    const V5: ProtocolVersion = ProtocolVersion::V5;
+    const V4: ProtocolVersion = ProtocolVersion::V3_1_1;
+
+    fn err(buf: &[u8], v: ProtocolVersion) -> DecodeError {
+        parse(buf, v, &mut NoTrace).unwrap_err()
+    }
+
+    #[test]
+    fn reserved_flags_are_checked_per_type() {
+        // PUBREL, SUBSCRIBE, UNSUBSCRIBE must carry 0010.
+        assert_eq!(err(&[0x60, 0x02], V5).rule, "MQTT-3.6.1-1");
+        assert_eq!(err(&[0x80, 0x02], V5).rule, "MQTT-3.8.1-1");
+        assert_eq!(err(&[0xa0, 0x02], V4).rule, "MQTT-3.10.1-1");
+        // Everything else 0000.
+        assert_eq!(err(&[0xc1, 0x00], V5).rule, "MQTT-2.1.3-1");
+        assert_eq!(err(&[0xd8, 0x00], V4).rule, "MQTT-2.2.2-1");
+        assert!(matches!(
+            err(&[0x42, 0x02], V5).kind,
+            DecodeErrorKind::InvalidFlags {
+                packet: PacketType::PubAck,
+                found: 2,
+                expected: 0
+            }
+        ));
+        assert!(parse(&[0x62, 0x02], V5, &mut NoTrace).is_ok());
+    }
+
+    #[test]
+    fn publish_qos_3_and_dup_at_qos_0_are_malformed() {
+        for v in [V4, V5] {
+            assert_eq!(
+                err(&[0x36, 0x00], v),
+                DecodeError::new(0, DecodeErrorKind::InvalidQos, "MQTT-3.3.1-4")
+            );
+            assert_eq!(
+                err(&[0x38, 0x00], v),
+                DecodeError::new(0, DecodeErrorKind::DupWithQos0, "MQTT-3.3.1-2")
+            );
+        }
+        assert!(parse(&[0x3a, 0x00], V5, &mut NoTrace).is_ok());
+    }
+
+    #[test]
+    fn type_0_always_and_auth_before_v5_are_invalid() {
+        assert_eq!(
+            err(&[0x00, 0x00], V5).kind,
+            DecodeErrorKind::InvalidPacketType { value: 0 }
+        );
+        assert_eq!(
+            err(&[0xf0, 0x00], V4).kind,
+            DecodeErrorKind::InvalidPacketType { value: 15 }
+        );
+        assert!(parse(&[0xf0, 0x00], V5, &mut NoTrace).is_ok());
+    }
+
+    #[test]
+    fn partial_headers_are_a_status() {
+        assert_eq!(
+            parse(&[], V5, &mut NoTrace),
+            Ok(Status::Partial { needed: 2 })
+        );
+        assert_eq!(
+            parse(&[0x30], V5, &mut NoTrace),
+            Ok(Status::Partial { needed: 1 })
+        );
+        assert_eq!(
+            parse(&[0x30, 0xff, 0xff], V5, &mut NoTrace),
+            Ok(Status::Partial { needed: 1 })
+        );
+    }
+
+    #[test]
+    fn remaining_length_limits() {
+        let h = parse(&[0x30, 0xff, 0xff, 0xff, 0x7f], V5, &mut NoTrace).unwrap();
+        assert_eq!(
+            h,
+            Status::Complete(FixedHeader {
+                packet_type: PacketType::Publish,
+                flags: 0,
+                remaining: varint::MAX,
+                header_len: 5
+            })
+        );
+        assert_eq!(
+            err(&[0x30, 0xff, 0xff, 0xff, 0xff], V5).kind,
+            DecodeErrorKind::VarIntTooLong
+        );
+        assert_eq!(err(&[0x30, 0x80, 0x00], V5).offset, 2);
+    }
+}

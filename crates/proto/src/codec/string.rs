@@ -1,0 +1,267 @@
+//! UTF-8 Encoded Strings (1.5.4): well-formed UTF-8 without surrogates [MQTT-1.5.4-1] and
+//! without U+0000 [MQTT-1.5.4-2]; a leading BOM is kept as it is [MQTT-1.5.4-3].
+//! MQTT 3.1.1 states the same rules as [MQTT-1.5.3-1] to [MQTT-1.5.3-3].
+
+use super::error::{DecodeErrorKind, UsageError};
+use super::topic;
+use super::ProtocolVersion;
+
+/// What a string is used as, which decides the checks beyond UTF-8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StrKind {
+    /// Any string: UTF-8 and no U+0000.
+    Plain,
+    /// A Topic Name that must be non-empty (a Will Topic, a Response Topic, an MQTT 3 PUBLISH).
+    TopicName,
+    /// The Topic Name of an MQTT 5 PUBLISH, which may be empty when a Topic Alias is set.
+    TopicNameOrEmpty,
+    /// A Topic Filter (SUBSCRIBE, UNSUBSCRIBE), with `$share/` parsed in MQTT 5.
+    TopicFilter,
+}
+
+/// An error found in a string: offset within it, kind, rule.
+pub(crate) type StrError = (usize, DecodeErrorKind, &'static str);
+
+/// Checks `raw` as a string of `kind` and returns it as `&str`.
+#[inline]
+pub(crate) fn validate_str(
+    raw: &[u8],
+    kind: StrKind,
+    v: ProtocolVersion,
+) -> Result<&str, StrError> {
+    let v5 = v == ProtocolVersion::V5;
+    let s = std::str::from_utf8(raw).map_err(|e| {
+        (
+            e.valid_up_to(),
+            DecodeErrorKind::InvalidUtf8,
+            if v5 { "MQTT-1.5.4-1" } else { "MQTT-1.5.3-1" },
+        )
+    })?;
+    let nul_rule = if v5 { "MQTT-1.5.4-2" } else { "MQTT-1.5.3-2" };
+    match kind {
+        StrKind::Plain => {
+            if let Some(at) = find_byte(raw, 0) {
+                return Err((at, DecodeErrorKind::NullCharacter, nul_rule));
+            }
+        }
+        StrKind::TopicName | StrKind::TopicNameOrEmpty => {
+            if raw.is_empty() && kind == StrKind::TopicName {
+                return Err((0, DecodeErrorKind::EmptyTopic, "MQTT-4.7.3-1"));
+            }
+            if let Some(at) = find_nul_or_wildcard(raw) {
+                return Err(if raw[at] == 0 {
+                    (at, DecodeErrorKind::NullCharacter, nul_rule)
+                } else {
+                    (at, DecodeErrorKind::WildcardInTopicName, "MQTT-3.3.2-2")
+                });
+            }
+        }
+        StrKind::TopicFilter => {
+            if let Some(at) = find_byte(raw, 0) {
+                return Err((at, DecodeErrorKind::NullCharacter, nul_rule));
+            }
+            topic::validate_filter(s, v).map_err(|(at, reason, rule)| {
+                (at, DecodeErrorKind::InvalidTopicFilter { reason }, rule)
+            })?;
+        }
+    }
+    Ok(s)
+}
+
+/// Checks a string the caller wants to send as `kind`; `field` names it in the error.
+pub(crate) fn check_outgoing(
+    s: &str,
+    kind: StrKind,
+    field: &'static str,
+    v: ProtocolVersion,
+) -> Result<(), UsageError> {
+    if s.len() > usize::from(u16::MAX) {
+        return Err(UsageError::StringTooLong {
+            field,
+            len: s.len(),
+        });
+    }
+    match validate_str(s.as_bytes(), kind, v) {
+        Ok(_) => Ok(()),
+        Err((_, kind, _)) => Err(match kind {
+            DecodeErrorKind::NullCharacter => UsageError::NullCharacter { field },
+            DecodeErrorKind::WildcardInTopicName => UsageError::WildcardInTopicName,
+            DecodeErrorKind::EmptyTopic => UsageError::EmptyTopic,
+            DecodeErrorKind::InvalidTopicFilter { reason } => {
+                UsageError::InvalidTopicFilter { reason }
+            }
+            // `s` is a `&str`, so it is well-formed UTF-8; nothing else can be reported.
+            _ => UsageError::InvalidTopicFilter {
+                reason: "not a valid string",
+            },
+        }),
+    }
+}
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// True where some byte of `x` is zero (the classic SWAR test; exact for "any").
+#[inline(always)]
+fn has_zero(x: u64) -> bool {
+    x.wrapping_sub(LO) & !x & HI != 0
+}
+
+/// Offset of the first `needle` in `s`, eight bytes at a time.
+#[inline]
+fn find_byte(s: &[u8], needle: u8) -> Option<usize> {
+    let pat = LO * u64::from(needle);
+    let mut chunks = s.chunks_exact(8);
+    for (i, c) in chunks.by_ref().enumerate() {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        if has_zero(w ^ pat) {
+            return c.iter().position(|&b| b == needle).map(|p| i * 8 + p);
+        }
+    }
+    let tail = s.len() - chunks.remainder().len();
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == needle)
+        .map(|p| tail + p)
+}
+
+/// Offset of the first U+0000, `+` or `#` in a Topic Name, eight bytes at a time.
+#[inline]
+fn find_nul_or_wildcard(s: &[u8]) -> Option<usize> {
+    let special = |b: &u8| matches!(*b, 0 | b'+' | b'#');
+    let mut chunks = s.chunks_exact(8);
+    for (i, c) in chunks.by_ref().enumerate() {
+        let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+        if has_zero(w)
+            || has_zero(w ^ (LO * u64::from(b'+')))
+            || has_zero(w ^ (LO * u64::from(b'#')))
+        {
+            return c.iter().position(special).map(|p| i * 8 + p);
+        }
+    }
+    let tail = s.len() - chunks.remainder().len();
+    chunks
+        .remainder()
+        .iter()
+        .position(special)
+        .map(|p| tail + p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    const V5: ProtocolVersion = ProtocolVersion::V5;
+    const V4: ProtocolVersion = ProtocolVersion::V3_1_1;
+
+    #[test]
+    fn nul_is_rejected_with_the_version_s_rule() {
+        // Rust's from_utf8 accepts U+0000; MQTT does not.
+        assert_eq!(
+            validate_str(b"a\0b", StrKind::Plain, V5),
+            Err((1, DecodeErrorKind::NullCharacter, "MQTT-1.5.4-2"))
+        );
+        assert_eq!(
+            validate_str(b"a\0b", StrKind::Plain, V4),
+            Err((1, DecodeErrorKind::NullCharacter, "MQTT-1.5.3-2"))
+        );
+        assert_eq!(
+            validate_str(b"0123456789\0", StrKind::Plain, V5)
+                .unwrap_err()
+                .0,
+            10
+        );
+    }
+
+    #[test]
+    fn encoded_surrogate_is_ill_formed() {
+        // ED A0 80 would be U+D800 [MQTT-1.5.4-1].
+        let err = validate_str(b"ab\xed\xa0\x80", StrKind::Plain, V5).unwrap_err();
+        assert_eq!(err, (2, DecodeErrorKind::InvalidUtf8, "MQTT-1.5.4-1"));
+        assert_eq!(
+            validate_str(b"\xc0\x80", StrKind::Plain, V4).unwrap_err().2,
+            "MQTT-1.5.3-1"
+        );
+    }
+
+    #[test]
+    fn bom_is_kept_not_stripped() {
+        // [MQTT-1.5.4-3]
+        assert_eq!(
+            validate_str(b"\xef\xbb\xbfa", StrKind::Plain, V5),
+            Ok("\u{feff}a")
+        );
+    }
+
+    #[test]
+    fn wildcards_in_topic_names_are_found_anywhere() {
+        for (s, at) in [
+            ("a/+", 2usize),
+            ("#", 0),
+            ("sensors/room-17/temperatur#", 26),
+            ("abcdefgh+", 8),
+        ] {
+            let err = validate_str(s.as_bytes(), StrKind::TopicName, V5).unwrap_err();
+            assert_eq!(
+                err,
+                (at, DecodeErrorKind::WildcardInTopicName, "MQTT-3.3.2-2"),
+                "{s}"
+            );
+        }
+        assert_eq!(
+            validate_str(b"abcdefgh\0", StrKind::TopicName, V5)
+                .unwrap_err()
+                .1,
+            DecodeErrorKind::NullCharacter
+        );
+    }
+
+    #[test]
+    fn empty_topic_name_only_where_allowed() {
+        assert_eq!(
+            validate_str(b"", StrKind::TopicName, V5).unwrap_err().1,
+            DecodeErrorKind::EmptyTopic
+        );
+        assert_eq!(validate_str(b"", StrKind::TopicNameOrEmpty, V5), Ok(""));
+    }
+
+    #[test]
+    fn swar_search_matches_a_plain_scan() {
+        let hay: Vec<u8> = (0..40u8).map(|i| b'a' + (i % 20)).collect();
+        for pos in 0..hay.len() {
+            for needle in [0u8, b'+', b'#'] {
+                let mut h = hay.clone();
+                h[pos] = needle;
+                assert_eq!(find_nul_or_wildcard(&h), Some(pos));
+                if needle == 0 {
+                    assert_eq!(find_byte(&h, 0), Some(pos));
+                }
+            }
+        }
+        assert_eq!(find_nul_or_wildcard(&hay), None);
+        // Bytes next to the needles must not be confused with them.
+        assert_eq!(
+            find_nul_or_wildcard(&[0x2a, 0x2c, 0x22, 0x24, 0x01, 0xff, 0x80, 0xab, 0x2a]),
+            None
+        );
+    }
+
+    #[test]
+    fn outgoing_strings_over_65535_bytes_are_refused() {
+        let long = "a".repeat(65_536);
+        assert_eq!(
+            check_outgoing(&long, StrKind::Plain, "client id", V5),
+            Err(UsageError::StringTooLong {
+                field: "client id",
+                len: 65_536
+            })
+        );
+        assert_eq!(
+            check_outgoing(&long[1..], StrKind::Plain, "client id", V5),
+            Ok(())
+        );
+    }
+}

@@ -1,0 +1,193 @@
+//! Topic Filter grammar (4.7) and shared subscriptions (4.8.2), and topic matching.
+
+use super::ProtocolVersion;
+
+/// A filter error: offset within the filter, what is wrong, the rule.
+pub(crate) type FilterError = (usize, &'static str, &'static str);
+
+/// The prefix of an MQTT 5 shared subscription.
+pub const SHARE_PREFIX: &str = "$share/";
+
+/// Checks a Topic Filter: at least one character [MQTT-4.7.3-1]; `#` alone in the last
+/// level [MQTT-4.7.1-1]; `+` filling a whole level [MQTT-4.7.1-2]; in MQTT 5, a
+/// `$share/<name>/<filter>` with a non-empty name free of `/`, `+` and `#` [MQTT-4.8.2-1]
+/// followed by a filter [MQTT-4.8.2-2]. (MQTT 3.1.1 numbers the wildcard rules
+/// [MQTT-4.7.1-2] and [MQTT-4.7.1-3].)
+pub(crate) fn validate_filter(s: &str, v: ProtocolVersion) -> Result<(), FilterError> {
+    if s.is_empty() {
+        return Err((0, "a filter needs at least one character", "MQTT-4.7.3-1"));
+    }
+    if v == ProtocolVersion::V5 {
+        if let Some(rest) = s.strip_prefix(SHARE_PREFIX) {
+            return validate_shared(rest, v)
+                .map_err(|(at, r, rule)| (at + SHARE_PREFIX.len(), r, rule));
+        }
+    }
+    validate_levels(s, v)
+}
+
+fn validate_shared(rest: &str, v: ProtocolVersion) -> Result<(), FilterError> {
+    let Some(slash) = rest.find('/') else {
+        return Err((
+            rest.len(),
+            "$share/ needs a share name and a filter",
+            "MQTT-4.8.2-2",
+        ));
+    };
+    let name = &rest[..slash];
+    if name.is_empty() {
+        return Err((0, "the share name is empty", "MQTT-4.8.2-1"));
+    }
+    if let Some(at) = name.find(['+', '#']) {
+        return Err((at, "the share name may not contain + or #", "MQTT-4.8.2-1"));
+    }
+    let filter = &rest[slash + 1..];
+    if filter.is_empty() {
+        return Err((
+            slash + 1,
+            "a shared subscription needs a filter after the share name",
+            "MQTT-4.8.2-2",
+        ));
+    }
+    validate_levels(filter, v).map_err(|(at, r, rule)| (at + slash + 1, r, rule))
+}
+
+fn validate_levels(s: &str, v: ProtocolVersion) -> Result<(), FilterError> {
+    let (hash_rule, plus_rule) = if v == ProtocolVersion::V5 {
+        ("MQTT-4.7.1-1", "MQTT-4.7.1-2")
+    } else {
+        ("MQTT-4.7.1-2", "MQTT-4.7.1-3")
+    };
+    let mut start = 0;
+    for level in s.split('/') {
+        let end = start + level.len();
+        if let Some(at) = level.find('#') {
+            if level.len() != 1 || end != s.len() {
+                return Err((start + at, "# must be alone in the last level", hash_rule));
+            }
+        }
+        if let Some(at) = level.find('+') {
+            if level.len() != 1 {
+                return Err((start + at, "+ must fill a whole level", plus_rule));
+            }
+        }
+        start = end + 1;
+    }
+    Ok(())
+}
+
+/// True when `filter` names a shared subscription (MQTT 5).
+pub fn is_shared(filter: &str) -> bool {
+    filter.starts_with(SHARE_PREFIX)
+}
+
+/// True when Topic Name `topic` matches Topic Filter `filter` (4.7). Wildcards at the start
+/// of a filter do not match topics beginning with `$` [MQTT-4.7.2-1]. For a shared
+/// subscription, pass the filter after `$share/<name>/`.
+pub fn matches(filter: &str, topic: &str) -> bool {
+    if topic.starts_with('$') && filter.starts_with(['+', '#']) {
+        return false;
+    }
+    let mut f = filter.split('/');
+    let mut t = topic.split('/');
+    loop {
+        match (f.next(), t.next()) {
+            (Some("#"), _) => return true,
+            (Some("+"), Some(_)) => {}
+            (Some(a), Some(b)) if a == b => {}
+            (None, None) => return true,
+            _ => return false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    const V5: ProtocolVersion = ProtocolVersion::V5;
+    const V4: ProtocolVersion = ProtocolVersion::V3_1_1;
+
+    #[test]
+    fn valid_filters() {
+        for f in [
+            "#",
+            "+",
+            "a/#",
+            "+/+",
+            "/",
+            "a//b",
+            "+/tennis/#",
+            "sport/+/player1",
+            "$SYS/#",
+        ] {
+            assert_eq!(validate_filter(f, V5), Ok(()), "{f}");
+            assert_eq!(validate_filter(f, V4), Ok(()), "{f}");
+        }
+    }
+
+    #[test]
+    fn hash_only_alone_and_last() {
+        assert_eq!(
+            validate_filter("a/#/b", V5),
+            Err((2, "# must be alone in the last level", "MQTT-4.7.1-1"))
+        );
+        assert_eq!(validate_filter("a#", V5).unwrap_err().0, 1);
+        assert_eq!(validate_filter("a/b#", V4).unwrap_err().2, "MQTT-4.7.1-2");
+    }
+
+    #[test]
+    fn plus_fills_a_whole_level() {
+        assert_eq!(
+            validate_filter("a/b+/c", V5),
+            Err((3, "+ must fill a whole level", "MQTT-4.7.1-2"))
+        );
+        assert_eq!(validate_filter("+a", V4).unwrap_err().2, "MQTT-4.7.1-3");
+    }
+
+    #[test]
+    fn empty_filter_is_invalid() {
+        assert_eq!(validate_filter("", V5).unwrap_err().2, "MQTT-4.7.3-1");
+    }
+
+    #[test]
+    fn shared_subscription_grammar_in_v5() {
+        assert_eq!(validate_filter("$share/g/a/+", V5), Ok(()));
+        assert_eq!(validate_filter("$share/g/#", V5), Ok(()));
+        assert_eq!(
+            validate_filter("$share//a", V5).unwrap_err().2,
+            "MQTT-4.8.2-1"
+        );
+        assert_eq!(
+            validate_filter("$share/g+/a", V5).unwrap_err(),
+            (8, "the share name may not contain + or #", "MQTT-4.8.2-1")
+        );
+        assert_eq!(
+            validate_filter("$share/g", V5).unwrap_err().2,
+            "MQTT-4.8.2-2"
+        );
+        assert_eq!(
+            validate_filter("$share/g/", V5).unwrap_err().2,
+            "MQTT-4.8.2-2"
+        );
+        assert_eq!(validate_filter("$share/g/a#", V5).unwrap_err().0, 10);
+        // In 3.1.1 `$share` is an ordinary topic level.
+        assert_eq!(validate_filter("$share/g", V4), Ok(()));
+    }
+
+    #[test]
+    fn matching_follows_4_7() {
+        assert!(matches("sport/tennis/#", "sport/tennis"));
+        assert!(matches("sport/#", "sport"));
+        assert!(matches("sport/+/player1", "sport/tennis/player1"));
+        assert!(!matches("sport/+", "sport/tennis/player1"));
+        assert!(matches("+/+", "/finance"));
+        assert!(!matches("+", "/finance"));
+        // [MQTT-4.7.2-1]
+        assert!(!matches("#", "$SYS/uptime"));
+        assert!(!matches("+/uptime", "$SYS/uptime"));
+        assert!(matches("$SYS/#", "$SYS/uptime"));
+    }
+}
