@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use super::error::{DecodeError, UsageError};
+use super::error::{DecodeError, DecodeErrorKind, UsageError};
 use super::properties::{
     block_len, property_set, read_properties, write_block, PropertySet, UserProperty,
 };
@@ -43,7 +43,16 @@ impl<'a> Auth<'a> {
         if !r.is_empty() {
             a.reason = read_reason(r, PacketType::Auth, "3.15.2.1", "MQTT-3.15.2-1")?;
             if !r.is_empty() {
+                let start = r.pos();
                 a.properties = read_properties(r)?;
+                // A property block must name the method (3.15.2.2.2), and data needs it.
+                if a.properties.authentication_method.is_none() {
+                    return Err(r.err_at(
+                        start,
+                        DecodeErrorKind::MissingAuthenticationMethod,
+                        "3.15.2.2.2",
+                    ));
+                }
             }
         }
         Ok(a)
@@ -55,9 +64,7 @@ impl<'a> Auth<'a> {
         }
         check_reason(self.reason, PacketType::Auth)?;
         self.properties.check(v)?;
-        if self.properties.authentication_data.is_some()
-            && self.properties.authentication_method.is_none()
-        {
+        if !self.properties.is_empty() && self.properties.authentication_method.is_none() {
             return Err(UsageError::AuthDataWithoutMethod);
         }
         Ok(match (self.reason, self.properties.is_empty()) {
@@ -128,6 +135,30 @@ mod tests {
             Packet::Auth(Auth::default()).encode(ProtocolVersion::V3_1_1, &mut Vec::new()),
             Err(UsageError::NotInVersion { .. })
         ));
+    }
+
+    #[test]
+    fn properties_without_a_method_are_a_protocol_error() {
+        // Reason 0x18, properties: Authentication Data "x" only.
+        let err = Packet::decode_exact(&[0xf0, 0x06, 0x18, 0x04, 0x16, 0x00, 0x01, b'x'], V5)
+            .unwrap_err();
+        assert_eq!(
+            (err.offset, err.kind.clone(), err.rule),
+            (
+                3,
+                DecodeErrorKind::MissingAuthenticationMethod,
+                "3.15.2.2.2"
+            )
+        );
+        let mut a = Auth {
+            reason: ReasonCode::ContinueAuthentication,
+            ..Default::default()
+        };
+        a.properties.reason_string = Some("r".into());
+        assert_eq!(
+            Packet::Auth(a).encode(V5, &mut Vec::new()),
+            Err(UsageError::AuthDataWithoutMethod)
+        );
     }
 
     #[test]

@@ -134,6 +134,11 @@ impl<'a> ConnAck<'a> {
         }
         check_reason(self.reason, PacketType::ConnAck)?;
         self.properties.check(v)?;
+        if self.properties.authentication_data.is_some()
+            && self.properties.authentication_method.is_none()
+        {
+            return Err(UsageError::AuthDataWithoutMethod);
+        }
         Ok(2 + block_len(&self.properties))
     }
 

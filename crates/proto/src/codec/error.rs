@@ -41,6 +41,7 @@ impl DecodeError {
             | K::NoLocalOnSharedSubscription
             | K::EmptyTopicWithoutAlias
             | K::AuthDataWithoutMethod
+            | K::MissingAuthenticationMethod
             | K::PasswordWithoutUsername => ReasonCode::ProtocolError,
             _ => ReasonCode::MalformedPacket,
         }
@@ -169,6 +170,8 @@ pub enum DecodeErrorKind {
     },
     /// Authentication Data without an Authentication Method.
     AuthDataWithoutMethod,
+    /// AUTH properties without the Authentication Method every AUTH must carry.
+    MissingAuthenticationMethod,
     /// CONNECT with a protocol name other than `MQTT` (or `MQIsdp` for level 3).
     InvalidProtocolName,
     /// CONNECT with a protocol level this codec does not speak.
@@ -268,6 +271,9 @@ impl fmt::Display for DecodeErrorKind {
             ),
             K::AuthDataWithoutMethod => {
                 f.write_str("Authentication Data without Authentication Method")
+            }
+            K::MissingAuthenticationMethod => {
+                f.write_str("AUTH properties without an Authentication Method")
             }
             K::InvalidProtocolName => {
                 f.write_str("protocol name is not \"MQTT\" (or \"MQIsdp\" for level 3)")
@@ -371,7 +377,7 @@ pub enum UsageError {
     },
     /// No Local on a shared subscription [MQTT-3.8.3-4].
     NoLocalOnSharedSubscription,
-    /// Authentication Data without an Authentication Method.
+    /// Authentication Data, or AUTH properties, without an Authentication Method.
     AuthDataWithoutMethod,
 }
 
