@@ -1,0 +1,284 @@
+//! `cargo xtask test`: every test tier, in order, stopping at the first failure.
+//!
+//! `--only <tier>` (repeatable) runs just those tiers; `--from <tier>` starts there. With
+//! no flags every tier runs: this is what CI runs (`.ci/run`).
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use crate::serve::{self, StaticServer};
+use crate::{cmd, tools, wasm_check};
+
+/// One step of the test run.
+struct Tier {
+    /// The name `--only` and `--from` take.
+    name: &'static str,
+    /// What it checks, for the header.
+    what: &'static str,
+    run: fn() -> Result<(), String>,
+}
+
+/// Every tier, in the order they run: cheap checks first, the slow browser ones last.
+const TIERS: &[Tier] = &[
+    Tier {
+        name: "setup",
+        what: "install missing tools",
+        run: tools::setup_all,
+    },
+    Tier {
+        name: "fmt",
+        what: "cargo fmt --all -- --check",
+        run: fmt,
+    },
+    Tier {
+        name: "clippy",
+        what: "cargo clippy --workspace --all-targets -- -D warnings",
+        run: clippy,
+    },
+    Tier {
+        name: "native",
+        what: "native tests: cargo test --workspace",
+        run: native,
+    },
+    Tier {
+        name: "wasm-core",
+        what: "the core's tests on wasm32 in headless Chromium",
+        run: wasm_core,
+    },
+    Tier {
+        name: "wasm-imports",
+        what: "the core built for wasm32 imports nothing",
+        run: wasm_imports,
+    },
+    Tier {
+        name: "wasm-app",
+        what: "the app's browser tests in headless Chromium",
+        run: wasm_app,
+    },
+    Tier {
+        name: "e2e",
+        what: "the release build of the app, end to end in Chromium",
+        run: e2e,
+    },
+];
+
+/// `cargo xtask test [--only <tier>]... [--from <tier>]`.
+pub fn run(args: &[String]) -> Result<(), String> {
+    let selected = select(args)?;
+    let started = Instant::now();
+    for (i, tier) in selected.iter().enumerate() {
+        println!(
+            "\n==== [{}/{}] {}: {} ====",
+            i + 1,
+            selected.len(),
+            tier.name,
+            tier.what
+        );
+        let t = Instant::now();
+        (tier.run)().map_err(|e| {
+            format!(
+                "tier `{}` failed: {e}\n(after fixing it, resume with `cargo xtask test --from {}`)",
+                tier.name, tier.name
+            )
+        })?;
+        println!(
+            "---- {} passed in {:.1}s",
+            tier.name,
+            t.elapsed().as_secs_f64()
+        );
+    }
+    let names: Vec<&str> = selected.iter().map(|t| t.name).collect();
+    println!(
+        "\nall {} tiers passed in {:.0}s: {}",
+        selected.len(),
+        started.elapsed().as_secs_f64(),
+        names.join(" ")
+    );
+    Ok(())
+}
+
+/// The tiers the flags ask for, in run order.
+fn select(args: &[String]) -> Result<Vec<&'static Tier>, String> {
+    let mut only = Vec::new();
+    let mut from = 0;
+    let mut args = args.iter();
+    while let Some(flag) = args.next() {
+        let value = args
+            .next()
+            .ok_or_else(|| format!("`{flag}` needs a tier name"))?;
+        match flag.as_str() {
+            "--only" => only.push(tier_index(value)?),
+            "--from" => from = tier_index(value)?,
+            _ => {
+                return Err(format!(
+                    "unknown flag `{flag}`; use --only <tier> or --from <tier>"
+                ))
+            }
+        }
+    }
+    let chosen = |i: &usize| *i >= from && (only.is_empty() || only.contains(i));
+    Ok((0..TIERS.len()).filter(chosen).map(|i| &TIERS[i]).collect())
+}
+
+/// The position of the tier called `name`.
+fn tier_index(name: &str) -> Result<usize, String> {
+    TIERS.iter().position(|t| t.name == name).ok_or_else(|| {
+        let names: Vec<&str> = TIERS.iter().map(|t| t.name).collect();
+        format!("no tier `{name}`; tiers: {}", names.join(" "))
+    })
+}
+
+fn fmt() -> Result<(), String> {
+    cmd::run(&mut cmd::cargo(&["fmt", "--all", "--", "--check"]))
+}
+
+fn clippy() -> Result<(), String> {
+    cmd::run(&mut cmd::cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))
+}
+
+/// Every crate's native tests, the CLI's and xtask's included.
+fn native() -> Result<(), String> {
+    let passed = run_tests(&mut cmd::cargo(&["test", "--workspace"]))?;
+    println!("native: {passed} tests passed");
+    Ok(())
+}
+
+/// The core's tests compiled to wasm32 and run in headless Chromium: proves the core
+/// builds and behaves the same in a browser.
+fn wasm_core() -> Result<(), String> {
+    let mut test = browser_test("mqttscope-proto");
+    let passed = run_tests(&mut test)?;
+    if passed == 0 {
+        return Err("no test of the core ran in the browser".into());
+    }
+    println!("wasm-core: {passed} tests passed in headless Chromium");
+    Ok(())
+}
+
+/// Builds `crates/wasm-probe` (the core behind C-ABI exports) and fails if the module
+/// imports anything from the host.
+fn wasm_imports() -> Result<(), String> {
+    let build = [
+        "build",
+        "-p",
+        "mqttscope-wasm-probe",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--release",
+    ];
+    cmd::run(&mut cmd::cargo(&build))?;
+    let wasm = target_dir()
+        .join("wasm32-unknown-unknown")
+        .join("release")
+        .join("mqttscope_wasm_probe.wasm");
+    wasm_check::check(&wasm)
+}
+
+/// The app's `wasm_bindgen_test` tests (in `tests/`) in headless Chromium.
+fn wasm_app() -> Result<(), String> {
+    let passed = run_tests(&mut browser_test("mqttscope"))?;
+    if passed == 0 {
+        return Err(
+            "no browser test of the app ran: they belong in tests/*.rs as \
+                    #[wasm_bindgen_test] tests"
+                .into(),
+        );
+    }
+    println!("wasm-app: {passed} tests passed in headless Chromium");
+    Ok(())
+}
+
+/// `trunk build --release --offline`, then `node tests/e2e/hexpad.mjs <url>` against the
+/// built page served on loopback.
+fn e2e() -> Result<(), String> {
+    let e2e_dir = cmd::root().join("tests").join("e2e");
+    for file in ["hexpad.mjs", "package.json"] {
+        if !e2e_dir.join(file).is_file() {
+            return Err(format!(
+                "tests/e2e/{file} is missing: the end-to-end test is not written"
+            ));
+        }
+    }
+    tools::npm_dependencies(&e2e_dir)?;
+    serve::trunk_build()?;
+    let dist = cmd::root().join("dist");
+    let server = StaticServer::start(&dist, 0).map_err(|e| format!("serving dist/: {e}"))?;
+    println!("serving dist/ at {}", server.url());
+    let mut node = cmd::command("node");
+    node.arg(Path::new("tests").join("e2e").join("hexpad.mjs"))
+        .arg(server.url());
+    node.env("CHROMIUM", tools::CHROMIUM);
+    cmd::run(&mut node)
+}
+
+/// `cargo test -p <package> --target wasm32-unknown-unknown`, run by
+/// wasm-bindgen-test-runner (see `.cargo/config.toml`) through chromedriver.
+fn browser_test(package: &str) -> Command {
+    let mut test = cmd::cargo(&["test", "-p", package, "--target", "wasm32-unknown-unknown"]);
+    test.env("CHROMEDRIVER", tools::CHROMEDRIVER);
+    test
+}
+
+/// Runs a `cargo test` command and returns how many tests passed in all its binaries.
+fn run_tests(test: &mut Command) -> Result<u64, String> {
+    let log = cmd::run_tee(test, cmd::Stream::Stdout)?;
+    Ok(count_passed(&log))
+}
+
+/// Sums `N passed` over the `test result:` lines of a test log.
+fn count_passed(log: &str) -> u64 {
+    log.lines()
+        .filter_map(|l| l.trim().strip_prefix("test result: "))
+        .filter_map(|r| r.split("; ").next())
+        .filter_map(|first| first.split_whitespace().rev().nth(1))
+        .filter_map(|n| n.parse::<u64>().ok())
+        .sum()
+}
+
+/// Cargo's target folder: `$CARGO_TARGET_DIR` or `target/` in the repository.
+fn target_dir() -> PathBuf {
+    match env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => cmd::root().join(dir),
+        None => cmd::root().join("target"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn count_passed_sums_every_binary() {
+        let log = "running 3 tests\ntest result: ok. 3 passed; 0 failed; 0 ignored\n\
+                   test result: ok. 0 passed; 0 failed\n\
+                   test result: ok. 12 passed; 0 failed; 0 ignored; finished in 0.2s\n";
+        assert_eq!(count_passed(log), 15);
+        assert_eq!(count_passed("no tests"), 0);
+    }
+
+    #[test]
+    fn flags_select_tiers_in_run_order() {
+        let args = |s: &str| s.split_whitespace().map(String::from).collect::<Vec<_>>();
+        let names = |a: &str| {
+            select(&args(a))
+                .unwrap()
+                .iter()
+                .map(|t| t.name)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names("").len(), TIERS.len());
+        assert_eq!(names("--only e2e --only fmt"), ["fmt", "e2e"]);
+        assert_eq!(names("--from wasm-app"), ["wasm-app", "e2e"]);
+        assert!(select(&args("--only nope")).is_err());
+        assert!(select(&args("--from")).is_err());
+    }
+}
