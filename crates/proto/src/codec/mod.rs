@@ -44,7 +44,7 @@ mod unsubscribe;
 pub(crate) mod varint;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use ack::{Ack, AckProperties};
 pub use auth::{Auth, AuthProperties};

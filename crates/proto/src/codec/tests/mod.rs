@@ -4,6 +4,8 @@
 #[cfg(not(target_arch = "wasm32"))]
 mod properties;
 #[cfg(not(target_arch = "wasm32"))]
+pub(crate) use properties::config as properties_config;
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) mod strategies;
 
 use super::*;
