@@ -17,6 +17,7 @@
 
 pub mod codec;
 pub mod dissect;
+pub mod hex;
 
 pub use codec::{DecodeError, Packet, ProtocolVersion, QoS, ReasonCode, UsageError};
 

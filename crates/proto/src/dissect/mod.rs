@@ -245,7 +245,10 @@ impl fmt::Display for Dissection {
     /// A `tshark -V` style tree: offset, bytes, label, value, section.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for field in &self.fields {
-            let bits = field.mask.map(|m| format!(" {m:08b}")).unwrap_or_default();
+            let bits = field
+                .mask
+                .map(|m| format!("  mask {m:08b}"))
+                .unwrap_or_default();
             writeln!(
                 f,
                 "{:>5}..{:<5}{:indent$}{}: {}{bits}  [{}] (§{})",

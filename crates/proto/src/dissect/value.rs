@@ -4,6 +4,7 @@ use std::fmt;
 
 /// A field's decoded value.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Value {
     /// An integer.
     UInt(u64),
