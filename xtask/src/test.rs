@@ -147,21 +147,15 @@ fn clippy() -> Result<(), String> {
 
 /// Every crate's native tests, the CLI's and xtask's included.
 fn native() -> Result<(), String> {
-    let passed = run_tests(&mut cmd::cargo(&["test", "--workspace"]))?;
-    println!("native: {passed} tests passed");
+    let counts = run_tests(&mut cmd::cargo(&["test", "--workspace"]))?;
+    println!("native: {} tests passed", counts.other);
     Ok(())
 }
 
 /// The core's tests compiled to wasm32 and run in headless Chromium: proves the core
 /// builds and behaves the same in a browser.
 fn wasm_core() -> Result<(), String> {
-    let mut test = browser_test("mqttscope-proto");
-    let passed = run_tests(&mut test)?;
-    if passed == 0 {
-        return Err("no test of the core ran in the browser".into());
-    }
-    println!("wasm-core: {passed} tests passed in headless Chromium");
-    Ok(())
+    browser_tests("mqttscope-proto", "the core")
 }
 
 /// Builds `crates/wasm-probe` (the core behind C-ABI exports) and fails if the module
@@ -185,16 +179,10 @@ fn wasm_imports() -> Result<(), String> {
 
 /// The app's `wasm_bindgen_test` tests (in `tests/`) in headless Chromium.
 fn wasm_app() -> Result<(), String> {
-    let passed = run_tests(&mut browser_test("mqttscope"))?;
-    if passed == 0 {
-        return Err(
-            "no browser test of the app ran: they belong in tests/*.rs as \
-                    #[wasm_bindgen_test] tests"
-                .into(),
-        );
-    }
-    println!("wasm-app: {passed} tests passed in headless Chromium");
-    Ok(())
+    browser_tests(
+        "mqttscope",
+        "the app (they belong in tests/*.rs as #[wasm_bindgen_test])",
+    )
 }
 
 /// `trunk build --release --offline`, then `node tests/e2e/hexpad.mjs <url>` against the
@@ -221,27 +209,65 @@ fn e2e() -> Result<(), String> {
 }
 
 /// `cargo test -p <package> --target wasm32-unknown-unknown`, run by
-/// wasm-bindgen-test-runner (see `.cargo/config.toml`) through chromedriver.
-fn browser_test(package: &str) -> Command {
+/// wasm-bindgen-test-runner (see `.cargo/config.toml`) through chromedriver; fails unless
+/// at least one test ran in the browser.
+fn browser_tests(package: &str, what: &str) -> Result<(), String> {
     let mut test = cmd::cargo(&["test", "-p", package, "--target", "wasm32-unknown-unknown"]);
     test.env("CHROMEDRIVER", tools::CHROMEDRIVER);
-    test
+    let counts = run_tests(&mut test)?;
+    if counts.browser == 0 {
+        return Err(format!("no browser test of {what} ran"));
+    }
+    println!(
+        "{package}: {} tests passed in headless Chromium ({} more outside it, e.g. doctests)",
+        counts.browser, counts.other
+    );
+    Ok(())
 }
 
-/// Runs a `cargo test` command and returns how many tests passed in all its binaries.
-fn run_tests(test: &mut Command) -> Result<u64, String> {
+/// How many tests passed, by where they ran.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Counts {
+    /// Under wasm-bindgen-test-runner in the browser.
+    browser: u64,
+    /// Everywhere else (native binaries, doctests).
+    other: u64,
+}
+
+/// Runs a `cargo test` command and counts the tests that passed.
+fn run_tests(test: &mut Command) -> Result<Counts, String> {
     let log = cmd::run_tee(test, cmd::Stream::Stdout)?;
     Ok(count_passed(&log))
 }
 
-/// Sums `N passed` over the `test result:` lines of a test log.
-fn count_passed(log: &str) -> u64 {
-    log.lines()
-        .filter_map(|l| l.trim().strip_prefix("test result: "))
-        .filter_map(|r| r.split("; ").next())
-        .filter_map(|first| first.split_whitespace().rev().nth(1))
-        .filter_map(|n| n.parse::<u64>().ok())
-        .sum()
+/// Sums `N passed` over the `test result:` lines of a test log; a result that follows
+/// wasm-bindgen-test-runner's `Running headless tests` line counts as a browser result.
+fn count_passed(log: &str) -> Counts {
+    let mut counts = Counts::default();
+    let mut in_browser = false;
+    for line in log.lines().map(str::trim) {
+        if line.starts_with("Running headless tests") {
+            in_browser = true;
+        }
+        let Some(n) = line
+            .strip_prefix("test result: ")
+            .and_then(passed_in_result)
+        else {
+            continue;
+        };
+        if std::mem::take(&mut in_browser) {
+            counts.browser += n;
+        } else {
+            counts.other += n;
+        }
+    }
+    counts
+}
+
+/// The `N` of `ok. N passed; ...`.
+fn passed_in_result(result: &str) -> Option<u64> {
+    let first = result.split("; ").next()?;
+    first.split_whitespace().rev().nth(1)?.parse().ok()
 }
 
 /// Cargo's target folder: `$CARGO_TARGET_DIR` or `target/` in the repository.
@@ -259,10 +285,17 @@ mod tests {
     #[test]
     fn count_passed_sums_every_binary() {
         let log = "running 3 tests\ntest result: ok. 3 passed; 0 failed; 0 ignored\n\
-                   test result: ok. 0 passed; 0 failed\n\
-                   test result: ok. 12 passed; 0 failed; 0 ignored; finished in 0.2s\n";
-        assert_eq!(count_passed(log), 15);
-        assert_eq!(count_passed("no tests"), 0);
+                   Running headless tests in Chrome on `http://127.0.0.1:1/`\n\
+                   test result: ok. 12 passed; 0 failed; 0 ignored; finished in 0.2s\n\
+                   test result: ok. 2 passed; 0 failed; 0 measured\n";
+        assert_eq!(
+            count_passed(log),
+            Counts {
+                browser: 12,
+                other: 5
+            }
+        );
+        assert_eq!(count_passed("no tests"), Counts::default());
     }
 
     #[test]
