@@ -293,7 +293,12 @@ impl<'a> PropCodec<'a, Cow<'a, str>> for Utf8 {
 pub(crate) struct TopicUtf8;
 impl<'a> PropCodec<'a, Cow<'a, str>> for TopicUtf8 {
     fn read<T: Trace>(r: &mut Reader<'a, '_, T>, m: &Meta, _: u8) -> Res<Cow<'a, str>> {
-        r.str(m, StrKind::TopicName)
+        r.str(m, StrKind::TopicName).map_err(|mut e| {
+            if e.kind == DecodeErrorKind::WildcardInTopicName {
+                e.rule = "MQTT-3.3.2-14";
+            }
+            e
+        })
     }
     fn len(v: &Cow<'a, str>) -> usize {
         2 + v.len()

@@ -66,7 +66,7 @@ impl<'a> SubAck<'a> {
         while !r.is_empty() {
             r.enter_index(reason_codes.len());
             reason_codes.push(if r.version.is_v5() {
-                read_reason(r, PacketType::SubAck, "3.9.3", "3.9.3")?
+                read_reason(r, PacketType::SubAck, "3.9.3", "MQTT-3.9.3-2")?
             } else {
                 read_v3_code(r)?
             });
