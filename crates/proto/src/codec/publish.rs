@@ -412,7 +412,7 @@ mod tests {
         ];
         assert_eq!(
             Packet::decode_exact(&bytes, V5).unwrap_err().rule,
-            "MQTT-3.3.2-2"
+            "MQTT-3.3.2-14"
         );
     }
 
