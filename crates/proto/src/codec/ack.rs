@@ -105,6 +105,20 @@ impl<'a> Ack<'a> {
     }
 }
 
+/// The section of an acknowledgement property in packet `t`: the four packets number
+/// their properties alike, and [`AckProperties`] is declared with PUBACK's numbers.
+pub(crate) fn property_section(t: PacketType, section: &'static str) -> &'static str {
+    match (t, section) {
+        (PacketType::PubRec, "3.4.2.2.2") => "3.5.2.2.2",
+        (PacketType::PubRec, "3.4.2.2.3") => "3.5.2.2.3",
+        (PacketType::PubRel, "3.4.2.2.2") => "3.6.2.2.2",
+        (PacketType::PubRel, "3.4.2.2.3") => "3.6.2.2.3",
+        (PacketType::PubComp, "3.4.2.2.2") => "3.7.2.2.2",
+        (PacketType::PubComp, "3.4.2.2.3") => "3.7.2.2.3",
+        _ => section,
+    }
+}
+
 /// Variable header section, reason code section and the "MUST use one of the Reason
 /// Codes" statement of each acknowledgement.
 fn layout(t: PacketType) -> (&'static str, &'static str, &'static str) {

@@ -22,7 +22,7 @@
 use std::fmt;
 use std::num::NonZeroU16;
 
-mod ack;
+pub(crate) mod ack;
 mod auth;
 mod connack;
 mod connect;

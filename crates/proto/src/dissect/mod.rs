@@ -136,6 +136,11 @@ fn dissect_packet(bytes: &[u8], base: usize, version: ProtocolVersion) -> Dissec
         fields: Vec::new(),
     };
     let (packet_type, len, error) = run(bytes, version, &mut rec);
+    if let Some(t) = packet_type {
+        for f in &mut rec.fields {
+            f.section = crate::codec::ack::property_section(t, f.section);
+        }
+    }
     let error = error.map(|mut e| {
         e.offset += base;
         e

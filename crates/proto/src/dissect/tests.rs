@@ -228,6 +228,30 @@ fn a_stream_switches_to_the_version_its_connect_names() {
 }
 
 #[test]
+fn acknowledgements_cite_their_own_sections() {
+    let d = dissect(
+        &[
+            0x50, 0x09, 0x00, 0x01, 0x97, 0x05, 0x1f, 0x00, 0x02, b'n', b'o',
+        ],
+        V5,
+    );
+    let reason = d
+        .fields
+        .iter()
+        .find(|f| f.path == "pubrec.properties.reason_string")
+        .unwrap();
+    assert_eq!(reason.section, "3.5.2.2.2");
+    assert_eq!(
+        d.fields
+            .iter()
+            .find(|f| f.path == "pubrec.reason_code")
+            .unwrap()
+            .section,
+        "3.5.2.1"
+    );
+}
+
+#[test]
 fn text_tree_shows_offsets_values_and_sections() {
     let out = dissect(&[0xe0, 0x01, 0x8e], V5).to_string();
     assert!(
