@@ -1,0 +1,89 @@
+//! The hex view: offsets, bytes and ASCII, sixteen bytes a row.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Event, KeyboardEvent, MouseEvent};
+
+use crate::components::hex_row::HexRow;
+use crate::hexpad::model::{move_cursor, Analysis, CursorKey, Highlight, Hover};
+
+/// The bytes, coloured by the part of the packet they belong to, the malformed byte in
+/// the error style. Hovering a byte highlights its fields; the view is one tab stop in
+/// which the arrow keys, Home and End move a cursor from byte to byte. A status line
+/// (announced to screen readers) describes the byte under the pointer or cursor.
+#[component]
+pub fn HexView(
+    /// The current analysis.
+    analysis: Memo<Analysis>,
+    /// What is highlighted.
+    highlight: Memo<Highlight>,
+    /// The hover state, set from the bytes.
+    hover: RwSignal<Hover>,
+) -> impl IntoView {
+    let lines = Memo::new(move |_| analysis.with(|a| a.hex_lines()));
+    let cursor = Signal::derive(move || match hover.get() {
+        Hover::Byte(b) => Some(b),
+        _ => None,
+    });
+    let on_over = move |ev: MouseEvent| {
+        if let Some(i) = byte_index(&ev) {
+            hover.set(Hover::Byte(i));
+        }
+    };
+    let on_key = move |ev: KeyboardEvent| {
+        let Some(key) = CursorKey::from_key(&ev.key()) else {
+            return;
+        };
+        ev.prevent_default();
+        let len = lines.with(|ls| ls.last().map_or(0, |l| l.start + l.cells.len()));
+        if let Some(to) = move_cursor(cursor.get_untracked(), key, len) {
+            hover.set(Hover::Byte(to));
+        }
+    };
+    let status = move || match hover.get() {
+        Hover::Byte(b) => analysis.with(|a| a.describe_byte(b)),
+        _ => "Point at a byte, or focus here and use the arrow keys.".to_owned(),
+    };
+    let rows = move || {
+        lines.with(|ls| {
+            ls.iter()
+                .map(|line| view! { <HexRow line=line.clone() highlight cursor /> })
+                .collect_view()
+        })
+    };
+    view! {
+        <div class="hexview-wrap">
+            <div class="hex-head" aria-hidden="true">
+                <span class="hex-off">"offset"</span>
+                <span class="hex-bytes">
+                    {(0..16).map(|i| view! { <span class="b">{format!("{i:02x}")}</span> }).collect_view()}
+                </span>
+                <span class="hex-ascii">"ASCII"</span>
+            </div>
+            <div
+                class="hexview"
+                tabindex="0"
+                role="group"
+                aria-label="Bytes. Arrow keys move between bytes."
+                data-testid="hex-view"
+                on:mouseover=on_over
+                on:mouseleave=move |_| hover.set(Hover::None)
+                on:keydown=on_key
+                on:blur=move |_| hover.set(Hover::None)
+            >
+                {rows}
+                <Show when=move || lines.with(Vec::is_empty)>
+                    <p class="empty">"No bytes."</p>
+                </Show>
+            </div>
+            <p class="hex-status" aria-live="polite" data-testid="hex-status">{status}</p>
+        </div>
+    }
+}
+
+/// The offset of the byte an event happened on.
+fn byte_index(ev: &Event) -> Option<usize> {
+    let el: Element = ev.target()?.dyn_into().ok()?;
+    let cell = el.closest("[data-i]").ok()??;
+    cell.get_attribute("data-i")?.parse().ok()
+}

@@ -1,0 +1,664 @@
+//! The example packets of the picker.
+//!
+//! The valid ones are built as [`Packet`] values and encoded by the codec, so they are
+//! correct by construction; only the malformed ones are typed in as hex.
+
+use std::num::{NonZeroU16, NonZeroU32};
+
+use mqttscope_proto::codec::{
+    Ack, Auth, ConnAck, Connect, Disconnect, Packet, PacketId, ProtocolVersion, Publish, QoS,
+    QosPid, RetainHandling, SubAck, Subscribe, Subscription, UnsubAck, Unsubscribe, UserProperty,
+    Will,
+};
+use mqttscope_proto::ReasonCode;
+
+use super::parse::parse_hex;
+
+/// The part of the picker an example is listed under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// Valid MQTT 5.0 packets.
+    V5,
+    /// Valid MQTT 3.1.1 packets.
+    V3_1_1,
+    /// Valid MQTT 3.1 packets.
+    V3_1,
+    /// Packets that break a rule.
+    Malformed,
+}
+
+impl Group {
+    /// Every group, in picker order.
+    pub const ALL: [Group; 4] = [Group::V5, Group::V3_1_1, Group::V3_1, Group::Malformed];
+
+    /// The heading of the group in the picker.
+    pub fn label(self) -> &'static str {
+        match self {
+            Group::V5 => "MQTT 5.0",
+            Group::V3_1_1 => "MQTT 3.1.1",
+            Group::V3_1 => "MQTT 3.1",
+            Group::Malformed => "Malformed",
+        }
+    }
+}
+
+/// One example: bytes and the protocol version to read them in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Example {
+    /// A stable identifier (the picker's option value): `v5-publish-qos1`.
+    pub id: &'static str,
+    /// Where the picker lists it.
+    pub group: Group,
+    /// What the picker shows.
+    pub title: &'static str,
+    /// The version the bytes are meant for.
+    pub version: ProtocolVersion,
+    /// The packet (or packets).
+    pub bytes: Vec<u8>,
+}
+
+/// Every example, in picker order.
+pub fn examples() -> Vec<Example> {
+    let mut all = v5_examples();
+    all.extend(v3_1_1_examples());
+    all.extend(v3_1_examples());
+    all.extend(malformed_examples());
+    all
+}
+
+/// The example with this identifier.
+pub fn find(id: &str) -> Option<Example> {
+    examples().into_iter().find(|e| e.id == id)
+}
+
+/// A Packet Identifier from a literal.
+fn pid(n: u16) -> PacketId {
+    PacketId::new(n).expect("example packet identifiers are literals other than 0")
+}
+
+/// Encodes a packet the specification allows.
+fn encode(packet: &Packet<'_>, version: ProtocolVersion) -> Vec<u8> {
+    let mut out = Vec::new();
+    packet
+        .encode(version, &mut out)
+        .expect("example packets follow the specification (checked by the tests)");
+    out
+}
+
+fn valid(
+    id: &'static str,
+    title: &'static str,
+    version: ProtocolVersion,
+    packets: &[Packet<'_>],
+) -> Example {
+    let group = match version {
+        ProtocolVersion::V5 => Group::V5,
+        ProtocolVersion::V3_1_1 => Group::V3_1_1,
+        ProtocolVersion::V3_1 => Group::V3_1,
+    };
+    let bytes = packets.iter().flat_map(|p| encode(p, version)).collect();
+    Example {
+        id,
+        group,
+        title,
+        version,
+        bytes,
+    }
+}
+
+fn malformed(
+    id: &'static str,
+    title: &'static str,
+    version: ProtocolVersion,
+    hex: &str,
+) -> Example {
+    Example {
+        id,
+        group: Group::Malformed,
+        title,
+        version,
+        bytes: parse_hex(hex).expect("malformed examples are well-formed hex"),
+    }
+}
+
+/// A CONNECT with a will, a user name and a password.
+fn connect(version: ProtocolVersion) -> Connect<'static> {
+    let mut c = Connect::new(version, "mqttscope-1");
+    c.keep_alive = 30;
+    c.will = Some(Will {
+        topic: "devices/mqttscope-1/status".into(),
+        payload: b"offline".as_slice().into(),
+        qos: QoS::AtLeastOnce,
+        retain: true,
+        properties: Default::default(),
+    });
+    c.username = Some("alice".into());
+    c.password = Some(b"s3cret".as_slice().into());
+    c
+}
+
+fn connect_v5() -> Packet<'static> {
+    let mut c = connect(ProtocolVersion::V5);
+    c.properties.session_expiry_interval = Some(3600);
+    c.properties.receive_maximum = NonZeroU16::new(20);
+    if let Some(will) = &mut c.will {
+        will.properties.will_delay_interval = Some(5);
+        will.properties.content_type = Some("text/plain".into());
+    }
+    Packet::Connect(c)
+}
+
+fn connack_v5() -> Packet<'static> {
+    let mut c = ConnAck::new(false);
+    c.properties.receive_maximum = NonZeroU16::new(100);
+    c.properties.maximum_qos = Some(QoS::AtLeastOnce);
+    c.properties.topic_alias_maximum = Some(10);
+    c.properties.server_keep_alive = Some(60);
+    Packet::ConnAck(c)
+}
+
+fn publish(qos: QosPid, topic: &'static str, payload: &'static [u8]) -> Publish<'static> {
+    let mut p = Publish::new(topic, payload);
+    p.qos_pid = qos;
+    p
+}
+
+fn publish_v5_qos0() -> Packet<'static> {
+    let mut p = publish(QosPid::AtMostOnce, "sensors/kitchen/temp", b"21.5");
+    p.properties.payload_format_indicator = Some(true);
+    p.properties.content_type = Some("text/plain".into());
+    Packet::Publish(p)
+}
+
+fn publish_v5_qos1() -> Packet<'static> {
+    let payload = br#"{"t":21.5}"#;
+    let mut p = publish(
+        QosPid::AtLeastOnce(pid(10)),
+        "sensors/kitchen/temp",
+        payload,
+    );
+    p.properties.message_expiry_interval = Some(60);
+    p.properties.topic_alias = NonZeroU16::new(3);
+    p.properties
+        .user_properties
+        .push(UserProperty::new("unit", "°C"));
+    Packet::Publish(p)
+}
+
+fn publish_v5_qos2() -> Packet<'static> {
+    let mut p = publish(QosPid::ExactlyOnce(pid(11)), "commands/heater", b"on");
+    p.retain = true;
+    p.properties.response_topic = Some("replies/heater".into());
+    p.properties.correlation_data = Some(b"req-42".as_slice().into());
+    Packet::Publish(p)
+}
+
+fn ack(id: u16, reason: ReasonCode) -> Ack<'static> {
+    let mut a = Ack::new(pid(id));
+    a.reason = reason;
+    a
+}
+
+fn pubrec_v5() -> Packet<'static> {
+    let mut a = ack(11, ReasonCode::Success);
+    a.properties.reason_string = Some("stored".into());
+    Packet::PubRec(a)
+}
+
+fn subscribe_v5() -> Packet<'static> {
+    let mut temps = Subscription::new("sensors/+/temp", QoS::AtLeastOnce);
+    temps.options.no_local = true;
+    temps.options.retain_as_published = true;
+    temps.options.retain_handling = RetainHandling::SendAtSubscribeIfNew;
+    let mut alerts = Subscription::new("alerts/#", QoS::ExactlyOnce);
+    alerts.options.retain_handling = RetainHandling::DoNotSend;
+    let mut s = subscribe(12, vec![temps, alerts]);
+    s.properties.subscription_identifier = NonZeroU32::new(7);
+    Packet::Subscribe(s)
+}
+
+fn subscribe(id: u16, subscriptions: Vec<Subscription<'static>>) -> Subscribe<'static> {
+    Subscribe {
+        packet_id: pid(id),
+        properties: Default::default(),
+        subscriptions,
+    }
+}
+
+fn suback(id: u16, reason_codes: Vec<ReasonCode>) -> Packet<'static> {
+    Packet::SubAck(SubAck {
+        packet_id: pid(id),
+        properties: Default::default(),
+        reason_codes,
+    })
+}
+
+fn unsubscribe(id: u16) -> Packet<'static> {
+    Packet::Unsubscribe(Unsubscribe {
+        packet_id: pid(id),
+        properties: Default::default(),
+        filters: vec!["sensors/+/temp".into(), "alerts/#".into()],
+    })
+}
+
+fn unsuback(id: u16, reason_codes: Vec<ReasonCode>) -> Packet<'static> {
+    Packet::UnsubAck(UnsubAck {
+        packet_id: pid(id),
+        properties: Default::default(),
+        reason_codes,
+    })
+}
+
+fn disconnect_v5() -> Packet<'static> {
+    let mut d = Disconnect::new(ReasonCode::DisconnectWithWill);
+    d.properties.reason_string = Some("battery low".into());
+    Packet::Disconnect(d)
+}
+
+fn auth_v5() -> Packet<'static> {
+    let mut a = Auth {
+        reason: ReasonCode::ContinueAuthentication,
+        ..Default::default()
+    };
+    a.properties.authentication_method = Some("SCRAM-SHA-256".into());
+    a.properties.authentication_data = Some(b"r=fyko+d2lbbFgONRv9qkxdawL".as_slice().into());
+    Packet::Auth(a)
+}
+
+fn v5_examples() -> Vec<Example> {
+    use ProtocolVersion::V5;
+    use ReasonCode as R;
+    vec![
+        valid(
+            "v5-connect",
+            "CONNECT with will, user name and password",
+            V5,
+            &[connect_v5()],
+        ),
+        valid(
+            "v5-connack",
+            "CONNACK with server limits",
+            V5,
+            &[connack_v5()],
+        ),
+        valid(
+            "v5-publish-qos0",
+            "PUBLISH QoS 0, UTF-8 payload",
+            V5,
+            &[publish_v5_qos0()],
+        ),
+        valid(
+            "v5-publish-qos1",
+            "PUBLISH QoS 1, Topic Alias, User Property",
+            V5,
+            &[publish_v5_qos1()],
+        ),
+        valid(
+            "v5-publish-qos2",
+            "PUBLISH QoS 2, retained, request/response",
+            V5,
+            &[publish_v5_qos2()],
+        ),
+        valid(
+            "v5-puback",
+            "PUBACK, shortest form (Remaining Length 2)",
+            V5,
+            &[Packet::PubAck(ack(10, R::Success))],
+        ),
+        valid(
+            "v5-puback-reason",
+            "PUBACK, reason code only (Remaining Length 3)",
+            V5,
+            &[Packet::PubAck(ack(10, R::NoMatchingSubscribers))],
+        ),
+        valid("v5-pubrec", "PUBREC with Reason String", V5, &[pubrec_v5()]),
+        valid(
+            "v5-pubrel",
+            "PUBREL",
+            V5,
+            &[Packet::PubRel(ack(11, R::Success))],
+        ),
+        valid(
+            "v5-pubcomp",
+            "PUBCOMP",
+            V5,
+            &[Packet::PubComp(ack(11, R::Success))],
+        ),
+        valid(
+            "v5-subscribe",
+            "SUBSCRIBE with subscription options",
+            V5,
+            &[subscribe_v5()],
+        ),
+        valid(
+            "v5-suback",
+            "SUBACK",
+            V5,
+            &[suback(12, vec![R::GrantedQos1, R::NotAuthorized])],
+        ),
+        valid("v5-unsubscribe", "UNSUBSCRIBE", V5, &[unsubscribe(13)]),
+        valid(
+            "v5-unsuback",
+            "UNSUBACK",
+            V5,
+            &[unsuback(13, vec![R::Success, R::NoSubscriptionExisted])],
+        ),
+        valid("v5-pingreq", "PINGREQ", V5, &[Packet::PingReq]),
+        valid("v5-pingresp", "PINGRESP", V5, &[Packet::PingResp]),
+        valid(
+            "v5-disconnect",
+            "DISCONNECT, shortest form",
+            V5,
+            &[Packet::Disconnect(Disconnect::default())],
+        ),
+        valid(
+            "v5-disconnect-reason",
+            "DISCONNECT with will and Reason String",
+            V5,
+            &[disconnect_v5()],
+        ),
+        valid("v5-auth", "AUTH, continue authentication", V5, &[auth_v5()]),
+    ]
+}
+
+fn v3_1_1_examples() -> Vec<Example> {
+    use ProtocolVersion::V3_1_1 as V;
+    let qos1 = || {
+        Packet::Publish(publish(
+            QosPid::AtLeastOnce(pid(10)),
+            "sensors/kitchen/temp",
+            b"21.5",
+        ))
+    };
+    let subscriptions = || {
+        vec![
+            Subscription::new("sensors/+/temp", QoS::AtLeastOnce),
+            Subscription::new("alerts/#", QoS::ExactlyOnce),
+        ]
+    };
+    let session = [
+        Packet::Connect(connect(V)),
+        Packet::ConnAck(ConnAck::new(false)),
+        Packet::Subscribe(subscribe(12, subscriptions())),
+        suback(12, vec![ReasonCode::GrantedQos1, ReasonCode::GrantedQos2]),
+        qos1(),
+        Packet::PubAck(Ack::new(pid(10))),
+        Packet::Disconnect(Disconnect::default()),
+    ];
+    vec![
+        valid(
+            "v311-connect",
+            "CONNECT with will, user name and password",
+            V,
+            &[Packet::Connect(connect(V))],
+        ),
+        valid(
+            "v311-connack",
+            "CONNACK, session present",
+            V,
+            &[Packet::ConnAck(ConnAck::new(true))],
+        ),
+        valid(
+            "v311-publish-qos0",
+            "PUBLISH QoS 0",
+            V,
+            &[Packet::Publish(publish(
+                QosPid::AtMostOnce,
+                "sensors/kitchen/temp",
+                b"21.5",
+            ))],
+        ),
+        valid("v311-publish-qos1", "PUBLISH QoS 1", V, &[qos1()]),
+        valid(
+            "v311-publish-qos2",
+            "PUBLISH QoS 2, retained",
+            V,
+            &[Packet::Publish(Publish {
+                retain: true,
+                ..publish(QosPid::ExactlyOnce(pid(11)), "commands/heater", b"on")
+            })],
+        ),
+        valid(
+            "v311-publish-markup",
+            "PUBLISH with markup in the payload",
+            V,
+            &[Packet::Publish(publish(
+                QosPid::AtMostOnce,
+                "chat/<b>room</b>",
+                b"<img src=x onerror=alert(1)>",
+            ))],
+        ),
+        valid(
+            "v311-puback",
+            "PUBACK",
+            V,
+            &[Packet::PubAck(Ack::new(pid(10)))],
+        ),
+        valid(
+            "v311-pubrec",
+            "PUBREC",
+            V,
+            &[Packet::PubRec(Ack::new(pid(11)))],
+        ),
+        valid(
+            "v311-pubrel",
+            "PUBREL",
+            V,
+            &[Packet::PubRel(Ack::new(pid(11)))],
+        ),
+        valid(
+            "v311-pubcomp",
+            "PUBCOMP",
+            V,
+            &[Packet::PubComp(Ack::new(pid(11)))],
+        ),
+        valid(
+            "v311-subscribe",
+            "SUBSCRIBE, two filters",
+            V,
+            &[Packet::Subscribe(subscribe(12, subscriptions()))],
+        ),
+        valid(
+            "v311-suback",
+            "SUBACK with a failure",
+            V,
+            &[suback(
+                12,
+                vec![ReasonCode::GrantedQos1, ReasonCode::UnspecifiedError],
+            )],
+        ),
+        valid("v311-unsubscribe", "UNSUBSCRIBE", V, &[unsubscribe(13)]),
+        valid(
+            "v311-unsuback",
+            "UNSUBACK",
+            V,
+            &[Packet::UnsubAck(UnsubAck {
+                packet_id: pid(13),
+                properties: Default::default(),
+                reason_codes: vec![],
+            })],
+        ),
+        valid("v311-pingreq", "PINGREQ", V, &[Packet::PingReq]),
+        valid("v311-pingresp", "PINGRESP", V, &[Packet::PingResp]),
+        valid(
+            "v311-disconnect",
+            "DISCONNECT",
+            V,
+            &[Packet::Disconnect(Disconnect::default())],
+        ),
+        valid(
+            "v311-session",
+            "A whole session: 7 packets in a row",
+            V,
+            &session,
+        ),
+    ]
+}
+
+fn v3_1_examples() -> Vec<Example> {
+    use ProtocolVersion::V3_1 as V;
+    vec![
+        valid(
+            "v31-connect",
+            "CONNECT (MQIsdp) with will, user name and password",
+            V,
+            &[Packet::Connect(connect(V))],
+        ),
+        valid(
+            "v31-connack",
+            "CONNACK",
+            V,
+            &[Packet::ConnAck(ConnAck::new(false))],
+        ),
+        valid(
+            "v31-publish-qos1",
+            "PUBLISH QoS 1",
+            V,
+            &[Packet::Publish(publish(
+                QosPid::AtLeastOnce(pid(10)),
+                "sensors/kitchen/temp",
+                b"21.5",
+            ))],
+        ),
+    ]
+}
+
+fn malformed_examples() -> Vec<Example> {
+    use ProtocolVersion::{V3_1_1, V5};
+    vec![
+        malformed(
+            "bad-qos3",
+            "PUBLISH with QoS 3",
+            V3_1_1,
+            "36 09 00 03 61 2f 62 00 01 68 69",
+        ),
+        malformed(
+            "bad-wildcard",
+            "PUBLISH with a wildcard in the topic",
+            V3_1_1,
+            "30 0d 00 09 73 65 6e 73 6f 72 73 2f 2b 6f 6e",
+        ),
+        malformed(
+            "bad-varint",
+            "Property Length not in its shortest form",
+            V5,
+            "30 09 00 03 61 2f 62 80 00 68 69",
+        ),
+        malformed(
+            "bad-duplicate-property",
+            "Topic Alias given twice",
+            V5,
+            "30 0e 00 03 61 2f 62 06 23 00 01 23 00 02 68 69",
+        ),
+        malformed(
+            "bad-zero-packet-id",
+            "PUBACK for Packet Identifier 0",
+            V3_1_1,
+            "40 02 00 00",
+        ),
+        malformed(
+            "bad-utf8",
+            "Topic that is not UTF-8",
+            V3_1_1,
+            "30 07 00 03 61 ff 62 68 69",
+        ),
+        malformed(
+            "bad-connect-reserved",
+            "CONNECT with the reserved flag set",
+            V3_1_1,
+            "10 0d 00 04 4d 51 54 54 04 03 00 3c 00 01 61",
+        ),
+        malformed(
+            "bad-truncated",
+            "PUBLISH cut short",
+            V3_1_1,
+            "32 0a 00 03 61 2f 62",
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mqttscope_proto::codec::PacketType;
+    use mqttscope_proto::dissect::dissect_stream;
+
+    #[test]
+    fn ids_are_unique() {
+        let all = examples();
+        for (i, e) in all.iter().enumerate() {
+            assert!(all[i + 1..].iter().all(|o| o.id != e.id), "{} twice", e.id);
+        }
+    }
+
+    #[test]
+    fn valid_examples_dissect_cleanly_in_their_version() {
+        for e in examples().iter().filter(|e| e.group != Group::Malformed) {
+            let packets = dissect_stream(&e.bytes, e.version);
+            assert!(packets.iter().all(|d| d.error.is_none()), "{}", e.id);
+            assert_eq!(packets.iter().map(|d| d.len).sum::<usize>(), e.bytes.len());
+        }
+    }
+
+    #[test]
+    fn malformed_examples_fail_where_expected() {
+        let rules = [
+            ("bad-qos3", 0, "MQTT-3.3.1-4"),
+            ("bad-wildcard", 12, "MQTT-3.3.2-2"),
+            ("bad-varint", 8, "MQTT-1.5.5-1"),
+            ("bad-duplicate-property", 11, "2.2.2.2"),
+            ("bad-zero-packet-id", 2, "MQTT-2.3.1-1"),
+            ("bad-utf8", 5, "MQTT-1.5.3-1"),
+            ("bad-connect-reserved", 9, "MQTT-3.1.2-3"),
+            ("bad-truncated", 7, "3.3.2.2"),
+        ];
+        for (id, offset, rule) in rules {
+            let e = find(id).expect("listed");
+            let last = dissect_stream(&e.bytes, e.version)
+                .pop()
+                .expect("one packet");
+            let err = last.error.expect("malformed");
+            assert_eq!((err.offset, err.rule), (offset, rule), "{id}");
+        }
+        let listed = examples()
+            .iter()
+            .filter(|e| e.group == Group::Malformed)
+            .count();
+        assert_eq!(listed, rules.len());
+    }
+
+    #[test]
+    fn every_packet_type_has_an_example_in_v5() {
+        let mut seen = Vec::new();
+        for e in examples().iter().filter(|e| e.group == Group::V5) {
+            seen.extend(
+                dissect_stream(&e.bytes, e.version)
+                    .iter()
+                    .filter_map(|d| d.packet_type),
+            );
+        }
+        for t in 1..=15 {
+            let t = PacketType::from_u8(t).expect("1 to 15 are packet types");
+            assert!(seen.contains(&t), "{t}");
+        }
+    }
+
+    #[test]
+    fn the_session_example_holds_seven_packets() {
+        let e = find("v311-session").expect("listed");
+        assert_eq!(dissect_stream(&e.bytes, e.version).len(), 7);
+    }
+
+    #[test]
+    fn short_forms_are_short() {
+        assert_eq!(
+            find("v5-puback").expect("listed").bytes,
+            [0x40, 0x02, 0x00, 0x0a]
+        );
+        assert_eq!(
+            find("v5-puback-reason").expect("listed").bytes,
+            [0x40, 0x03, 0x00, 0x0a, 0x10]
+        );
+        assert_eq!(find("v5-disconnect").expect("listed").bytes, [0xe0, 0x00]);
+    }
+}
