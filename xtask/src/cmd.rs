@@ -3,7 +3,7 @@
 
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 
 /// The repository root (the parent of `xtask/`).
 pub fn root() -> PathBuf {
@@ -56,8 +56,19 @@ pub enum Stream {
 }
 
 /// Runs `cmd`, copying the captured stream through to ours as it arrives, and returns what
-/// it captured, or an error (with the captured text's last lines) if the command failed.
+/// it captured; fails if the command failed.
 pub fn run_tee(cmd: &mut Command, stream: Stream) -> Result<String, String> {
+    let (status, text) = tee_status(cmd, stream)?;
+    if status.success() {
+        Ok(text)
+    } else {
+        Err(format!("`{}` failed ({status})", display(cmd)))
+    }
+}
+
+/// Like [`run_tee`], but returns the exit status instead of failing on it; fails only if
+/// the command could not be run.
+pub fn tee_status(cmd: &mut Command, stream: Stream) -> Result<(ExitStatus, String), String> {
     println!("$ {}", display(cmd));
     match stream {
         Stream::Stdout => cmd.stdout(Stdio::piped()),
@@ -69,12 +80,7 @@ pub fn run_tee(cmd: &mut Command, stream: Stream) -> Result<String, String> {
         Stream::Stderr => child.stderr.take().map(|s| tee(s, io::stderr())),
     };
     let status = child.wait().map_err(|e| spawn_error(cmd, e))?;
-    let text = captured.unwrap_or_default();
-    if status.success() {
-        Ok(text)
-    } else {
-        Err(format!("`{}` failed ({status})", display(cmd)))
-    }
+    Ok((status, captured.unwrap_or_default()))
 }
 
 /// Runs `cmd` quietly and returns its stdout if it started and exited with status 0.

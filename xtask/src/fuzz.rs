@@ -32,12 +32,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
         println!("note: no {seeds}, starting from the corpus alone");
     }
     fuzz.arg("--").arg(format!("-max_total_time={seconds}"));
-    let log = cmd::run_tee(&mut fuzz, cmd::Stream::Stderr)?;
-    println!(
-        "\nfuzz {target}: {}",
-        final_stats(&log).unwrap_or("(no stats line found)")
-    );
-    Ok(())
+    let (status, log) = cmd::tee_status(&mut fuzz, cmd::Stream::Stderr)?;
+    let stats = final_stats(&log).unwrap_or("(no stats line found)");
+    if status.success() {
+        println!("\nfuzz {target}: {stats}");
+        return Ok(());
+    }
+    let artifact = log
+        .lines()
+        .rev()
+        .find(|l| l.contains("Test unit written to"));
+    Err(format!(
+        "fuzz {target} failed ({status}); last stats: {stats}\n{}",
+        artifact.unwrap_or("(no crash artifact reported)").trim()
+    ))
 }
 
 /// libFuzzer's last status line (`#N DONE cov: .. exec/s: ..`), or the last `#N` line.
