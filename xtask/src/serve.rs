@@ -277,7 +277,9 @@ fn start_broker() -> Result<Option<Broker>, String> {
             return Ok(None);
         }
     }
-    let dir = std::env::temp_dir().join(format!("mqttscope-serve-{}", std::process::id()));
+    // One fixed folder: a run that Ctrl-C ended leaves a single small file behind, which the
+    // next run overwrites.
+    let dir = std::env::temp_dir().join("mqttscope-mosquitto");
     fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
     let conf = dir.join("mosquitto.conf");
     fs::write(&conf, mosquitto_config()).map_err(|e| format!("writing {}: {e}", conf.display()))?;

@@ -148,6 +148,9 @@ fn clippy() -> Result<(), String> {
 /// Every crate's native tests, the CLI's and xtask's included.
 fn native() -> Result<(), String> {
     let counts = run_tests(&mut cmd::cargo(&["test", "--workspace"]))?;
+    if counts.other == 0 {
+        return Err("no native test ran".into());
+    }
     println!("native: {} tests passed", counts.other);
     Ok(())
 }
