@@ -496,9 +496,11 @@ mod tests {
         c.properties
             .user_properties
             .push(UserProperty::new("a", "b"));
-        let mut wp = WillProperties::default();
-        wp.will_delay_interval = Some(5);
-        wp.payload_format_indicator = Some(true);
+        let wp = WillProperties {
+            will_delay_interval: Some(5),
+            payload_format_indicator: Some(true),
+            ..Default::default()
+        };
         c.will = Some(Will {
             topic: "dev/1/status".into(),
             payload: Cow::Borrowed(b"offline"),

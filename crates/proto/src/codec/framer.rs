@@ -166,14 +166,14 @@ impl Frames<'_, '_> {
             self.framer.start = 0;
         }
         if !self.framer.buf.is_empty() {
-            return self.from_buffer();
+            return self.next_in_buffer();
         }
-        self.from_chunk()
+        self.next_in_chunk()
     }
 
     /// The common case: packets read in place from the chunk.
     #[inline]
-    fn from_chunk(&mut self) -> Result<Option<(FixedHeader, Slot)>, DecodeError> {
+    fn next_in_chunk(&mut self) -> Result<Option<(FixedHeader, Slot)>, DecodeError> {
         let rest = &self.chunk[self.pos..];
         if rest.is_empty() {
             return Ok(None);
@@ -197,7 +197,7 @@ impl Frames<'_, '_> {
 
     /// A packet begun in an earlier chunk (or left over from an early drop): complete it
     /// in the buffer with as few bytes of the chunk as it needs.
-    fn from_buffer(&mut self) -> Result<Option<(FixedHeader, Slot)>, DecodeError> {
+    fn next_in_buffer(&mut self) -> Result<Option<(FixedHeader, Slot)>, DecodeError> {
         let f = &mut *self.framer;
         loop {
             let have = f.buf.len() - f.start;

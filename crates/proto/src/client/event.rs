@@ -1,0 +1,126 @@
+//! What the client reports: [`Output`] from `poll_output`, and its [`Event`]s.
+
+use crate::codec::{ConnAckProperties, DisconnectProperties, Packet, Publish, ReasonCode};
+
+use super::{Instant, ProtocolError};
+
+/// The next thing the driver must do, from [`super::Client::poll_output`].
+///
+/// Events are large (a packet record holds the decoded packet); they are moved once from
+/// the client's queue to the driver, so boxing them would only add an allocation each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)]
+pub enum Output {
+    /// Send these bytes: exactly one MQTT packet (one WebSocket message).
+    Transmit(Vec<u8>),
+    /// Something happened; see [`Event`].
+    Event(Event),
+    /// Nothing more to do now: call `handle_timeout` at this instant ([`Instant`] of
+    /// `u64::MAX` milliseconds when no timer is armed). Always the last output.
+    Timeout(Instant),
+}
+
+/// Which way a packet went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Direction {
+    /// From this client to the server.
+    Sent,
+    /// From the server to this client.
+    Received,
+}
+
+/// One packet on the wire, as sent or received: decoded, with its exact bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PacketRecord {
+    /// Which way.
+    pub direction: Direction,
+    /// When.
+    pub at: Instant,
+    /// The exact bytes.
+    pub bytes: Vec<u8>,
+    /// The decoded packet.
+    pub packet: Packet<'static>,
+}
+
+/// Identifies a [`super::Client::publish`] call in later events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PublishHandle(pub(crate) u64);
+
+/// Identifies a subscribe or unsubscribe call in later events.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RequestHandle(pub(crate) u64);
+
+/// Something the application should know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event {
+    /// A packet was sent or received. Every packet comes out exactly once.
+    Packet(PacketRecord),
+    /// CONNACK accepted the connection.
+    Connected {
+        /// The server resumed the session.
+        session_present: bool,
+        /// The server's CONNACK properties (limits, assigned client id, …).
+        properties: ConnAckProperties<'static>,
+    },
+    /// An application message arrived (once, even at QoS 2 with duplicates).
+    Message(Publish<'static>),
+    /// A QoS 1 or 2 publish finished: acknowledged (reason < 0x80) or refused.
+    PublishDone {
+        /// The publish.
+        handle: PublishHandle,
+        /// PUBACK, PUBREC (when refused) or PUBCOMP reason.
+        reason: ReasonCode,
+    },
+    /// A QoS 0 publish was handed to the transport.
+    PublishSent {
+        /// The publish.
+        handle: PublishHandle,
+    },
+    /// SUBACK arrived: one code per filter, in order.
+    Subscribed {
+        /// The request.
+        handle: RequestHandle,
+        /// Granted QoS or failure per filter.
+        reasons: Vec<ReasonCode>,
+    },
+    /// UNSUBACK arrived (MQTT 3: empty `reasons`).
+    Unsubscribed {
+        /// The request.
+        handle: RequestHandle,
+        /// Per filter (MQTT 5).
+        reasons: Vec<ReasonCode>,
+    },
+    /// The connection is over; the driver closes the transport.
+    Disconnected(DisconnectCause),
+}
+
+/// Why a connection ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DisconnectCause {
+    /// This client sent DISCONNECT with this reason.
+    Local(ReasonCode),
+    /// CONNACK refused the connection.
+    Refused {
+        /// The CONNACK reason.
+        reason: ReasonCode,
+        /// Its properties (reason string, server reference).
+        properties: ConnAckProperties<'static>,
+    },
+    /// The server sent DISCONNECT.
+    Server {
+        /// Its reason.
+        reason: ReasonCode,
+        /// Its properties (reason string, server reference).
+        properties: DisconnectProperties<'static>,
+    },
+    /// The server broke a rule; the client sent DISCONNECT (MQTT 5) and closed.
+    Protocol(ProtocolError),
+    /// No PINGRESP or other packet within the keep-alive window.
+    KeepAliveTimeout,
+    /// No CONNACK in time.
+    ConnectTimeout,
+    /// The transport closed under us.
+    TransportClosed,
+}

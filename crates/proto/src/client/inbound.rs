@@ -1,0 +1,311 @@
+//! What the client does with each packet the server sends.
+
+use crate::codec::{
+    Ack, ConnAck, Disconnect, Packet, PacketId, PacketType, Publish, QosPid, ReasonCode, SubAck,
+    UnsubAck,
+};
+
+use super::{
+    limits_from, Client, Direction, DisconnectCause, Event, Instant, PacketRecord, ProtocolError,
+    State, Timer,
+};
+use crate::client::session::Awaiting;
+
+impl Client {
+    /// Decodes one complete packet, reports it, and acts on it.
+    pub(super) fn handle_frame(&mut self, now: Instant, frame: Vec<u8>) {
+        self.last_received = now;
+        let packet = match Packet::decode_exact(&frame, self.opts.version) {
+            Ok(p) => p.into_owned(),
+            Err(e) => return self.protocol_error(now, e.into()),
+        };
+        self.event(Event::Packet(PacketRecord {
+            direction: Direction::Received,
+            at: now,
+            bytes: frame,
+            packet: packet.clone(),
+        }));
+        if let Err(e) = self.dispatch(now, packet) {
+            self.protocol_error(now, e);
+        }
+    }
+
+    fn dispatch(&mut self, now: Instant, packet: Packet<'static>) -> Result<(), ProtocolError> {
+        let t = packet.packet_type();
+        if self.state == State::Connecting
+            && !matches!(
+                t,
+                PacketType::ConnAck | PacketType::Auth | PacketType::Disconnect
+            )
+        {
+            // The server sends CONNACK before any other packet but AUTH [MQTT-3.2.0-1].
+            return Err(ProtocolError::new(
+                ReasonCode::ProtocolError,
+                "MQTT-3.2.0-1",
+                format!("{t} before CONNACK"),
+            ));
+        }
+        match packet {
+            Packet::ConnAck(c) => self.on_connack(now, c),
+            Packet::Publish(p) => self.on_publish(now, p),
+            Packet::PubAck(a) => self.on_puback(now, a),
+            Packet::PubRec(a) => self.on_pubrec(now, a),
+            Packet::PubRel(a) => self.on_pubrel(now, a),
+            Packet::PubComp(a) => self.on_pubcomp(now, a),
+            Packet::SubAck(s) => self.on_suback(s),
+            Packet::UnsubAck(u) => self.on_unsuback(u),
+            Packet::PingResp => {
+                self.set_timer(Timer::PingResponse, None);
+                Ok(())
+            }
+            Packet::Disconnect(d) => {
+                self.on_disconnect(d);
+                Ok(())
+            }
+            Packet::Auth(_) => Err(ProtocolError::new(
+                ReasonCode::ProtocolError,
+                "4.12",
+                "AUTH without an Authentication Method in CONNECT",
+            )),
+            Packet::Connect(_)
+            | Packet::Subscribe(_)
+            | Packet::Unsubscribe(_)
+            | Packet::PingReq => Err(ProtocolError::new(
+                ReasonCode::ProtocolError,
+                "2.1.2",
+                format!("a server does not send {t}"),
+            )),
+        }
+    }
+
+    fn on_connack(&mut self, now: Instant, c: ConnAck<'static>) -> Result<(), ProtocolError> {
+        if self.state != State::Connecting {
+            // At most one CONNACK per connection [MQTT-3.2.0-2].
+            return Err(ProtocolError::new(
+                ReasonCode::ProtocolError,
+                "MQTT-3.2.0-2",
+                "a second CONNACK",
+            ));
+        }
+        self.set_timer(Timer::Connect, None);
+        if c.reason.is_error() {
+            self.close(DisconnectCause::Refused {
+                reason: c.reason,
+                properties: c.properties,
+            });
+            return Ok(());
+        }
+        if c.session_present && self.opts.clean_start {
+            // A client without session state that gets Session Present 1 closes [MQTT-3.2.2-4].
+            return Err(ProtocolError::new(
+                ReasonCode::ProtocolError,
+                "MQTT-3.2.2-4",
+                "Session Present 1 answers a Clean Start",
+            ));
+        }
+        self.limits = limits_from(&c.properties, self.opts.keep_alive);
+        self.state = State::Connected;
+        if c.session_present {
+            self.resend_in_flight(now);
+        } else {
+            // The server has no session: discard ours [MQTT-3.2.2-5], but keep the
+            // application's messages by sending them again as new ones, in order.
+            let unsent = self.session.clear();
+            for m in unsent.into_iter().rev() {
+                self.queue.push_front(m);
+            }
+        }
+        self.event(Event::Connected {
+            session_present: c.session_present,
+            properties: c.properties,
+        });
+        self.flush_queue(now);
+        Ok(())
+    }
+
+    fn on_publish(&mut self, now: Instant, mut p: Publish<'static>) -> Result<(), ProtocolError> {
+        self.resolve_topic_alias(&mut p)?;
+        match p.qos_pid {
+            QosPid::AtMostOnce => self.event(Event::Message(p)),
+            QosPid::AtLeastOnce(id) => {
+                self.event(Event::Message(p));
+                self.send(now, Packet::PubAck(Ack::new(id)));
+            }
+            QosPid::ExactlyOnce(id) => self.on_publish_qos2(now, id, p)?,
+        }
+        Ok(())
+    }
+
+    /// QoS 2 receiver: deliver once, keep the identifier until PUBREL, answer duplicates
+    /// with PUBREC only; more unreleased messages than our Receive Maximum is 0x93.
+    fn on_publish_qos2(
+        &mut self,
+        now: Instant,
+        id: PacketId,
+        p: Publish<'static>,
+    ) -> Result<(), ProtocolError> {
+        if !self.session.inbound_qos2.contains(&id) {
+            let max = self
+                .opts
+                .properties
+                .receive_maximum
+                .map_or(u16::MAX, |n| n.get());
+            if self.opts.version.is_v5() && self.session.inbound_qos2.len() >= usize::from(max) {
+                return Err(ProtocolError::new(
+                    ReasonCode::ReceiveMaximumExceeded,
+                    "MQTT-3.3.4-9",
+                    format!("more than {max} QoS 2 messages unreleased"),
+                ));
+            }
+            self.session.inbound_qos2.insert(id);
+            self.event(Event::Message(p));
+        }
+        self.send(now, Packet::PubRec(Ack::new(id)));
+        Ok(())
+    }
+
+    /// Applies an inbound Topic Alias: 1 to our advertised maximum; a topic rebinds it,
+    /// an empty topic uses it; anything else is 0x94 [MQTT-3.3.2-10].
+    fn resolve_topic_alias(&mut self, p: &mut Publish<'static>) -> Result<(), ProtocolError> {
+        let Some(alias) = p.properties.topic_alias.map(|a| a.get()) else {
+            return Ok(());
+        };
+        let max = self.opts.properties.topic_alias_maximum.unwrap_or(0);
+        let invalid = |detail: String| {
+            ProtocolError::new(ReasonCode::TopicAliasInvalid, "MQTT-3.3.2-10", detail)
+        };
+        if alias > max {
+            return Err(invalid(format!(
+                "Topic Alias {alias} above our maximum {max}"
+            )));
+        }
+        if p.topic.is_empty() {
+            let topic = self
+                .inbound_aliases
+                .get(&alias)
+                .ok_or_else(|| invalid(format!("unknown Topic Alias {alias}")))?;
+            p.topic = topic.clone().into();
+        } else {
+            self.inbound_aliases.insert(alias, p.topic.to_string());
+        }
+        Ok(())
+    }
+
+    fn on_puback(&mut self, now: Instant, a: Ack<'static>) -> Result<(), ProtocolError> {
+        match self.session.get_mut(a.packet_id).map(|f| f.state) {
+            Some(Awaiting::Ack) => {
+                self.finish_publish(a.packet_id, a.reason);
+                self.flush_queue(now);
+                Ok(())
+            }
+            _ => Err(unknown_id(PacketType::PubAck, a.packet_id)),
+        }
+    }
+
+    fn on_pubrec(&mut self, now: Instant, a: Ack<'static>) -> Result<(), ProtocolError> {
+        let id = a.packet_id;
+        match self.session.get_mut(id) {
+            // A PUBREC >= 0x80 ends the exchange: no PUBREL [MQTT-4.3.3-4].
+            Some(f) if f.state == Awaiting::Rec && a.reason.is_error() => {
+                self.finish_publish(id, a.reason);
+                self.flush_queue(now);
+            }
+            Some(f) if matches!(f.state, Awaiting::Rec | Awaiting::Comp) => {
+                f.state = Awaiting::Comp;
+                self.send(now, Packet::PubRel(Ack::new(id)));
+            }
+            _ if self.opts.version.is_v5() => {
+                let reason = ReasonCode::PacketIdentifierNotFound;
+                self.send(
+                    now,
+                    Packet::PubRel(Ack {
+                        reason,
+                        ..Ack::new(id)
+                    }),
+                );
+            }
+            _ => return Err(unknown_id(PacketType::PubRec, id)),
+        }
+        Ok(())
+    }
+
+    fn on_pubrel(&mut self, now: Instant, a: Ack<'static>) -> Result<(), ProtocolError> {
+        let known = self.session.inbound_qos2.remove(&a.packet_id);
+        let reason = if known || !self.opts.version.is_v5() {
+            ReasonCode::Success
+        } else {
+            ReasonCode::PacketIdentifierNotFound
+        };
+        self.send(
+            now,
+            Packet::PubComp(Ack {
+                reason,
+                ..Ack::new(a.packet_id)
+            }),
+        );
+        Ok(())
+    }
+
+    fn on_pubcomp(&mut self, now: Instant, a: Ack<'static>) -> Result<(), ProtocolError> {
+        match self.session.get_mut(a.packet_id).map(|f| f.state) {
+            Some(Awaiting::Comp) => {
+                self.finish_publish(a.packet_id, a.reason);
+                self.flush_queue(now);
+                Ok(())
+            }
+            _ => Err(unknown_id(PacketType::PubComp, a.packet_id)),
+        }
+    }
+
+    fn finish_publish(&mut self, id: PacketId, reason: ReasonCode) {
+        if let Some(f) = self.session.remove(id) {
+            self.event(Event::PublishDone {
+                handle: f.handle,
+                reason,
+            });
+        }
+    }
+
+    fn on_suback(&mut self, s: SubAck<'static>) -> Result<(), ProtocolError> {
+        let handle = self.take_request(PacketType::SubAck, s.packet_id)?;
+        self.event(Event::Subscribed {
+            handle,
+            reasons: s.reason_codes,
+        });
+        Ok(())
+    }
+
+    fn on_unsuback(&mut self, u: UnsubAck<'static>) -> Result<(), ProtocolError> {
+        let handle = self.take_request(PacketType::UnsubAck, u.packet_id)?;
+        self.event(Event::Unsubscribed {
+            handle,
+            reasons: u.reason_codes,
+        });
+        Ok(())
+    }
+
+    fn take_request(
+        &mut self,
+        t: PacketType,
+        id: PacketId,
+    ) -> Result<super::RequestHandle, ProtocolError> {
+        self.session.release_request(id);
+        self.requests.remove(&id).ok_or_else(|| unknown_id(t, id))
+    }
+
+    fn on_disconnect(&mut self, d: Disconnect<'static>) {
+        self.close(DisconnectCause::Server {
+            reason: d.reason,
+            properties: d.properties,
+        });
+    }
+}
+
+/// An acknowledgement for an identifier we are not waiting on [MQTT-2.2.1-5].
+fn unknown_id(t: PacketType, id: PacketId) -> ProtocolError {
+    ProtocolError::new(
+        ReasonCode::ProtocolError,
+        "MQTT-2.2.1-5",
+        format!("{t} for packet identifier {id}, which is not in use"),
+    )
+}

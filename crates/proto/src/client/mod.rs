@@ -1,0 +1,657 @@
+//! The sans-IO MQTT client: a state machine that never does I/O and never reads a clock.
+//!
+//! # The run loop
+//!
+//! The driver owns the transport and one timer. After **every** input or command it
+//! drains [`Client::poll_output`] until that returns [`Output::Timeout`], sending each
+//! [`Output::Transmit`] as one message, handling each [`Output::Event`], and re-arming its
+//! single timer to the returned instant.
+//!
+//! ```no_run
+//! use mqttscope_proto::client::{Client, ClientOptions, Instant, Output};
+//!
+//! # fn now() -> Instant { Instant::from_millis(0) }
+//! # fn send(_: &[u8]) {}
+//! # fn arm_timer(_: Instant) {}
+//! let mut client = Client::new(ClientOptions::default(), now());
+//! client.connect(now()).unwrap(); // once the transport is open
+//! loop {
+//!     match client.poll_output(now()) {
+//!         Output::Transmit(bytes) => send(&bytes),
+//!         Output::Event(event) => println!("{event:?}"),
+//!         Output::Timeout(at) => {
+//!             arm_timer(at);
+//!             break;
+//!         }
+//!     }
+//! }
+//! // Later: client.handle_bytes(now(), &received), client.handle_timeout(now()),
+//! // client.handle_closed(now()); and drain poll_output again after each.
+//! ```
+//!
+//! # States
+//!
+//! ```text
+//!  Idle ──connect()──▶ Connecting ──CONNACK 0x00──▶ Connected ──disconnect()──▶ Closed
+//!   ▲                     │  CONNACK ≥0x80, timeout      │  server DISCONNECT, protocol
+//!   │                     ▼                              ▼  error, keep-alive timeout,
+//!   └────────────────── Closed ◀─────────────────────────┘  transport closed
+//! ```
+//! `connect()` is allowed again from `Closed` (a new transport); the session (in-flight
+//! QoS 1/2 publishes, QoS 2 receipts) survives unless CONNACK says it did not.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::Duration;
+
+use crate::codec::{
+    Ack, ConnAckProperties, Connect, Disconnect, Framer, Packet, PacketId, PacketType,
+    ProtocolVersion, Publish, PublishProperties, QoS, QosPid, ReasonCode, Subscribe,
+    SubscribeProperties, Subscription, Unsubscribe, UnsubscribeProperties,
+};
+
+mod error;
+mod event;
+mod inbound;
+mod options;
+mod session;
+mod time;
+
+#[cfg(test)]
+mod tests;
+
+pub use error::{ClientError, ProtocolError};
+pub use event::{
+    Direction, DisconnectCause, Event, Output, PacketRecord, PublishHandle, RequestHandle,
+};
+pub use options::ClientOptions;
+pub use time::Instant;
+
+use session::{Awaiting, OutFlight, Session};
+
+/// The far future: "no timer armed".
+const NEVER: Instant = Instant::from_millis(u64::MAX);
+
+/// Where the connection stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// Never connected.
+    Idle,
+    /// CONNECT sent, waiting for CONNACK.
+    Connecting,
+    /// CONNACK accepted the connection.
+    Connected,
+    /// The connection is over; `connect` may start a new one.
+    Closed,
+}
+
+/// A message to publish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// The topic name.
+    pub topic: String,
+    /// The payload.
+    pub payload: Vec<u8>,
+    /// QoS.
+    pub qos: QoS,
+    /// Retain flag.
+    pub retain: bool,
+    /// MQTT 5 properties.
+    pub properties: PublishProperties<'static>,
+}
+
+impl Message {
+    /// A QoS 0, non-retained message.
+    pub fn new(topic: impl Into<String>, payload: impl Into<Vec<u8>>) -> Self {
+        Message {
+            topic: topic.into(),
+            payload: payload.into(),
+            qos: QoS::AtMostOnce,
+            retain: false,
+            properties: PublishProperties::default(),
+        }
+    }
+
+    /// The same message at `qos`.
+    pub fn with_qos(mut self, qos: QoS) -> Self {
+        self.qos = qos;
+        self
+    }
+
+    /// The same message, retained.
+    pub fn retained(mut self) -> Self {
+        self.retain = true;
+        self
+    }
+
+    fn into_publish(self, qos_pid: QosPid) -> Publish<'static> {
+        Publish {
+            dup: false,
+            qos_pid,
+            retain: self.retain,
+            topic: self.topic.into(),
+            properties: self.properties,
+            payload: self.payload.into(),
+        }
+    }
+}
+
+/// What the server allows, from CONNACK (defaults before it, and for MQTT 3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerLimits {
+    /// QoS 1/2 publishes we may have in flight (Receive Maximum; 65,535 when absent).
+    pub receive_maximum: u16,
+    /// The highest QoS the server accepts.
+    pub maximum_qos: QoS,
+    /// Whether RETAIN is allowed.
+    pub retain_available: bool,
+    /// The largest packet the server accepts.
+    pub maximum_packet_size: Option<u32>,
+    /// Keep alive in force, seconds (Server Keep Alive replaces ours [MQTT-3.2.2-21]).
+    pub keep_alive: u16,
+}
+
+impl ServerLimits {
+    fn new(keep_alive: u16) -> Self {
+        ServerLimits {
+            receive_maximum: u16::MAX,
+            maximum_qos: QoS::ExactlyOnce,
+            retain_available: true,
+            maximum_packet_size: None,
+            keep_alive,
+        }
+    }
+}
+
+/// The timers, one slot each; only the earliest leaves the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Timer {
+    /// CONNACK must arrive by then.
+    Connect,
+    /// A PINGREQ sent then needs an answer by then.
+    PingResponse,
+}
+
+const TIMERS: [Timer; 2] = [Timer::Connect, Timer::PingResponse];
+
+/// The sans-IO MQTT client. See the module documentation for the run loop.
+#[derive(Debug)]
+pub struct Client {
+    opts: ClientOptions,
+    state: State,
+    framer: Framer,
+    outputs: VecDeque<Output>,
+    timers: [Option<Instant>; 2],
+    last_sent: Instant,
+    last_received: Instant,
+    limits: ServerLimits,
+    session: Session,
+    /// QoS 1/2 publishes waiting for a send slot or a connection, in order.
+    queue: VecDeque<(PublishHandle, Publish<'static>)>,
+    requests: HashMap<PacketId, RequestHandle>,
+    next_handle: u64,
+    inbound_aliases: HashMap<u16, String>,
+}
+
+impl Client {
+    /// A client that has not connected yet.
+    pub fn new(opts: ClientOptions, now: Instant) -> Self {
+        let framer = Framer::new(opts.version, receive_limit(&opts));
+        let limits = ServerLimits::new(opts.keep_alive);
+        Client {
+            opts,
+            state: State::Idle,
+            framer,
+            outputs: VecDeque::new(),
+            timers: [None; 2],
+            last_sent: now,
+            last_received: now,
+            limits,
+            session: Session::default(),
+            queue: VecDeque::new(),
+            requests: HashMap::new(),
+            next_handle: 0,
+            inbound_aliases: HashMap::new(),
+        }
+    }
+
+    // ---- getters ----
+
+    /// The connection state.
+    pub fn state(&self) -> State {
+        self.state
+    }
+
+    /// The server's limits in force.
+    pub fn limits(&self) -> ServerLimits {
+        self.limits
+    }
+
+    /// The protocol version spoken.
+    pub fn version(&self) -> ProtocolVersion {
+        self.opts.version
+    }
+
+    /// QoS 1/2 publishes sent and not yet acknowledged.
+    pub fn in_flight(&self) -> usize {
+        self.session.in_flight_len()
+    }
+
+    /// QoS 1/2 publishes waiting to be sent.
+    pub fn queued(&self) -> usize {
+        self.queue.len()
+    }
+
+    // ---- commands ----
+
+    /// Sends CONNECT on a freshly opened transport.
+    pub fn connect(&mut self, now: Instant) -> Result<(), ClientError> {
+        if matches!(self.state, State::Connecting | State::Connected) {
+            return Err(ClientError::InvalidState {
+                expected: "idle or closed",
+            });
+        }
+        let connect = self.connect_packet();
+        Packet::Connect(connect.clone()).encoded_len(self.opts.version)?;
+        self.framer.reset();
+        self.framer.set_version(self.opts.version);
+        self.limits = ServerLimits::new(self.opts.keep_alive);
+        self.inbound_aliases.clear();
+        self.requests.clear();
+        self.session.drop_requests();
+        self.last_received = now;
+        self.state = State::Connecting;
+        self.timers = [None; 2];
+        self.set_timer(Timer::Connect, Some(now + self.opts.connect_timeout));
+        self.send(now, Packet::Connect(connect));
+        Ok(())
+    }
+
+    /// Publishes a message. QoS 0 needs a connection; QoS 1/2 messages wait in a bounded
+    /// queue for a send slot (the server's Receive Maximum) or for the connection.
+    pub fn publish(&mut self, now: Instant, msg: Message) -> Result<PublishHandle, ClientError> {
+        self.check_publish(&msg)?;
+        let handle = self.new_publish_handle();
+        if msg.qos == QoS::AtMostOnce {
+            if self.state != State::Connected {
+                return Err(ClientError::InvalidState {
+                    expected: "connected to publish at QoS 0",
+                });
+            }
+            self.send(now, Packet::Publish(msg.into_publish(QosPid::AtMostOnce)));
+            self.event(Event::PublishSent { handle });
+            return Ok(handle);
+        }
+        if self.queue.len() >= self.opts.max_queued {
+            return Err(ClientError::QueueFull {
+                capacity: self.opts.max_queued,
+            });
+        }
+        // The real identifier is assigned when a send slot frees up.
+        let qos_pid = match msg.qos {
+            QoS::ExactlyOnce => QosPid::ExactlyOnce(PacketId::MIN),
+            _ => QosPid::AtLeastOnce(PacketId::MIN),
+        };
+        self.queue.push_back((handle, msg.into_publish(qos_pid)));
+        self.flush_queue(now);
+        Ok(handle)
+    }
+
+    /// Subscribes to `subscriptions`.
+    pub fn subscribe(
+        &mut self,
+        now: Instant,
+        subscriptions: Vec<Subscription<'static>>,
+        properties: SubscribeProperties<'static>,
+    ) -> Result<RequestHandle, ClientError> {
+        self.require_connected()?;
+        let packet_id = self.session.alloc_id().ok_or(ClientError::NoPacketId)?;
+        let packet = Packet::Subscribe(Subscribe {
+            packet_id,
+            properties,
+            subscriptions,
+        });
+        self.check_size(&packet)?;
+        Ok(self.send_request(now, packet_id, packet))
+    }
+
+    /// Unsubscribes from `filters`.
+    pub fn unsubscribe(
+        &mut self,
+        now: Instant,
+        filters: Vec<String>,
+        properties: UnsubscribeProperties<'static>,
+    ) -> Result<RequestHandle, ClientError> {
+        self.require_connected()?;
+        let packet_id = self.session.alloc_id().ok_or(ClientError::NoPacketId)?;
+        let filters = filters.into_iter().map(Into::into).collect();
+        let packet = Packet::Unsubscribe(Unsubscribe {
+            packet_id,
+            properties,
+            filters,
+        });
+        self.check_size(&packet)?;
+        Ok(self.send_request(now, packet_id, packet))
+    }
+
+    /// Sends DISCONNECT with `reason` and ends the connection. The session survives for a
+    /// later `connect` with `clean_start` false.
+    pub fn disconnect(&mut self, now: Instant, reason: ReasonCode) -> Result<(), ClientError> {
+        self.require_connected()?;
+        let packet = Packet::Disconnect(Disconnect::new(reason));
+        packet.encoded_len(self.opts.version)?;
+        self.send(now, packet);
+        self.close(DisconnectCause::Local(reason));
+        Ok(())
+    }
+
+    // ---- inputs ----
+
+    /// Feeds bytes received from the transport (any framing).
+    pub fn handle_bytes(&mut self, now: Instant, bytes: &[u8]) {
+        if !matches!(self.state, State::Connecting | State::Connected) {
+            return;
+        }
+        let mut packets = Vec::new();
+        let mut failure = None;
+        {
+            let mut frames = self.framer.feed(bytes);
+            loop {
+                match frames.next_frame() {
+                    Ok(Some(frame)) => packets.push(frame.to_vec()),
+                    Ok(None) => break,
+                    Err(e) => {
+                        failure = Some(e);
+                        break;
+                    }
+                }
+            }
+        }
+        for frame in packets {
+            if !matches!(self.state, State::Connecting | State::Connected) {
+                return;
+            }
+            self.handle_frame(now, frame);
+        }
+        if let Some(e) = failure {
+            self.protocol_error(now, ProtocolError::from(e));
+        }
+    }
+
+    /// Fires whatever timers are due. Calling it early, or twice, does nothing.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        for t in TIMERS {
+            if self.timer(t).is_some_and(|at| at <= now) {
+                self.set_timer(t, None);
+                self.on_timer(now, t);
+            }
+        }
+        self.keep_alive(now);
+    }
+
+    /// The transport closed.
+    pub fn handle_closed(&mut self, _now: Instant) {
+        if matches!(self.state, State::Connecting | State::Connected) {
+            self.close(DisconnectCause::TransportClosed);
+        }
+    }
+
+    // ---- output ----
+
+    /// The next output. Drain until [`Output::Timeout`].
+    pub fn poll_output(&mut self, now: Instant) -> Output {
+        let _ = now;
+        self.outputs
+            .pop_front()
+            .unwrap_or_else(|| Output::Timeout(self.next_deadline()))
+    }
+
+    // ---- internals ----
+
+    fn connect_packet(&self) -> Connect<'static> {
+        let o = &self.opts;
+        let mut c = Connect::new(o.version, o.client_id.clone());
+        c.clean_start = o.clean_start;
+        c.keep_alive = o.keep_alive;
+        c.username = o.username.clone().map(Into::into);
+        c.password = o.password.clone().map(Into::into);
+        c.will = o.will.clone();
+        if o.version.is_v5() {
+            c.properties = o.properties.clone();
+        }
+        c
+    }
+
+    fn require_connected(&self) -> Result<(), ClientError> {
+        if self.state == State::Connected {
+            Ok(())
+        } else {
+            Err(ClientError::InvalidState {
+                expected: "connected",
+            })
+        }
+    }
+
+    fn check_publish(&self, msg: &Message) -> Result<(), ClientError> {
+        if msg.qos > self.limits.maximum_qos {
+            return Err(ClientError::QosNotSupported);
+        }
+        if msg.retain && !self.limits.retain_available {
+            return Err(ClientError::RetainNotSupported);
+        }
+        let id = PacketId::MIN;
+        let qos_pid = match msg.qos {
+            QoS::AtMostOnce => QosPid::AtMostOnce,
+            QoS::AtLeastOnce => QosPid::AtLeastOnce(id),
+            QoS::ExactlyOnce => QosPid::ExactlyOnce(id),
+        };
+        self.check_size(&Packet::Publish(msg.clone().into_publish(qos_pid)))
+    }
+
+    /// Checks that a packet encodes and fits the server's Maximum Packet Size
+    /// [MQTT-3.2.2-15].
+    fn check_size(&self, packet: &Packet<'_>) -> Result<(), ClientError> {
+        let size = packet.encoded_len(self.opts.version)?;
+        match self.limits.maximum_packet_size {
+            Some(max) if size > max as usize => Err(ClientError::PacketTooLarge {
+                size,
+                max: max as usize,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    fn new_publish_handle(&mut self) -> PublishHandle {
+        self.next_handle += 1;
+        PublishHandle(self.next_handle)
+    }
+
+    fn send_request(
+        &mut self,
+        now: Instant,
+        packet_id: PacketId,
+        packet: Packet<'static>,
+    ) -> RequestHandle {
+        self.next_handle += 1;
+        let handle = RequestHandle(self.next_handle);
+        self.session.hold_request(packet_id);
+        self.requests.insert(packet_id, handle);
+        self.send(now, packet);
+        handle
+    }
+
+    /// Sends queued QoS 1/2 publishes while the server's Receive Maximum allows
+    /// [MQTT-4.9.0-1]; other packets are never held back by it [MQTT-4.9.0-2].
+    fn flush_queue(&mut self, now: Instant) {
+        while self.state == State::Connected
+            && self.session.in_flight_len() < usize::from(self.limits.receive_maximum)
+        {
+            let Some((handle, mut publish)) = self.queue.pop_front() else {
+                return;
+            };
+            let Some(id) = self.session.alloc_id() else {
+                self.queue.push_front((handle, publish));
+                return;
+            };
+            let state = match publish.qos_pid {
+                QosPid::ExactlyOnce(_) => {
+                    publish.qos_pid = QosPid::ExactlyOnce(id);
+                    Awaiting::Rec
+                }
+                _ => {
+                    publish.qos_pid = QosPid::AtLeastOnce(id);
+                    Awaiting::Ack
+                }
+            };
+            self.session.insert(
+                id,
+                OutFlight {
+                    handle,
+                    publish: publish.clone(),
+                    state,
+                },
+            );
+            self.send(now, Packet::Publish(publish));
+        }
+    }
+
+    /// After a CONNACK with Session Present 1: resend unacknowledged PUBLISH (DUP 1) and
+    /// PUBREL with their original identifiers, in their original order [MQTT-4.4.0-1].
+    fn resend_in_flight(&mut self, now: Instant) {
+        let resend: Vec<Packet<'static>> = self
+            .session
+            .in_flight()
+            .map(|(id, f)| match f.state {
+                Awaiting::Comp => Packet::PubRel(Ack::new(id)),
+                _ => Packet::Publish(Publish {
+                    dup: true,
+                    ..f.publish.clone()
+                }),
+            })
+            .collect();
+        for p in resend {
+            self.send(now, p);
+        }
+    }
+
+    /// Encodes and queues one packet, reporting it.
+    fn send(&mut self, now: Instant, packet: Packet<'static>) {
+        let mut bytes = Vec::new();
+        if let Err(e) = packet.encode(self.opts.version, &mut bytes) {
+            // Commands check packets before they get here; a failure is a bug, reported
+            // rather than sent malformed.
+            debug_assert!(false, "unchecked packet: {e}");
+            return;
+        }
+        self.last_sent = now;
+        self.outputs.push_back(Output::Transmit(bytes.clone()));
+        self.event(Event::Packet(PacketRecord {
+            direction: Direction::Sent,
+            at: now,
+            bytes,
+            packet,
+        }));
+    }
+
+    fn event(&mut self, e: Event) {
+        self.outputs.push_back(Output::Event(e));
+    }
+
+    /// Ends the connection (the driver closes the transport on the event).
+    fn close(&mut self, cause: DisconnectCause) {
+        self.state = State::Closed;
+        self.timers = [None; 2];
+        self.event(Event::Disconnected(cause));
+    }
+
+    /// The server broke a rule: DISCONNECT with the reason (MQTT 5), then close.
+    fn protocol_error(&mut self, now: Instant, e: ProtocolError) {
+        if self.opts.version.is_v5() && self.state != State::Closed {
+            let reason = if e.reason.allowed_in(PacketType::Disconnect) {
+                e.reason
+            } else {
+                ReasonCode::ProtocolError
+            };
+            self.send(now, Packet::Disconnect(Disconnect::new(reason)));
+        }
+        self.close(DisconnectCause::Protocol(e));
+    }
+
+    fn timer(&self, t: Timer) -> Option<Instant> {
+        self.timers[t as usize]
+    }
+
+    fn set_timer(&mut self, t: Timer, at: Option<Instant>) {
+        self.timers[t as usize] = at;
+    }
+
+    fn on_timer(&mut self, now: Instant, t: Timer) {
+        match t {
+            Timer::Connect if self.state == State::Connecting => {
+                self.close(DisconnectCause::ConnectTimeout)
+            }
+            Timer::PingResponse if self.state == State::Connected => {
+                let _ = now;
+                self.close(DisconnectCause::KeepAliveTimeout);
+            }
+            _ => {}
+        }
+    }
+
+    /// The keep-alive interval in force, if any.
+    fn keep_alive_interval(&self) -> Option<Duration> {
+        (self.state == State::Connected && self.limits.keep_alive > 0)
+            .then(|| Duration::from_secs(u64::from(self.limits.keep_alive)))
+    }
+
+    /// When to send the next PINGREQ: after an interval with nothing sent
+    /// [MQTT-3.1.2-22], or with nothing received (to find out whether the server is still
+    /// there while we only send).
+    fn keep_alive_deadline(&self) -> Option<Instant> {
+        let interval = self.keep_alive_interval()?;
+        if self.timer(Timer::PingResponse).is_some() {
+            return None;
+        }
+        Some(self.last_sent.min(self.last_received) + interval)
+    }
+
+    fn keep_alive(&mut self, now: Instant) {
+        let (Some(at), Some(interval)) = (self.keep_alive_deadline(), self.keep_alive_interval())
+        else {
+            return;
+        };
+        if at <= now {
+            self.send(now, Packet::PingReq);
+            // Half an interval for the answer: a silent server is found within 1.5 times
+            // the keep alive of the last packet it sent.
+            self.set_timer(Timer::PingResponse, Some(now + interval / 2));
+        }
+    }
+
+    fn next_deadline(&self) -> Instant {
+        let timers = self.timers.iter().flatten().copied();
+        timers
+            .chain(self.keep_alive_deadline())
+            .min()
+            .unwrap_or(NEVER)
+    }
+}
+
+/// The largest packet this client accepts: its advertised Maximum Packet Size, else its
+/// buffer limit.
+fn receive_limit(o: &ClientOptions) -> usize {
+    match (o.version.is_v5(), o.properties.maximum_packet_size) {
+        (true, Some(max)) => max.get() as usize,
+        _ => o.receive_buffer_limit,
+    }
+}
+
+/// Copies the limits CONNACK announces.
+fn limits_from(props: &ConnAckProperties<'_>, keep_alive: u16) -> ServerLimits {
+    ServerLimits {
+        receive_maximum: props.receive_maximum.map_or(u16::MAX, |n| n.get()),
+        maximum_qos: props.maximum_qos.unwrap_or(QoS::ExactlyOnce),
+        retain_available: props.retain_available.unwrap_or(true),
+        maximum_packet_size: props.maximum_packet_size.map(|n| n.get()),
+        keep_alive: props.server_keep_alive.unwrap_or(keep_alive),
+    }
+}

@@ -1,0 +1,56 @@
+//! What a [`super::Client`] is configured with.
+
+use std::time::Duration;
+
+use crate::codec::{ConnectProperties, ProtocolVersion, Will};
+
+/// Client configuration. `Default` gives an MQTT 5 client with a clean start, a 60 s keep
+/// alive and a generated-by-server client id.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// The protocol version to speak.
+    pub version: ProtocolVersion,
+    /// The client identifier; empty asks the server to assign one (MQTT 3.1.1 then
+    /// requires `clean_start`).
+    pub client_id: String,
+    /// Clean Start (MQTT 5) / Clean Session (MQTT 3).
+    pub clean_start: bool,
+    /// Keep alive in seconds; 0 disables it. A Server Keep Alive in CONNACK replaces it.
+    pub keep_alive: u16,
+    /// User name.
+    pub username: Option<String>,
+    /// Password (never logged or surfaced in events other than the CONNECT packet itself).
+    pub password: Option<Vec<u8>>,
+    /// The will.
+    pub will: Option<Will<'static>>,
+    /// MQTT 5 CONNECT properties (Session Expiry, Receive Maximum, Maximum Packet Size,
+    /// Topic Alias Maximum, …). Receive Maximum and Maximum Packet Size set here are also
+    /// enforced on what the server sends.
+    pub properties: ConnectProperties<'static>,
+    /// The largest packet accepted from the server when no Maximum Packet Size is
+    /// advertised (a resource limit of this client).
+    pub receive_buffer_limit: usize,
+    /// How many QoS 1/2 publishes may wait for a send slot (server Receive Maximum) or
+    /// for a connection; beyond it `publish` fails rather than drop anything.
+    pub max_queued: usize,
+    /// How long to wait for CONNACK.
+    pub connect_timeout: Duration,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            version: ProtocolVersion::V5,
+            client_id: String::new(),
+            clean_start: true,
+            keep_alive: 60,
+            username: None,
+            password: None,
+            will: None,
+            properties: ConnectProperties::default(),
+            receive_buffer_limit: 1 << 20,
+            max_queued: 1000,
+            connect_timeout: Duration::from_secs(10),
+        }
+    }
+}

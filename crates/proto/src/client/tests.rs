@@ -1,0 +1,717 @@
+//! Scenario tests: the client against a scripted server on a virtual clock. Each test is
+//! named after the behaviour it shows and asserts the exact bytes on the wire.
+
+use std::num::NonZeroU16;
+use std::time::Duration;
+
+use super::*;
+use crate::codec::{ProtocolVersion, QoS, ReasonCode, Subscription};
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+const V5: ProtocolVersion = ProtocolVersion::V5;
+const V4: ProtocolVersion = ProtocolVersion::V3_1_1;
+
+/// A client, a virtual clock, and everything the client produced.
+struct Peer {
+    client: Client,
+    now: Instant,
+    deadline: Instant,
+    sent: Vec<Vec<u8>>,
+    events: Vec<Event>,
+}
+
+impl Peer {
+    fn new(version: ProtocolVersion, f: impl FnOnce(&mut ClientOptions)) -> Self {
+        let mut opts = ClientOptions {
+            version,
+            client_id: "c".into(),
+            keep_alive: 10,
+            ..Default::default()
+        };
+        f(&mut opts);
+        let now = Instant::from_millis(0);
+        Peer {
+            client: Client::new(opts, now),
+            now,
+            deadline: NEVER,
+            sent: Vec::new(),
+            events: Vec::new(),
+        }
+    }
+
+    /// A connected client (CONNACK success, no session).
+    fn connected(version: ProtocolVersion, f: impl FnOnce(&mut ClientOptions)) -> Self {
+        let mut p = Peer::new(version, f);
+        p.client.connect(p.now).unwrap();
+        p.drain();
+        p.server(&connack(version, false));
+        p.take();
+        p
+    }
+
+    fn drain(&mut self) {
+        loop {
+            match self.client.poll_output(self.now) {
+                Output::Transmit(b) => self.sent.push(b),
+                Output::Event(Event::Packet(_)) => {}
+                Output::Event(e) => self.events.push(e),
+                Output::Timeout(at) => {
+                    self.deadline = at;
+                    return;
+                }
+            }
+        }
+    }
+
+    fn server(&mut self, bytes: &[u8]) {
+        self.client.handle_bytes(self.now, bytes);
+        self.drain();
+    }
+
+    /// Jumps to the next deadline and fires it.
+    fn advance(&mut self) {
+        assert_ne!(self.deadline, NEVER, "no timer armed");
+        self.now = self.deadline;
+        self.client.handle_timeout(self.now);
+        self.drain();
+    }
+
+    fn sleep(&mut self, ms: u64) {
+        self.now = self.now + Duration::from_millis(ms);
+    }
+
+    /// What was sent and what happened since the last call.
+    fn take(&mut self) -> (Vec<Vec<u8>>, Vec<Event>) {
+        (
+            std::mem::take(&mut self.sent),
+            std::mem::take(&mut self.events),
+        )
+    }
+
+    fn sent(&mut self) -> Vec<Vec<u8>> {
+        std::mem::take(&mut self.sent)
+    }
+
+    fn publish(&mut self, qos: QoS, payload: &[u8]) -> PublishHandle {
+        let h = self
+            .client
+            .publish(self.now, Message::new("t", payload).with_qos(qos))
+            .unwrap();
+        self.drain();
+        h
+    }
+}
+
+fn connack(v: ProtocolVersion, session_present: bool) -> Vec<u8> {
+    if v.is_v5() {
+        vec![0x20, 0x03, u8::from(session_present), 0x00, 0x00]
+    } else {
+        vec![0x20, 0x02, u8::from(session_present), 0x00]
+    }
+}
+
+fn disconnected(events: &[Event]) -> Option<&DisconnectCause> {
+    events.iter().find_map(|e| match e {
+        Event::Disconnected(c) => Some(c),
+        _ => None,
+    })
+}
+
+#[test]
+fn connect_sends_connect_and_connack_connects() {
+    for (v, connect) in [
+        (
+            V4,
+            vec![
+                0x10, 0x0d, 0, 4, b'M', b'Q', b'T', b'T', 4, 0x02, 0, 10, 0, 1, b'c',
+            ],
+        ),
+        (
+            V5,
+            vec![
+                0x10, 0x0e, 0, 4, b'M', b'Q', b'T', b'T', 5, 0x02, 0, 10, 0, 0, 1, b'c',
+            ],
+        ),
+    ] {
+        let mut p = Peer::new(v, |_| {});
+        p.client.connect(p.now).unwrap();
+        p.drain();
+        assert_eq!(p.sent(), [connect]);
+        assert_eq!(p.client.state(), State::Connecting);
+        p.server(&connack(v, false));
+        assert_eq!(p.client.state(), State::Connected);
+        assert!(matches!(
+            p.events[..],
+            [Event::Connected {
+                session_present: false,
+                ..
+            }]
+        ));
+    }
+}
+
+#[test]
+fn every_packet_is_reported_once_with_its_bytes() {
+    let mut p = Peer::new(V4, |_| {});
+    p.client.connect(p.now).unwrap();
+    let mut records = Vec::new();
+    let pump = |p: &mut Peer, records: &mut Vec<PacketRecord>| loop {
+        match p.client.poll_output(p.now) {
+            Output::Event(Event::Packet(r)) => records.push(r),
+            Output::Timeout(_) => break,
+            _ => {}
+        }
+    };
+    pump(&mut p, &mut records);
+    p.client.handle_bytes(p.now, &connack(V4, false));
+    pump(&mut p, &mut records);
+    assert_eq!(records.len(), 2);
+    assert_eq!(
+        (records[0].direction, records[0].packet.packet_type()),
+        (Direction::Sent, crate::codec::PacketType::Connect)
+    );
+    assert_eq!(
+        (records[1].direction, &records[1].bytes),
+        (Direction::Received, &connack(V4, false))
+    );
+}
+
+#[test]
+fn keep_alive_sends_pingreq_after_an_idle_interval() {
+    for v in [V4, V5] {
+        let mut p = Peer::connected(v, |_| {});
+        assert_eq!(p.deadline, Instant::from_millis(10_000));
+        p.advance();
+        assert_eq!(p.sent(), [vec![0xc0, 0x00]]);
+        p.sleep(100);
+        p.server(&[0xd0, 0x00]);
+        assert!(p.events.is_empty());
+        assert_eq!(p.deadline, Instant::from_millis(20_000));
+    }
+}
+
+#[test]
+fn traffic_postpones_the_pingreq() {
+    let mut p = Peer::connected(V4, |_| {});
+    p.sleep(6_000);
+    p.publish(QoS::AtMostOnce, b"x");
+    p.server(&[0x30, 0x04, 0x00, 0x01, b't', b'y']);
+    p.take();
+    // Nothing sent or received for 10 s counts from 6 s.
+    assert_eq!(p.deadline, Instant::from_millis(16_000));
+}
+
+#[test]
+fn silent_broker_is_detected_within_one_and_a_half_keep_alive() {
+    for v in [V4, V5] {
+        let mut p = Peer::connected(v, |_| {});
+        p.advance();
+        assert_eq!(p.sent(), [vec![0xc0, 0x00]]);
+        p.advance();
+        assert_eq!(p.now, Instant::from_millis(15_000));
+        assert_eq!(
+            disconnected(&p.events),
+            Some(&DisconnectCause::KeepAliveTimeout)
+        );
+        assert_eq!(p.client.state(), State::Closed);
+    }
+}
+
+#[test]
+fn server_keep_alive_replaces_ours() {
+    let mut p = Peer::new(V5, |_| {});
+    p.client.connect(p.now).unwrap();
+    p.drain();
+    // CONNACK with Server Keep Alive 4 s [MQTT-3.2.2-21].
+    p.server(&[0x20, 0x06, 0x00, 0x00, 0x03, 0x13, 0x00, 0x04]);
+    assert_eq!(p.deadline, Instant::from_millis(4_000));
+    p.advance();
+    assert_eq!(p.sent().last(), Some(&vec![0xc0, 0x00]));
+}
+
+#[test]
+fn keep_alive_0_disables_pings() {
+    let p = Peer::connected(V4, |o| o.keep_alive = 0);
+    assert_eq!(p.deadline, NEVER);
+}
+
+#[test]
+fn spurious_timeouts_do_nothing() {
+    let mut p = Peer::connected(V4, |_| {});
+    p.client.handle_timeout(Instant::from_millis(5));
+    p.client.handle_timeout(Instant::from_millis(5));
+    p.drain();
+    assert_eq!(p.take(), (vec![], vec![]));
+}
+
+#[test]
+fn connect_timeout_closes() {
+    let mut p = Peer::new(V4, |o| o.connect_timeout = Duration::from_secs(3));
+    p.client.connect(p.now).unwrap();
+    p.drain();
+    p.advance();
+    assert_eq!(p.now, Instant::from_millis(3_000));
+    assert_eq!(
+        disconnected(&p.events),
+        Some(&DisconnectCause::ConnectTimeout)
+    );
+}
+
+#[test]
+fn refused_connack_closes_with_its_reason() {
+    let mut p = Peer::new(V5, |_| {});
+    p.client.connect(p.now).unwrap();
+    p.drain();
+    p.server(&[0x20, 0x03, 0x00, 0x86, 0x00]);
+    assert!(matches!(
+        disconnected(&p.events),
+        Some(DisconnectCause::Refused {
+            reason: ReasonCode::BadUserNameOrPassword,
+            ..
+        })
+    ));
+    let mut p = Peer::new(V4, |_| {});
+    p.client.connect(p.now).unwrap();
+    p.drain();
+    p.server(&[0x20, 0x02, 0x00, 0x05]);
+    assert!(matches!(
+        disconnected(&p.events),
+        Some(DisconnectCause::Refused {
+            reason: ReasonCode::NotAuthorized,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn qos1_publish_completes_on_puback() {
+    for v in [V4, V5] {
+        let mut p = Peer::connected(v, |_| {});
+        let h = p.publish(QoS::AtLeastOnce, b"hi");
+        let expected = if v.is_v5() {
+            vec![0x32, 0x08, 0, 1, b't', 0, 1, 0, b'h', b'i']
+        } else {
+            vec![0x32, 0x07, 0, 1, b't', 0, 1, b'h', b'i']
+        };
+        assert_eq!(p.sent(), [expected]);
+        assert_eq!(p.client.in_flight(), 1);
+        p.server(&[0x40, 0x02, 0x00, 0x01]);
+        assert_eq!(
+            p.events,
+            [Event::PublishDone {
+                handle: h,
+                reason: ReasonCode::Success
+            }]
+        );
+        assert_eq!(p.client.in_flight(), 0);
+    }
+}
+
+#[test]
+fn qos2_publish_runs_pubrec_pubrel_pubcomp() {
+    for v in [V4, V5] {
+        let mut p = Peer::connected(v, |_| {});
+        let h = p.publish(QoS::ExactlyOnce, b"x");
+        assert_eq!(p.sent()[0][0], 0x34);
+        p.server(&[0x50, 0x02, 0x00, 0x01]);
+        assert_eq!(p.sent(), [vec![0x62, 0x02, 0x00, 0x01]]);
+        assert!(p.events.is_empty());
+        p.server(&[0x70, 0x02, 0x00, 0x01]);
+        assert_eq!(
+            p.events,
+            [Event::PublishDone {
+                handle: h,
+                reason: ReasonCode::Success
+            }]
+        );
+    }
+}
+
+#[test]
+fn pubrec_with_an_error_ends_the_exchange_without_pubrel() {
+    let mut p = Peer::connected(V5, |_| {});
+    let h = p.publish(QoS::ExactlyOnce, b"x");
+    p.take();
+    p.server(&[0x50, 0x03, 0x00, 0x01, 0x87]);
+    assert_eq!(p.sent(), Vec::<Vec<u8>>::new());
+    assert_eq!(
+        p.events,
+        [Event::PublishDone {
+            handle: h,
+            reason: ReasonCode::NotAuthorized
+        }]
+    );
+    assert_eq!(p.client.in_flight(), 0);
+}
+
+#[test]
+fn server_receive_maximum_limits_qos1_and_2_in_flight_but_not_qos0() {
+    let mut p = Peer::new(V5, |_| {});
+    p.client.connect(p.now).unwrap();
+    p.drain();
+    // CONNACK with Receive Maximum 2.
+    p.server(&[0x20, 0x06, 0x00, 0x00, 0x03, 0x21, 0x00, 0x02]);
+    p.take();
+    for _ in 0..3 {
+        p.publish(QoS::AtLeastOnce, b"q");
+    }
+    assert_eq!(p.sent().len(), 2);
+    assert_eq!((p.client.in_flight(), p.client.queued()), (2, 1));
+    p.publish(QoS::AtMostOnce, b"z");
+    assert_eq!(p.sent().len(), 1, "QoS 0 is not held back [MQTT-4.9.0-2]");
+    p.server(&[0x40, 0x02, 0x00, 0x01]);
+    let sent = p.sent();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(&sent[0][..7], [0x32, 0x07, 0, 1, b't', 0, 3]);
+}
+
+#[test]
+fn a_full_queue_is_an_error_not_a_silent_drop() {
+    let mut p = Peer::new(V4, |o| o.max_queued = 2);
+    for _ in 0..2 {
+        p.client
+            .publish(p.now, Message::new("t", "m").with_qos(QoS::AtLeastOnce))
+            .unwrap();
+    }
+    let err = p
+        .client
+        .publish(p.now, Message::new("t", "m").with_qos(QoS::AtLeastOnce));
+    assert_eq!(err, Err(ClientError::QueueFull { capacity: 2 }));
+    // QoS 0 without a connection is refused too.
+    assert!(matches!(
+        p.client.publish(p.now, Message::new("t", "m")),
+        Err(ClientError::InvalidState { .. })
+    ));
+}
+
+#[test]
+fn publishes_queued_offline_go_out_after_connack() {
+    let mut p = Peer::new(V4, |_| {});
+    p.client
+        .publish(p.now, Message::new("t", "a").with_qos(QoS::AtLeastOnce))
+        .unwrap();
+    p.client.connect(p.now).unwrap();
+    p.drain();
+    assert_eq!(p.sent().len(), 1, "only CONNECT before CONNACK");
+    p.server(&connack(V4, false));
+    assert_eq!(p.sent(), [vec![0x32, 0x06, 0, 1, b't', 0, 1, b'a']]);
+}
+
+#[test]
+fn inbound_qos2_duplicate_is_answered_not_delivered_twice() {
+    for v in [V4, V5] {
+        let mut p = Peer::connected(v, |_| {});
+        let publish = if v.is_v5() {
+            vec![0x34, 0x07, 0, 1, b't', 0, 5, 0, b'm']
+        } else {
+            vec![0x34, 0x06, 0, 1, b't', 0, 5, b'm']
+        };
+        p.server(&publish);
+        let mut dup = publish.clone();
+        dup[0] |= 0x08;
+        p.server(&dup);
+        let (sent, events) = p.take();
+        assert_eq!(sent, [vec![0x50, 0x02, 0, 5], vec![0x50, 0x02, 0, 5]]);
+        assert_eq!(
+            events
+                .iter()
+                .filter(|e| matches!(e, Event::Message(_)))
+                .count(),
+            1
+        );
+        p.server(&[0x62, 0x02, 0, 5]);
+        assert_eq!(p.sent(), [vec![0x70, 0x02, 0, 5]]);
+        // Released: the same identifier now carries a new message.
+        p.server(&publish);
+        assert_eq!(p.take().1.len(), 1);
+    }
+}
+
+#[test]
+fn pubrel_for_an_unknown_id_gets_pubcomp_0x92() {
+    let mut p = Peer::connected(V5, |_| {});
+    p.server(&[0x62, 0x02, 0, 9]);
+    assert_eq!(p.sent(), [vec![0x70, 0x03, 0, 9, 0x92]]);
+}
+
+#[test]
+fn inbound_receive_maximum_exceeded_is_disconnect_0x93() {
+    let mut p = Peer::connected(V5, |o| o.properties.receive_maximum = NonZeroU16::new(1));
+    p.server(&[0x34, 0x07, 0, 1, b't', 0, 1, 0, b'm']);
+    p.server(&[0x34, 0x07, 0, 1, b't', 0, 2, 0, b'm']);
+    let (sent, events) = p.take();
+    assert_eq!(sent.last(), Some(&vec![0xe0, 0x01, 0x93]));
+    assert!(
+        matches!(disconnected(&events), Some(DisconnectCause::Protocol(e)) if e.reason == ReasonCode::ReceiveMaximumExceeded)
+    );
+}
+
+#[test]
+fn qos1_is_acked_in_receive_order() {
+    let mut p = Peer::connected(V4, |_| {});
+    p.server(&[
+        0x32, 0x06, 0, 1, b't', 0, 7, b'a', 0x32, 0x06, 0, 1, b't', 0, 3, b'b',
+    ]);
+    assert_eq!(p.sent(), [vec![0x40, 0x02, 0, 7], vec![0x40, 0x02, 0, 3]]);
+}
+
+#[test]
+fn session_resumption_resends_publish_with_dup_and_pubrel_in_order() {
+    for v in [V4, V5] {
+        let mut p = Peer::connected(v, |o| o.clean_start = false);
+        p.publish(QoS::AtLeastOnce, b"1");
+        p.publish(QoS::ExactlyOnce, b"2");
+        p.server(&[0x50, 0x02, 0, 2]);
+        p.take();
+        p.client.handle_closed(p.now);
+        p.drain();
+        assert_eq!(
+            disconnected(&p.take().1),
+            Some(&DisconnectCause::TransportClosed)
+        );
+        p.client.connect(p.now).unwrap();
+        p.drain();
+        p.take();
+        p.server(&connack(v, true));
+        let sent = p.sent();
+        let first = if v.is_v5() {
+            vec![0x3a, 0x07, 0, 1, b't', 0, 1, 0, b'1']
+        } else {
+            vec![0x3a, 0x06, 0, 1, b't', 0, 1, b'1']
+        };
+        assert_eq!(sent, [first, vec![0x62, 0x02, 0, 2]]);
+    }
+}
+
+#[test]
+fn no_session_on_the_server_sends_the_messages_again_as_new() {
+    let mut p = Peer::connected(V4, |o| o.clean_start = false);
+    let h = p.publish(QoS::AtLeastOnce, b"1");
+    p.take();
+    p.client.handle_closed(p.now);
+    p.client.connect(p.now).unwrap();
+    p.drain();
+    p.take();
+    p.server(&connack(V4, false));
+    // DUP 0 and a fresh identifier: a new message in a new session [MQTT-3.2.2-5]; not lost.
+    assert_eq!(p.sent(), [vec![0x32, 0x06, 0, 1, b't', 0, 2, b'1']]);
+    p.server(&[0x40, 0x02, 0, 2]);
+    assert_eq!(
+        p.events.last(),
+        Some(&Event::PublishDone {
+            handle: h,
+            reason: ReasonCode::Success
+        })
+    );
+}
+
+#[test]
+fn session_present_after_clean_start_is_a_protocol_error() {
+    let mut p = Peer::new(V5, |_| {});
+    p.client.connect(p.now).unwrap();
+    p.drain();
+    p.take();
+    p.server(&connack(V5, true));
+    let (sent, events) = p.take();
+    assert_eq!(sent, [vec![0xe0, 0x01, 0x82]]);
+    assert!(
+        matches!(disconnected(&events), Some(DisconnectCause::Protocol(e)) if e.rule == "MQTT-3.2.2-4")
+    );
+}
+
+#[test]
+fn malformed_packets_end_the_connection_with_0x81_in_v5() {
+    let mut p = Peer::connected(V5, |_| {});
+    p.server(&[0x36, 0x00]);
+    let (sent, events) = p.take();
+    assert_eq!(sent, [vec![0xe0, 0x01, 0x81]]);
+    let Some(DisconnectCause::Protocol(e)) = disconnected(&events) else {
+        panic!("{events:?}")
+    };
+    assert_eq!(e.rule, "MQTT-3.3.1-4");
+    // In 3.1.1 there is no DISCONNECT from client with a reason: just close.
+    let mut p = Peer::connected(V4, |_| {});
+    p.server(&[0x36, 0x00]);
+    let (sent, events) = p.take();
+    assert!(sent.is_empty());
+    assert!(matches!(
+        disconnected(&events),
+        Some(DisconnectCause::Protocol(_))
+    ));
+    // Nothing is processed after that.
+    p.server(&[0x30, 0x04, 0x00, 0x01, b't', b'y']);
+    assert_eq!(p.take(), (vec![], vec![]));
+}
+
+#[test]
+fn packets_before_connack_are_a_protocol_error() {
+    let mut p = Peer::new(V5, |_| {});
+    p.client.connect(p.now).unwrap();
+    p.drain();
+    p.take();
+    p.server(&[0x30, 0x05, 0x00, 0x01, b't', 0x00, b'y']);
+    let (sent, events) = p.take();
+    assert_eq!(sent, [vec![0xe0, 0x01, 0x82]]);
+    assert!(
+        matches!(disconnected(&events), Some(DisconnectCause::Protocol(e)) if e.rule == "MQTT-3.2.0-1")
+    );
+}
+
+#[test]
+fn oversized_inbound_packets_are_disconnect_0x95() {
+    let mut p = Peer::connected(V5, |o| {
+        o.properties.maximum_packet_size = std::num::NonZeroU32::new(16)
+    });
+    p.server(&[
+        0x30, 0x0f, 0x00, 0x01, b't', 0x00, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+    ]);
+    assert_eq!(p.sent(), [vec![0xe0, 0x01, 0x95]]);
+}
+
+#[test]
+fn inbound_topic_aliases_bind_resolve_and_are_checked() {
+    let mut p = Peer::connected(V5, |o| o.properties.topic_alias_maximum = Some(5));
+    // Topic "a/b" with alias 1, then an empty topic with alias 1.
+    p.server(&[
+        0x30, 0x0a, 0x00, 0x03, b'a', b'/', b'b', 0x03, 0x23, 0x00, 0x01, b'x',
+    ]);
+    p.server(&[0x30, 0x07, 0x00, 0x00, 0x03, 0x23, 0x00, 0x01, b'y']);
+    let topics: Vec<_> = p
+        .take()
+        .1
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Message(m) => Some(m.topic.into_owned()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(topics, ["a/b", "a/b"]);
+    // Unknown alias 2 with an empty topic: 0x94.
+    p.server(&[0x30, 0x07, 0x00, 0x00, 0x03, 0x23, 0x00, 0x02, b'y']);
+    assert_eq!(p.sent(), [vec![0xe0, 0x01, 0x94]]);
+    // Above our maximum: 0x94.
+    let mut p = Peer::connected(V5, |o| o.properties.topic_alias_maximum = Some(5));
+    p.server(&[0x30, 0x08, 0x00, 0x01, b't', 0x03, 0x23, 0x00, 0x06, b'y']);
+    assert_eq!(p.sent(), [vec![0xe0, 0x01, 0x94]]);
+}
+
+#[test]
+fn maximum_qos_and_retain_available_are_obeyed() {
+    let mut p = Peer::new(V5, |_| {});
+    p.client.connect(p.now).unwrap();
+    p.drain();
+    // Maximum QoS 1, Retain Available 0.
+    p.server(&[0x20, 0x07, 0x00, 0x00, 0x04, 0x24, 0x01, 0x25, 0x00]);
+    let q2 = p
+        .client
+        .publish(p.now, Message::new("t", "m").with_qos(QoS::ExactlyOnce));
+    assert_eq!(q2, Err(ClientError::QosNotSupported));
+    assert_eq!(
+        p.client.publish(p.now, Message::new("t", "m").retained()),
+        Err(ClientError::RetainNotSupported)
+    );
+    assert!(p
+        .client
+        .publish(p.now, Message::new("t", "m").with_qos(QoS::AtLeastOnce))
+        .is_ok());
+}
+
+#[test]
+fn usage_errors_send_nothing() {
+    let mut p = Peer::connected(V4, |_| {});
+    let err = p.client.publish(p.now, Message::new("a/+", "m"));
+    assert_eq!(
+        err,
+        Err(ClientError::Usage(
+            crate::codec::UsageError::WildcardInTopicName
+        ))
+    );
+    p.drain();
+    assert_eq!(p.take(), (vec![], vec![]));
+}
+
+#[test]
+fn subscribe_and_unsubscribe_report_their_acks() {
+    let mut p = Peer::connected(V4, |_| {});
+    let h = p
+        .client
+        .subscribe(
+            p.now,
+            vec![Subscription::new("a/#", QoS::AtLeastOnce)],
+            Default::default(),
+        )
+        .unwrap();
+    p.drain();
+    assert_eq!(
+        p.sent(),
+        [vec![0x82, 0x08, 0, 1, 0, 3, b'a', b'/', b'#', 1]]
+    );
+    p.server(&[0x90, 0x03, 0, 1, 0x01]);
+    assert_eq!(
+        p.events,
+        [Event::Subscribed {
+            handle: h,
+            reasons: vec![ReasonCode::GrantedQos1]
+        }]
+    );
+    p.take();
+    let u = p
+        .client
+        .unsubscribe(p.now, vec!["a/#".into()], Default::default())
+        .unwrap();
+    p.drain();
+    p.server(&[0xb0, 0x02, 0, 2]);
+    assert_eq!(
+        p.events,
+        [Event::Unsubscribed {
+            handle: u,
+            reasons: vec![]
+        }]
+    );
+}
+
+#[test]
+fn an_ack_for_an_unused_id_is_a_protocol_error() {
+    let mut p = Peer::connected(V5, |_| {});
+    p.server(&[0x40, 0x02, 0, 42]);
+    assert_eq!(p.sent(), [vec![0xe0, 0x01, 0x82]]);
+}
+
+#[test]
+fn server_disconnect_is_reported_with_its_reason() {
+    let mut p = Peer::connected(V5, |_| {});
+    p.server(&[0xe0, 0x01, 0x8e]);
+    assert!(matches!(
+        disconnected(&p.events),
+        Some(DisconnectCause::Server {
+            reason: ReasonCode::SessionTakenOver,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn disconnect_sends_disconnect_and_closes() {
+    let mut p = Peer::connected(V5, |_| {});
+    p.client.disconnect(p.now, ReasonCode::Success).unwrap();
+    p.drain();
+    assert_eq!(p.sent(), [vec![0xe0, 0x00]]);
+    assert_eq!(p.client.state(), State::Closed);
+    assert_eq!(p.deadline, NEVER);
+}
+
+#[test]
+fn handles_are_unique() {
+    let mut p = Peer::connected(V4, |_| {});
+    let a = p.publish(QoS::AtMostOnce, b"a");
+    let b = p.publish(QoS::AtMostOnce, b"b");
+    assert_ne!(a, b);
+    assert_eq!(
+        p.events,
+        [
+            Event::PublishSent { handle: a },
+            Event::PublishSent { handle: b }
+        ]
+    );
+}
