@@ -1,15 +1,24 @@
 //! `mqttscope`: MQTT on the command line.
 //!
-//! `mqttscope dissect <hex> [-V 3|4|5] [--json]` explains every byte of one or more
-//! packets, like `tshark -V`, or as JSON for scripts. Exit status: 0 for well-formed
-//! input, 1 for a malformed packet, 2 for unusable input (bad hex, bad arguments).
+//! - `mqttscope dissect <hex> [-V 3|4|5] [--json]` explains every byte of one or more
+//!   packets, like `tshark -V`, or as JSON for scripts. Exit status: 0 for well-formed
+//!   input, 1 for a malformed packet, 2 for unusable input (bad hex, bad arguments).
+//! - `mqttscope pub` and `mqttscope sub` publish and subscribe over TCP or WebSocket with
+//!   options in the spirit of mosquitto_pub / mosquitto_sub; `--packets` prints every
+//!   packet's dissection as it goes over the wire.
 
 use std::io::Read;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod conn_args;
 mod dissect_cmd;
+mod driver;
+mod props;
+mod pub_cmd;
+mod report;
+mod sub_cmd;
 
 /// MQTT client and protocol inspector.
 #[derive(Parser)]
@@ -32,6 +41,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Publish messages (like mosquitto_pub).
+    #[command(disable_help_flag = true)]
+    Pub(pub_cmd::PubArgs),
+    /// Subscribe and print messages (like mosquitto_sub).
+    #[command(disable_help_flag = true)]
+    Sub(sub_cmd::SubArgs),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +62,8 @@ fn main() -> ExitCode {
             };
             dissect_cmd::run(&input, version, json)
         }
+        Command::Pub(a) => pub_cmd::run(a),
+        Command::Sub(a) => sub_cmd::run(a),
     }
 }
 

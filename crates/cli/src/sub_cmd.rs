@@ -1,0 +1,121 @@
+//! `mqttscope sub`: subscribe and print messages.
+
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::{Duration, Instant as StdInstant};
+
+use clap::Args;
+use mqttscope_proto::client::Event;
+use mqttscope_proto::codec::{QoS, SubscribeProperties, Subscription};
+
+use crate::conn_args::{finish, ConnArgs};
+use crate::report;
+
+/// Arguments of `mqttscope sub`.
+#[derive(Args, Debug)]
+pub struct SubArgs {
+    #[command(flatten)]
+    conn: ConnArgs,
+    /// Topic filter to subscribe to (repeatable).
+    #[arg(short = 't', long = "topic", required = true)]
+    topics: Vec<String>,
+    /// Maximum QoS.
+    #[arg(short = 'q', long, default_value_t = 0, value_parser = clap::value_parser!(u8).range(0..=2))]
+    qos: u8,
+    /// Print the topic before each payload.
+    #[arg(short = 'v', long)]
+    verbose: bool,
+    /// Exit after this many messages.
+    #[arg(short = 'C', long)]
+    count: Option<u64>,
+    /// Exit after this many seconds without the count reached.
+    #[arg(short = 'W', long)]
+    timeout: Option<u64>,
+    /// MQTT 5 No Local: do not receive our own publications.
+    #[arg(long)]
+    no_local: bool,
+}
+
+/// Runs `mqttscope sub`.
+pub fn run(a: SubArgs) -> ExitCode {
+    match subscribe(&a) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("mqttscope sub: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn subscriptions(a: &SubArgs) -> Vec<Subscription<'static>> {
+    let qos = QoS::from_u8(a.qos).unwrap_or_default();
+    a.topics
+        .iter()
+        .map(|t| {
+            let mut s = Subscription::new(t.clone(), qos);
+            s.options.no_local = a.no_local;
+            s
+        })
+        .collect()
+}
+
+fn subscribe(a: &SubArgs) -> Result<(), String> {
+    let mut props = SubscribeProperties::default();
+    for p in a.conn.property_args()? {
+        p.apply_subscribe(&mut props)?;
+    }
+    let mut d = a.conn.connect()?;
+    d.client
+        .subscribe(d.now(), subscriptions(a), props)
+        .map_err(|e| e.to_string())?;
+    let started = StdInstant::now();
+    let mut seen = 0u64;
+    let mut events = d.flush().map_err(|e| e.to_string())?;
+    loop {
+        for e in events.drain(..) {
+            a.conn.show(&e);
+            match e {
+                Event::Subscribed { reasons, .. } => check_granted(a, &reasons)?,
+                Event::Message(m) => {
+                    print_message(a, &m.topic, &m.payload);
+                    seen += 1;
+                }
+                Event::Disconnected(cause) => return Err(report::cause(&cause)),
+                _ => {}
+            }
+        }
+        if a.count.is_some_and(|c| seen >= c) {
+            break;
+        }
+        if a.timeout
+            .is_some_and(|w| started.elapsed() >= Duration::from_secs(w))
+        {
+            finish(&mut d, &a.conn);
+            return Err(format!("timed out after {seen} message(s)"));
+        }
+        events = d
+            .step(Duration::from_millis(200))
+            .map_err(|e| e.to_string())?;
+    }
+    finish(&mut d, &a.conn);
+    Ok(())
+}
+
+fn check_granted(a: &SubArgs, reasons: &[mqttscope_proto::ReasonCode]) -> Result<(), String> {
+    for (topic, r) in a.topics.iter().zip(reasons) {
+        if r.is_error() {
+            return Err(format!("subscription to {topic:?} refused: {r}"));
+        }
+    }
+    Ok(())
+}
+
+fn print_message(a: &SubArgs, topic: &str, payload: &[u8]) {
+    let mut out = std::io::stdout().lock();
+    if a.verbose {
+        let _ = write!(out, "{topic} ");
+    }
+    let _ = out.write_all(payload);
+    let _ = out.write_all(b"\n");
+    let _ = out.flush();
+}
