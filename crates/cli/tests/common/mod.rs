@@ -1,0 +1,189 @@
+//! A real mosquitto on loopback for interop tests, and helpers to drive clients to it.
+
+#![allow(dead_code)]
+
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant as StdInstant};
+
+use mqttscope_cli::driver::{self, Driver};
+use mqttscope_proto::client::{Client, ClientOptions, Event, Instant, State};
+
+/// A mosquitto process with a TCP and a WebSocket listener on free 127.0.0.1 ports,
+/// killed on drop.
+pub struct Broker {
+    child: Child,
+    /// TCP port.
+    pub tcp: u16,
+    /// WebSocket port.
+    pub ws: u16,
+    _dir: TempDir,
+}
+
+/// A temporary folder removed on drop.
+pub struct TempDir(pub std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn mosquitto_bin() -> &'static str {
+    if std::path::Path::new("/usr/sbin/mosquitto").exists() {
+        "/usr/sbin/mosquitto"
+    } else {
+        "mosquitto"
+    }
+}
+
+impl Broker {
+    /// Starts mosquitto and waits until both listeners accept connections.
+    pub fn start() -> Broker {
+        let (tcp, ws) = (free_port(), free_port());
+        let dir = std::env::temp_dir().join(format!("mqttscope-it-{}-{tcp}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let conf = dir.join("mosquitto.conf");
+        let text = format!(
+            "per_listener_settings false\nallow_anonymous true\npersistence false\nlog_dest stderr\n\
+             max_queued_messages 0\nlistener {tcp} 127.0.0.1\nlistener {ws} 127.0.0.1\nprotocol websockets\n\
+             socket_domain ipv4\n"
+        );
+        std::fs::write(&conf, text).expect("config");
+        let child = Command::new(mosquitto_bin())
+            .arg("-c")
+            .arg(&conf)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("mosquitto is installed (cargo xtask test installs it)");
+        let broker = Broker {
+            child,
+            tcp,
+            ws,
+            _dir: TempDir(dir),
+        };
+        broker.wait_ready();
+        broker
+    }
+
+    fn wait_ready(&self) {
+        let start = StdInstant::now();
+        while start.elapsed() < Duration::from_secs(10) {
+            if TcpStream::connect(("127.0.0.1", self.tcp)).is_ok()
+                && TcpStream::connect(("127.0.0.1", self.ws)).is_ok()
+            {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("mosquitto did not start");
+    }
+
+    /// The URL of a transport: "tcp" or "ws".
+    pub fn url(&self, transport: &str) -> String {
+        match transport {
+            "ws" => format!("ws://127.0.0.1:{}/", self.ws),
+            _ => format!("tcp://127.0.0.1:{}", self.tcp),
+        }
+    }
+
+    /// Sends a signal (STOP, CONT) to the broker.
+    pub fn signal(&self, sig: &str) {
+        let ok = Command::new("kill")
+            .arg(format!("-{sig}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .map(|s| s.success());
+        assert_eq!(ok.ok(), Some(true), "kill -{sig}");
+    }
+}
+
+impl Drop for Broker {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-CONT")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Opens a transport to `url` and runs CONNECT until CONNACK.
+pub fn connect(url: &str, opts: ClientOptions) -> Driver {
+    connect_with_events(url, opts).0
+}
+
+/// Like [`connect`], also returning the events so far (messages a resumed session
+/// delivers can arrive in the same read as CONNACK).
+pub fn connect_with_events(url: &str, opts: ClientOptions) -> (Driver, Vec<Event>) {
+    let transport = driver::open(url).unwrap_or_else(|e| panic!("connect to {url}: {e}"));
+    let mut d = Driver::new(
+        Client::new(opts, Instant::from_millis(0)),
+        transport,
+        StdInstant::now(),
+    );
+    d.client.connect(d.now()).expect("connect");
+    let events = wait(&mut d, Duration::from_secs(5), |e| {
+        matches!(e, Event::Connected { .. } | Event::Disconnected(_))
+    });
+    assert_eq!(d.client.state(), State::Connected, "{events:?}");
+    (d, events)
+}
+
+/// Runs the driver until an event matches `done` (returning every event seen), panicking
+/// after `limit`.
+pub fn wait(d: &mut Driver, limit: Duration, mut done: impl FnMut(&Event) -> bool) -> Vec<Event> {
+    let start = StdInstant::now();
+    let mut seen = d.flush().expect("flush");
+    let mut checked = 0;
+    loop {
+        // Each event is offered to `done` once.
+        if seen[checked..].iter().any(&mut done) {
+            return seen;
+        }
+        checked = seen.len();
+        assert!(
+            start.elapsed() < limit,
+            "timed out; events: {:?}",
+            summary(&seen)
+        );
+        seen.extend(d.step(Duration::from_millis(50)).expect("step"));
+    }
+}
+
+/// Runs the driver for `dur`, returning the events.
+pub fn run_for(d: &mut Driver, dur: Duration) -> Vec<Event> {
+    let start = StdInstant::now();
+    let mut seen = d.flush().expect("flush");
+    while start.elapsed() < dur {
+        seen.extend(d.step(Duration::from_millis(20)).expect("step"));
+    }
+    seen
+}
+
+/// Events without packet records, for readable failures.
+pub fn summary(events: &[Event]) -> Vec<&Event> {
+    events
+        .iter()
+        .filter(|e| !matches!(e, Event::Packet(_)))
+        .collect()
+}
+
+/// Client options with a unique id.
+pub fn options(version: mqttscope_proto::ProtocolVersion, id: &str) -> ClientOptions {
+    ClientOptions {
+        version,
+        client_id: format!("it-{id}-{}", std::process::id()),
+        keep_alive: 30,
+        ..ClientOptions::default()
+    }
+}
