@@ -30,7 +30,8 @@ pub fn FieldRow(
     };
     let class = format!("{kind} lvl-{}", row.level.min(MAX_LEVEL));
     let bits = row.bits.map(|b| view! { <code class="bits">{b}</code> });
-    let value_title = row.value.clone();
+    let (label_title, value_title, path_title) =
+        (row.label.clone(), row.value.clone(), row.path.clone());
     view! {
         <div
             role="treeitem"
@@ -41,12 +42,12 @@ pub fn FieldRow(
             data-testid="field-row"
         >
             <span class="cell-span">{row.span}</span>
-            <span class="cell-label">{row.label}</span>
+            <span class="cell-label" title=label_title>{row.label}</span>
             <span class="cell-value" title=value_title>
                 {bits}
                 <span class="value-text">{row.value}</span>
             </span>
-            <span class="cell-path">{row.path}</span>
+            <span class="cell-path" title=path_title>{row.path}</span>
             <span class="cell-ref">{row.reference}</span>
         </div>
     }

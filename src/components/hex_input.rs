@@ -26,7 +26,7 @@ pub fn HexInput(
                 id=id
                 class="hex-input"
                 data-testid="hex-input"
-                rows="5"
+                rows="6"
                 spellcheck="false"
                 autocomplete="off"
                 autocapitalize="off"

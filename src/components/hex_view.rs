@@ -10,7 +10,8 @@ use crate::hexpad::model::{move_cursor, Analysis, CursorKey, Highlight, Hover};
 /// The bytes, coloured by the part of the packet they belong to, the malformed byte in
 /// the error style. Hovering a byte highlights its fields; the view is one tab stop in
 /// which the arrow keys, Home and End move a cursor from byte to byte. A status line
-/// (announced to screen readers) describes the byte under the pointer or cursor.
+/// (announced to screen readers) describes the byte or field under the pointer, focus or
+/// cursor.
 #[component]
 pub fn HexView(
     /// The current analysis.
@@ -40,9 +41,11 @@ pub fn HexView(
             hover.set(Hover::Byte(to));
         }
     };
-    let status = move || match hover.get() {
-        Hover::Byte(b) => analysis.with(|a| a.describe_byte(b)),
-        _ => "Point at a byte, or focus here and use the arrow keys.".to_owned(),
+    let status = move || {
+        let hover = hover.get();
+        analysis
+            .with(|a| a.describe(hover))
+            .unwrap_or_else(|| "Point at a byte or a field, or use the arrow keys here.".to_owned())
     };
     let rows = move || {
         lines.with(|ls| {
@@ -54,7 +57,7 @@ pub fn HexView(
     view! {
         <div class="hexview-wrap">
             <div class="hex-head" aria-hidden="true">
-                <span class="hex-off">"offset"</span>
+                <span class="hex-off"></span>
                 <span class="hex-bytes">
                     {(0..16).map(|i| view! { <span class="b">{format!("{i:02x}")}</span> }).collect_view()}
                 </span>
@@ -77,6 +80,13 @@ pub fn HexView(
                 </Show>
             </div>
             <p class="hex-status" aria-live="polite" data-testid="hex-status">{status}</p>
+            <p class="legend" aria-label="Colours">
+                <span class="lg-header">"Fixed header"</span>
+                <span class="lg-body">"Other fields"</span>
+                <span class="lg-props">"Properties"</span>
+                <span class="lg-payload">"Payload"</span>
+                <span class="lg-error">"Malformed byte"</span>
+            </p>
         </div>
     }
 }

@@ -363,6 +363,31 @@ impl Analysis {
         rows
     }
 
+    /// A one-line description of what `hover` is on, for the hex view's status line;
+    /// `None` when it is on nothing (or on something that is gone).
+    pub fn describe(&self, hover: Hover) -> Option<String> {
+        match hover {
+            Hover::None => None,
+            Hover::Byte(b) => Some(self.describe_byte(b)),
+            Hover::Field(i) => self.fields.get(i).map(|f| {
+                let span = span_label(&f.range);
+                format!("{}: bytes {span} · {} · §{}", f.label, f.path, f.section)
+            }),
+            Hover::Packet(p) => self.packets.get(p).map(|packet| {
+                let name = packet.packet_type.map_or("Unknown packet", |t| t.name());
+                format!("{name}: bytes {}", span_label(&packet.bytes))
+            }),
+            Hover::Error => self.error.as_ref().map(|e| {
+                format!(
+                    "Malformed at byte {}: {} {}",
+                    e.offset,
+                    e.kind,
+                    e.rule_display()
+                )
+            }),
+        }
+    }
+
     /// A one-line description of byte `b` for the hex view's status line.
     pub fn describe_byte(&self, b: usize) -> String {
         let Some(&byte) = self.bytes.get(b) else {
@@ -712,6 +737,29 @@ mod tests {
         assert_eq!((cells[7].offset, cells[7].hex.as_str()), (7, "··"));
         assert!(cells[7].class.contains("error-byte"));
         assert_eq!((cells[4].hex.as_str(), cells[4].ascii), ("61", 'a'));
+    }
+
+    #[test]
+    fn descriptions_follow_the_hover() {
+        let a = Analysis::new(PUBLISH, V3_1_1);
+        let topic = a
+            .fields
+            .iter()
+            .position(|f| f.path == "publish.topic")
+            .expect("topic");
+        assert_eq!(
+            a.describe(Hover::Field(topic)).as_deref(),
+            Some("Topic Name: bytes 4–6 · publish.topic · §3.3.2.1")
+        );
+        assert_eq!(
+            a.describe(Hover::Packet(0)).as_deref(),
+            Some("PUBLISH: bytes 0–10")
+        );
+        assert_eq!(a.describe(Hover::None), None);
+        assert_eq!(a.describe(Hover::Field(99)), None);
+        let bad = Analysis::new(WILDCARD, V3_1_1);
+        let text = bad.describe(Hover::Error).expect("an error");
+        assert!(text.starts_with("Malformed at byte 12: ") && text.ends_with("[MQTT-3.3.2-2]"));
     }
 
     #[test]
