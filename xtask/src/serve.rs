@@ -9,7 +9,7 @@ use std::fs;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
-use std::process::{Child, Command};
+use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::{self, JoinHandle};
@@ -238,17 +238,26 @@ fn respond(
     stream.flush()
 }
 
-/// A mosquitto child process that is killed when dropped (Ctrl-C reaches it directly:
-/// it shares our process group).
+/// Runs the broker (`$0 -c $1`) in the background and kills it as soon as its stdin (a
+/// pipe from xtask) closes, which happens whenever xtask exits, even when killed outright.
+const WATCHDOG: &str = r#""$0" -c "$1" &
+pid=$!
+read -r _ || true
+kill "$pid" 2>/dev/null
+wait "$pid""#;
+
+/// mosquitto under a small `sh` watchdog that stops it when xtask exits (Ctrl-C reaches it
+/// directly anyway: it shares our process group).
 struct Broker {
-    child: Child,
+    watchdog: Child,
+    lifeline: Option<ChildStdin>,
     dir: PathBuf,
 }
 
 impl Drop for Broker {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        drop(self.lifeline.take());
+        let _ = self.watchdog.wait();
         let _ = fs::remove_dir_all(&self.dir);
     }
 }
@@ -283,14 +292,40 @@ fn start_broker() -> Result<Option<Broker>, String> {
     fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
     let conf = dir.join("mosquitto.conf");
     fs::write(&conf, mosquitto_config()).map_err(|e| format!("writing {}: {e}", conf.display()))?;
-    let mut command = Command::new(tools::MOSQUITTO);
-    command.arg("-c").arg(&conf);
-    println!("$ {}", cmd::display(&command));
-    let child = command
+    println!("$ {} -c {}", tools::MOSQUITTO, conf.display());
+    let mut watchdog = Command::new("sh")
+        .args(["-c", WATCHDOG, tools::MOSQUITTO])
+        .arg(&conf)
+        .stdin(Stdio::piped())
         .spawn()
         .map_err(|e| format!("starting mosquitto: {e}"))?;
-    println!("broker: ws://127.0.0.1:{MQTT_WS_PORT} (MQTT over TCP: 127.0.0.1:{MQTT_TCP_PORT})");
-    Ok(Some(Broker { child, dir }))
+    let lifeline = watchdog.stdin.take();
+    let broker = Broker {
+        watchdog,
+        lifeline,
+        dir,
+    };
+    if listening(MQTT_WS_PORT, Duration::from_secs(3)) {
+        println!(
+            "broker: ws://127.0.0.1:{MQTT_WS_PORT} (MQTT over TCP: 127.0.0.1:{MQTT_TCP_PORT})"
+        );
+    } else {
+        println!("mosquitto did not open port {MQTT_WS_PORT}: see its log above");
+    }
+    Ok(Some(broker))
+}
+
+/// Whether something accepts TCP connections on 127.0.0.1:`port` within `patience`.
+fn listening(port: u16, patience: Duration) -> bool {
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let deadline = std::time::Instant::now() + patience;
+    while std::time::Instant::now() < deadline {
+        if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+            return true;
+        }
+        thread::sleep(Duration::from_millis(100));
+    }
+    false
 }
 
 #[cfg(test)]
