@@ -93,6 +93,9 @@ pub enum Event {
     },
     /// The connection is over; the driver closes the transport.
     Disconnected(DisconnectCause),
+    /// The reconnect policy says: open a new transport now and call `connect`; if the
+    /// transport cannot be opened, call `handle_closed` and the next try is scheduled.
+    Reconnect,
 }
 
 /// Why a connection ended.

@@ -1,13 +1,12 @@
 //! What the client does with each packet the server sends.
 
 use crate::codec::{
-    Ack, ConnAck, Disconnect, Packet, PacketId, PacketType, Publish, QosPid, ReasonCode, SubAck,
-    UnsubAck,
+    Ack, ConnAck, Packet, PacketId, PacketType, Publish, QosPid, ReasonCode, SubAck, UnsubAck,
 };
 
 use super::{
     limits_from, Client, Direction, DisconnectCause, Event, Instant, PacketRecord, ProtocolError,
-    State, Timer,
+    Request, RequestKind, State, Timer,
 };
 use crate::client::session::Awaiting;
 
@@ -59,7 +58,13 @@ impl Client {
                 Ok(())
             }
             Packet::Disconnect(d) => {
-                self.on_disconnect(d);
+                self.close(
+                    now,
+                    DisconnectCause::Server {
+                        reason: d.reason,
+                        properties: d.properties,
+                    },
+                );
                 Ok(())
             }
             Packet::Auth(_) => Err(ProtocolError::new(
@@ -89,10 +94,13 @@ impl Client {
         }
         self.set_timer(Timer::Connect, None);
         if c.reason.is_error() {
-            self.close(DisconnectCause::Refused {
-                reason: c.reason,
-                properties: c.properties,
-            });
+            self.close(
+                now,
+                DisconnectCause::Refused {
+                    reason: c.reason,
+                    properties: c.properties,
+                },
+            );
             return Ok(());
         }
         if c.session_present && self.opts.clean_start {
@@ -105,6 +113,7 @@ impl Client {
         }
         self.limits = limits_from(&c.properties, self.opts.keep_alive);
         self.state = State::Connected;
+        self.backoff.reset();
         if c.session_present {
             self.resend_in_flight(now);
         } else {
@@ -119,6 +128,9 @@ impl Client {
             session_present: c.session_present,
             properties: c.properties,
         });
+        if !c.session_present {
+            self.resubscribe(now);
+        }
         self.flush_queue(now);
         Ok(())
     }
@@ -267,37 +279,32 @@ impl Client {
     }
 
     fn on_suback(&mut self, s: SubAck<'static>) -> Result<(), ProtocolError> {
-        let handle = self.take_request(PacketType::SubAck, s.packet_id)?;
+        let request = self.take_request(PacketType::SubAck, s.packet_id)?;
+        if let RequestKind::Subscribe(subs) = request.kind {
+            self.note_granted(subs, &s.reason_codes);
+        }
         self.event(Event::Subscribed {
-            handle,
+            handle: request.handle,
             reasons: s.reason_codes,
         });
         Ok(())
     }
 
     fn on_unsuback(&mut self, u: UnsubAck<'static>) -> Result<(), ProtocolError> {
-        let handle = self.take_request(PacketType::UnsubAck, u.packet_id)?;
+        let request = self.take_request(PacketType::UnsubAck, u.packet_id)?;
+        if let RequestKind::Unsubscribe(filters) = &request.kind {
+            self.note_unsubscribed(filters);
+        }
         self.event(Event::Unsubscribed {
-            handle,
+            handle: request.handle,
             reasons: u.reason_codes,
         });
         Ok(())
     }
 
-    fn take_request(
-        &mut self,
-        t: PacketType,
-        id: PacketId,
-    ) -> Result<super::RequestHandle, ProtocolError> {
+    fn take_request(&mut self, t: PacketType, id: PacketId) -> Result<Request, ProtocolError> {
         self.session.release_request(id);
         self.requests.remove(&id).ok_or_else(|| unknown_id(t, id))
-    }
-
-    fn on_disconnect(&mut self, d: Disconnect<'static>) {
-        self.close(DisconnectCause::Server {
-            reason: d.reason,
-            properties: d.properties,
-        });
     }
 }
 

@@ -53,6 +53,7 @@ mod error;
 mod event;
 mod inbound;
 mod options;
+mod reconnect;
 mod session;
 mod time;
 
@@ -64,8 +65,10 @@ pub use event::{
     Direction, DisconnectCause, Event, Output, PacketRecord, PublishHandle, RequestHandle,
 };
 pub use options::ClientOptions;
+pub use reconnect::ReconnectPolicy;
 pub use time::Instant;
 
+use reconnect::Backoff;
 use session::{Awaiting, OutFlight, Session};
 
 /// The far future: "no timer armed".
@@ -169,9 +172,11 @@ enum Timer {
     Connect,
     /// A PINGREQ sent then needs an answer by then.
     PingResponse,
+    /// Time to reconnect (the reconnect policy's backoff).
+    Reconnect,
 }
 
-const TIMERS: [Timer; 2] = [Timer::Connect, Timer::PingResponse];
+const TIMERS: [Timer; 3] = [Timer::Connect, Timer::PingResponse, Timer::Reconnect];
 
 /// The sans-IO MQTT client. See the module documentation for the run loop.
 #[derive(Debug)]
@@ -180,16 +185,34 @@ pub struct Client {
     state: State,
     framer: Framer,
     outputs: VecDeque<Output>,
-    timers: [Option<Instant>; 2],
+    timers: [Option<Instant>; 3],
     last_sent: Instant,
     last_received: Instant,
     limits: ServerLimits,
     session: Session,
     /// QoS 1/2 publishes waiting for a send slot or a connection, in order.
     queue: VecDeque<(PublishHandle, Publish<'static>)>,
-    requests: HashMap<PacketId, RequestHandle>,
+    requests: HashMap<PacketId, Request>,
     next_handle: u64,
     inbound_aliases: HashMap<u16, String>,
+    /// Subscriptions the server granted, by filter, for resubscribing.
+    active: Vec<Subscription<'static>>,
+    backoff: Backoff,
+    /// The last ending was worth retrying: a failed transport open schedules another try.
+    retrying: bool,
+}
+
+/// A SUBSCRIBE or UNSUBSCRIBE waiting for its acknowledgement.
+#[derive(Debug, Clone)]
+pub(crate) struct Request {
+    handle: RequestHandle,
+    kind: RequestKind,
+}
+
+#[derive(Debug, Clone)]
+enum RequestKind {
+    Subscribe(Vec<Subscription<'static>>),
+    Unsubscribe(Vec<String>),
 }
 
 impl Client {
@@ -197,12 +220,13 @@ impl Client {
     pub fn new(opts: ClientOptions, now: Instant) -> Self {
         let framer = Framer::new(opts.version, receive_limit(&opts));
         let limits = ServerLimits::new(opts.keep_alive);
+        let backoff = Backoff::new(opts.reconnect.map_or(0, |p| p.seed));
         Client {
             opts,
             state: State::Idle,
             framer,
             outputs: VecDeque::new(),
-            timers: [None; 2],
+            timers: [None; 3],
             last_sent: now,
             last_received: now,
             limits,
@@ -211,6 +235,9 @@ impl Client {
             requests: HashMap::new(),
             next_handle: 0,
             inbound_aliases: HashMap::new(),
+            active: Vec::new(),
+            backoff,
+            retrying: false,
         }
     }
 
@@ -260,7 +287,7 @@ impl Client {
         self.session.drop_requests();
         self.last_received = now;
         self.state = State::Connecting;
-        self.timers = [None; 2];
+        self.timers = [None; 3];
         self.set_timer(Timer::Connect, Some(now + self.opts.connect_timeout));
         self.send(now, Packet::Connect(connect));
         Ok(())
@@ -305,13 +332,14 @@ impl Client {
     ) -> Result<RequestHandle, ClientError> {
         self.require_connected()?;
         let packet_id = self.session.alloc_id().ok_or(ClientError::NoPacketId)?;
+        let kind = RequestKind::Subscribe(subscriptions.clone());
         let packet = Packet::Subscribe(Subscribe {
             packet_id,
             properties,
             subscriptions,
         });
         self.check_size(&packet)?;
-        Ok(self.send_request(now, packet_id, packet))
+        Ok(self.send_request(now, packet_id, packet, kind))
     }
 
     /// Unsubscribes from `filters`.
@@ -323,6 +351,7 @@ impl Client {
     ) -> Result<RequestHandle, ClientError> {
         self.require_connected()?;
         let packet_id = self.session.alloc_id().ok_or(ClientError::NoPacketId)?;
+        let kind = RequestKind::Unsubscribe(filters.clone());
         let filters = filters.into_iter().map(Into::into).collect();
         let packet = Packet::Unsubscribe(Unsubscribe {
             packet_id,
@@ -330,7 +359,7 @@ impl Client {
             filters,
         });
         self.check_size(&packet)?;
-        Ok(self.send_request(now, packet_id, packet))
+        Ok(self.send_request(now, packet_id, packet, kind))
     }
 
     /// Sends DISCONNECT with `reason` and ends the connection. The session survives for a
@@ -340,7 +369,7 @@ impl Client {
         let packet = Packet::Disconnect(Disconnect::new(reason));
         packet.encoded_len(self.opts.version)?;
         self.send(now, packet);
-        self.close(DisconnectCause::Local(reason));
+        self.close(now, DisconnectCause::Local(reason));
         Ok(())
     }
 
@@ -388,10 +417,12 @@ impl Client {
         self.keep_alive(now);
     }
 
-    /// The transport closed.
-    pub fn handle_closed(&mut self, _now: Instant) {
+    /// The transport closed, or (after [`Event::Reconnect`]) could not be opened.
+    pub fn handle_closed(&mut self, now: Instant) {
         if matches!(self.state, State::Connecting | State::Connected) {
-            self.close(DisconnectCause::TransportClosed);
+            self.close(now, DisconnectCause::TransportClosed);
+        } else if self.state == State::Closed && self.timer(Timer::Reconnect).is_none() {
+            self.schedule_reconnect(now);
         }
     }
 
@@ -470,13 +501,56 @@ impl Client {
         now: Instant,
         packet_id: PacketId,
         packet: Packet<'static>,
+        kind: RequestKind,
     ) -> RequestHandle {
         self.next_handle += 1;
         let handle = RequestHandle(self.next_handle);
         self.session.hold_request(packet_id);
-        self.requests.insert(packet_id, handle);
+        self.requests.insert(packet_id, Request { handle, kind });
         self.send(now, packet);
         handle
+    }
+
+    /// Subscribes again to everything the server had granted, after a reconnect that did
+    /// not keep the session.
+    fn resubscribe(&mut self, now: Instant) {
+        let subs = self.active.clone();
+        if subs.is_empty() || !self.opts.reconnect.is_some_and(|p| p.resubscribe) {
+            return;
+        }
+        let Some(packet_id) = self.session.alloc_id() else {
+            return;
+        };
+        let properties = SubscribeProperties::default();
+        let packet = Packet::Subscribe(Subscribe {
+            packet_id,
+            properties,
+            subscriptions: subs.clone(),
+        });
+        if self.check_size(&packet).is_ok() {
+            self.send_request(now, packet_id, packet, RequestKind::Subscribe(subs));
+        }
+    }
+
+    /// Records what a SUBACK granted, for resubscribing later.
+    pub(crate) fn note_granted(
+        &mut self,
+        subs: Vec<Subscription<'static>>,
+        reasons: &[ReasonCode],
+    ) {
+        for (sub, reason) in subs.into_iter().zip(reasons) {
+            if reason.is_error() {
+                continue;
+            }
+            self.active.retain(|s| s.filter != sub.filter);
+            self.active.push(sub);
+        }
+    }
+
+    /// Forgets unsubscribed filters.
+    pub(crate) fn note_unsubscribed(&mut self, filters: &[String]) {
+        self.active
+            .retain(|s| !filters.iter().any(|f| *f == *s.filter));
     }
 
     /// Sends queued QoS 1/2 publishes while the server's Receive Maximum allows
@@ -556,11 +630,21 @@ impl Client {
         self.outputs.push_back(Output::Event(e));
     }
 
-    /// Ends the connection (the driver closes the transport on the event).
-    fn close(&mut self, cause: DisconnectCause) {
+    /// Ends the connection (the driver closes the transport on the event), and arms the
+    /// reconnect timer when the policy says another try may help.
+    fn close(&mut self, now: Instant, cause: DisconnectCause) {
         self.state = State::Closed;
-        self.timers = [None; 2];
+        self.timers = [None; 3];
+        self.retrying = self.opts.reconnect.is_some() && reconnect::worth_retrying(&cause);
         self.event(Event::Disconnected(cause));
+        self.schedule_reconnect(now);
+    }
+
+    fn schedule_reconnect(&mut self, now: Instant) {
+        if let (true, Some(policy)) = (self.retrying, self.opts.reconnect) {
+            let delay = self.backoff.next_delay(&policy);
+            self.set_timer(Timer::Reconnect, Some(now + delay));
+        }
     }
 
     /// The server broke a rule: DISCONNECT with the reason (MQTT 5), then close.
@@ -573,7 +657,7 @@ impl Client {
             };
             self.send(now, Packet::Disconnect(Disconnect::new(reason)));
         }
-        self.close(DisconnectCause::Protocol(e));
+        self.close(now, DisconnectCause::Protocol(e));
     }
 
     fn timer(&self, t: Timer) -> Option<Instant> {
@@ -587,12 +671,12 @@ impl Client {
     fn on_timer(&mut self, now: Instant, t: Timer) {
         match t {
             Timer::Connect if self.state == State::Connecting => {
-                self.close(DisconnectCause::ConnectTimeout)
+                self.close(now, DisconnectCause::ConnectTimeout)
             }
             Timer::PingResponse if self.state == State::Connected => {
-                let _ = now;
-                self.close(DisconnectCause::KeepAliveTimeout);
+                self.close(now, DisconnectCause::KeepAliveTimeout)
             }
+            Timer::Reconnect if self.state == State::Closed => self.event(Event::Reconnect),
             _ => {}
         }
     }

@@ -35,6 +35,9 @@ pub struct ClientOptions {
     pub max_queued: usize,
     /// How long to wait for CONNACK.
     pub connect_timeout: Duration,
+    /// Reconnect automatically (with backoff) after a connection ends, unless we ended it
+    /// or the server refused us for good. `None`: never.
+    pub reconnect: Option<super::ReconnectPolicy>,
 }
 
 impl Default for ClientOptions {
@@ -51,6 +54,7 @@ impl Default for ClientOptions {
             receive_buffer_limit: 1 << 20,
             max_queued: 1000,
             connect_timeout: Duration::from_secs(10),
+            reconnect: None,
         }
     }
 }

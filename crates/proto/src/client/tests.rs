@@ -715,3 +715,145 @@ fn handles_are_unique() {
         ]
     );
 }
+
+fn with_reconnect(o: &mut ClientOptions) {
+    o.reconnect = Some(ReconnectPolicy {
+        initial_delay: Duration::from_secs(1),
+        max_delay: Duration::from_secs(4),
+        seed: 7,
+        resubscribe: true,
+    });
+}
+
+fn reconnect_now(p: &mut Peer, session_present: bool) {
+    p.advance();
+    assert!(p.events.contains(&Event::Reconnect), "{:?}", p.events);
+    p.take();
+    p.client.connect(p.now).unwrap();
+    p.drain();
+    p.sent();
+    p.server(&connack(p.client.version(), session_present));
+}
+
+#[test]
+fn a_lost_connection_reconnects_with_backoff_and_resubscribes() {
+    for v in [V4, V5] {
+        let mut p = Peer::connected(v, with_reconnect);
+        p.client
+            .subscribe(
+                p.now,
+                vec![Subscription::new("a/#", QoS::AtLeastOnce)],
+                Default::default(),
+            )
+            .unwrap();
+        p.drain();
+        let suback = if v.is_v5() {
+            vec![0x90, 0x04, 0, 1, 0, 1]
+        } else {
+            vec![0x90, 0x03, 0, 1, 1]
+        };
+        p.server(&suback);
+        p.take();
+        p.client.handle_closed(p.now);
+        p.drain();
+        assert_eq!(
+            disconnected(&p.take().1),
+            Some(&DisconnectCause::TransportClosed)
+        );
+        let wait = p.deadline.as_millis() - p.now.as_millis();
+        assert!((500..=1_000).contains(&wait), "first delay {wait} ms");
+        reconnect_now(&mut p, false);
+        let subscribe = if v.is_v5() {
+            vec![0x82, 0x09, 0, 2, 0, 0, 3, b'a', b'/', b'#', 1]
+        } else {
+            vec![0x82, 0x08, 0, 2, 0, 3, b'a', b'/', b'#', 1]
+        };
+        assert_eq!(p.sent(), [subscribe], "resubscribed on a fresh session");
+    }
+}
+
+#[test]
+fn a_kept_session_is_not_resubscribed() {
+    let mut p = Peer::connected(V4, |o| {
+        with_reconnect(o);
+        o.clean_start = false;
+    });
+    p.client
+        .subscribe(
+            p.now,
+            vec![Subscription::new("a", QoS::AtMostOnce)],
+            Default::default(),
+        )
+        .unwrap();
+    p.drain();
+    p.server(&[0x90, 0x03, 0, 1, 0]);
+    p.client.handle_closed(p.now);
+    p.drain();
+    reconnect_now(&mut p, true);
+    assert_eq!(p.sent(), Vec::<Vec<u8>>::new());
+}
+
+#[test]
+fn failed_transport_opens_back_off_further_up_to_the_cap() {
+    let mut p = Peer::connected(V4, with_reconnect);
+    p.client.handle_closed(p.now);
+    p.drain();
+    let mut waits = Vec::new();
+    for _ in 0..5 {
+        p.advance();
+        assert!(p.events.contains(&Event::Reconnect));
+        p.take();
+        // The driver could not open a transport.
+        p.client.handle_closed(p.now);
+        p.drain();
+        waits.push(p.deadline.as_millis() - p.now.as_millis());
+    }
+    for (w, cap) in waits.iter().zip([2_000u64, 4_000, 4_000, 4_000, 4_000]) {
+        assert!(*w >= cap / 2 && *w <= cap, "{waits:?}");
+    }
+}
+
+#[test]
+fn no_reconnect_after_our_disconnect_or_a_final_refusal() {
+    let mut p = Peer::connected(V4, with_reconnect);
+    p.client.disconnect(p.now, ReasonCode::Success).unwrap();
+    p.drain();
+    assert_eq!(p.deadline, NEVER);
+    let mut p = Peer::new(V5, with_reconnect);
+    p.client.connect(p.now).unwrap();
+    p.drain();
+    p.server(&[0x20, 0x03, 0x00, 0x86, 0x00]);
+    assert_eq!(p.deadline, NEVER);
+    // A busy server is worth another try.
+    let mut p = Peer::new(V5, with_reconnect);
+    p.client.connect(p.now).unwrap();
+    p.drain();
+    p.server(&[0x20, 0x03, 0x00, 0x89, 0x00]);
+    assert_ne!(p.deadline, NEVER);
+}
+
+#[test]
+fn unsubscribed_filters_are_not_resubscribed() {
+    let mut p = Peer::connected(V4, with_reconnect);
+    p.client
+        .subscribe(
+            p.now,
+            vec![
+                Subscription::new("a", QoS::AtMostOnce),
+                Subscription::new("b", QoS::AtMostOnce),
+            ],
+            Default::default(),
+        )
+        .unwrap();
+    p.drain();
+    p.server(&[0x90, 0x04, 0, 1, 0, 0]);
+    p.client
+        .unsubscribe(p.now, vec!["a".into()], Default::default())
+        .unwrap();
+    p.drain();
+    p.server(&[0xb0, 0x02, 0, 2]);
+    p.client.handle_closed(p.now);
+    p.drain();
+    reconnect_now(&mut p, false);
+    assert_eq!(p.sent(), [vec![0x82, 0x06, 0, 3, 0, 1, b'b', 0]]);
+}
