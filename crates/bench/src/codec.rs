@@ -50,10 +50,18 @@ pub fn run(opts: &Options) -> Result<(), String> {
     Ok(())
 }
 
+/// The 1-, 5- and 15-minute load averages (Linux), to judge how noisy a run was.
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
 fn header(opts: &Options) -> String {
     Obj::new()
         .str("bench", "codec")
         .str("runtime", "native")
+        .str("loadavg", &loadavg())
         .int("rounds", opts.runs as u64)
         .int("warmup_rounds", opts.warmup as u64)
         .bool("debug_assertions", cfg!(debug_assertions))
@@ -127,6 +135,7 @@ fn summary(targets: &[TargetResult]) -> String {
         .str("bench", "codec")
         .str("runtime", "native")
         .str("summary", "targets")
+        .str("loadavg", &loadavg())
         .raw("met", &list(true))
         .raw("missed", &list(false))
         .finish()
