@@ -234,6 +234,7 @@ function caseLine (runtime, w, ms, isolated) {
     packets: w.packets,
     runs: ms.length,
     cross_origin_isolated: isolated,
+    loadavg: os.loadavg().map(x => x.toFixed(2)).join(' '),
     ms: { median: fixed(st.median, 3), min: fixed(st.min, 3), max: fixed(st.max, 3) },
     packets_per_s: rate(w.packets * 1e3, 0),
     mb_per_s: rate(w.bytes / 1e3, 1)
