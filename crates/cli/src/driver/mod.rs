@@ -80,14 +80,33 @@ impl Driver {
         Instant::from_millis(u64::try_from(self.origin.elapsed().as_millis()).unwrap_or(u64::MAX))
     }
 
+    /// The transport failed or closed under us.
+    fn lost(&mut self) {
+        self.transport.close();
+        self.closed = true;
+        self.client.handle_closed(self.now());
+    }
+
+    /// Opens a new transport to `url` and sends CONNECT on it (after the connection ended;
+    /// the client's session carries over).
+    pub fn reconnect(&mut self, url: &str) -> io::Result<()> {
+        self.transport = open(url)?;
+        self.closed = false;
+        self.client
+            .connect(self.now())
+            .map_err(|e| io::Error::other(e.to_string()))
+    }
+
     /// Sends what the client has queued and returns its events.
     pub fn flush(&mut self) -> io::Result<Vec<Event>> {
         let mut events = Vec::new();
         loop {
             match self.client.poll_output(self.now()) {
                 Output::Transmit(bytes) => {
-                    if !self.closed {
-                        self.transport.send(&bytes)?;
+                    // A failed write means the connection is gone: tell the client, which
+                    // reports it and keeps its session for the next connection.
+                    if !self.closed && self.transport.send(&bytes).is_err() {
+                        self.lost();
                     }
                 }
                 Output::Event(e) => {
@@ -113,13 +132,10 @@ impl Driver {
             Duration::from_millis(self.deadline.as_millis().saturating_sub(now.as_millis()));
         let wait = until_deadline.min(limit).max(Duration::from_millis(1));
         if !self.closed {
-            match self.transport.recv(wait)? {
-                Recv::Data(bytes) => self.client.handle_bytes(self.now(), &bytes),
-                Recv::Timeout => {}
-                Recv::Closed => {
-                    self.closed = true;
-                    self.client.handle_closed(self.now());
-                }
+            match self.transport.recv(wait) {
+                Ok(Recv::Data(bytes)) => self.client.handle_bytes(self.now(), &bytes),
+                Ok(Recv::Timeout) => {}
+                Ok(Recv::Closed) | Err(_) => self.lost(),
             }
         } else {
             std::thread::sleep(wait);

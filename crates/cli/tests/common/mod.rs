@@ -13,6 +13,7 @@ use mqttscope_proto::client::{Client, ClientOptions, Event, Instant, State};
 /// killed on drop.
 pub struct Broker {
     child: Child,
+    conf: std::path::PathBuf,
     /// TCP port.
     pub tcp: u16,
     /// WebSocket port.
@@ -36,6 +37,16 @@ fn free_port() -> u16 {
         .expect("a free port")
 }
 
+fn spawn(conf: &std::path::Path) -> Child {
+    Command::new(mosquitto_bin())
+        .arg("-c")
+        .arg(conf)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("mosquitto is installed (cargo xtask test installs it)")
+}
+
 fn mosquitto_bin() -> &'static str {
     if std::path::Path::new("/usr/sbin/mosquitto").exists() {
         "/usr/sbin/mosquitto"
@@ -47,31 +58,64 @@ fn mosquitto_bin() -> &'static str {
 impl Broker {
     /// Starts mosquitto and waits until both listeners accept connections.
     pub fn start() -> Broker {
+        Broker::start_with(false)
+    }
+
+    /// Starts mosquitto with persistence on (sessions and queued messages survive a
+    /// restart).
+    pub fn start_persistent() -> Broker {
+        Broker::start_with(true)
+    }
+
+    fn start_with(persistent: bool) -> Broker {
         let (tcp, ws) = (free_port(), free_port());
         let dir = std::env::temp_dir().join(format!("mqttscope-it-{}-{tcp}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let conf = dir.join("mosquitto.conf");
+        let persistence = if persistent {
+            // mosquitto drops root privileges, so its store must be writable by anyone.
+            let store = dir.join("store");
+            std::fs::create_dir_all(&store).expect("store dir");
+            let _ = Command::new("chmod")
+                .arg("0777")
+                .arg(&dir)
+                .arg(&store)
+                .status();
+            format!(
+                "persistence true\npersistence_location {}/\n",
+                store.display()
+            )
+        } else {
+            "persistence false\n".to_owned()
+        };
         let text = format!(
-            "per_listener_settings false\nallow_anonymous true\npersistence false\nlog_dest stderr\n\
+            "per_listener_settings false\nallow_anonymous true\n{persistence}log_dest stderr\n\
              max_queued_messages 0\nlistener {tcp} 127.0.0.1\nlistener {ws} 127.0.0.1\nprotocol websockets\n\
              socket_domain ipv4\n"
         );
         std::fs::write(&conf, text).expect("config");
-        let child = Command::new(mosquitto_bin())
-            .arg("-c")
-            .arg(&conf)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("mosquitto is installed (cargo xtask test installs it)");
+        let child = spawn(&conf);
         let broker = Broker {
             child,
+            conf,
             tcp,
             ws,
             _dir: TempDir(dir),
         };
         broker.wait_ready();
         broker
+    }
+
+    /// Stops the broker with SIGTERM (it saves its store), and starts it again on the same
+    /// ports.
+    pub fn restart(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let _ = self.child.wait();
+        self.child = spawn(&self.conf);
+        self.wait_ready();
     }
 
     fn wait_ready(&self) {

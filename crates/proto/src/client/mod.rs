@@ -556,9 +556,7 @@ impl Client {
     /// Sends queued QoS 1/2 publishes while the server's Receive Maximum allows
     /// [MQTT-4.9.0-1]; other packets are never held back by it [MQTT-4.9.0-2].
     fn flush_queue(&mut self, now: Instant) {
-        while self.state == State::Connected
-            && self.session.in_flight_len() < usize::from(self.limits.receive_maximum)
-        {
+        while self.state == State::Connected && self.session.in_flight_len() < self.send_window() {
             let Some((handle, mut publish)) = self.queue.pop_front() else {
                 return;
             };
@@ -586,6 +584,17 @@ impl Client {
             );
             self.send(now, Packet::Publish(publish));
         }
+    }
+
+    /// How many QoS 1/2 publishes may be in flight: the server's Receive Maximum, capped
+    /// by our own limit (20 by default in MQTT 3, see [`ClientOptions::max_in_flight`]).
+    fn send_window(&self) -> usize {
+        let own = match (self.opts.max_in_flight, self.opts.version.is_v5()) {
+            (Some(n), _) => n,
+            (None, true) => u16::MAX,
+            (None, false) => 20,
+        };
+        usize::from(own.min(self.limits.receive_maximum).max(1))
     }
 
     /// After a CONNACK with Session Present 1: resend unacknowledged PUBLISH (DUP 1) and

@@ -35,6 +35,10 @@ pub struct ClientOptions {
     pub max_queued: usize,
     /// How long to wait for CONNACK.
     pub connect_timeout: Duration,
+    /// Our own cap on QoS 1/2 publishes in flight. `None`: the server's Receive Maximum
+    /// in MQTT 5, and 20 in MQTT 3, where a server cannot announce its limit (mosquitto
+    /// drops a kept-session client that sends more; paho and mosquitto_pub also use 20).
+    pub max_in_flight: Option<u16>,
     /// Reconnect automatically (with backoff) after a connection ends, unless we ended it
     /// or the server refused us for good. `None`: never.
     pub reconnect: Option<super::ReconnectPolicy>,
@@ -55,6 +59,7 @@ impl Default for ClientOptions {
             max_queued: 1000,
             connect_timeout: Duration::from_secs(10),
             reconnect: None,
+            max_in_flight: None,
         }
     }
 }

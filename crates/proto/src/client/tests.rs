@@ -857,3 +857,20 @@ fn unsubscribed_filters_are_not_resubscribed() {
     reconnect_now(&mut p, false);
     assert_eq!(p.sent(), [vec![0x82, 0x06, 0, 3, 0, 1, b'b', 0]]);
 }
+
+#[test]
+fn mqtt3_caps_its_own_window_at_20_by_default() {
+    let mut p = Peer::connected(V4, |_| {});
+    for _ in 0..25 {
+        p.publish(QoS::ExactlyOnce, b"x");
+    }
+    assert_eq!(
+        (p.sent().len(), p.client.in_flight(), p.client.queued()),
+        (20, 20, 5)
+    );
+    let mut p = Peer::connected(V4, |o| o.max_in_flight = Some(3));
+    for _ in 0..5 {
+        p.publish(QoS::AtLeastOnce, b"x");
+    }
+    assert_eq!(p.client.in_flight(), 3);
+}
