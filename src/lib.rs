@@ -9,3 +9,4 @@
 pub mod app;
 pub mod components;
 pub mod hexpad;
+pub mod state;

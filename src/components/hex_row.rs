@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::hexpad::model::{HexCell, HexLine, Highlight};
+use crate::hexpad::model::{HexCell, HexLine};
 
 /// Sixteen bytes: the offset, the bytes in hex, the same bytes as ASCII. Each byte
 /// carries its offset in `data-i`, which the hex view reads to know what is hovered.
@@ -10,21 +10,20 @@ use crate::hexpad::model::{HexCell, HexLine, Highlight};
 pub fn HexRow(
     /// The row to draw.
     line: HexLine,
-    /// What is highlighted.
-    highlight: Memo<Highlight>,
-    /// The keyboard cursor's offset, if any.
-    cursor: Signal<Option<usize>>,
+    /// Per cell: is it highlighted.
+    lit: Vec<ArcRwSignal<bool>>,
+    /// Per cell: is the keyboard cursor on it.
+    cursor: Vec<ArcRwSignal<bool>>,
 ) -> impl IntoView {
-    let hex = line
-        .cells
-        .iter()
-        .map(|c| cell(c, c.hex.clone(), "b", highlight, cursor))
-        .collect_view();
-    let ascii = line
-        .cells
-        .iter()
-        .map(|c| cell(c, c.ascii.to_string(), "a", highlight, cursor))
-        .collect_view();
+    let cells = |column: &'static str, text: fn(&HexCell) -> String| {
+        line.cells
+            .iter()
+            .zip(lit.iter().zip(&cursor))
+            .map(|(c, (lit, cursor))| cell(c, text(c), column, lit.clone(), cursor.clone()))
+            .collect_view()
+    };
+    let hex = cells("b", |c| c.hex.clone());
+    let ascii = cells("a", |c| c.ascii.to_string());
     view! {
         <div class="hex-row">
             <span class="hex-off">{line.start}</span>
@@ -39,16 +38,15 @@ fn cell(
     c: &HexCell,
     text: String,
     column: &'static str,
-    highlight: Memo<Highlight>,
-    cursor: Signal<Option<usize>>,
+    lit: ArcRwSignal<bool>,
+    cursor: ArcRwSignal<bool>,
 ) -> impl IntoView {
-    let i = c.offset;
     view! {
         <span
             class=format!("{column} {}", c.class)
-            class:lit=move || highlight.with(|h| h.has_byte(i))
-            class:cursor=move || cursor.get() == Some(i)
-            data-i=i
+            class:lit=move || lit.get()
+            class:cursor=move || cursor.get()
+            data-i=c.offset
         >
             {text}
         </span>

@@ -6,6 +6,7 @@ use web_sys::{Element, Event, KeyboardEvent, MouseEvent};
 
 use crate::components::hex_row::HexRow;
 use crate::hexpad::model::{move_cursor, Analysis, CursorKey, Highlight, Hover};
+use crate::state::range_flags::RangeFlags;
 
 /// The bytes, coloured by the part of the packet they belong to, the malformed byte in
 /// the error style. Hovering a byte highlights its fields; the view is one tab stop in
@@ -47,13 +48,35 @@ pub fn HexView(
             .with(|a| a.describe(hover))
             .unwrap_or_else(|| "Point at a byte or a field, or use the arrow keys here.".to_owned())
     };
+    // One flag per byte for "lit" and one for "cursor", rebuilt with the rows; the effect
+    // below moves them as the hover moves.
+    let lit = StoredValue::new(RangeFlags::default());
+    let cursor_at = StoredValue::new(RangeFlags::default());
     let rows = move || {
         lines.with(|ls| {
-            ls.iter()
-                .map(|line| view! { <HexRow line=line.clone() highlight cursor /> })
-                .collect_view()
+            let len = ls.last().map_or(0, |l| l.start + l.cells.len());
+            let (lit_flags, cursor_flags) = (RangeFlags::new(len), RangeFlags::new(len));
+            let views = ls
+                .iter()
+                .map(|line| {
+                    let cells = line.start..line.start + line.cells.len();
+                    let lit = lit_flags.flags(cells.clone());
+                    let cursor = cursor_flags.flags(cells);
+                    view! { <HexRow line=line.clone() lit cursor /> }
+                })
+                .collect_view();
+            lit.set_value(lit_flags);
+            cursor_at.set_value(cursor_flags);
+            views
         })
     };
+    Effect::new(move |_| {
+        lines.track();
+        let bytes = highlight.with(|h| h.bytes.clone());
+        let at = cursor.get().map_or(0..0, |b| b..b + 1);
+        lit.update_value(|f| f.show(bytes));
+        cursor_at.update_value(|f| f.show(at));
+    });
     view! {
         <div class="hexview-wrap">
             <div class="hex-head" aria-hidden="true">
