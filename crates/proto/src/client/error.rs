@@ -87,6 +87,8 @@ pub enum ClientError {
     },
     /// All 65,535 packet identifiers are in use.
     NoPacketId,
+    /// A Topic Alias above the server's Topic Alias Maximum [MQTT-3.2.2-17].
+    TopicAliasInvalid,
 }
 
 impl From<UsageError> for ClientError {
@@ -116,6 +118,9 @@ impl fmt::Display for ClientError {
                 write!(f, "the publish queue is full ({capacity} messages)")
             }
             ClientError::NoPacketId => f.write_str("all packet identifiers are in use"),
+            ClientError::TopicAliasInvalid => {
+                f.write_str("Topic Alias above the server's maximum [MQTT-3.2.2-17]")
+            }
         }
     }
 }

@@ -112,6 +112,12 @@ impl Client {
             ));
         }
         self.limits = limits_from(&c.properties, self.opts.keep_alive);
+        // Aliases never survive a connection [MQTT-3.3.2-7].
+        self.aliases.reset(if self.opts.version.is_v5() {
+            self.limits.topic_alias_maximum
+        } else {
+            0
+        });
         self.state = State::Connected;
         self.backoff.reset();
         if c.session_present {

@@ -49,6 +49,7 @@ use crate::codec::{
     SubscribeProperties, Subscription, Unsubscribe, UnsubscribeProperties,
 };
 
+mod alias;
 mod error;
 mod event;
 mod inbound;
@@ -60,6 +61,7 @@ mod time;
 #[cfg(test)]
 mod tests;
 
+pub use alias::TopicAliasPolicy;
 pub use error::{ClientError, ProtocolError};
 pub use event::{
     Direction, DisconnectCause, Event, Output, PacketRecord, PublishHandle, RequestHandle,
@@ -68,6 +70,7 @@ pub use options::ClientOptions;
 pub use reconnect::ReconnectPolicy;
 pub use time::Instant;
 
+use alias::{AliasUse, OutboundAliases};
 use reconnect::Backoff;
 use session::{Awaiting, OutFlight, Session};
 
@@ -151,6 +154,8 @@ pub struct ServerLimits {
     pub maximum_packet_size: Option<u32>,
     /// Keep alive in force, seconds (Server Keep Alive replaces ours [MQTT-3.2.2-21]).
     pub keep_alive: u16,
+    /// The highest Topic Alias the server accepts (0: none).
+    pub topic_alias_maximum: u16,
 }
 
 impl ServerLimits {
@@ -161,6 +166,7 @@ impl ServerLimits {
             retain_available: true,
             maximum_packet_size: None,
             keep_alive,
+            topic_alias_maximum: 0,
         }
     }
 }
@@ -200,6 +206,7 @@ pub struct Client {
     backoff: Backoff,
     /// The last ending was worth retrying: a failed transport open schedules another try.
     retrying: bool,
+    aliases: OutboundAliases,
 }
 
 /// A SUBSCRIBE or UNSUBSCRIBE waiting for its acknowledgement.
@@ -238,6 +245,7 @@ impl Client {
             active: Vec::new(),
             backoff,
             retrying: false,
+            aliases: OutboundAliases::default(),
         }
     }
 
@@ -304,7 +312,8 @@ impl Client {
                     expected: "connected to publish at QoS 0",
                 });
             }
-            self.send(now, Packet::Publish(msg.into_publish(QosPid::AtMostOnce)));
+            let publish = self.with_alias(msg.into_publish(QosPid::AtMostOnce));
+            self.send(now, Packet::Publish(publish));
             self.event(Event::PublishSent { handle });
             return Ok(handle);
         }
@@ -469,6 +478,14 @@ impl Client {
         if msg.retain && !self.limits.retain_available {
             return Err(ClientError::RetainNotSupported);
         }
+        if msg
+            .properties
+            .topic_alias
+            .is_some_and(|a| a.get() > self.limits.topic_alias_maximum)
+        {
+            // Never above the server's Topic Alias Maximum [MQTT-3.2.2-17].
+            return Err(ClientError::TopicAliasInvalid);
+        }
         let id = PacketId::MIN;
         let qos_pid = match msg.qos {
             QoS::AtMostOnce => QosPid::AtMostOnce,
@@ -582,8 +599,25 @@ impl Client {
                     state,
                 },
             );
+            let publish = self.with_alias(publish);
             self.send(now, Packet::Publish(publish));
         }
+    }
+
+    /// Applies the Topic Alias policy to a first send (a resend carries the full topic).
+    fn with_alias(&mut self, mut p: Publish<'static>) -> Publish<'static> {
+        if self.opts.topic_alias != TopicAliasPolicy::Lru || p.properties.topic_alias.is_some() {
+            return p;
+        }
+        match self.aliases.assign(&p.topic) {
+            Some(AliasUse::Bind(a)) => p.properties.topic_alias = Some(a),
+            Some(AliasUse::Reuse(a)) => {
+                p.properties.topic_alias = Some(a);
+                p.topic = "".into();
+            }
+            None => {}
+        }
+        p
     }
 
     /// How many QoS 1/2 publishes may be in flight: the server's Receive Maximum, capped
@@ -746,5 +780,6 @@ fn limits_from(props: &ConnAckProperties<'_>, keep_alive: u16) -> ServerLimits {
         retain_available: props.retain_available.unwrap_or(true),
         maximum_packet_size: props.maximum_packet_size.map(|n| n.get()),
         keep_alive: props.server_keep_alive.unwrap_or(keep_alive),
+        topic_alias_maximum: props.topic_alias_maximum.unwrap_or(0),
     }
 }

@@ -39,6 +39,8 @@ pub struct ClientOptions {
     /// in MQTT 5, and 20 in MQTT 3, where a server cannot announce its limit (mosquitto
     /// drops a kept-session client that sends more; paho and mosquitto_pub also use 20).
     pub max_in_flight: Option<u16>,
+    /// Whether to assign Topic Aliases to outgoing publishes (MQTT 5).
+    pub topic_alias: super::TopicAliasPolicy,
     /// Reconnect automatically (with backoff) after a connection ends, unless we ended it
     /// or the server refused us for good. `None`: never.
     pub reconnect: Option<super::ReconnectPolicy>,
@@ -60,6 +62,7 @@ impl Default for ClientOptions {
             connect_timeout: Duration::from_secs(10),
             reconnect: None,
             max_in_flight: None,
+            topic_alias: super::TopicAliasPolicy::Off,
         }
     }
 }

@@ -874,3 +874,60 @@ fn mqtt3_caps_its_own_window_at_20_by_default() {
     }
     assert_eq!(p.client.in_flight(), 3);
 }
+
+/// CONNACK v5 with Topic Alias Maximum `max`.
+fn connack_aliases(max: u8) -> Vec<u8> {
+    vec![0x20, 0x06, 0x00, 0x00, 0x03, 0x22, 0x00, max]
+}
+
+#[test]
+fn outbound_topic_aliases_bind_reuse_and_die_with_the_connection() {
+    let mut p = Peer::new(V5, |o| {
+        o.topic_alias = TopicAliasPolicy::Lru;
+        o.clean_start = false;
+    });
+    p.client.connect(p.now).unwrap();
+    p.drain();
+    p.server(&connack_aliases(5));
+    p.take();
+    p.publish(QoS::AtMostOnce, b"a");
+    p.publish(QoS::AtLeastOnce, b"b");
+    let sent = p.sent();
+    // First use: topic "t" and alias 1; then an empty topic with alias 1.
+    assert_eq!(sent[0], [0x30, 0x08, 0, 1, b't', 0x03, 0x23, 0, 1, b'a']);
+    assert_eq!(sent[1], [0x32, 0x09, 0, 0, 0, 1, 0x03, 0x23, 0, 1, b'b']);
+    // After a reconnect the QoS 1 message goes again with its full topic.
+    p.client.handle_closed(p.now);
+    p.client.connect(p.now).unwrap();
+    p.drain();
+    p.take();
+    p.server(&[0x20, 0x06, 0x01, 0x00, 0x03, 0x22, 0x00, 0x05]);
+    assert_eq!(p.sent(), [vec![0x3a, 0x07, 0, 1, b't', 0, 1, 0, b'b']]);
+    // A new first send binds again.
+    p.publish(QoS::AtMostOnce, b"c");
+    assert_eq!(
+        p.sent(),
+        [vec![0x30, 0x08, 0, 1, b't', 0x03, 0x23, 0, 1, b'c']]
+    );
+}
+
+#[test]
+fn no_aliases_when_the_server_allows_none() {
+    let mut p = Peer::connected(V5, |o| o.topic_alias = TopicAliasPolicy::Lru);
+    p.publish(QoS::AtMostOnce, b"a");
+    p.publish(QoS::AtMostOnce, b"a");
+    assert_eq!(
+        p.sent(),
+        [
+            vec![0x30, 0x05, 0, 1, b't', 0, b'a'],
+            vec![0x30, 0x05, 0, 1, b't', 0, b'a']
+        ]
+    );
+    // An explicit alias above the server's maximum (0) is refused.
+    let mut m = Message::new("t", "m");
+    m.properties.topic_alias = NonZeroU16::new(1);
+    assert_eq!(
+        p.client.publish(p.now, m),
+        Err(ClientError::TopicAliasInvalid)
+    );
+}
