@@ -65,6 +65,14 @@ pub enum Event {
     },
     /// An application message arrived (once, even at QoS 2 with duplicates).
     Message(Publish<'static>),
+    /// A publish answered a [`super::Client::request`] (matched by Correlation Data). The
+    /// message is also reported as [`Event::Message`].
+    Response {
+        /// The request.
+        handle: PublishHandle,
+        /// The response.
+        message: Publish<'static>,
+    },
     /// A QoS 1 or 2 publish finished: acknowledged (reason < 0x80) or refused.
     PublishDone {
         /// The publish.

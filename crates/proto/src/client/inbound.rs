@@ -143,6 +143,7 @@ impl Client {
 
     fn on_publish(&mut self, now: Instant, mut p: Publish<'static>) -> Result<(), ProtocolError> {
         self.resolve_topic_alias(&mut p)?;
+        self.match_response(&p);
         match p.qos_pid {
             QosPid::AtMostOnce => self.event(Event::Message(p)),
             QosPid::AtLeastOnce(id) => {
@@ -180,6 +181,19 @@ impl Client {
         }
         self.send(now, Packet::PubRec(Ack::new(id)));
         Ok(())
+    }
+
+    /// Reports a publish that answers one of our requests.
+    fn match_response(&mut self, p: &Publish<'static>) {
+        let Some(data) = p.properties.correlation_data.as_deref() else {
+            return;
+        };
+        if let Some(handle) = self.pending_responses.remove(data) {
+            self.event(Event::Response {
+                handle,
+                message: p.clone(),
+            });
+        }
     }
 
     /// Applies an inbound Topic Alias: 1 to our advertised maximum; a topic rebinds it,

@@ -129,6 +129,20 @@ impl Message {
         self
     }
 
+    /// The response to a request (3.3.2.3.5, 4.10): published on its Response Topic with
+    /// its Correlation Data; `None` when the request has no Response Topic.
+    pub fn reply_to(request: &Publish<'_>, payload: impl Into<Vec<u8>>) -> Option<Message> {
+        let topic = request.properties.response_topic.as_deref()?;
+        let mut m = Message::new(topic, payload);
+        m.qos = request.qos_pid.qos();
+        m.properties.correlation_data = request
+            .properties
+            .correlation_data
+            .clone()
+            .map(|c| c.into_owned().into());
+        Some(m)
+    }
+
     fn into_publish(self, qos_pid: QosPid) -> Publish<'static> {
         Publish {
             dup: false,
@@ -207,6 +221,8 @@ pub struct Client {
     /// The last ending was worth retrying: a failed transport open schedules another try.
     retrying: bool,
     aliases: OutboundAliases,
+    /// Requests waiting for a response, by Correlation Data.
+    pending_responses: HashMap<Vec<u8>, PublishHandle>,
 }
 
 /// A SUBSCRIBE or UNSUBSCRIBE waiting for its acknowledgement.
@@ -246,6 +262,7 @@ impl Client {
             backoff,
             retrying: false,
             aliases: OutboundAliases::default(),
+            pending_responses: HashMap::new(),
         }
     }
 
@@ -329,6 +346,28 @@ impl Client {
         };
         self.queue.push_back((handle, msg.into_publish(qos_pid)));
         self.flush_queue(now);
+        Ok(handle)
+    }
+
+    /// Publishes a request (MQTT 5, 4.10): sets `response_topic` and a unique Correlation
+    /// Data, and reports a publish that carries it back as [`Event::Response`]. The caller
+    /// subscribes to `response_topic`.
+    pub fn request(
+        &mut self,
+        now: Instant,
+        mut msg: Message,
+        response_topic: &str,
+    ) -> Result<PublishHandle, ClientError> {
+        if !self.opts.version.is_v5() {
+            return Err(ClientError::Usage(crate::codec::UsageError::NotInVersion {
+                what: "request/response",
+            }));
+        }
+        let correlation = format!("mqttscope-{}", self.next_handle + 1).into_bytes();
+        msg.properties.response_topic = Some(response_topic.to_owned().into());
+        msg.properties.correlation_data = Some(correlation.clone().into());
+        let handle = self.publish(now, msg)?;
+        self.pending_responses.insert(correlation, handle);
         Ok(handle)
     }
 

@@ -5,7 +5,7 @@ use std::num::NonZeroU16;
 use std::time::Duration;
 
 use super::*;
-use crate::codec::{ProtocolVersion, QoS, ReasonCode, Subscription};
+use crate::codec::{Packet, ProtocolVersion, QoS, ReasonCode, Subscription};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -930,4 +930,49 @@ fn no_aliases_when_the_server_allows_none() {
         p.client.publish(p.now, m),
         Err(ClientError::TopicAliasInvalid)
     );
+}
+
+#[test]
+fn a_request_is_matched_to_its_response_by_correlation_data() {
+    let mut p = Peer::connected(V5, |_| {});
+    let h = p
+        .client
+        .request(p.now, Message::new("svc/add", "1+1"), "me/replies")
+        .unwrap();
+    p.drain();
+    let sent = p.sent();
+    let Ok(Packet::Publish(req)) = Packet::decode_exact(&sent[0], V5) else {
+        panic!("{sent:?}")
+    };
+    assert_eq!(req.properties.response_topic.as_deref(), Some("me/replies"));
+    // The responder's side builds the reply from the request.
+    let reply = Message::reply_to(&req, "2").unwrap();
+    assert_eq!(
+        (reply.topic.as_str(), &reply.properties.correlation_data),
+        ("me/replies", &req.properties.correlation_data)
+    );
+    let mut bytes = Vec::new();
+    Packet::Publish(reply.into_publish(QosPid::AtMostOnce))
+        .encode(V5, &mut bytes)
+        .unwrap();
+    p.server(&bytes);
+    let response = p.events.iter().find_map(|e| match e {
+        Event::Response { handle, message } => Some((*handle, message.payload.to_vec())),
+        _ => None,
+    });
+    assert_eq!(response, Some((h, b"2".to_vec())));
+    assert!(p.events.iter().any(|e| matches!(e, Event::Message(_))));
+    // A second copy matches nothing.
+    p.take();
+    p.server(&bytes);
+    assert!(!p.events.iter().any(|e| matches!(e, Event::Response { .. })));
+}
+
+#[test]
+fn request_response_needs_mqtt5() {
+    let mut p = Peer::connected(V4, |_| {});
+    assert!(matches!(
+        p.client.request(p.now, Message::new("a", "b"), "r"),
+        Err(ClientError::Usage(_))
+    ));
 }
