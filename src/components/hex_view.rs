@@ -5,7 +5,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, KeyboardEvent, MouseEvent};
 
 use crate::components::hex_row::HexRow;
-use crate::hexpad::model::{move_cursor, Analysis, CursorKey, Highlight, Hover};
+use crate::hexpad::model::{
+    cell_count, move_cursor, Analysis, CursorKey, HexLine, Highlight, Hover,
+};
 use crate::state::range_flags::RangeFlags;
 
 /// The bytes, coloured by the part of the packet they belong to, the malformed byte in
@@ -37,7 +39,7 @@ pub fn HexView(
             return;
         };
         ev.prevent_default();
-        let len = lines.with(|ls| ls.last().map_or(0, |l| l.start + l.cells.len()));
+        let len = lines.with(|ls| cell_count(ls));
         if let Some(to) = move_cursor(cursor.get_untracked(), key, len) {
             hover.set(Hover::Byte(to));
         }
@@ -52,24 +54,7 @@ pub fn HexView(
     // below moves them as the hover moves.
     let lit = StoredValue::new(RangeFlags::default());
     let cursor_at = StoredValue::new(RangeFlags::default());
-    let rows = move || {
-        lines.with(|ls| {
-            let len = ls.last().map_or(0, |l| l.start + l.cells.len());
-            let (lit_flags, cursor_flags) = (RangeFlags::new(len), RangeFlags::new(len));
-            let views = ls
-                .iter()
-                .map(|line| {
-                    let cells = line.start..line.start + line.cells.len();
-                    let lit = lit_flags.flags(cells.clone());
-                    let cursor = cursor_flags.flags(cells);
-                    view! { <HexRow line=line.clone() lit cursor /> }
-                })
-                .collect_view();
-            lit.set_value(lit_flags);
-            cursor_at.set_value(cursor_flags);
-            views
-        })
-    };
+    let rows = move || lines.with(|ls| draw_lines(ls, lit, cursor_at));
     Effect::new(move |_| {
         lines.track();
         let bytes = highlight.with(|h| h.bytes.clone());
@@ -79,13 +64,7 @@ pub fn HexView(
     });
     view! {
         <div class="hexview-wrap">
-            <div class="hex-head" aria-hidden="true">
-                <span class="hex-off"></span>
-                <span class="hex-bytes">
-                    {(0..16).map(|i| view! { <span class="b">{format!("{i:02x}")}</span> }).collect_view()}
-                </span>
-                <span class="hex-ascii">"ASCII"</span>
-            </div>
+            {head()}
             <div
                 class="hexview"
                 tabindex="0"
@@ -103,14 +82,58 @@ pub fn HexView(
                 </Show>
             </div>
             <p class="hex-status" aria-live="polite" data-testid="hex-status">{status}</p>
-            <p class="legend" aria-label="Colours">
-                <span class="lg-header">"Fixed header"</span>
-                <span class="lg-body">"Other fields"</span>
-                <span class="lg-props">"Properties"</span>
-                <span class="lg-payload">"Payload"</span>
-                <span class="lg-error">"Malformed byte"</span>
-            </p>
+            {legend()}
         </div>
+    }
+}
+
+/// The rows, with fresh highlight and cursor flags for their bytes (stored for the
+/// effect that moves them).
+fn draw_lines(
+    lines: &[HexLine],
+    lit: StoredValue<RangeFlags>,
+    cursor_at: StoredValue<RangeFlags>,
+) -> impl IntoView {
+    let len = cell_count(lines);
+    let (lit_flags, cursor_flags) = (RangeFlags::new(len), RangeFlags::new(len));
+    let views = lines
+        .iter()
+        .map(|line| {
+            let cells = line.start..line.start + line.cells.len();
+            let lit = lit_flags.flags(cells.clone());
+            let cursor = cursor_flags.flags(cells);
+            view! { <HexRow line=line.clone() lit cursor /> }
+        })
+        .collect_view();
+    lit.set_value(lit_flags);
+    cursor_at.set_value(cursor_flags);
+    views
+}
+
+/// The column headings: byte positions within a row, and "ASCII".
+fn head() -> impl IntoView {
+    let positions = (0..16)
+        .map(|i| view! { <span class="b">{format!("{i:02x}")}</span> })
+        .collect_view();
+    view! {
+        <div class="hex-head" aria-hidden="true">
+            <span class="hex-off"></span>
+            <span class="hex-bytes">{positions}</span>
+            <span class="hex-ascii">"ASCII"</span>
+        </div>
+    }
+}
+
+/// What the byte colours mean.
+fn legend() -> impl IntoView {
+    view! {
+        <p class="legend" aria-label="Colours">
+            <span class="lg-header">"Fixed header"</span>
+            <span class="lg-body">"Other fields"</span>
+            <span class="lg-props">"Properties"</span>
+            <span class="lg-payload">"Payload"</span>
+            <span class="lg-error">"Malformed byte"</span>
+        </p>
     }
 }
 

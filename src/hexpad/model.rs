@@ -130,6 +130,11 @@ pub struct HexLine {
     pub cells: Vec<HexCell>,
 }
 
+/// How many cells the hex view has (the bytes, plus one for missing bytes).
+pub fn cell_count(lines: &[HexLine]) -> usize {
+    lines.last().map_or(0, |l| l.start + l.cells.len())
+}
+
 /// The kind of a row of the field tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowKind {
@@ -726,6 +731,7 @@ mod tests {
         let rows = a.hex_lines();
         let starts: Vec<_> = rows.iter().map(|r| (r.start, r.cells.len())).collect();
         assert_eq!(starts, [(0, 16), (16, 16), (32, 1)]);
+        assert_eq!(cell_count(&rows), 33);
         assert!(Analysis::default().hex_lines().is_empty());
     }
 
@@ -734,6 +740,7 @@ mod tests {
         let a = Analysis::new("32 0a 00 03 61 2f 62", V3_1_1);
         let cells = &a.hex_lines()[0].cells;
         assert_eq!(cells.len(), 8);
+        assert_eq!(cell_count(&a.hex_lines()), 8);
         assert_eq!((cells[7].offset, cells[7].hex.as_str()), (7, "··"));
         assert!(cells[7].class.contains("error-byte"));
         assert_eq!((cells[4].hex.as_str(), cells[4].ascii), ("61", 'a'));
