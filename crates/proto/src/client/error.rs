@@ -89,6 +89,8 @@ pub enum ClientError {
     NoPacketId,
     /// A Topic Alias above the server's Topic Alias Maximum [MQTT-3.2.2-17].
     TopicAliasInvalid,
+    /// The authenticator could not start.
+    Auth(super::AuthError),
 }
 
 impl From<UsageError> for ClientError {
@@ -118,6 +120,7 @@ impl fmt::Display for ClientError {
                 write!(f, "the publish queue is full ({capacity} messages)")
             }
             ClientError::NoPacketId => f.write_str("all packet identifiers are in use"),
+            ClientError::Auth(e) => write!(f, "authentication: {e}"),
             ClientError::TopicAliasInvalid => {
                 f.write_str("Topic Alias above the server's maximum [MQTT-3.2.2-17]")
             }

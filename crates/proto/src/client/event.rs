@@ -99,6 +99,8 @@ pub enum Event {
         /// Per filter (MQTT 5).
         reasons: Vec<ReasonCode>,
     },
+    /// Re-authentication (AUTH 0x19) succeeded.
+    Reauthenticated,
     /// The connection is over; the driver closes the transport.
     Disconnected(DisconnectCause),
     /// The reconnect policy says: open a new transport now and call `connect`; if the

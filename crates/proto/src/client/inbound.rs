@@ -67,11 +67,7 @@ impl Client {
                 );
                 Ok(())
             }
-            Packet::Auth(_) => Err(ProtocolError::new(
-                ReasonCode::ProtocolError,
-                "4.12",
-                "AUTH without an Authentication Method in CONNECT",
-            )),
+            Packet::Auth(a) => self.on_auth(now, a),
             Packet::Connect(_)
             | Packet::Subscribe(_)
             | Packet::Unsubscribe(_)
@@ -110,6 +106,15 @@ impl Client {
                 "MQTT-3.2.2-4",
                 "Session Present 1 answers a Clean Start",
             ));
+        }
+        if let Some(a) = self
+            .authenticator
+            .as_mut()
+            .filter(|_| self.opts.version.is_v5())
+        {
+            // The server proves it knows the secret in the CONNACK's data.
+            a.finish(c.properties.authentication_data.as_deref())
+                .map_err(auth_failed)?;
         }
         self.limits = limits_from(&c.properties, self.opts.keep_alive);
         // Aliases never survive a connection [MQTT-3.3.2-7].
@@ -181,6 +186,57 @@ impl Client {
         }
         self.send(now, Packet::PubRec(Ack::new(id)));
         Ok(())
+    }
+
+    /// A step of enhanced authentication (4.12): only after CONNECT named a method, always
+    /// with the same method; Continue is answered with our next step, Success ends a
+    /// re-authentication.
+    fn on_auth(
+        &mut self,
+        now: Instant,
+        a: crate::codec::Auth<'static>,
+    ) -> Result<(), ProtocolError> {
+        let Some(auth) = self.authenticator.as_mut() else {
+            return Err(ProtocolError::new(
+                ReasonCode::ProtocolError,
+                "4.12",
+                "AUTH, but CONNECT named no Authentication Method",
+            ));
+        };
+        if a.properties.authentication_method.as_deref() != Some(auth.method()) {
+            return Err(ProtocolError::new(
+                ReasonCode::BadAuthenticationMethod,
+                "4.12",
+                "AUTH with another Authentication Method",
+            ));
+        }
+        let data = a.properties.authentication_data.as_deref();
+        match a.reason {
+            ReasonCode::ContinueAuthentication
+                if self.state == State::Connecting || self.reauthenticating =>
+            {
+                let reply = auth.challenge(data).map_err(auth_failed)?;
+                let mut out = crate::codec::Auth {
+                    reason: ReasonCode::ContinueAuthentication,
+                    ..Default::default()
+                };
+                out.properties.authentication_method = Some(auth.method().to_owned().into());
+                out.properties.authentication_data = reply.map(Into::into);
+                self.send(now, Packet::Auth(out));
+                Ok(())
+            }
+            ReasonCode::Success if self.reauthenticating => {
+                auth.finish(data).map_err(auth_failed)?;
+                self.reauthenticating = false;
+                self.event(Event::Reauthenticated);
+                Ok(())
+            }
+            r => Err(ProtocolError::new(
+                ReasonCode::ProtocolError,
+                "4.12",
+                format!("AUTH {r} out of place"),
+            )),
+        }
     }
 
     /// Reports a publish that answers one of our requests.
@@ -334,5 +390,14 @@ fn unknown_id(t: PacketType, id: PacketId) -> ProtocolError {
         ReasonCode::ProtocolError,
         "MQTT-2.2.1-5",
         format!("{t} for packet identifier {id}, which is not in use"),
+    )
+}
+
+/// The server failed our check of its authentication step.
+fn auth_failed(e: super::AuthError) -> ProtocolError {
+    ProtocolError::new(
+        ReasonCode::NotAuthorized,
+        "4.12",
+        format!("authentication failed: {e}"),
     )
 }

@@ -50,6 +50,7 @@ use crate::codec::{
 };
 
 mod alias;
+mod auth;
 mod error;
 mod event;
 mod inbound;
@@ -62,6 +63,7 @@ mod time;
 mod tests;
 
 pub use alias::TopicAliasPolicy;
+pub use auth::{AuthError, Authenticator, Scram, ScramHash, MAX_SCRAM_ITERATIONS};
 pub use error::{ClientError, ProtocolError};
 pub use event::{
     Direction, DisconnectCause, Event, Output, PacketRecord, PublishHandle, RequestHandle,
@@ -223,6 +225,9 @@ pub struct Client {
     aliases: OutboundAliases,
     /// Requests waiting for a response, by Correlation Data.
     pending_responses: HashMap<Vec<u8>, PublishHandle>,
+    authenticator: Option<Box<dyn Authenticator>>,
+    /// An AUTH 0x19 exchange is under way.
+    reauthenticating: bool,
 }
 
 /// A SUBSCRIBE or UNSUBSCRIBE waiting for its acknowledgement.
@@ -263,6 +268,8 @@ impl Client {
             retrying: false,
             aliases: OutboundAliases::default(),
             pending_responses: HashMap::new(),
+            authenticator: None,
+            reauthenticating: false,
         }
     }
 
@@ -295,6 +302,11 @@ impl Client {
 
     // ---- commands ----
 
+    /// Uses `a` for enhanced authentication (MQTT 5): CONNECT then names its method.
+    pub fn set_authenticator(&mut self, a: Box<dyn Authenticator>) {
+        self.authenticator = Some(a);
+    }
+
     /// Sends CONNECT on a freshly opened transport.
     pub fn connect(&mut self, now: Instant) -> Result<(), ClientError> {
         if matches!(self.state, State::Connecting | State::Connected) {
@@ -302,7 +314,13 @@ impl Client {
                 expected: "idle or closed",
             });
         }
-        let connect = self.connect_packet();
+        let mut connect = self.connect_packet();
+        if let (Some(a), true) = (self.authenticator.as_mut(), self.opts.version.is_v5()) {
+            connect.properties.authentication_method = Some(a.method().to_owned().into());
+            connect.properties.authentication_data =
+                a.start().map_err(ClientError::Auth)?.map(Into::into);
+        }
+        self.reauthenticating = false;
         Packet::Connect(connect.clone()).encoded_len(self.opts.version)?;
         self.framer.reset();
         self.framer.set_version(self.opts.version);
@@ -408,6 +426,27 @@ impl Client {
         });
         self.check_size(&packet)?;
         Ok(self.send_request(now, packet_id, packet, kind))
+    }
+
+    /// Starts re-authentication (AUTH 0x19) while traffic continues; success is reported
+    /// as [`Event::Reauthenticated`].
+    pub fn reauthenticate(&mut self, now: Instant) -> Result<(), ClientError> {
+        self.require_connected()?;
+        let a = self
+            .authenticator
+            .as_mut()
+            .ok_or(ClientError::InvalidState {
+                expected: "set up with an authenticator",
+            })?;
+        let mut auth = crate::codec::Auth {
+            reason: ReasonCode::ReAuthenticate,
+            ..Default::default()
+        };
+        auth.properties.authentication_method = Some(a.method().to_owned().into());
+        auth.properties.authentication_data = a.start().map_err(ClientError::Auth)?.map(Into::into);
+        self.reauthenticating = true;
+        self.send(now, Packet::Auth(auth));
+        Ok(())
     }
 
     /// Sends DISCONNECT with `reason` and ends the connection. The session survives for a
