@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos::tachys::html::attribute::custom::custom_attribute;
 use leptos::tachys::view::add_attr::AddAnyAttr;
 
-use crate::hexpad::model::{RowKind, TreeRow};
+use crate::hexpad::rows::{RowKind, TreeRow};
 
 /// The deepest nesting the style sheet indents for.
 const MAX_LEVEL: usize = 8;

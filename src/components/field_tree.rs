@@ -6,7 +6,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, HtmlElement, KeyboardEvent};
 
 use crate::components::field_row::FieldRow;
-use crate::hexpad::model::{step_row, Analysis, Highlight, Hover};
+use crate::hexpad::keys::step_row;
+use crate::hexpad::model::{Analysis, Highlight, Hover};
 
 /// The tree of fields, indented by nesting. Hovering or focusing a row highlights its
 /// bytes; the arrow keys, Home and End move between rows (one tab stop for the tree).

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::hexpad::model::{HexCell, HexLine};
+use crate::hexpad::rows::{HexCell, HexLine};
 
 /// Sixteen bytes: the offset, the bytes in hex, the same bytes as ASCII. Each byte
 /// carries its offset in `data-i`, which the hex view reads to know what is hovered.

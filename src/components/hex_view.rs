@@ -5,9 +5,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, KeyboardEvent, MouseEvent};
 
 use crate::components::hex_row::HexRow;
-use crate::hexpad::model::{
-    cell_count, move_cursor, Analysis, CursorKey, HexLine, Highlight, Hover,
-};
+use crate::hexpad::keys::{move_cursor, CursorKey};
+use crate::hexpad::model::{Analysis, Highlight, Hover};
+use crate::hexpad::rows::{cell_count, HexLine};
 use crate::state::range_flags::RangeFlags;
 
 /// The bytes, coloured by the part of the packet they belong to, the malformed byte in

@@ -1,7 +1,10 @@
 //! The hex pad's logic, free of any browser API so that it tests natively:
-//! [`parse`] reads pasted hex, [`model`] turns bytes into tree rows, hex rows and
-//! highlights, [`examples`] builds the example packets with the codec.
+//! [`parse`] reads pasted hex, [`model`] dissects the bytes and works out highlights,
+//! [`rows`] lays them out as tree rows and hex lines, [`keys`] moves the keyboard cursor
+//! and focus, [`examples`] builds the example packets with the codec.
 
 pub mod examples;
+pub mod keys;
 pub mod model;
 pub mod parse;
+pub mod rows;

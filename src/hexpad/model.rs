@@ -1,5 +1,6 @@
-//! The hex pad as plain data: what the text dissects to, the rows of the field tree and
-//! of the hex view, and which of them a hover highlights. The components only draw this.
+//! The hex pad as plain data: what the text dissects to, which bytes and rows a hover
+//! highlights, and how each byte is coloured. [`super::rows`] turns it into the rows the
+//! components draw.
 
 use std::ops::Range;
 
@@ -7,9 +8,7 @@ use mqttscope_proto::codec::{DecodeError, PacketType, ProtocolVersion};
 use mqttscope_proto::dissect::{dissect_stream, Field};
 
 use super::parse::{parse_hex, HexError};
-
-/// Bytes per row of the hex view.
-pub const ROW: usize = 16;
+use super::rows::span_label;
 
 /// What the pointer (or the keyboard focus) is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -106,67 +105,6 @@ impl ByteKind {
             ByteKind::Error => "error-byte",
         }
     }
-}
-
-/// A byte of the hex view, ready to draw.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HexCell {
-    /// Its offset in the input.
-    pub offset: usize,
-    /// Two hex digits (`··` for the missing byte after a truncated input).
-    pub hex: String,
-    /// Its ASCII column character.
-    pub ascii: char,
-    /// Its CSS classes.
-    pub class: &'static str,
-}
-
-/// A row of the hex view: up to [`ROW`] cells.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HexLine {
-    /// The offset of the first cell.
-    pub start: usize,
-    /// The cells.
-    pub cells: Vec<HexCell>,
-}
-
-/// How many cells the hex view has (the bytes, plus one for missing bytes).
-pub fn cell_count(lines: &[HexLine]) -> usize {
-    lines.last().map_or(0, |l| l.start + l.cells.len())
-}
-
-/// The kind of a row of the field tree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RowKind {
-    /// A packet heading.
-    Packet,
-    /// A field.
-    Field,
-    /// The decoding error.
-    Error,
-}
-
-/// A row of the field tree, ready to draw (every string is shown as text).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TreeRow {
-    /// What hovering it highlights; also its identity.
-    pub target: Hover,
-    /// What it is.
-    pub kind: RowKind,
-    /// Its nesting level, from 1 (the ARIA `aria-level`).
-    pub level: usize,
-    /// The field's label, the packet's name, or "Malformed".
-    pub label: String,
-    /// The value, or the error message.
-    pub value: String,
-    /// For a bit field: the byte's bits with the others dotted out (`0011 ....`).
-    pub bits: Option<String>,
-    /// The dissector path (`publish.properties.topic_alias`).
-    pub path: String,
-    /// The specification reference: `§3.3.2.3.4`, or the broken rule `[MQTT-3.3.1-4]`.
-    pub reference: String,
-    /// The bytes it covers, for people: `7`, `2–3`, or `none`.
-    pub span: String,
 }
 
 /// Everything the pad shows for one input text and protocol version.
@@ -284,90 +222,6 @@ impl Analysis {
         kinds
     }
 
-    /// The rows of the field tree: per packet a heading and its fields, then the error.
-    pub fn tree_rows(&self) -> Vec<TreeRow> {
-        let mut rows = Vec::new();
-        for (p, packet) in self.packets.iter().enumerate() {
-            rows.push(self.packet_row(p, packet));
-            for i in packet.fields.clone() {
-                rows.push(self.field_row(i, &self.fields[i]));
-            }
-        }
-        rows.extend(self.error.as_ref().map(error_row));
-        rows
-    }
-
-    fn packet_row(&self, p: usize, packet: &PacketSpan) -> TreeRow {
-        let (label, reference) = match packet.packet_type {
-            Some(t) => (t.name().to_owned(), format!("§{}", t.section())),
-            None => ("Unknown packet".to_owned(), String::new()),
-        };
-        let n = packet.bytes.len();
-        TreeRow {
-            target: Hover::Packet(p),
-            kind: RowKind::Packet,
-            level: 1,
-            label,
-            value: format!("{n} byte{}", if n == 1 { "" } else { "s" }),
-            bits: None,
-            path: String::new(),
-            reference,
-            span: span_label(&packet.bytes),
-        }
-    }
-
-    fn field_row(&self, i: usize, f: &Field) -> TreeRow {
-        let bits = f.mask.map(|mask| {
-            let byte = self.bytes.get(f.range.start).copied().unwrap_or(0);
-            bit_pattern(byte, mask)
-        });
-        TreeRow {
-            target: Hover::Field(i),
-            kind: RowKind::Field,
-            level: f.depth + 2,
-            label: f.label.clone(),
-            value: f.value.to_string(),
-            bits,
-            path: f.path.clone(),
-            reference: format!("§{}", f.section),
-            span: span_label(&f.range),
-        }
-    }
-
-    /// The rows of the hex view; when the input ends too early, one more cell after the
-    /// last byte stands for the missing bytes and carries the error style.
-    pub fn hex_lines(&self) -> Vec<HexLine> {
-        let kinds = self.byte_kinds();
-        let mut cells: Vec<HexCell> = self
-            .bytes
-            .iter()
-            .zip(kinds)
-            .enumerate()
-            .map(|(offset, (&byte, kind))| HexCell {
-                offset,
-                hex: format!("{byte:02x}"),
-                ascii: ascii(byte),
-                class: kind.class(),
-            })
-            .collect();
-        if self.error_at_end() {
-            cells.push(HexCell {
-                offset: self.bytes.len(),
-                hex: "··".to_owned(),
-                ascii: ' ',
-                class: "error-byte missing",
-            });
-        }
-        let mut rows = Vec::new();
-        let mut cells = cells.into_iter().peekable();
-        while let Some(first) = cells.peek() {
-            let start = first.offset;
-            let row: Vec<HexCell> = cells.by_ref().take(ROW).collect();
-            rows.push(HexLine { start, cells: row });
-        }
-        rows
-    }
-
     /// A one-line description of what `hover` is on, for the hex view's status line;
     /// `None` when it is on nothing (or on something that is gone).
     pub fn describe(&self, hover: Hover) -> Option<String> {
@@ -421,20 +275,6 @@ impl Analysis {
     }
 }
 
-fn error_row(e: &DecodeError) -> TreeRow {
-    TreeRow {
-        target: Hover::Error,
-        kind: RowKind::Error,
-        level: 1,
-        label: "Malformed".to_owned(),
-        value: e.kind.to_string(),
-        bits: None,
-        path: String::new(),
-        reference: e.rule_display(),
-        span: e.offset.to_string(),
-    }
-}
-
 /// The part of the packet a field path belongs to.
 fn part_of(path: &str) -> Part {
     if path.starts_with("fixed_header.") {
@@ -448,107 +288,6 @@ fn part_of(path: &str) -> Part {
     }
 }
 
-/// A byte range for people: `7`, `2–3` (inclusive), or `none` when empty.
-pub fn span_label(r: &Range<usize>) -> String {
-    match r.len() {
-        0 => "none".to_owned(),
-        1 => r.start.to_string(),
-        _ => format!("{}–{}", r.start, r.end - 1),
-    }
-}
-
-/// The bits of `byte` under `mask`, the others dotted out, high bit first, a space
-/// between the nibbles: `bit_pattern(0x32, 0x06)` is `.... .01.`.
-pub fn bit_pattern(byte: u8, mask: u8) -> String {
-    let mut out = String::with_capacity(9);
-    for bit in (0..8).rev() {
-        if bit == 3 {
-            out.push(' ');
-        }
-        let m = 1 << bit;
-        out.push(match (mask & m != 0, byte & m != 0) {
-            (false, _) => '.',
-            (true, true) => '1',
-            (true, false) => '0',
-        });
-    }
-    out
-}
-
-/// The character the ASCII column shows for a byte: printable ASCII as itself, the rest
-/// as a middle dot.
-pub fn ascii(byte: u8) -> char {
-    if (0x20..0x7f).contains(&byte) {
-        char::from(byte)
-    } else {
-        '·'
-    }
-}
-
-/// The keys that move the hex view's cursor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CursorKey {
-    /// One byte back.
-    Left,
-    /// One byte on.
-    Right,
-    /// One row up.
-    Up,
-    /// One row down.
-    Down,
-    /// The first byte.
-    Home,
-    /// The last byte.
-    End,
-}
-
-impl CursorKey {
-    /// The key for a `KeyboardEvent.key` value.
-    pub fn from_key(key: &str) -> Option<Self> {
-        Some(match key {
-            "ArrowLeft" => CursorKey::Left,
-            "ArrowRight" => CursorKey::Right,
-            "ArrowUp" => CursorKey::Up,
-            "ArrowDown" => CursorKey::Down,
-            "Home" => CursorKey::Home,
-            "End" => CursorKey::End,
-            _ => return None,
-        })
-    }
-}
-
-/// Where the cursor goes from `at` (none yet: the first byte) on `key`, among `len` bytes.
-pub fn move_cursor(at: Option<usize>, key: CursorKey, len: usize) -> Option<usize> {
-    let last = len.checked_sub(1)?;
-    let Some(at) = at else {
-        return Some(0);
-    };
-    let to = match key {
-        CursorKey::Left => at.saturating_sub(1),
-        CursorKey::Right => at + 1,
-        CursorKey::Up => at.checked_sub(ROW).unwrap_or(at),
-        CursorKey::Down if at + ROW <= last => at + ROW,
-        CursorKey::Down => at,
-        CursorKey::Home => 0,
-        CursorKey::End => last,
-    };
-    Some(to.min(last))
-}
-
-/// Where focus goes in the field tree from row `at` of `len` on a key (`ArrowUp`,
-/// `ArrowDown`, `Home`, `End`); `None` for other keys and an empty tree.
-pub fn step_row(key: &str, at: usize, len: usize) -> Option<usize> {
-    let last = len.checked_sub(1)?;
-    let to = match key {
-        "ArrowUp" => at.saturating_sub(1),
-        "ArrowDown" => at + 1,
-        "Home" => 0,
-        "End" => last,
-        _ => return None,
-    };
-    Some(to.min(last))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -558,30 +297,6 @@ mod tests {
     const WILDCARD: &str = "30 0d 00 09 73 65 6e 73 6f 72 73 2f 2b 6f 6e";
     /// A QoS 1 PUBLISH of "hi" to "a/b" with packet id 1.
     const PUBLISH: &str = "32 09 00 03 61 2f 62 00 01 68 69";
-
-    fn rows_by_label<'a>(rows: &'a [TreeRow], label: &str) -> &'a TreeRow {
-        rows.iter().find(|r| r.label == label).expect("row present")
-    }
-
-    #[test]
-    fn a_valid_packet_has_a_heading_and_its_fields() {
-        let a = Analysis::new(PUBLISH, V3_1_1);
-        assert!(a.error.is_none() && a.input_error.is_none());
-        let rows = a.tree_rows();
-        assert_eq!(rows[0].label, "PUBLISH");
-        assert_eq!(
-            (rows[0].value.as_str(), rows[0].span.as_str()),
-            ("11 bytes", "0–10")
-        );
-        let topic = rows_by_label(&rows, "Topic Name");
-        assert_eq!(topic.value, "\"a/b\"");
-        assert_eq!(topic.path, "publish.topic");
-        assert_eq!(topic.reference, "§3.3.2.1");
-        assert_eq!(topic.span, "4–6");
-        let qos = rows_by_label(&rows, "QoS level");
-        assert_eq!(qos.bits.as_deref(), Some(".... .01."));
-        assert!(rows.iter().all(|r| r.kind != RowKind::Error));
-    }
 
     #[test]
     fn every_byte_of_a_valid_packet_is_drawn_as_a_field() {
@@ -618,21 +333,6 @@ mod tests {
                 ..
             }
         ));
-    }
-
-    #[test]
-    fn malformed_input_ends_in_an_error_row_at_its_byte() {
-        let a = Analysis::new(WILDCARD, V3_1_1);
-        let rows = a.tree_rows();
-        let last = rows.last().expect("rows");
-        assert_eq!(last.kind, RowKind::Error);
-        assert_eq!(last.reference, "[MQTT-3.3.2-2]");
-        assert_eq!(last.span, "12");
-        assert!(last.value.contains("wildcard"));
-        let kinds = a.byte_kinds();
-        assert_eq!(kinds[12], ByteKind::Error);
-        assert_eq!(kinds[5], ByteKind::Unparsed);
-        assert!(!a.error_at_end());
     }
 
     #[test]
@@ -684,66 +384,11 @@ mod tests {
     }
 
     #[test]
-    fn several_packets_get_a_heading_each_with_absolute_offsets() {
-        let a = Analysis::new("c0 00 d0 00 e0 00", V5);
-        let names: Vec<_> = a
-            .tree_rows()
-            .into_iter()
-            .filter(|r| r.kind == RowKind::Packet)
-            .map(|r| (r.label, r.span))
-            .collect();
-        assert_eq!(
-            names,
-            [
-                ("PINGREQ".into(), "0–1".into()),
-                ("PINGRESP".into(), "2–3".into()),
-                ("DISCONNECT".into(), "4–5".into())
-            ]
-        );
-        assert_eq!(a.highlight(Hover::Packet(1)).bytes, 2..4);
-    }
-
-    #[test]
-    fn bad_hex_is_an_input_error_with_no_rows() {
-        let a = Analysis::new("30 0z", V5);
-        assert!(a.input_error.is_some());
-        assert!(a.tree_rows().is_empty() && a.bytes.is_empty());
-    }
-
-    #[test]
-    fn markup_stays_a_quoted_value() {
-        let a = Analysis::new("30 0a 00 03 61 2f 62 3c 69 6d 67 3e", V3_1_1);
-        let payload = rows_by_label(&a.tree_rows(), "Payload").value.clone();
-        assert_eq!(payload, "5 bytes \"<img>\"");
-    }
-
-    #[test]
     fn byte_descriptions_name_the_fields() {
         let a = Analysis::new(PUBLISH, V3_1_1);
         assert_eq!(a.describe_byte(5), "Byte 5 = 0x2f (47, '/') · Topic Name");
         assert!(a.describe_byte(0).contains("Packet Type, DUP flag"));
         assert!(a.describe_byte(11).contains("past the end"));
-    }
-
-    #[test]
-    fn hex_rows_hold_sixteen_cells() {
-        let a = Analysis::new(&"00 ".repeat(33), V5);
-        let rows = a.hex_lines();
-        let starts: Vec<_> = rows.iter().map(|r| (r.start, r.cells.len())).collect();
-        assert_eq!(starts, [(0, 16), (16, 16), (32, 1)]);
-        assert_eq!(cell_count(&rows), 33);
-        assert!(Analysis::default().hex_lines().is_empty());
-    }
-
-    #[test]
-    fn a_truncated_input_gets_a_missing_cell() {
-        let a = Analysis::new("32 0a 00 03 61 2f 62", V3_1_1);
-        let cells = &a.hex_lines()[0].cells;
-        assert_eq!(cells.len(), 8);
-        assert_eq!(cell_count(&a.hex_lines()), 8);
-        assert_eq!((cells[7].offset, cells[7].hex.as_str()), (7, "··"));
-        assert!(cells[7].class.contains("error-byte"));
-        assert_eq!((cells[4].hex.as_str(), cells[4].ascii), ("61", 'a'));
     }
 
     #[test]
@@ -767,48 +412,5 @@ mod tests {
         let bad = Analysis::new(WILDCARD, V3_1_1);
         let text = bad.describe(Hover::Error).expect("an error");
         assert!(text.starts_with("Malformed at byte 12: ") && text.ends_with("[MQTT-3.3.2-2]"));
-    }
-
-    #[test]
-    fn bit_patterns_dot_out_other_bits() {
-        assert_eq!(bit_pattern(0x32, 0xf0), "0011 ....");
-        assert_eq!(bit_pattern(0x32, 0x01), ".... ...0");
-        assert_eq!(bit_pattern(0xff, 0x18), "...1 1...");
-    }
-
-    #[test]
-    fn helpers_for_the_hex_view() {
-        assert_eq!(ascii(b'A'), 'A');
-        assert_eq!(ascii(0x0a), '·');
-        assert_eq!(ascii(0x7f), '·');
-        assert_eq!(span_label(&(3..3)), "none");
-    }
-
-    #[test]
-    fn tree_keys_step_between_rows() {
-        assert_eq!(step_row("ArrowDown", 0, 3), Some(1));
-        assert_eq!(step_row("ArrowDown", 2, 3), Some(2));
-        assert_eq!(step_row("ArrowUp", 0, 3), Some(0));
-        assert_eq!(step_row("End", 0, 3), Some(2));
-        assert_eq!(step_row("Home", 2, 3), Some(0));
-        assert_eq!(step_row("Enter", 1, 3), None);
-        assert_eq!(step_row("ArrowDown", 0, 0), None);
-    }
-
-    #[test]
-    fn the_cursor_stays_inside_the_bytes() {
-        use CursorKey::*;
-        assert_eq!(move_cursor(None, Right, 0), None);
-        assert_eq!(move_cursor(None, Down, 5), Some(0));
-        assert_eq!(move_cursor(Some(0), Left, 5), Some(0));
-        assert_eq!(move_cursor(Some(4), Right, 5), Some(4));
-        assert_eq!(move_cursor(Some(3), Down, 40), Some(19));
-        assert_eq!(move_cursor(Some(30), Down, 40), Some(30));
-        assert_eq!(move_cursor(Some(20), Up, 40), Some(4));
-        assert_eq!(move_cursor(Some(5), Up, 40), Some(5));
-        assert_eq!(move_cursor(Some(5), End, 40), Some(39));
-        assert_eq!(move_cursor(Some(5), Home, 40), Some(0));
-        assert_eq!(CursorKey::from_key("ArrowUp"), Some(Up));
-        assert_eq!(CursorKey::from_key("a"), None);
     }
 }
