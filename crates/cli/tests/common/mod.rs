@@ -231,3 +231,52 @@ pub fn options(version: mqttscope_proto::ProtocolVersion, id: &str) -> ClientOpt
         ..ClientOptions::default()
     }
 }
+
+/// aedes (npm) on a WebSocket port of 127.0.0.1; killed on drop.
+pub struct Aedes {
+    child: Child,
+    /// Its port.
+    pub port: u16,
+}
+
+impl Aedes {
+    /// Starts `tests/brokers/aedes.mjs` (its packages come from `npm ci` there, which
+    /// `cargo xtask test` runs).
+    pub fn start() -> Aedes {
+        let port = free_port();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/brokers");
+        assert!(
+            dir.join("node_modules/aedes").exists(),
+            "run `npm ci` in {} (cargo xtask test does)",
+            dir.display()
+        );
+        let child = Command::new("node")
+            .arg(dir.join("aedes.mjs"))
+            .arg(port.to_string())
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("node");
+        let start = StdInstant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "aedes did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Aedes { child, port }
+    }
+
+    /// Its WebSocket URL.
+    pub fn url(&self) -> String {
+        format!("ws://127.0.0.1:{}/", self.port)
+    }
+}
+
+impl Drop for Aedes {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
