@@ -1181,3 +1181,45 @@ fn scram_sha_512_proof_verifies_on_the_server_side() {
         Ok(())
     );
 }
+
+#[cfg(not(target_arch = "wasm32"))]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::codec::tests::strategies;
+
+    proptest! {
+        #![proptest_config(crate::codec::tests::properties_config())]
+
+        /// Whatever a server sends, in whatever pieces, the client does not panic: it
+        /// stays connected, or ends the connection naming why, and then sends nothing.
+        #[test]
+        fn arbitrary_server_bytes_never_panic(
+            v in strategies::version(),
+            packets in prop::collection::vec(strategies::version().prop_flat_map(strategies::mutated), 0..6),
+            noise in prop::collection::vec(any::<u8>(), 0..40),
+            cut in 1usize..17,
+        ) {
+            let mut p = Peer::connected(v, |o| o.properties.topic_alias_maximum = Some(3));
+            p.publish(QoS::AtLeastOnce, b"x");
+            p.take();
+            let stream: Vec<u8> = packets.concat().into_iter().chain(noise).collect();
+            let mut closed = false;
+            for chunk in stream.chunks(cut) {
+                p.server(chunk);
+                let (sent, events) = p.take();
+                if closed {
+                    prop_assert!(sent.is_empty() && events.is_empty(), "activity after close: {sent:?} {events:?}");
+                }
+                if let Some(cause) = disconnected(&events) {
+                    prop_assert!(matches!(cause, DisconnectCause::Protocol(_) | DisconnectCause::Server { .. }), "{cause:?}");
+                    closed = true;
+                }
+            }
+            if p.deadline != NEVER {
+                p.advance();
+            }
+        }
+    }
+}
