@@ -64,6 +64,10 @@ const NODE_PACKAGES: &[AptPackage] = &[
     },
 ];
 
+/// Folders whose npm packages (pinned by their `package-lock.json`) the tests use: the
+/// other brokers of the CLI's interop tests, and the end-to-end script's playwright-core.
+const NPM_TEST_DIRS: &[&str] = &["crates/cli/tests/brokers", "tests/e2e"];
+
 /// Puts `.tools/binaryen/node_modules/.bin` first on this process's PATH, then cargo's bin
 /// folder, so every child (Trunk above all) finds our `wasm-opt`, `wasm-bindgen` and
 /// `trunk` before any other copy. Called once at start-up, before any thread exists.
@@ -82,7 +86,14 @@ pub fn export_path() {
 pub fn setup_all() -> Result<(), String> {
     apt(&[NODE_PACKAGES, TEST_PACKAGES].concat())?;
     setup_rust_tools()?;
-    binaryen()
+    binaryen()?;
+    for dir in NPM_TEST_DIRS {
+        let dir = cmd::root().join(dir);
+        if dir.join("package.json").is_file() {
+            npm_dependencies(&dir)?;
+        }
+    }
+    Ok(())
 }
 
 /// What building the app needs (`cargo xtask serve`): node, the wasm target, wasm-bindgen,
@@ -256,31 +267,36 @@ pub fn nightly() -> Result<(), String> {
     ensure("Rust nightly", check, "about 1 minute", install)
 }
 
-/// `npm ci` (or `npm install` without a lock file) in `dir` when `node_modules` is missing.
+/// `npm ci` (or `npm install` without a lock file) in `dir` when `node_modules` is missing
+/// or older than `package-lock.json` (npm records what it installed in
+/// `node_modules/.package-lock.json`).
 pub fn npm_dependencies(dir: &Path) -> Result<(), String> {
+    let lock = dir.join("package-lock.json");
+    let installed = dir.join("node_modules").join(".package-lock.json");
     let check = || {
-        if dir.join("node_modules").is_dir() {
-            Ok("node_modules present".to_string())
-        } else {
-            Err("node_modules missing".to_string())
+        if !dir.join("node_modules").is_dir() {
+            return Err("node_modules missing".to_string());
+        }
+        match (modified(&lock), modified(&installed)) {
+            (Some(wanted), Some(have)) if wanted > have => {
+                Err("package-lock.json is newer than node_modules".to_string())
+            }
+            _ => Ok("node_modules up to date".to_string()),
         }
     };
     let install = || {
-        let verb = if dir.join("package-lock.json").exists() {
-            "ci"
-        } else {
-            "install"
-        };
+        let verb = if lock.exists() { "ci" } else { "install" };
         let mut c = Command::new("npm");
         c.args([verb, "--no-audit", "--no-fund"]).current_dir(dir);
         cmd::run(&mut c)
     };
-    ensure(
-        &format!("npm packages of {}", relative(dir)),
-        check,
-        "under a minute",
-        install,
-    )
+    let tool = format!("npm packages of {}", relative(dir));
+    ensure(&tool, check, "under a minute", install)
+}
+
+/// When `path` was last modified, if it exists.
+fn modified(path: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(path).and_then(|m| m.modified()).ok()
 }
 
 /// `apt-get update` then `apt-get install -y` of `packages` when any of them is missing.
