@@ -145,7 +145,7 @@ fn connect_v5() -> Packet<'static> {
         will.properties.will_delay_interval = Some(5);
         will.properties.content_type = Some("text/plain".into());
     }
-    Packet::Connect(c)
+    Packet::Connect(Box::new(c))
 }
 
 fn connack_v5() -> Packet<'static> {
@@ -377,7 +377,7 @@ fn v3_1_1_examples() -> Vec<Example> {
         ]
     };
     let session = [
-        Packet::Connect(connect(V)),
+        Packet::Connect(Box::new(connect(V))),
         Packet::ConnAck(ConnAck::new(false)),
         Packet::Subscribe(subscribe(12, subscriptions())),
         suback(12, vec![ReasonCode::GrantedQos1, ReasonCode::GrantedQos2]),
@@ -390,7 +390,7 @@ fn v3_1_1_examples() -> Vec<Example> {
             "v311-connect",
             "CONNECT with will, user name and password",
             V,
-            &[Packet::Connect(connect(V))],
+            &[Packet::Connect(Box::new(connect(V)))],
         ),
         valid(
             "v311-connack",
@@ -502,7 +502,7 @@ fn v3_1_examples() -> Vec<Example> {
             "v31-connect",
             "CONNECT (MQIsdp) with will, user name and password",
             V,
-            &[Packet::Connect(connect(V))],
+            &[Packet::Connect(Box::new(connect(V)))],
         ),
         valid(
             "v31-connack",

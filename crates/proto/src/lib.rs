@@ -12,7 +12,7 @@
 //! Panic policy: a panic is a bug. No input from the network or the caller may cause one;
 //! every failure is a typed error ([`codec::DecodeError`] for bad bytes,
 //! [`codec::UsageError`] for a request the specification forbids).
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod client;

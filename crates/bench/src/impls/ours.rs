@@ -14,10 +14,15 @@ pub fn decode(data: &[u8], chunk: usize, level: u8) -> Result<TypeCounts, String
     let mut counts = TypeCounts::new();
     for c in data.chunks(chunk) {
         let mut frames = framer.feed(c);
-        while let Some(p) = frames.next_packet().map_err(|e| e.to_string())? {
+        let mut on_packet = |p: &Packet<'_>| {
             counts.add(p.packet_type() as u8);
-            black_box(&p);
-        }
+            black_box(p);
+        };
+        while frames
+            .with_next_packet(&mut on_packet)
+            .map_err(|e| e.to_string())?
+            .is_some()
+        {}
     }
     match framer.buffered() {
         0 => Ok(counts),

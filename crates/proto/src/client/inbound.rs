@@ -62,7 +62,7 @@ impl Client {
                     now,
                     DisconnectCause::Server {
                         reason: d.reason,
-                        properties: d.properties,
+                        properties: d.properties.into_inner(),
                     },
                 );
                 Ok(())
@@ -94,7 +94,7 @@ impl Client {
                 now,
                 DisconnectCause::Refused {
                     reason: c.reason,
-                    properties: c.properties,
+                    properties: c.properties.into_inner(),
                 },
             );
             return Ok(());
@@ -137,7 +137,7 @@ impl Client {
         }
         self.event(Event::Connected {
             session_present: c.session_present,
-            properties: c.properties,
+            properties: c.properties.into_inner(),
         });
         if !c.session_present {
             self.resubscribe(now);

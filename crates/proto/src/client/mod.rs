@@ -151,7 +151,7 @@ impl Message {
             qos_pid,
             retain: self.retain,
             topic: self.topic.into(),
-            properties: self.properties,
+            properties: self.properties.into(),
             payload: self.payload.into(),
         }
     }
@@ -321,7 +321,7 @@ impl Client {
                 a.start().map_err(ClientError::Auth)?.map(Into::into);
         }
         self.reauthenticating = false;
-        Packet::Connect(connect.clone()).encoded_len(self.opts.version)?;
+        Packet::Connect(Box::new(connect.clone())).encoded_len(self.opts.version)?;
         self.framer.reset();
         self.framer.set_version(self.opts.version);
         self.limits = ServerLimits::new(self.opts.keep_alive);
@@ -332,7 +332,7 @@ impl Client {
         self.state = State::Connecting;
         self.timers = [None; 3];
         self.set_timer(Timer::Connect, Some(now + self.opts.connect_timeout));
-        self.send(now, Packet::Connect(connect));
+        self.send(now, Packet::Connect(Box::new(connect)));
         Ok(())
     }
 
@@ -401,7 +401,7 @@ impl Client {
         let kind = RequestKind::Subscribe(subscriptions.clone());
         let packet = Packet::Subscribe(Subscribe {
             packet_id,
-            properties,
+            properties: properties.into(),
             subscriptions,
         });
         self.check_size(&packet)?;
@@ -421,7 +421,7 @@ impl Client {
         let filters = filters.into_iter().map(Into::into).collect();
         let packet = Packet::Unsubscribe(Unsubscribe {
             packet_id,
-            properties,
+            properties: properties.into(),
             filters,
         });
         self.check_size(&packet)?;
@@ -534,7 +534,7 @@ impl Client {
         c.password = o.password.clone().map(Into::into);
         c.will = o.will.clone();
         if o.version.is_v5() {
-            c.properties = o.properties.clone();
+            c.properties = o.properties.clone().into();
         }
         c
     }
@@ -619,7 +619,7 @@ impl Client {
         let properties = SubscribeProperties::default();
         let packet = Packet::Subscribe(Subscribe {
             packet_id,
-            properties,
+            properties: properties.into(),
             subscriptions: subs.clone(),
         });
         if self.check_size(&packet).is_ok() {

@@ -1002,11 +1002,25 @@ fn auth_data(bytes: &[u8]) -> (ReasonCode, String) {
     match Packet::decode_exact(bytes, V5) {
         Ok(Packet::Auth(a)) => (
             a.reason,
-            String::from_utf8(a.properties.authentication_data.unwrap().into_owned()).unwrap(),
+            String::from_utf8(
+                a.properties
+                    .authentication_data
+                    .clone()
+                    .unwrap()
+                    .into_owned(),
+            )
+            .unwrap(),
         ),
         Ok(Packet::Connect(c)) => (
             ReasonCode::Success,
-            String::from_utf8(c.properties.authentication_data.unwrap().into_owned()).unwrap(),
+            String::from_utf8(
+                c.properties
+                    .authentication_data
+                    .clone()
+                    .unwrap()
+                    .into_owned(),
+            )
+            .unwrap(),
         ),
         other => panic!("{other:?}"),
     }

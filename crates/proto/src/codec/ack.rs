@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 use super::error::{DecodeError, UsageError};
 use super::properties::{
-    block_len, property_set, read_properties, write_block, PropertySet, UserProperty,
+    block_len, property_set, read_props, write_block, PropertySet, Props, UserProperty,
 };
 use super::reader::{Reader, Trace};
 use super::{
@@ -37,7 +37,7 @@ pub struct Ack<'a> {
     /// MQTT 5 reason code; always Success in MQTT 3.
     pub reason: ReasonCode,
     /// MQTT 5 properties; empty in MQTT 3.
-    pub properties: AckProperties<'a>,
+    pub properties: Props<AckProperties<'a>>,
 }
 
 impl<'a> Ack<'a> {
@@ -46,7 +46,7 @@ impl<'a> Ack<'a> {
         Ack {
             packet_id,
             reason: ReasonCode::Success,
-            properties: AckProperties::default(),
+            properties: Props::none(),
         }
     }
 
@@ -60,7 +60,7 @@ impl<'a> Ack<'a> {
         if r.version.is_v5() && !r.is_empty() {
             ack.reason = read_reason(r, t, reason_section, rule)?;
             if !r.is_empty() {
-                ack.properties = read_properties(r)?;
+                ack.properties = read_props(r)?;
             }
         }
         Ok(ack)
@@ -80,7 +80,7 @@ impl<'a> Ack<'a> {
         Ok(match (self.reason, self.properties.is_empty()) {
             (ReasonCode::Success, true) => 2,
             (_, true) => 3,
-            (_, false) => 3 + block_len(&self.properties),
+            (_, false) => 3 + block_len(&*self.properties),
         })
     }
 
@@ -91,7 +91,7 @@ impl<'a> Ack<'a> {
         }
         out.push(self.reason as u8);
         if !self.properties.is_empty() {
-            write_block(&self.properties, out);
+            write_block(&*self.properties, out);
         }
     }
 

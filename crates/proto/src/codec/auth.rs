@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use super::error::{DecodeError, DecodeErrorKind, UsageError};
 use super::properties::{
-    block_len, property_set, read_properties, write_block, PropertySet, UserProperty,
+    block_len, property_set, read_props, write_block, PropertySet, Props, UserProperty,
 };
 use super::reader::{Reader, Trace};
 use super::{check_reason, read_reason, PacketType, ProtocolVersion, ReasonCode};
@@ -34,7 +34,7 @@ pub struct Auth<'a> {
     /// Success (0x00), Continue authentication (0x18) or Re-authenticate (0x19).
     pub reason: ReasonCode,
     /// Its properties.
-    pub properties: AuthProperties<'a>,
+    pub properties: Props<AuthProperties<'a>>,
 }
 
 impl<'a> Auth<'a> {
@@ -44,7 +44,7 @@ impl<'a> Auth<'a> {
             a.reason = read_reason(r, PacketType::Auth, "3.15.2.1", "MQTT-3.15.2-1")?;
             if !r.is_empty() {
                 let start = r.pos();
-                a.properties = read_properties(r)?;
+                a.properties = read_props(r)?;
                 // A property block must name the method (3.15.2.2.2), and data needs it.
                 if a.properties.authentication_method.is_none() {
                     return Err(r.err_at(
@@ -70,7 +70,7 @@ impl<'a> Auth<'a> {
         Ok(match (self.reason, self.properties.is_empty()) {
             (ReasonCode::Success, true) => 0,
             (_, true) => 1,
-            (_, false) => 1 + block_len(&self.properties),
+            (_, false) => 1 + block_len(&*self.properties),
         })
     }
 
@@ -80,7 +80,7 @@ impl<'a> Auth<'a> {
         }
         out.push(self.reason as u8);
         if !self.properties.is_empty() {
-            write_block(&self.properties, out);
+            write_block(&*self.properties, out);
         }
     }
 

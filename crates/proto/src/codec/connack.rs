@@ -5,7 +5,7 @@ use std::num::{NonZeroU16, NonZeroU32};
 
 use super::error::{DecodeError, DecodeErrorKind, UsageError};
 use super::properties::{
-    block_len, property_set, read_properties, write_block, PropertySet, UserProperty,
+    block_len, property_set, read_props, write_block, PropertySet, Props, UserProperty,
 };
 use super::reader::{Meta, Reader, Trace};
 use super::{check_reason, read_reason, PacketType, ProtocolVersion, QoS, ReasonCode};
@@ -77,7 +77,7 @@ pub struct ConnAck<'a> {
     /// ([`ReasonCode::from_v3_connack`]).
     pub reason: ReasonCode,
     /// MQTT 5 properties.
-    pub properties: ConnAckProperties<'a>,
+    pub properties: Props<ConnAckProperties<'a>>,
 }
 
 const FLAGS: Meta = Meta::new("flags", "Connect Acknowledge Flags", "3.2.2.1");
@@ -91,7 +91,7 @@ impl<'a> ConnAck<'a> {
         ConnAck {
             session_present,
             reason: ReasonCode::Success,
-            properties: ConnAckProperties::default(),
+            properties: Props::none(),
         }
     }
 
@@ -111,11 +111,20 @@ impl<'a> ConnAck<'a> {
             };
             return Err(r.err_at(flags_at, DecodeErrorKind::SessionPresentWithFailure, rule));
         }
-        let properties = if r.version.is_v5() {
-            read_properties(r)?
+        let props_at = r.pos();
+        let properties: Props<ConnAckProperties<'a>> = if r.version.is_v5() {
+            read_props(r)?
         } else {
-            ConnAckProperties::default()
+            Props::none()
         };
+        // It is a Protocol Error to include Authentication Data without a Method (3.2.2.3.18).
+        if properties.authentication_data.is_some() && properties.authentication_method.is_none() {
+            return Err(r.err_at(
+                props_at,
+                DecodeErrorKind::AuthDataWithoutMethod,
+                "3.2.2.3.18",
+            ));
+        }
         Ok(ConnAck {
             session_present,
             reason,
@@ -139,14 +148,14 @@ impl<'a> ConnAck<'a> {
         {
             return Err(UsageError::AuthDataWithoutMethod);
         }
-        Ok(2 + block_len(&self.properties))
+        Ok(2 + block_len(&*self.properties))
     }
 
     pub(crate) fn write_body(&self, v: ProtocolVersion, out: &mut Vec<u8>) {
         out.push(u8::from(self.session_present));
         if v.is_v5() {
             out.push(self.reason as u8);
-            write_block(&self.properties, out);
+            write_block(&*self.properties, out);
         } else {
             out.push(self.reason.to_v3_connack().unwrap_or(0));
         }
@@ -314,6 +323,20 @@ mod tests {
         assert_eq!(c.reason, ReasonCode::UseAnotherServer);
         let err = Packet::decode_exact(&[0x20, 0x03, 0x00, 0x8e, 0x00], V5).unwrap_err();
         assert_eq!((err.offset, err.rule), (3, "MQTT-3.2.2-8"));
+    }
+
+    #[test]
+    fn authentication_data_without_a_method_is_a_protocol_error() {
+        // Found by the decode fuzz target: decoded, but its re-encoding was refused.
+        let bytes = [
+            0x20, 0x0e, 0x00, 0x00, 0x0b, 0x21, 0x00, 0x0f, 0x24, 0x00, 0x16, 0x00, 0x03, 0x00,
+            0x00, 0x22,
+        ];
+        let err = Packet::decode_exact(&bytes, V5).unwrap_err();
+        assert_eq!(
+            (err.offset, err.kind),
+            (4, DecodeErrorKind::AuthDataWithoutMethod)
+        );
     }
 
     #[test]

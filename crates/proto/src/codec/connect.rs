@@ -6,7 +6,7 @@ use std::num::{NonZeroU16, NonZeroU32};
 use super::error::{DecodeError, DecodeErrorKind, UsageError};
 use super::header::qos_name;
 use super::properties::{
-    block_len, property_set, read_properties, write_block, PropertySet, UserProperty,
+    block_len, property_set, read_props, write_block, PropertySet, Props, UserProperty,
 };
 use super::reader::{Meta, Reader, Trace};
 use super::string::{check_outgoing, StrKind};
@@ -85,7 +85,7 @@ pub struct Will<'a> {
     /// Whether it is retained.
     pub retain: bool,
     /// MQTT 5 will properties.
-    pub properties: WillProperties<'a>,
+    pub properties: Props<WillProperties<'a>>,
 }
 
 /// A CONNECT packet.
@@ -99,7 +99,7 @@ pub struct Connect<'a> {
     /// Keep Alive in seconds; 0 disables it.
     pub keep_alive: u16,
     /// MQTT 5 properties.
-    pub properties: ConnectProperties<'a>,
+    pub properties: Props<ConnectProperties<'a>>,
     /// The Client Identifier; may be empty (MQTT 3.1.1 then requires Clean Session).
     pub client_id: Cow<'a, str>,
     /// The will, if any.
@@ -138,7 +138,7 @@ impl<'a> Connect<'a> {
             protocol,
             clean_start: true,
             keep_alive: 60,
-            properties: ConnectProperties::default(),
+            properties: Props::none(),
             client_id: client_id.into(),
             will: None,
             username: None,
@@ -153,7 +153,7 @@ impl<'a> Connect<'a> {
         let properties = if r.version.is_v5() {
             read_connect_properties(r)?
         } else {
-            ConnectProperties::default()
+            Props::none()
         };
         let client_id = r.str(&CLIENT_ID, StrKind::Plain)?;
         let will = if flags & 0x04 != 0 {
@@ -188,14 +188,14 @@ impl<'a> Connect<'a> {
         self.check(v)?;
         let mut n = 2 + v.protocol_name().len() + 1 + 1 + 2 + 2 + self.client_id.len();
         if v.is_v5() {
-            n += block_len(&self.properties);
+            n += block_len(&*self.properties);
         }
         if let Some(w) = &self.will {
             n += 4
                 + w.topic.len()
                 + w.payload.len()
                 + if v.is_v5() {
-                    block_len(&w.properties)
+                    block_len(&*w.properties)
                 } else {
                     0
                 };
@@ -268,12 +268,12 @@ impl<'a> Connect<'a> {
         out.push(self.flags());
         out.extend_from_slice(&self.keep_alive.to_be_bytes());
         if v.is_v5() {
-            write_block(&self.properties, out);
+            write_block(&*self.properties, out);
         }
         super::write_str(out, &self.client_id);
         if let Some(w) = &self.will {
             if v.is_v5() {
-                write_block(&w.properties, out);
+                write_block(&*w.properties, out);
             }
             super::write_str(out, &w.topic);
             super::write_bin(out, &w.payload);
@@ -405,9 +405,9 @@ fn flag_value(f: u8, mask: u8) -> Value {
 
 fn read_connect_properties<'a, T: Trace>(
     r: &mut Reader<'a, '_, T>,
-) -> Result<ConnectProperties<'a>, DecodeError> {
+) -> Result<Props<ConnectProperties<'a>>, DecodeError> {
     let start = r.pos();
-    let p: ConnectProperties<'a> = read_properties(r)?;
+    let p: Props<ConnectProperties<'a>> = read_props(r)?;
     if p.authentication_data.is_some() && p.authentication_method.is_none() {
         return Err(r.err_at(start, DecodeErrorKind::AuthDataWithoutMethod, "3.1.2.11.10"));
     }
@@ -416,10 +416,10 @@ fn read_connect_properties<'a, T: Trace>(
 
 fn read_will<'a, T: Trace>(r: &mut Reader<'a, '_, T>, flags: u8) -> Result<Will<'a>, DecodeError> {
     r.enter("will");
-    let properties: WillProperties<'a> = if r.version.is_v5() {
-        read_properties(r)?
+    let properties: Props<WillProperties<'a>> = if r.version.is_v5() {
+        read_props(r)?
     } else {
-        WillProperties::default()
+        Props::none()
     };
     let topic = r.str(&WILL_TOPIC, StrKind::TopicName)?;
     let payload = r.bin(&WILL_PAYLOAD)?;
@@ -452,7 +452,9 @@ mod tests {
 
     fn enc(p: &Connect<'_>) -> Vec<u8> {
         let mut out = Vec::new();
-        Packet::Connect(p.clone()).encode(V5, &mut out).unwrap();
+        Packet::Connect(Box::new(p.clone()))
+            .encode(V5, &mut out)
+            .unwrap();
         out
     }
 
@@ -466,7 +468,7 @@ mod tests {
         let Packet::Connect(c) = Packet::decode_exact(&MIN_V4, V5).unwrap() else {
             panic!()
         };
-        assert_eq!(c, Connect::new(V4, "c"));
+        assert_eq!(*c, Connect::new(V4, "c"));
         assert_eq!(enc(&c), MIN_V4);
     }
 
@@ -480,7 +482,7 @@ mod tests {
         );
         assert_eq!(
             Packet::decode_exact(&bytes, V4).unwrap(),
-            Packet::Connect(c)
+            Packet::Connect(Box::new(c))
         );
     }
 
@@ -506,7 +508,7 @@ mod tests {
             payload: Cow::Borrowed(b"offline"),
             qos: QoS::AtLeastOnce,
             retain: true,
-            properties: wp,
+            properties: wp.into(),
         });
         c.username = Some("u".into());
         c.password = Some(Cow::Borrowed(b"p"));
@@ -514,7 +516,7 @@ mod tests {
         assert_eq!(bytes[9], 0b1110_1100);
         assert_eq!(
             Packet::decode_exact(&bytes, V5).unwrap(),
-            Packet::Connect(c)
+            Packet::Connect(Box::new(c))
         );
     }
 
@@ -549,7 +551,7 @@ mod tests {
             payload: Cow::Borrowed(b""),
             qos: QoS::AtMostOnce,
             retain: false,
-            properties: WillProperties::default(),
+            properties: Props::none(),
         });
         let mut b = enc(&c);
         b[9] |= 0x18;
@@ -567,11 +569,11 @@ mod tests {
         let b = enc(&c);
         assert_eq!(
             Packet::decode_exact(&b, V5).unwrap(),
-            Packet::Connect(c.clone())
+            Packet::Connect(Box::new(c.clone()))
         );
         c.protocol = V4;
         assert!(matches!(
-            Packet::Connect(c).encode(V4, &mut Vec::new()),
+            Packet::Connect(Box::new(c)).encode(V4, &mut Vec::new()),
             Err(UsageError::InvalidConnect { .. })
         ));
         let mut b4 = MIN_V4.to_vec();
@@ -590,11 +592,13 @@ mod tests {
         let mut c = Connect::new(V4, "");
         c.clean_start = false;
         assert!(matches!(
-            Packet::Connect(c.clone()).encode(V4, &mut Vec::new()),
+            Packet::Connect(Box::new(c.clone())).encode(V4, &mut Vec::new()),
             Err(UsageError::InvalidConnect { .. })
         ));
         c.clean_start = true;
-        assert!(Packet::Connect(c).encode(V4, &mut Vec::new()).is_ok());
+        assert!(Packet::Connect(Box::new(c))
+            .encode(V4, &mut Vec::new())
+            .is_ok());
     }
 
     #[test]
@@ -626,7 +630,7 @@ mod tests {
         let mut c = Connect::new(V5, "c");
         c.properties.authentication_data = Some(Cow::Borrowed(b"x"));
         assert_eq!(
-            Packet::Connect(c).encode(V5, &mut Vec::new()),
+            Packet::Connect(Box::new(c)).encode(V5, &mut Vec::new()),
             Err(UsageError::AuthDataWithoutMethod)
         );
         // 0x16 0x00 0x01 'x' as the only property.
@@ -647,10 +651,10 @@ mod tests {
             payload: Cow::Borrowed(b""),
             qos: QoS::AtMostOnce,
             retain: false,
-            properties: WillProperties::default(),
+            properties: Props::none(),
         });
         assert_eq!(
-            Packet::Connect(c).encode(V4, &mut Vec::new()),
+            Packet::Connect(Box::new(c)).encode(V4, &mut Vec::new()),
             Err(UsageError::WildcardInTopicName)
         );
     }

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use super::error::{DecodeError, UsageError};
 use super::properties::{
-    block_len, property_set, read_properties, write_block, PropertySet, UserProperty,
+    block_len, property_set, read_props, write_block, PropertySet, Props, UserProperty,
 };
 use super::reader::{Reader, Trace};
 use super::{check_reason, read_reason, PacketType, ProtocolVersion, ReasonCode};
@@ -34,7 +34,7 @@ pub struct Disconnect<'a> {
     /// Why; always Normal disconnection in MQTT 3.
     pub reason: ReasonCode,
     /// MQTT 5 properties.
-    pub properties: DisconnectProperties<'a>,
+    pub properties: Props<DisconnectProperties<'a>>,
 }
 
 impl<'a> Disconnect<'a> {
@@ -42,7 +42,7 @@ impl<'a> Disconnect<'a> {
     pub fn new(reason: ReasonCode) -> Self {
         Disconnect {
             reason,
-            properties: DisconnectProperties::default(),
+            properties: Props::none(),
         }
     }
 
@@ -51,7 +51,7 @@ impl<'a> Disconnect<'a> {
         if r.version.is_v5() && !r.is_empty() {
             d.reason = read_reason(r, PacketType::Disconnect, "3.14.2.1", "MQTT-3.14.2-1")?;
             if !r.is_empty() {
-                d.properties = read_properties(r)?;
+                d.properties = read_props(r)?;
             }
         }
         Ok(d)
@@ -71,7 +71,7 @@ impl<'a> Disconnect<'a> {
         Ok(match (self.reason, self.properties.is_empty()) {
             (ReasonCode::Success, true) => 0,
             (_, true) => 1,
-            (_, false) => 1 + block_len(&self.properties),
+            (_, false) => 1 + block_len(&*self.properties),
         })
     }
 
@@ -81,7 +81,7 @@ impl<'a> Disconnect<'a> {
         }
         out.push(self.reason as u8);
         if !self.properties.is_empty() {
-            write_block(&self.properties, out);
+            write_block(&*self.properties, out);
         }
     }
 

@@ -150,6 +150,29 @@ impl Frames<'_, '_> {
         }
     }
 
+    /// Decodes the next complete packet and lends it to `f`, without moving it.
+    #[inline(always)]
+    pub fn with_next_packet<R>(
+        &mut self,
+        f: impl FnOnce(&Packet<'_>) -> R,
+    ) -> Result<Option<R>, DecodeError> {
+        let Some((h, slot)) = self.next_slot()? else {
+            return Ok(None);
+        };
+        let version = self.framer.version;
+        let frame = match slot {
+            Slot::Chunk(a, b) => &self.chunk[a..b],
+            Slot::Buffer(a, b) => &self.framer.buf[a..b],
+        };
+        match decode_body(frame, &h, version, &mut NoTrace) {
+            Ok(p) => Ok(Some(f(&p))),
+            Err(e) => {
+                self.framer.failed = Some(e.clone());
+                Err(e)
+            }
+        }
+    }
+
     fn slice(&self, slot: Slot) -> &[u8] {
         match slot {
             Slot::Chunk(a, b) => &self.chunk[a..b],

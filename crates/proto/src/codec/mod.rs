@@ -288,7 +288,8 @@ pub enum Status<T> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[allow(missing_docs)]
 pub enum Packet<'a> {
-    Connect(Connect<'a>),
+    /// Boxed: it comes once per connection, and would triple the size of every packet.
+    Connect(Box<Connect<'a>>),
     ConnAck(ConnAck<'a>),
     Publish(Publish<'a>),
     PubAck(Ack<'a>),
@@ -384,7 +385,7 @@ impl<'a> Packet<'a> {
     /// Copies borrowed data so the packet outlives its input buffer.
     pub fn into_owned(self) -> Packet<'static> {
         match self {
-            Packet::Connect(p) => Packet::Connect(p.into_owned()),
+            Packet::Connect(p) => Packet::Connect(Box::new((*p).into_owned())),
             Packet::ConnAck(p) => Packet::ConnAck(p.into_owned()),
             Packet::Publish(p) => Packet::Publish(p.into_owned()),
             Packet::PubAck(p) => Packet::PubAck(p.into_owned()),
@@ -489,6 +490,7 @@ pub(crate) fn decode_traced<'a, T: Trace>(
 
 /// Decodes the body that follows header `h` within `buf` (which may be cut short, for the
 /// dissector; then a field that runs past the end is an error).
+#[inline(always)]
 pub(crate) fn decode_body<'a, T: Trace>(
     buf: &'a [u8],
     h: &header::FixedHeader,
@@ -499,7 +501,7 @@ pub(crate) fn decode_body<'a, T: Trace>(
     let mut r = Reader::new(buf, h.header_len, h.len(), v, tr);
     r.enter(h.packet_type.path_name());
     let packet = match h.packet_type {
-        P::Connect => Packet::Connect(Connect::decode(&mut r)?),
+        P::Connect => Packet::Connect(Box::new(Connect::decode(&mut r)?)),
         P::ConnAck => Packet::ConnAck(ConnAck::decode(&mut r)?),
         P::Publish => Packet::Publish(Publish::decode(&mut r, h.flags)?),
         P::PubAck => Packet::PubAck(Ack::decode(&mut r, P::PubAck)?),

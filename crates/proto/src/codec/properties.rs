@@ -116,6 +116,39 @@ impl<'a> UserProperty<'a> {
     }
 }
 
+/// A packet's property set, allocated only when there is any: most packets carry no
+/// properties, and then this is one null pointer instead of the whole set.
+///
+/// Reads and writes reach the set's fields directly (`props.topic_alias`,
+/// `props.reason_string = Some(..)`): an empty set reads as all-absent, and the first
+/// write allocates it. Two sets compare equal when their properties do.
+pub struct Props<P>(pub(crate) Option<Box<P>>);
+
+impl<P> Props<P> {
+    /// An empty set, without allocating.
+    pub const fn none() -> Self {
+        Props(None)
+    }
+}
+
+impl<P> Default for Props<P> {
+    fn default() -> Self {
+        Props(None)
+    }
+}
+
+impl<P: Clone> Clone for Props<P> {
+    fn clone(&self) -> Self {
+        Props(self.0.clone())
+    }
+}
+
+impl<P> From<P> for Props<P> {
+    fn from(p: P) -> Self {
+        Props(Some(Box::new(p)))
+    }
+}
+
 /// How one wire type of property value is read, measured, written and checked.
 pub(crate) trait PropCodec<'a, V> {
     fn read<T: Trace>(r: &mut Reader<'a, '_, T>, m: &Meta, id: u8) -> Res<V>;
@@ -374,6 +407,21 @@ pub(crate) trait PropertySet<'a>: Default {
     fn write_body(&self, out: &mut Vec<u8>);
     /// Checks every value the caller set.
     fn check(&self, version: ProtocolVersion) -> Result<(), UsageError>;
+    /// True when no property is set.
+    fn is_none(&self) -> bool;
+}
+
+/// Reads a Property Length and the properties it covers, allocating only when there are
+/// any.
+pub(crate) fn read_props<'a, T: Trace, P: PropertySet<'a>>(
+    r: &mut Reader<'a, '_, T>,
+) -> Res<Props<P>> {
+    let p: P = read_properties(r)?;
+    Ok(if p.is_none() {
+        Props(None)
+    } else {
+        Props(Some(Box::new(p)))
+    })
 }
 
 /// Reads a Property Length and the properties it covers into `P`.
@@ -552,11 +600,63 @@ macro_rules! property_set {
                 } )*
             }
 
+            fn is_none(&self) -> bool {
+                self.is_empty()
+            }
+
             fn check(&self, version: $crate::codec::ProtocolVersion) -> Result<(), $crate::codec::UsageError> {
                 use $crate::codec::properties::{self as p, PropCodec};
                 $( if let Some(v) = &self.$field { <p::$Codec as PropCodec<'a, $Ty>>::check(v, $label, version)?; } )*
                 $( for v in &self.$mfield { <p::$MCodec as PropCodec<'a, $MTy>>::check(v, $mlabel, version)?; } )*
                 Ok(())
+            }
+        }
+
+        impl $Name<'static> {
+            /// The set with nothing in it.
+            pub const EMPTY: $Name<'static> = $Name { $( $field: None, )* $( $mfield: Vec::new(), )* };
+        }
+
+        impl<'a> std::ops::Deref for $crate::codec::properties::Props<$Name<'a>> {
+            type Target = $Name<'a>;
+            fn deref(&self) -> &$Name<'a> {
+                static EMPTY: $Name<'static> = $Name::EMPTY;
+                match &self.0 {
+                    Some(p) => p,
+                    None => &EMPTY,
+                }
+            }
+        }
+
+        impl<'a> std::ops::DerefMut for $crate::codec::properties::Props<$Name<'a>> {
+            fn deref_mut(&mut self) -> &mut $Name<'a> {
+                self.0.get_or_insert_with(Default::default)
+            }
+        }
+
+        impl<'a> PartialEq for $crate::codec::properties::Props<$Name<'a>> {
+            fn eq(&self, other: &Self) -> bool {
+                **self == **other
+            }
+        }
+
+        impl<'a> Eq for $crate::codec::properties::Props<$Name<'a>> {}
+
+        impl<'a> std::fmt::Debug for $crate::codec::properties::Props<$Name<'a>> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                (**self).fmt(f)
+            }
+        }
+
+        impl<'a> $crate::codec::properties::Props<$Name<'a>> {
+            /// Copies borrowed data so the set outlives its input.
+            pub fn into_owned(self) -> $crate::codec::properties::Props<$Name<'static>> {
+                $crate::codec::properties::Props(self.0.map(|p| Box::new(p.into_owned())))
+            }
+
+            /// The set itself (empty when none was allocated).
+            pub fn into_inner(self) -> $Name<'a> {
+                self.0.map(|p| *p).unwrap_or_default()
             }
         }
 

@@ -5,7 +5,7 @@ use std::num::{NonZeroU16, NonZeroU32};
 
 use super::error::{DecodeError, DecodeErrorKind, UsageError};
 use super::properties::{
-    block_len, property_set, read_properties, write_block, PropertySet, UserProperty,
+    block_len, property_set, read_props, write_block, PropertySet, Props, UserProperty,
 };
 use super::reader::{Meta, Reader, Trace};
 use super::string::{check_outgoing, StrKind};
@@ -85,7 +85,7 @@ pub struct Publish<'a> {
     /// The Topic Name; empty only in MQTT 5 with a Topic Alias.
     pub topic: Cow<'a, str>,
     /// MQTT 5 properties; empty in MQTT 3.
-    pub properties: PublishProperties<'a>,
+    pub properties: Props<PublishProperties<'a>>,
     /// The application message.
     pub payload: Cow<'a, [u8]>,
 }
@@ -101,11 +101,12 @@ impl<'a> Publish<'a> {
             qos_pid: QosPid::AtMostOnce,
             retain: false,
             topic: topic.into(),
-            properties: PublishProperties::default(),
+            properties: Props::none(),
             payload: payload.into(),
         }
     }
 
+    #[inline(always)]
     pub(crate) fn decode<T: Trace>(
         r: &mut Reader<'a, '_, T>,
         flags: u8,
@@ -126,11 +127,8 @@ impl<'a> Publish<'a> {
             // The header check has already refused QoS 3.
             _ => QosPid::ExactlyOnce(read_packet_id(r, "3.3.2.2")?),
         };
-        let properties: PublishProperties<'a> = if v5 {
-            read_properties(r)?
-        } else {
-            PublishProperties::default()
-        };
+        let properties: Props<PublishProperties<'a>> =
+            if v5 { read_props(r)? } else { Props::none() };
         if topic.is_empty() && properties.topic_alias.is_none() {
             return Err(r.err_at(
                 topic_start,
@@ -172,7 +170,7 @@ impl<'a> Publish<'a> {
         };
         let props = if v.is_v5() {
             self.properties.check(v)?;
-            block_len(&self.properties)
+            block_len(&*self.properties)
         } else if self.properties.is_empty() {
             0
         } else {
@@ -189,7 +187,7 @@ impl<'a> Publish<'a> {
             out.extend_from_slice(&id.get().to_be_bytes());
         }
         if v.is_v5() {
-            write_block(&self.properties, out);
+            write_block(&*self.properties, out);
         }
         out.extend_from_slice(&self.payload);
     }

@@ -312,6 +312,7 @@ impl<'a, 't, T: Trace> Reader<'a, 't, T> {
     }
 
     /// Reads a length-prefixed UTF-8 string (1.5.4) and checks it as `kind` says.
+    #[inline(always)]
     pub(crate) fn str(&mut self, m: &Meta, kind: StrKind) -> Res<Cow<'a, str>> {
         let raw = self.len_prefixed(m)?;
         let start = self.pos - raw.len();
@@ -330,6 +331,7 @@ impl<'a, 't, T: Trace> Reader<'a, 't, T> {
     }
 
     /// Reads a two byte length and that many bytes; records the length as its own field.
+    #[inline(always)]
     fn len_prefixed(&mut self, m: &Meta) -> Res<&'a [u8]> {
         let start = self.pos;
         let lm = Meta::new("length", m.label, "1.5.4");

@@ -23,49 +23,132 @@ pub(crate) enum StrKind {
 pub(crate) type StrError = (usize, DecodeErrorKind, &'static str);
 
 /// Checks `raw` as a string of `kind` and returns it as `&str`.
-#[inline]
+#[inline(always)]
 pub(crate) fn validate_str(
     raw: &[u8],
     kind: StrKind,
     v: ProtocolVersion,
 ) -> Result<&str, StrError> {
-    let v5 = v == ProtocolVersion::V5;
+    // Fast path: one pass over 8-byte words finds any non-ASCII byte and any byte this
+    // kind of string may not hold; clean ASCII needs no further UTF-8 check.
+    let wild = matches!(kind, StrKind::TopicName | StrKind::TopicNameOrEmpty);
+    if ascii_scan(raw, wild) == Scan::CleanAscii
+        && kind != StrKind::TopicFilter
+        && !(raw.is_empty() && kind == StrKind::TopicName)
+    {
+        return Ok(ascii_str(raw));
+    }
+    validate_str_slow(raw, kind, v)
+}
+
+/// Everything but clean ASCII in a string that needs no grammar check.
+#[inline(never)]
+fn validate_str_slow(raw: &[u8], kind: StrKind, v: ProtocolVersion) -> Result<&str, StrError> {
+    let wild = matches!(kind, StrKind::TopicName | StrKind::TopicNameOrEmpty);
     let s = std::str::from_utf8(raw).map_err(|e| {
         (
             e.valid_up_to(),
             DecodeErrorKind::InvalidUtf8,
-            if v5 { "MQTT-1.5.4-1" } else { "MQTT-1.5.3-1" },
+            if v.is_v5() {
+                "MQTT-1.5.4-1"
+            } else {
+                "MQTT-1.5.3-1"
+            },
         )
     })?;
-    let nul_rule = if v5 { "MQTT-1.5.4-2" } else { "MQTT-1.5.3-2" };
-    match kind {
-        StrKind::Plain => {
-            if let Some(at) = find_byte(raw, 0) {
-                return Err((at, DecodeErrorKind::NullCharacter, nul_rule));
-            }
-        }
-        StrKind::TopicName | StrKind::TopicNameOrEmpty => {
-            if raw.is_empty() && kind == StrKind::TopicName {
-                return Err((0, DecodeErrorKind::EmptyTopic, "MQTT-4.7.3-1"));
-            }
-            if let Some(at) = find_nul_or_wildcard(raw) {
-                return Err(if raw[at] == 0 {
-                    (at, DecodeErrorKind::NullCharacter, nul_rule)
-                } else {
-                    (at, DecodeErrorKind::WildcardInTopicName, "MQTT-3.3.2-2")
-                });
-            }
-        }
-        StrKind::TopicFilter => {
-            if let Some(at) = find_byte(raw, 0) {
-                return Err((at, DecodeErrorKind::NullCharacter, nul_rule));
-            }
-            topic::validate_filter(s, v).map_err(|(at, reason, rule)| {
-                (at, DecodeErrorKind::InvalidTopicFilter { reason }, rule)
-            })?;
-        }
+    if wild && raw.is_empty() && kind == StrKind::TopicName {
+        return Err((0, DecodeErrorKind::EmptyTopic, "MQTT-4.7.3-1"));
+    }
+    check_special(raw, wild, v)?;
+    if kind == StrKind::TopicFilter {
+        topic::validate_filter(s, v).map_err(|(at, reason, rule)| {
+            (at, DecodeErrorKind::InvalidTopicFilter { reason }, rule)
+        })?;
     }
     Ok(s)
+}
+
+/// An all-ASCII byte string as `&str`.
+#[inline(always)]
+#[allow(unsafe_code)]
+fn ascii_str(raw: &[u8]) -> &str {
+    debug_assert!(raw.is_ascii());
+    // SAFETY: `ascii_scan` returned `CleanAscii`: every byte is below 0x80, and a sequence
+    // of ASCII bytes is well-formed UTF-8.
+    unsafe { std::str::from_utf8_unchecked(raw) }
+}
+
+/// The slow path: U+0000 anywhere, `+` or `#` in a Topic Name.
+#[cold]
+fn check_special(raw: &[u8], wild: bool, v: ProtocolVersion) -> Result<(), StrError> {
+    let nul_rule = if v.is_v5() {
+        "MQTT-1.5.4-2"
+    } else {
+        "MQTT-1.5.3-2"
+    };
+    let at = if wild {
+        find_nul_or_wildcard(raw)
+    } else {
+        find_byte(raw, 0)
+    };
+    match at {
+        None => Ok(()),
+        Some(at) if raw[at] == 0 => Err((at, DecodeErrorKind::NullCharacter, nul_rule)),
+        Some(at) => Err((at, DecodeErrorKind::WildcardInTopicName, "MQTT-3.3.2-2")),
+    }
+}
+
+/// What [`ascii_scan`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scan {
+    /// Only ASCII, and no U+0000 (nor `+`, `#` when asked).
+    CleanAscii,
+    /// Something else: look closer.
+    Other,
+}
+
+/// One pass, eight bytes at a time: is `s` ASCII without U+0000 (and, if `wild`, without
+/// `+` and `#`)?
+#[inline(always)]
+fn ascii_scan(s: &[u8], wild: bool) -> Scan {
+    // For ASCII bytes b (< 0x80), b + 0x7f sets the top bit exactly when b != 0, without a
+    // carry into the next byte; so `!(w + 0x7f..) & HI` marks the zero bytes of `w`.
+    const SEVEN_F: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let plus = LO * u64::from(b'+');
+    let hash = LO * u64::from(b'#');
+    let bad = |w: u64| -> bool {
+        let zero = |x: u64| !(x.wrapping_add(SEVEN_F)) & HI;
+        let mut m = w & HI;
+        m |= zero(w);
+        if wild {
+            m |= zero(w ^ plus) | zero(w ^ hash);
+        }
+        m != 0
+    };
+    let word = |c: &[u8]| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+    let mut acc = false;
+    if s.len() >= 8 {
+        let mut chunks = s.chunks_exact(8);
+        for c in chunks.by_ref() {
+            acc |= bad(word(c));
+        }
+        if !chunks.remainder().is_empty() {
+            // The last eight bytes, overlapping the previous word: harmless for "any".
+            acc |= bad(word(&s[s.len() - 8..]));
+        }
+    } else {
+        // Short strings: pad with spaces, which are clean, built in a register.
+        let mut w = LO * u64::from(b' ');
+        for (i, &b) in s.iter().enumerate() {
+            w = (w & !(0xff << (8 * i))) | (u64::from(b) << (8 * i));
+        }
+        acc = bad(w);
+    }
+    if acc {
+        Scan::Other
+    } else {
+        Scan::CleanAscii
+    }
 }
 
 /// Checks a string the caller wants to send as `kind`; `field` names it in the error.
@@ -263,5 +346,35 @@ mod tests {
             check_outgoing(&long[1..], StrKind::Plain, "client id", V5),
             Ok(())
         );
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    mod fast_path {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn byte() -> impl Strategy<Value = u8> {
+            prop_oneof![
+                0x20u8..0x7f,
+                Just(0u8),
+                Just(b'+'),
+                Just(b'#'),
+                0x80u8..=0xff
+            ]
+        }
+
+        proptest! {
+            /// The ASCII fast path agrees with the general path on any bytes: mostly
+            /// ASCII, with the bytes that matter mixed in, at every length around the
+            /// eight-byte words.
+            #[test]
+            fn fast_path_agrees_with_the_general_path(raw in proptest::collection::vec(byte(), 0..40)) {
+                for kind in [StrKind::Plain, StrKind::TopicName, StrKind::TopicNameOrEmpty, StrKind::TopicFilter] {
+                    for v in [V4, V5] {
+                        prop_assert_eq!(validate_str(&raw, kind, v), validate_str_slow(&raw, kind, v));
+                    }
+                }
+            }
+        }
     }
 }

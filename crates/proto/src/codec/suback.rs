@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use super::error::{DecodeError, DecodeErrorKind, UsageError};
 use super::properties::{
-    block_len, property_set, read_properties, write_block, PropertySet, UserProperty,
+    block_len, property_set, read_props, write_block, PropertySet, Props, UserProperty,
 };
 use super::reader::{Meta, Reader, Trace};
 use super::{
@@ -30,7 +30,7 @@ pub struct SubAck<'a> {
     /// The identifier of the SUBSCRIBE this answers.
     pub packet_id: PacketId,
     /// MQTT 5 properties.
-    pub properties: SubAckProperties<'a>,
+    pub properties: Props<SubAckProperties<'a>>,
     /// One code per filter, in order: Granted QoS 0/1/2 or a failure. MQTT 3.1.1 allows
     /// only 0x00, 0x01, 0x02 and 0x80 [MQTT-3.9.3-2].
     pub reason_codes: Vec<ReasonCode>,
@@ -48,9 +48,9 @@ impl<'a> SubAck<'a> {
     pub(crate) fn decode<T: Trace>(r: &mut Reader<'a, '_, T>) -> Result<Self, DecodeError> {
         let packet_id = read_packet_id(r, "3.9.2")?;
         let properties = if r.version.is_v5() {
-            read_properties(r)?
+            read_props(r)?
         } else {
-            SubAckProperties::default()
+            Props::none()
         };
         if r.is_empty() {
             return Err(r.err_at(
@@ -98,7 +98,7 @@ impl<'a> SubAck<'a> {
         }
         let props = if v.is_v5() {
             self.properties.check(v)?;
-            block_len(&self.properties)
+            block_len(&*self.properties)
         } else if self.properties.is_empty() {
             0
         } else {
@@ -112,7 +112,7 @@ impl<'a> SubAck<'a> {
     pub(crate) fn write_body(&self, v: ProtocolVersion, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.packet_id.get().to_be_bytes());
         if v.is_v5() {
-            write_block(&self.properties, out);
+            write_block(&*self.properties, out);
         }
         out.extend(self.reason_codes.iter().map(|&c| c as u8));
     }

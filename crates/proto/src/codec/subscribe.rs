@@ -5,7 +5,7 @@ use std::num::NonZeroU32;
 
 use super::error::{DecodeError, DecodeErrorKind, UsageError};
 use super::properties::{
-    block_len, property_set, read_properties, write_block, PropertySet, UserProperty,
+    block_len, property_set, read_props, write_block, PropertySet, Props, UserProperty,
 };
 use super::reader::{Meta, Reader, Trace};
 use super::string::{check_outgoing, StrKind};
@@ -105,7 +105,7 @@ pub struct Subscribe<'a> {
     /// Its Packet Identifier.
     pub packet_id: PacketId,
     /// MQTT 5 properties.
-    pub properties: SubscribeProperties<'a>,
+    pub properties: Props<SubscribeProperties<'a>>,
     /// At least one subscription.
     pub subscriptions: Vec<Subscription<'a>>,
 }
@@ -117,9 +117,9 @@ impl<'a> Subscribe<'a> {
     pub(crate) fn decode<T: Trace>(r: &mut Reader<'a, '_, T>) -> Result<Self, DecodeError> {
         let packet_id = read_packet_id(r, "3.8.2")?;
         let properties = if r.version.is_v5() {
-            read_properties(r)?
+            read_props(r)?
         } else {
-            SubscribeProperties::default()
+            Props::none()
         };
         if r.is_empty() {
             let rule = if r.version.is_v5() {
@@ -173,7 +173,7 @@ impl<'a> Subscribe<'a> {
         }
         if v.is_v5() {
             self.properties.check(v)?;
-            n += block_len(&self.properties);
+            n += block_len(&*self.properties);
         } else if !self.properties.is_empty() {
             return Err(UsageError::NotInVersion {
                 what: "SUBSCRIBE properties",
@@ -185,7 +185,7 @@ impl<'a> Subscribe<'a> {
     pub(crate) fn write_body(&self, v: ProtocolVersion, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.packet_id.get().to_be_bytes());
         if v.is_v5() {
-            write_block(&self.properties, out);
+            write_block(&*self.properties, out);
         }
         for s in &self.subscriptions {
             super::write_str(out, &s.filter);

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use super::error::{DecodeError, DecodeErrorKind, UsageError};
 use super::properties::{
-    block_len, property_set, read_properties, write_block, PropertySet, UserProperty,
+    block_len, property_set, read_props, write_block, PropertySet, Props, UserProperty,
 };
 use super::reader::{Reader, Trace};
 use super::{
@@ -29,7 +29,7 @@ pub struct UnsubAck<'a> {
     /// The identifier of the UNSUBSCRIBE this answers.
     pub packet_id: PacketId,
     /// MQTT 5 properties.
-    pub properties: UnsubAckProperties<'a>,
+    pub properties: Props<UnsubAckProperties<'a>>,
     /// MQTT 5: one code per filter, in order; empty in MQTT 3.
     pub reason_codes: Vec<ReasonCode>,
 }
@@ -40,11 +40,11 @@ impl<'a> UnsubAck<'a> {
         if !r.version.is_v5() {
             return Ok(UnsubAck {
                 packet_id,
-                properties: UnsubAckProperties::default(),
+                properties: Props::none(),
                 reason_codes: Vec::new(),
             });
         }
-        let properties = read_properties(r)?;
+        let properties = read_props(r)?;
         if r.is_empty() {
             return Err(r.err_at(
                 r.pos(),
@@ -92,13 +92,13 @@ impl<'a> UnsubAck<'a> {
             check_reason(c, PacketType::UnsubAck)?;
         }
         self.properties.check(v)?;
-        Ok(2 + block_len(&self.properties) + self.reason_codes.len())
+        Ok(2 + block_len(&*self.properties) + self.reason_codes.len())
     }
 
     pub(crate) fn write_body(&self, v: ProtocolVersion, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.packet_id.get().to_be_bytes());
         if v.is_v5() {
-            write_block(&self.properties, out);
+            write_block(&*self.properties, out);
             out.extend(self.reason_codes.iter().map(|&c| c as u8));
         }
     }

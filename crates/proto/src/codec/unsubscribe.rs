@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use super::error::{DecodeError, DecodeErrorKind, UsageError};
 use super::properties::{
-    block_len, property_set, read_properties, write_block, PropertySet, UserProperty,
+    block_len, property_set, read_props, write_block, PropertySet, Props, UserProperty,
 };
 use super::reader::{Meta, Reader, Trace};
 use super::string::{check_outgoing, StrKind};
@@ -25,7 +25,7 @@ pub struct Unsubscribe<'a> {
     /// Its Packet Identifier.
     pub packet_id: PacketId,
     /// MQTT 5 properties.
-    pub properties: UnsubscribeProperties<'a>,
+    pub properties: Props<UnsubscribeProperties<'a>>,
     /// At least one Topic Filter [MQTT-3.10.3-2].
     pub filters: Vec<Cow<'a, str>>,
 }
@@ -36,9 +36,9 @@ impl<'a> Unsubscribe<'a> {
     pub(crate) fn decode<T: Trace>(r: &mut Reader<'a, '_, T>) -> Result<Self, DecodeError> {
         let packet_id = read_packet_id(r, "3.10.2")?;
         let properties = if r.version.is_v5() {
-            read_properties(r)?
+            read_props(r)?
         } else {
-            UnsubscribeProperties::default()
+            Props::none()
         };
         if r.is_empty() {
             return Err(r.err_at(
@@ -77,7 +77,7 @@ impl<'a> Unsubscribe<'a> {
         }
         if v.is_v5() {
             self.properties.check(v)?;
-            n += block_len(&self.properties);
+            n += block_len(&*self.properties);
         } else if !self.properties.is_empty() {
             return Err(UsageError::NotInVersion {
                 what: "UNSUBSCRIBE properties",
@@ -89,7 +89,7 @@ impl<'a> Unsubscribe<'a> {
     pub(crate) fn write_body(&self, v: ProtocolVersion, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.packet_id.get().to_be_bytes());
         if v.is_v5() {
-            write_block(&self.properties, out);
+            write_block(&*self.properties, out);
         }
         for f in &self.filters {
             super::write_str(out, f);

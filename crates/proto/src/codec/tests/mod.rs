@@ -173,3 +173,19 @@ fn longest_string_encodes_and_one_more_is_refused() {
         })
     );
 }
+
+/// Decoded packets move through the framer and into callers by value: they must stay
+/// small (properties live behind one pointer, CONNECT is boxed).
+#[test]
+fn packets_stay_small() {
+    assert!(
+        std::mem::size_of::<Publish<'_>>() <= 72,
+        "Publish is {} bytes",
+        std::mem::size_of::<Publish<'_>>()
+    );
+    assert!(
+        std::mem::size_of::<Packet<'_>>() <= 80,
+        "Packet is {} bytes",
+        std::mem::size_of::<Packet<'_>>()
+    );
+}

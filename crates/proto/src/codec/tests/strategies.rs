@@ -108,7 +108,9 @@ fn reason(packet: PacketType) -> S<ReasonCode> {
 /// A valid packet of any type for `v`.
 pub(crate) fn packet(v: ProtocolVersion) -> S<Packet<'static>> {
     let mut choices: Vec<S<Packet<'static>>> = vec![
-        connect(v).prop_map(Packet::Connect).boxed(),
+        connect(v)
+            .prop_map(|c| Packet::Connect(Box::new(c)))
+            .boxed(),
         connack(v).prop_map(Packet::ConnAck).boxed(),
         publish(v).prop_map(Packet::Publish).boxed(),
         ack(v, PacketType::PubAck).prop_map(Packet::PubAck).boxed(),
@@ -156,7 +158,7 @@ fn connect(v: ProtocolVersion) -> S<Connect<'static>> {
                 let mut c = Connect::new(protocol, id);
                 c.clean_start = clean || c.client_id.is_empty();
                 c.keep_alive = keep_alive;
-                c.properties = properties;
+                c.properties = properties.into();
                 c.will = will;
                 c.password = password;
                 // MQTT 3 sends a password only with a user name.
@@ -215,7 +217,7 @@ fn will(v: ProtocolVersion) -> S<Will<'static>> {
                 payload,
                 qos,
                 retain,
-                properties,
+                properties: properties.into(),
             }
         })
         .boxed()
@@ -256,7 +258,7 @@ fn connack(v: ProtocolVersion) -> S<ConnAck<'static>> {
         .prop_map(|(sp, reason, properties)| ConnAck {
             session_present: sp && !reason.is_error(),
             reason,
-            properties,
+            properties: properties.into(),
         })
         .boxed()
 }
@@ -355,7 +357,7 @@ fn publish(v: ProtocolVersion) -> S<Publish<'static>> {
                     qos_pid,
                     retain,
                     topic,
-                    properties,
+                    properties: properties.into(),
                     payload,
                 }
             },
@@ -397,7 +399,8 @@ fn ack(v: ProtocolVersion, t: PacketType) -> S<Ack<'static>> {
             properties: AckProperties {
                 reason_string: rs,
                 user_properties: up,
-            },
+            }
+            .into(),
         })
         .boxed()
 }
@@ -447,7 +450,7 @@ fn subscribe(v: ProtocolVersion) -> S<Subscribe<'static>> {
     (pid(), props, prop::collection::vec(sub, 1..4))
         .prop_map(|(packet_id, properties, subscriptions)| Subscribe {
             packet_id,
-            properties,
+            properties: properties.into(),
             subscriptions,
         })
         .boxed()
@@ -478,7 +481,7 @@ fn suback(v: ProtocolVersion) -> S<SubAck<'static>> {
     (pid(), props, prop::collection::vec(codes, 1..5))
         .prop_map(|(packet_id, properties, reason_codes)| SubAck {
             packet_id,
-            properties,
+            properties: properties.into(),
             reason_codes,
         })
         .boxed()
@@ -497,7 +500,7 @@ fn unsubscribe(v: ProtocolVersion) -> S<Unsubscribe<'static>> {
     (pid(), props, prop::collection::vec(topic_filter(v), 1..4))
         .prop_map(|(packet_id, properties, filters)| Unsubscribe {
             packet_id,
-            properties,
+            properties: properties.into(),
             filters,
         })
         .boxed()
@@ -524,7 +527,7 @@ fn unsuback(v: ProtocolVersion) -> S<UnsubAck<'static>> {
     )
         .prop_map(|(packet_id, properties, reason_codes)| UnsubAck {
             packet_id,
-            properties,
+            properties: properties.into(),
             reason_codes,
         })
         .boxed()
@@ -543,7 +546,10 @@ fn disconnect(v: ProtocolVersion) -> S<Disconnect<'static>> {
         },
     );
     (reason(PacketType::Disconnect), props)
-        .prop_map(|(reason, properties)| Disconnect { reason, properties })
+        .prop_map(|(reason, properties)| Disconnect {
+            reason,
+            properties: properties.into(),
+        })
         .boxed()
 }
 
@@ -561,7 +567,10 @@ fn auth() -> S<Auth<'static>> {
         }),
     ];
     (reason(PacketType::Auth), props)
-        .prop_map(|(reason, properties)| Auth { reason, properties })
+        .prop_map(|(reason, properties)| Auth {
+            reason,
+            properties: properties.into(),
+        })
         .boxed()
 }
 
