@@ -175,12 +175,15 @@ fn a_kept_session_receives_what_was_published_while_offline() {
             .into_iter()
             .map(|m| String::from_utf8_lossy(&m.1).into_owned())
             .collect();
-        wait(&mut s, SECS, |e| {
-            if let Event::Message(m) = e {
-                got.push(String::from_utf8_lossy(&m.payload).into_owned());
-            }
-            got.len() >= 5
-        });
+        // The queued messages may all have come with CONNACK already.
+        if got.len() < 5 {
+            wait(&mut s, SECS, |e| {
+                if let Event::Message(m) = e {
+                    got.push(String::from_utf8_lossy(&m.payload).into_owned());
+                }
+                got.len() >= 5
+            });
+        }
         assert_eq!(got, ["m0", "m1", "m2", "m3", "m4"]);
     }
 }
