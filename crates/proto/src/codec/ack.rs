@@ -226,7 +226,7 @@ mod tests {
         assert_eq!(err.kind, DecodeErrorKind::TrailingBytes { count: 1 });
         let err = Packet::decode_exact(&[0x40, 0x02, 0x00, 0x00], V4).unwrap_err();
         assert_eq!(
-            (err.offset, err.kind, err.rule),
+            (err.offset, err.kind.clone(), err.rule),
             (2, DecodeErrorKind::ZeroPacketId, "MQTT-2.3.1-1")
         );
         let bad = Packet::PubAck(Ack {

@@ -294,7 +294,7 @@ mod tests {
         let err =
             Packet::decode_exact(&[0x20, 0x05, 0x00, 0x00, 0x02, 0x24, 0x02], V5).unwrap_err();
         assert_eq!(
-            (err.offset, err.kind),
+            (err.offset, err.kind.clone()),
             (
                 6,
                 DecodeErrorKind::InvalidPropertyValue { id: 0x24, value: 2 }
@@ -334,7 +334,7 @@ mod tests {
         ];
         let err = Packet::decode_exact(&bytes, V5).unwrap_err();
         assert_eq!(
-            (err.offset, err.kind),
+            (err.offset, err.kind.clone()),
             (4, DecodeErrorKind::AuthDataWithoutMethod)
         );
     }

@@ -557,7 +557,7 @@ mod tests {
         b[9] |= 0x18;
         let err = Packet::decode_exact(&b, V4).unwrap_err();
         assert_eq!(
-            (err.offset, err.kind, err.rule),
+            (err.offset, err.kind.clone(), err.rule),
             (9, DecodeErrorKind::InvalidQos, "MQTT-3.1.2-14")
         );
     }
@@ -582,7 +582,7 @@ mod tests {
         b4[1] += 3;
         let err = Packet::decode_exact(&b4, V4).unwrap_err();
         assert_eq!(
-            (err.kind, err.rule),
+            (err.kind.clone(), err.rule),
             (DecodeErrorKind::PasswordWithoutUsername, "MQTT-3.1.2-22")
         );
     }

@@ -5,14 +5,22 @@ use std::fmt;
 
 use super::{PacketType, ReasonCode};
 
-/// The bytes are not a valid MQTT packet.
+/// The bytes are not a valid MQTT packet; see [`DecodeErrorDetails`] for its fields,
+/// which read through (`err.offset`, `err.kind`, `err.rule`).
+///
+/// Boxed: errors are rare, and a pointer-sized error keeps every `Result` on the decoding
+/// path small.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DecodeError(Box<DecodeErrorDetails>);
+
+/// What a [`DecodeError`] says.
 ///
 /// `offset` is the absolute byte offset, in the buffer given to the decoder, of the byte
 /// that broke the rule (for a packet that ends too early: the offset just past the last
 /// byte). `rule` names the normative statement (`MQTT-3.3.1-4`) or, where the
 /// specification states the rule without an id, the section that states it (`3.3.2.3.4`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DecodeError {
+pub struct DecodeErrorDetails {
     /// Offset of the offending byte.
     pub offset: usize,
     /// What is wrong.
@@ -21,9 +29,29 @@ pub struct DecodeError {
     pub rule: &'static str,
 }
 
+impl std::ops::Deref for DecodeError {
+    type Target = DecodeErrorDetails;
+    fn deref(&self) -> &DecodeErrorDetails {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for DecodeError {
+    fn deref_mut(&mut self) -> &mut DecodeErrorDetails {
+        &mut self.0
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 impl DecodeError {
+    #[cold]
     pub(crate) fn new(offset: usize, kind: DecodeErrorKind, rule: &'static str) -> Self {
-        DecodeError { offset, kind, rule }
+        DecodeError(Box::new(DecodeErrorDetails { offset, kind, rule }))
     }
 
     /// The reason code an MQTT 5 receiver sends in DISCONNECT (or CONNACK) for this error:

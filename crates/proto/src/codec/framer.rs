@@ -91,6 +91,7 @@ impl Framer {
         e
     }
 
+    #[inline(always)]
     fn parse_header(&mut self, bytes: &[u8]) -> Result<Status<FixedHeader>, DecodeError> {
         let h = match header::parse(bytes, self.version, &mut NoTrace) {
             Ok(Status::Complete(h)) => h,
@@ -180,22 +181,30 @@ impl Frames<'_, '_> {
         }
     }
 
+    #[inline(always)]
     fn next_slot(&mut self) -> Result<Option<(FixedHeader, Slot)>, DecodeError> {
+        if self.framer.buf.is_empty() && self.framer.failed.is_none() {
+            return self.next_in_chunk();
+        }
+        self.next_slot_buffered()
+    }
+
+    /// A failed stream, or a packet begun in an earlier chunk.
+    #[cold]
+    fn next_slot_buffered(&mut self) -> Result<Option<(FixedHeader, Slot)>, DecodeError> {
         if let Some(e) = &self.framer.failed {
             return Err(e.clone());
         }
-        if self.framer.start == self.framer.buf.len() && !self.framer.buf.is_empty() {
+        if self.framer.start == self.framer.buf.len() {
             self.framer.buf.clear();
             self.framer.start = 0;
+            return self.next_in_chunk();
         }
-        if !self.framer.buf.is_empty() {
-            return self.next_in_buffer();
-        }
-        self.next_in_chunk()
+        self.next_in_buffer()
     }
 
     /// The common case: packets read in place from the chunk.
-    #[inline]
+    #[inline(always)]
     fn next_in_chunk(&mut self) -> Result<Option<(FixedHeader, Slot)>, DecodeError> {
         let rest = &self.chunk[self.pos..];
         if rest.is_empty() {

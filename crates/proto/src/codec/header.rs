@@ -41,6 +41,31 @@ pub(crate) fn parse<T: Trace>(
     v: ProtocolVersion,
     tr: &mut T,
 ) -> Result<Status<FixedHeader>, DecodeError> {
+    // The common case, decided by one table look-up: a valid first byte and a one byte
+    // Remaining Length. Everything else (and tracing) takes the full path.
+    if !T::ON {
+        if let [first, len, ..] = *buf {
+            let table = if v.is_v5() { &VALID_V5 } else { &VALID_V3 };
+            if let (Some(packet_type), true) = (table[usize::from(first)], len < 0x80) {
+                let h = FixedHeader {
+                    packet_type,
+                    flags: first & 0x0f,
+                    remaining: u32::from(len),
+                    header_len: 2,
+                };
+                return Ok(Status::Complete(h));
+            }
+        }
+    }
+    parse_full(buf, v, tr)
+}
+
+/// The fixed header in full: partial input, multi-byte lengths, errors, tracing.
+fn parse_full<T: Trace>(
+    buf: &[u8],
+    v: ProtocolVersion,
+    tr: &mut T,
+) -> Result<Status<FixedHeader>, DecodeError> {
     let Some(&first) = buf.first() else {
         return Ok(Status::Partial { needed: 2 });
     };
@@ -66,6 +91,34 @@ pub(crate) fn parse<T: Trace>(
         trace_remaining_length(buf, &h, v, tr)?;
     }
     Ok(Status::Complete(h))
+}
+
+/// For each possible first byte: its packet type when type and flags are valid.
+const VALID_V3: [Option<PacketType>; 256] = valid_first_bytes(false);
+const VALID_V5: [Option<PacketType>; 256] = valid_first_bytes(true);
+
+/// The table [`check_first_byte`] computes, built at compile time (the two must agree; a
+/// test checks every byte).
+const fn valid_first_bytes(v5: bool) -> [Option<PacketType>; 256] {
+    let mut table = [None; 256];
+    let mut b = 0;
+    while b < 256 {
+        let (ty, flags) = ((b >> 4) as u8, (b & 0x0f) as u8);
+        let valid = match PacketType::from_u8(ty) {
+            Some(PacketType::Publish) => {
+                let qos = (flags >> 1) & 0b11;
+                qos != 3 && !(qos == 0 && flags & 0b1000 != 0)
+            }
+            Some(PacketType::Auth) => v5 && flags == 0,
+            Some(t) => flags == t.required_flags(),
+            None => false,
+        };
+        if valid {
+            table[b] = PacketType::from_u8(ty);
+        }
+        b += 1;
+    }
+    table
 }
 
 /// Checks the packet type and the flags it requires (2.1.3; PUBLISH: 3.3.1).
@@ -227,6 +280,20 @@ mod tests {
             DecodeErrorKind::InvalidPacketType { value: 15 }
         );
         assert!(parse(&[0xf0, 0x00], V5, &mut NoTrace).is_ok());
+    }
+
+    #[test]
+    fn the_first_byte_table_agrees_with_the_checks() {
+        for b in 0..=255u8 {
+            for v in [V4, V5] {
+                let table = if v.is_v5() { &VALID_V5 } else { &VALID_V3 };
+                assert_eq!(
+                    table[usize::from(b)],
+                    check_first_byte(b, v).ok().map(|(t, _)| t),
+                    "{b:#04x} {v}"
+                );
+            }
+        }
     }
 
     #[test]

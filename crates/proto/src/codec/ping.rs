@@ -34,7 +34,7 @@ mod tests {
     fn a_body_is_trailing_bytes() {
         let err = Packet::decode_exact(&[0xc0, 0x01, 0x00], ProtocolVersion::V5).unwrap_err();
         assert_eq!(
-            (err.offset, err.kind),
+            (err.offset, err.kind.clone()),
             (2, DecodeErrorKind::TrailingBytes { count: 1 })
         );
     }

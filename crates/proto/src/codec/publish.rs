@@ -274,7 +274,7 @@ mod tests {
         let err =
             Packet::decode_exact(&[0x32, 0x05, 0x00, 0x01, b't', 0x00, 0x00], V5).unwrap_err();
         assert_eq!(
-            (err.offset, err.kind, err.rule),
+            (err.offset, err.kind.clone(), err.rule),
             (5, DecodeErrorKind::ZeroPacketId, "MQTT-2.2.1-3")
         );
     }
@@ -308,7 +308,7 @@ mod tests {
         assert_eq!(err.reason_code(), ReasonCode::ProtocolError);
         let err = Packet::decode_exact(&[0x30, 0x03, 0x00, 0x00, b'p'], V4).unwrap_err();
         assert_eq!(
-            (err.kind, err.rule),
+            (err.kind.clone(), err.rule),
             (DecodeErrorKind::EmptyTopic, "MQTT-4.7.3-1")
         );
     }
@@ -375,7 +375,7 @@ mod tests {
         let err = Packet::decode_exact(&[0x30, 0x06, 0x00, 0x01, b't', 0x02, 0x0b, 0x00], V5)
             .unwrap_err();
         assert_eq!(
-            (err.offset, err.kind),
+            (err.offset, err.kind.clone()),
             (
                 7,
                 DecodeErrorKind::InvalidPropertyValue { id: 0x0b, value: 0 }

@@ -378,7 +378,7 @@ mod tests {
         );
         let err = sub(&[0x82, 0x07, 0x00, 0x01, 0x00, 0x00, 0x01, b'a', 0x30], V5).unwrap_err();
         assert_eq!(
-            (err.offset, err.kind),
+            (err.offset, err.kind.clone()),
             (8, DecodeErrorKind::InvalidRetainHandling)
         );
         let err = sub(&[0x82, 0x07, 0x00, 0x01, 0x00, 0x00, 0x01, b'a', 0x40], V5).unwrap_err();

@@ -38,7 +38,7 @@ fn trap_1_nul_and_surrogates_in_topics_and_client_ids() {
     ];
     let e = err(&surrogate_id, V4);
     assert_eq!(
-        (e.offset, e.kind, e.rule),
+        (e.offset, e.kind.clone(), e.rule),
         (14, DecodeErrorKind::InvalidUtf8, "MQTT-1.5.3-1")
     );
     // A user property name with U+0000 (MQTT 5 only has properties).
@@ -78,10 +78,16 @@ fn trap_2_non_minimal_variable_byte_integers() {
     );
     // A PUBACK whose Property Length is 80 00.
     let e = err(&[0x40, 0x05, 0x00, 0x01, 0x00, 0x80, 0x00], V5);
-    assert_eq!((e.offset, e.kind), (6, DecodeErrorKind::VarIntNotMinimal));
+    assert_eq!(
+        (e.offset, e.kind.clone()),
+        (6, DecodeErrorKind::VarIntNotMinimal)
+    );
     // Five bytes.
     let e = err(&[0x30, 0xff, 0xff, 0xff, 0xff, 0x01], V4);
-    assert_eq!((e.offset, e.kind), (4, DecodeErrorKind::VarIntTooLong));
+    assert_eq!(
+        (e.offset, e.kind.clone()),
+        (4, DecodeErrorKind::VarIntTooLong)
+    );
 }
 
 /// SPEC-TRAPS 16: the maximum size counts the whole packet, fixed header included.
