@@ -498,6 +498,11 @@ pub(crate) fn decode_body<'a, T: Trace>(
     tr: &mut T,
 ) -> Result<Packet<'a>, DecodeError> {
     use PacketType as P;
+    if !T::ON && h.packet_type == P::Publish && buf.len() == h.len() {
+        if let Some(p) = publish::decode_plain(buf, h.header_len, h.flags, v) {
+            return Ok(Packet::Publish(p));
+        }
+    }
     let mut r = Reader::new(buf, h.header_len, h.len(), v, tr);
     r.enter(h.packet_type.path_name());
     let packet = match h.packet_type {

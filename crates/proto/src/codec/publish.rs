@@ -205,6 +205,54 @@ impl<'a> Publish<'a> {
     }
 }
 
+/// A PUBLISH without properties (MQTT 3, or MQTT 5 with an empty property block), read
+/// in one pass: the bulk of a message stream. It only ever accepts: anything else, every
+/// error included, returns `None` and goes through [`Publish::decode`], which reports it.
+/// A property test holds the two to the same packet on any input.
+#[inline(always)]
+pub(crate) fn decode_plain(
+    packet: &[u8],
+    header_len: usize,
+    flags: u8,
+    v: ProtocolVersion,
+) -> Option<Publish<'_>> {
+    let body = packet.get(header_len..)?;
+    let topic_len = usize::from(u16::from_be_bytes([*body.first()?, *body.get(1)?]));
+    let topic_raw = body.get(2..2 + topic_len)?;
+    let mut pos = 2 + topic_len;
+    let qos_pid = match (flags >> 1) & 0b11 {
+        0 => QosPid::AtMostOnce,
+        qos => {
+            let id = PacketId::new(u16::from_be_bytes([*body.get(pos)?, *body.get(pos + 1)?]))?;
+            pos += 2;
+            if qos == 1 {
+                QosPid::AtLeastOnce(id)
+            } else {
+                QosPid::ExactlyOnce(id)
+            }
+        }
+    };
+    if v.is_v5() {
+        // Property Length 0 and nothing else; anything longer takes the full path.
+        if *body.get(pos)? != 0 {
+            return None;
+        }
+        pos += 1;
+    }
+    if topic_raw.is_empty() {
+        return None;
+    }
+    let topic = super::string::validate_str(topic_raw, StrKind::TopicName, v).ok()?;
+    Some(Publish {
+        dup: flags & 0b1000 != 0,
+        qos_pid,
+        retain: flags & 1 != 0,
+        topic: Cow::Borrowed(topic),
+        properties: Props::none(),
+        payload: Cow::Borrowed(body.get(pos..)?),
+    })
+}
+
 /// Reads the payload (the rest of the packet); with Payload Format Indicator 1 it must be
 /// well-formed UTF-8 (3.3.2.3.2), else 0x99 Payload format invalid.
 fn read_payload<'a, T: Trace>(
@@ -434,6 +482,44 @@ mod tests {
             Packet::Publish(p).encode(V4, &mut Vec::new()),
             Err(UsageError::NotInVersion { .. })
         ));
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    mod plain_fast_path {
+        use proptest::prelude::*;
+
+        use super::*;
+        use crate::codec::tests::strategies::{encode, mutated, packet, version};
+
+        proptest! {
+            #![proptest_config(crate::codec::tests::properties_config())]
+
+            /// Whatever the one-pass reader accepts, the full decoder decodes to the same
+            /// packet; and it accepts every property-less PUBLISH the strategies build.
+            #[test]
+            fn agrees_with_the_full_decoder(
+                (v, bytes) in version().prop_flat_map(|v| (Just(v), prop_oneof![
+                    mutated(v),
+                    packet(v).prop_map(move |p| encode(&p, v)),
+                ])),
+            ) {
+                // As decode_body calls it: on exactly one packet's bytes.
+                let Ok(crate::codec::Status::Complete(h)) = crate::codec::header::parse(&bytes, v, &mut crate::codec::reader::NoTrace) else {
+                    return Ok(());
+                };
+                if h.packet_type != crate::codec::PacketType::Publish || bytes.len() < h.len() {
+                    return Ok(());
+                }
+                let bytes = &bytes[..h.len()];
+                let full = Packet::decode_exact(bytes, v);
+                if let Some(fast) = decode_plain(bytes, h.header_len, h.flags, v) {
+                    prop_assert_eq!(full, Ok(Packet::Publish(fast)));
+                } else if let Ok(Packet::Publish(p)) = &full {
+                    let plain = p.properties.is_empty() && !p.topic.is_empty();
+                    prop_assert!(!plain, "a plain PUBLISH took the slow path: {p:?}");
+                }
+            }
+        }
     }
 
     #[test]
