@@ -123,8 +123,9 @@ impl ConnArgs {
             .unwrap_or_else(|| format!("tcp://{}:{}", self.host, self.port))
     }
 
-    /// Opens the transport, sends CONNECT and waits for CONNACK.
-    pub fn connect(&self) -> Result<Driver, String> {
+    /// Opens the transport, sends CONNECT and waits for CONNACK. Returns the events that
+    /// came after it in the same read (a kept session's queued messages can).
+    pub fn connect(&self) -> Result<(Driver, Vec<Event>), String> {
         let opts = self.options()?;
         let url = self.url();
         let transport = driver::open(&url).map_err(|e| format!("cannot connect to {url}: {e}"))?;
@@ -136,20 +137,22 @@ impl ConnArgs {
         );
         d.client.connect(d.now()).map_err(|e| e.to_string())?;
         let mut events = d.flush().map_err(|e| e.to_string())?;
-        while d.client.state() != State::Connected {
-            for e in events.drain(..) {
+        loop {
+            let mut rest = events.into_iter();
+            for e in rest.by_ref() {
                 self.show(&e);
-                if let Event::Disconnected(cause) = e {
-                    return Err(format!("connection failed: {}", report::cause(&cause)));
+                match e {
+                    Event::Disconnected(cause) => {
+                        return Err(format!("connection failed: {}", report::cause(&cause)));
+                    }
+                    Event::Connected { .. } => return Ok((d, rest.collect())),
+                    _ => {}
                 }
             }
-            if d.client.state() != State::Connected {
-                events = d
-                    .step(std::time::Duration::from_secs(1))
-                    .map_err(|e| e.to_string())?;
-            }
+            events = d
+                .step(std::time::Duration::from_secs(1))
+                .map_err(|e| e.to_string())?;
         }
-        Ok(d)
     }
 
     /// Prints a packet event when `--packets` is on.

@@ -108,9 +108,9 @@ fn message(a: &PubArgs, payload: Vec<u8>) -> Result<Message, String> {
 /// Publishes everything; returns how many messages the broker refused.
 fn publish_all(a: &PubArgs) -> Result<usize, String> {
     let payloads = payloads(a)?;
-    let mut d = a.conn.connect()?;
+    let (mut d, early) = a.conn.connect()?;
+    let mut failed = handle(early, a, &mut HashSet::new())?;
     let mut pending = HashSet::new();
-    let mut failed = 0;
     for payload in payloads {
         let msg = message(a, payload)?;
         loop {

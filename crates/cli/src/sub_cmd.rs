@@ -64,13 +64,14 @@ fn subscribe(a: &SubArgs) -> Result<(), String> {
     for p in a.conn.property_args()? {
         p.apply_subscribe(&mut props)?;
     }
-    let mut d = a.conn.connect()?;
+    let (mut d, mut events) = a.conn.connect()?;
     d.client
         .subscribe(d.now(), subscriptions(a), props)
         .map_err(|e| e.to_string())?;
     let started = StdInstant::now();
     let mut seen = 0u64;
-    let mut events = d.flush().map_err(|e| e.to_string())?;
+    // Messages of a kept session may have come with CONNACK already.
+    events.extend(d.flush().map_err(|e| e.to_string())?);
     loop {
         for e in events.drain(..) {
             a.conn.show(&e);
