@@ -602,6 +602,23 @@ mod tests {
     }
 
     #[test]
+    fn v31_empty_client_id_without_clean_session_decodes_for_the_server_to_refuse() {
+        // Found by the decode fuzz target. Well-formed: the server answers it with CONNACK
+        // 0x02 [MQTT-3.1.3-8]; a client may not send it [MQTT-3.1.3-7].
+        let bytes = [
+            0x10, 0x0e, 0, 6, b'M', b'Q', b'I', b's', b'd', b'p', 3, 0x00, 0, 60, 0, 0,
+        ];
+        let Packet::Connect(c) = Packet::decode_exact(&bytes, V4).unwrap() else {
+            panic!()
+        };
+        assert!(c.client_id.is_empty() && !c.clean_start);
+        assert!(matches!(
+            Packet::Connect(c).encode(V4, &mut Vec::new()),
+            Err(UsageError::InvalidConnect { .. })
+        ));
+    }
+
+    #[test]
     fn wrong_protocol_name_or_level() {
         let mut b = MIN_V4;
         b[4] = b'X';
