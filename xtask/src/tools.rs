@@ -12,6 +12,9 @@ use crate::cmd;
 
 /// The Trunk release that builds with our Rust (0.22 needs rustc 1.96).
 pub const TRUNK_VERSION: &str = "0.21.14";
+
+/// The rumqttd the CLI's interop tests run (the broker that sends Topic Aliases).
+pub const RUMQTTD_VERSION: &str = "0.20.0";
 /// The npm `binaryen` release; its `wasm-opt` reports `version_132`, as `Trunk.toml` pins.
 pub const BINARYEN_VERSION: &str = "132.0.0";
 /// cargo-fuzz, as a semver requirement.
@@ -87,6 +90,7 @@ pub fn setup_all() -> Result<(), String> {
     apt(&[NODE_PACKAGES, TEST_PACKAGES].concat())?;
     setup_rust_tools()?;
     binaryen()?;
+    rumqttd()?;
     for dir in NPM_TEST_DIRS {
         let dir = cmd::root().join(dir);
         if dir.join("package.json").is_file() {
@@ -170,6 +174,29 @@ fn wasm_bindgen() -> Result<(), String> {
         &format!("wasm-bindgen-cli {want}"),
         check,
         "about 5 minutes on 2 cores",
+        install,
+    )
+}
+
+/// `rumqttd` at [`RUMQTTD_VERSION`], for the CLI's interop tests (inbound Topic Aliases
+/// in MQTT 5). Installed without `--locked`, as TOOLCHAIN.md says works here.
+fn rumqttd() -> Result<(), String> {
+    let check = || version_is("rumqttd", &format!("rumqttd {RUMQTTD_VERSION}"));
+    let install = || {
+        let mut c = Command::new("cargo");
+        c.args([
+            "install",
+            "rumqttd",
+            "--version",
+            RUMQTTD_VERSION,
+            "--force",
+        ]);
+        cmd::run(&mut c)
+    };
+    ensure(
+        &format!("rumqttd {RUMQTTD_VERSION}"),
+        check,
+        "about 6 minutes on 2 cores",
         install,
     )
 }

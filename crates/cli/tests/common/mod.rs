@@ -280,3 +280,69 @@ impl Drop for Aedes {
         let _ = self.child.wait();
     }
 }
+
+/// rumqttd (crates.io) with an MQTT 5 TCP listener on 127.0.0.1; killed on drop.
+pub struct Rumqttd {
+    child: Child,
+    /// Its MQTT 5 port.
+    pub port: u16,
+    _dir: TempDir,
+}
+
+impl Rumqttd {
+    /// Starts rumqttd (installed by `cargo xtask test`'s setup).
+    pub fn start() -> Rumqttd {
+        let port = free_port();
+        let dir =
+            std::env::temp_dir().join(format!("mqttscope-rumqttd-{}-{port}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let conf = dir.join("rumqttd.toml");
+        let text = format!(
+            "id = 0\n[router]\nid = 0\nmax_connections = 100\nmax_outgoing_packet_count = 200\n\
+             max_segment_size = 104857600\nmax_segment_count = 10\n\
+             [v5.1]\nname = \"v5-1\"\nlisten = \"127.0.0.1:{port}\"\nnext_connection_delay_ms = 1\n\
+             [v5.1.connections]\nconnection_timeout_ms = 60000\nmax_payload_size = 20480\nmax_inflight_count = 100\n"
+        );
+        std::fs::write(&conf, text).expect("config");
+        let bin = std::env::var("HOME")
+            .map(|h| format!("{h}/.cargo/bin/rumqttd"))
+            .unwrap_or_else(|_| "rumqttd".into());
+        let bin = if std::path::Path::new(&bin).exists() {
+            bin
+        } else {
+            "rumqttd".to_owned()
+        };
+        let child = Command::new(bin)
+            .arg("-c")
+            .arg(&conf)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("rumqttd is installed (cargo xtask test installs it)");
+        let start = StdInstant::now();
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "rumqttd did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Rumqttd {
+            child,
+            port,
+            _dir: TempDir(dir),
+        }
+    }
+
+    /// Its URL.
+    pub fn url(&self) -> String {
+        format!("tcp://127.0.0.1:{}", self.port)
+    }
+}
+
+impl Drop for Rumqttd {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
