@@ -136,4 +136,7 @@ pub enum DisconnectCause {
     ConnectTimeout,
     /// The transport closed under us.
     TransportClosed,
+    /// This client could not encode a packet it had to send (e.g. oversized data from a
+    /// custom authenticator); nothing malformed was sent.
+    Internal(String),
 }

@@ -515,9 +515,9 @@ impl Client {
 
     // ---- output ----
 
-    /// The next output. Drain until [`Output::Timeout`].
-    pub fn poll_output(&mut self, now: Instant) -> Output {
-        let _ = now;
+    /// The next output. Drain until [`Output::Timeout`]. (`now` is part of the contract so
+    /// that outputs may depend on time later without changing callers.)
+    pub fn poll_output(&mut self, _now: Instant) -> Output {
         self.outputs
             .pop_front()
             .unwrap_or_else(|| Output::Timeout(self.next_deadline()))
@@ -732,9 +732,17 @@ impl Client {
     fn send(&mut self, now: Instant, packet: Packet<'static>) {
         let mut bytes = Vec::new();
         if let Err(e) = packet.encode(self.opts.version, &mut bytes) {
-            // Commands check packets before they get here; a failure is a bug, reported
-            // rather than sent malformed.
-            debug_assert!(false, "unchecked packet: {e}");
+            // Commands check packets before they get here; what can still fail is data from
+            // a custom authenticator. Nothing malformed is sent: the connection ends.
+            if self.state != State::Closed {
+                self.close(
+                    now,
+                    DisconnectCause::Internal(format!(
+                        "could not encode {}: {e}",
+                        packet.packet_type()
+                    )),
+                );
+            }
             return;
         }
         self.last_sent = now;

@@ -1237,3 +1237,42 @@ mod properties {
         }
     }
 }
+
+/// An authenticator whose data cannot be encoded (over 65,535 bytes).
+#[derive(Debug)]
+struct Oversized;
+
+impl Authenticator for Oversized {
+    fn method(&self) -> &str {
+        "BIG"
+    }
+    fn start(&mut self) -> Result<Option<Vec<u8>>, AuthError> {
+        Ok(Some(b"hi".to_vec()))
+    }
+    fn challenge(&mut self, _: Option<&[u8]>) -> Result<Option<Vec<u8>>, AuthError> {
+        Ok(Some(vec![0; 70_000]))
+    }
+    fn finish(&mut self, _: Option<&[u8]>) -> Result<(), AuthError> {
+        Ok(())
+    }
+}
+
+#[test]
+fn an_unencodable_authentication_step_ends_the_connection_without_sending_it() {
+    let mut p = Peer::new(V5, |_| {});
+    p.client.set_authenticator(Box::new(Oversized));
+    p.client.connect(p.now).unwrap();
+    p.drain();
+    p.take();
+    p.server(&auth_packet(
+        ReasonCode::ContinueAuthentication,
+        "BIG",
+        b"x",
+    ));
+    let (sent, events) = p.take();
+    assert!(sent.is_empty(), "{sent:?}");
+    assert!(
+        matches!(disconnected(&events), Some(DisconnectCause::Internal(_))),
+        "{events:?}"
+    );
+}
