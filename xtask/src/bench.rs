@@ -18,7 +18,7 @@ use std::process::{Command, Stdio};
 
 use crate::{cmd, tools};
 
-const USAGE: &str = "usage: cargo xtask bench codec [--browser] [--runs N] [--warmup N] \
+const USAGE: &str = "usage: cargo xtask bench client [--rounds N] | cargo xtask bench codec [--browser] [--runs N] [--warmup N] \
                      [--workloads W1,W3,W4] [--impls NAME,...]";
 
 /// The Rust target the browser bench loads.
@@ -27,6 +27,9 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Runs the benchmark suite named by `args`.
 pub fn run(args: &[String]) -> Result<(), String> {
     let (suite, rest) = args.split_first().ok_or(USAGE)?;
+    if suite == "client" {
+        return client_bench(rest);
+    }
     if suite != "codec" {
         return Err(format!("unknown benchmark `{suite}`\n{USAGE}"));
     }
@@ -37,6 +40,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
     } else {
         run_logged(bench_bin("codec", &pass))
     }
+}
+
+/// `cargo xtask bench client [--rounds N]`: our native driver against MQTT.js through a
+/// loopback mosquitto, over TCP and WebSocket (mosquitto and node come from `setup`; the
+/// pinned MQTT.js from `bench/client`'s lock file).
+fn client_bench(args: &[String]) -> Result<(), String> {
+    crate::tools::setup_all()?;
+    crate::tools::npm_dependencies(&cmd::root().join("bench/client"))?;
+    run_logged(bench_bin("client", args))
 }
 
 /// `cargo run --profile bench-native -p mqttscope-bench -- <command> <args>`.
@@ -204,7 +216,7 @@ mod tests {
     }
 
     #[test]
-    fn only_the_codec_suite_exists() {
+    fn unknown_suites_are_refused() {
         assert!(run(&strings("nope")).is_err());
         assert!(run(&[]).is_err());
     }

@@ -4,6 +4,7 @@
 //! mqttscope-bench codec     [OPTIONS]   W1/W3/W4 decode and W2 encode vs rumqttc, mqttrs, memcpy
 //! mqttscope-bench probe     [OPTIONS]   the wasm probe's probe_decode_stream, natively (W1, W3)
 //! mqttscope-bench workloads [OPTIONS]   generate, check and cache the workload files
+//! mqttscope-bench client [--rounds N]   our driver vs MQTT.js through a local mosquitto
 //!
 //! OPTIONS: --runs N (recorded rounds, default 7)  --warmup N (default 1)
 //!          --workloads W1,W3,W4 (default all)      --data-dir DIR (default <repo>/bench-data)
@@ -14,6 +15,7 @@
 //! `cargo run --profile bench-native -p mqttscope-bench -- codec`. Results are JSON lines on
 //! stdout; progress and errors go to stderr.
 
+mod client;
 mod codec;
 mod counts;
 mod harness;
@@ -102,7 +104,15 @@ fn ensure_workloads(opts: &Options) -> Result<(), String> {
 fn run(args: &[String]) -> Result<(), String> {
     let (command, rest) = args
         .split_first()
-        .ok_or("usage: mqttscope-bench codec|probe|workloads [OPTIONS]")?;
+        .ok_or("usage: mqttscope-bench codec|probe|workloads|client [OPTIONS]")?;
+    if command == "client" {
+        let rounds = match rest {
+            [] => 5,
+            [flag, n] if flag == "--rounds" => n.parse().map_err(|_| "--rounds takes a number")?,
+            _ => return Err("usage: mqttscope-bench client [--rounds N]".into()),
+        };
+        return client::run(&repo_root(), rounds);
+    }
     let opts = parse_options(rest)?;
     match command.as_str() {
         "codec" => codec::run(&opts),

@@ -27,6 +27,8 @@ fn inbound_topic_aliases_are_resolved() {
         matches!(e, Event::Subscribed { .. })
     });
     let mut publisher = connect(&broker.url(), options(v, "alias-pub"));
+    // One at a time: rumqttd aliases a topic on the messages after the first one it
+    // forwards, not within one batch.
     for i in 0..3 {
         publisher
             .client
@@ -35,12 +37,11 @@ fn inbound_topic_aliases_are_resolved() {
                 Message::new("alias/test", format!("m{i}")).with_qos(QoS::AtLeastOnce),
             )
             .unwrap();
+        wait(&mut publisher, Duration::from_secs(5), |e| {
+            matches!(e, Event::PublishDone { .. })
+        });
+        std::thread::sleep(Duration::from_millis(20));
     }
-    let mut acked = 0;
-    wait(&mut publisher, Duration::from_secs(5), |e| {
-        acked += usize::from(matches!(e, Event::PublishDone { .. }));
-        acked == 3
-    });
     let (mut topics, mut aliased) = (Vec::new(), 0);
     wait(&mut sub, Duration::from_secs(5), |e| {
         match e {

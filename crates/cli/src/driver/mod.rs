@@ -26,9 +26,11 @@ pub enum Recv {
 }
 
 /// A byte pipe to the server: TCP, or WebSocket with one MQTT packet per message.
-pub trait Transport {
-    /// Sends one MQTT packet.
+pub trait Transport: Send {
+    /// Queues one MQTT packet (one WebSocket message) for the next [`Transport::flush`].
     fn send(&mut self, packet: &[u8]) -> io::Result<()>;
+    /// Writes everything queued: one system call for a batch of packets, not one each.
+    fn flush(&mut self) -> io::Result<()>;
     /// Waits up to `timeout` for bytes.
     fn recv(&mut self, timeout: Duration) -> io::Result<Recv>;
     /// Closes the connection (best effort).
@@ -118,6 +120,10 @@ impl Driver {
                 }
                 Output::Timeout(at) => {
                     self.deadline = at;
+                    if !self.closed && self.transport.flush().is_err() {
+                        self.lost();
+                        continue;
+                    }
                     return Ok(events);
                 }
             }

@@ -10,6 +10,8 @@ use super::{Recv, Transport};
 pub struct TcpTransport {
     stream: TcpStream,
     buf: Vec<u8>,
+    out: Vec<u8>,
+    timeout: Option<Duration>,
 }
 
 impl TcpTransport {
@@ -20,17 +22,32 @@ impl TcpTransport {
         Ok(TcpTransport {
             stream,
             buf: vec![0; 64 * 1024],
+            out: Vec::new(),
+            timeout: None,
         })
     }
 }
 
 impl Transport for TcpTransport {
     fn send(&mut self, packet: &[u8]) -> io::Result<()> {
-        self.stream.write_all(packet)
+        self.out.extend_from_slice(packet);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if !self.out.is_empty() {
+            self.stream.write_all(&self.out)?;
+            self.out.clear();
+        }
+        Ok(())
     }
 
     fn recv(&mut self, timeout: Duration) -> io::Result<Recv> {
-        self.stream.set_read_timeout(Some(timeout))?;
+        // A system call only when the wait changes.
+        if self.timeout != Some(timeout) {
+            self.stream.set_read_timeout(Some(timeout))?;
+            self.timeout = Some(timeout);
+        }
         match self.stream.read(&mut self.buf) {
             Ok(0) => Ok(Recv::Closed),
             Ok(n) => Ok(Recv::Data(self.buf[..n].to_vec())),

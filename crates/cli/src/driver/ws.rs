@@ -14,6 +14,7 @@ use super::{Recv, Transport};
 /// A WebSocket connection.
 pub struct WsTransport {
     socket: WebSocket<TcpStream>,
+    timeout: Option<Duration>,
 }
 
 fn other(e: impl std::fmt::Display) -> io::Error {
@@ -42,19 +43,31 @@ impl WsTransport {
                 "the server did not accept the mqtt subprotocol (it chose {chosen:?})"
             )));
         }
-        Ok(WsTransport { socket })
+        Ok(WsTransport {
+            socket,
+            timeout: None,
+        })
     }
 }
 
 impl Transport for WsTransport {
     fn send(&mut self, packet: &[u8]) -> io::Result<()> {
+        // One MQTT packet per WebSocket message; written out by `flush`.
         self.socket
-            .send(Message::binary(packet.to_vec()))
+            .write(Message::binary(packet.to_vec()))
             .map_err(other)
     }
 
+    fn flush(&mut self) -> io::Result<()> {
+        self.socket.flush().map_err(other)
+    }
+
     fn recv(&mut self, timeout: Duration) -> io::Result<Recv> {
-        self.socket.get_mut().set_read_timeout(Some(timeout))?;
+        // A system call only when the wait changes.
+        if self.timeout != Some(timeout) {
+            self.socket.get_mut().set_read_timeout(Some(timeout))?;
+            self.timeout = Some(timeout);
+        }
         match self.socket.read() {
             Ok(Message::Binary(data)) => Ok(Recv::Data(data.to_vec())),
             Ok(Message::Close(_)) => Ok(Recv::Closed),
