@@ -133,6 +133,7 @@ impl Frames<'_, '_> {
     }
 
     /// Decodes the next complete packet, borrowing from the chunk or the framer's buffer.
+    #[inline(always)]
     pub fn next_packet(&mut self) -> Result<Option<Packet<'_>>, DecodeError> {
         let Some((h, slot)) = self.next_slot()? else {
             return Ok(None);
@@ -151,27 +152,13 @@ impl Frames<'_, '_> {
         }
     }
 
-    /// Decodes the next complete packet and lends it to `f`, without moving it.
+    /// Decodes the next complete packet and lends it to `f`.
     #[inline(always)]
     pub fn with_next_packet<R>(
         &mut self,
         f: impl FnOnce(&Packet<'_>) -> R,
     ) -> Result<Option<R>, DecodeError> {
-        let Some((h, slot)) = self.next_slot()? else {
-            return Ok(None);
-        };
-        let version = self.framer.version;
-        let frame = match slot {
-            Slot::Chunk(a, b) => &self.chunk[a..b],
-            Slot::Buffer(a, b) => &self.framer.buf[a..b],
-        };
-        match decode_body(frame, &h, version, &mut NoTrace) {
-            Ok(p) => Ok(Some(f(&p))),
-            Err(e) => {
-                self.framer.failed = Some(e.clone());
-                Err(e)
-            }
-        }
+        Ok(self.next_packet()?.map(|p| f(&p)))
     }
 
     fn slice(&self, slot: Slot) -> &[u8] {
