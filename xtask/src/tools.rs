@@ -125,14 +125,14 @@ fn ensure(
 ) -> Result<(), String> {
     match check() {
         Ok(found) => {
-            println!("setup: {tool}: ok ({found})");
+            eprintln!("setup: {tool}: ok ({found})");
             return Ok(());
         }
-        Err(why) => println!("setup: {tool}: {why}; installing it ({eta})"),
+        Err(why) => eprintln!("setup: {tool}: {why}; installing it ({eta})"),
     }
     install()?;
     let found = check().map_err(|why| format!("{tool} still unusable after installing: {why}"))?;
-    println!("setup: {tool}: installed ({found})");
+    eprintln!("setup: {tool}: installed ({found})");
     Ok(())
 }
 

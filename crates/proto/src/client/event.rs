@@ -92,6 +92,12 @@ pub enum Event {
         /// Granted QoS or failure per filter.
         reasons: Vec<ReasonCode>,
     },
+    /// A SUBSCRIBE or UNSUBSCRIBE got no acknowledgement before its connection ended; on
+    /// the next connection its handle means nothing (subscribe again if needed).
+    RequestLost {
+        /// The request.
+        handle: RequestHandle,
+    },
     /// UNSUBACK arrived (MQTT 3: empty `reasons`).
     Unsubscribed {
         /// The request.

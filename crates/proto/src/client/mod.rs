@@ -326,7 +326,13 @@ impl Client {
         self.framer.set_version(self.opts.version);
         self.limits = ServerLimits::new(self.opts.keep_alive);
         self.inbound_aliases.clear();
-        self.requests.clear();
+        // Acknowledgements die with a connection: a request still waiting for one is lost,
+        // and its handle says so.
+        let mut lost: Vec<RequestHandle> = self.requests.drain().map(|(_, r)| r.handle).collect();
+        lost.sort();
+        for handle in lost {
+            self.event(Event::RequestLost { handle });
+        }
         self.session.drop_requests();
         self.last_received = now;
         self.state = State::Connecting;

@@ -590,6 +590,10 @@ fn inbound_topic_aliases_bind_resolve_and_are_checked() {
     // Unknown alias 2 with an empty topic: 0x94.
     p.server(&[0x30, 0x07, 0x00, 0x00, 0x03, 0x23, 0x00, 0x02, b'y']);
     assert_eq!(p.sent(), [vec![0xe0, 0x01, 0x94]]);
+    // Alias 0 (refused by the decoder [MQTT-3.3.2-8]): 0x94 as well.
+    let mut p = Peer::connected(V5, |o| o.properties.topic_alias_maximum = Some(5));
+    p.server(&[0x30, 0x08, 0x00, 0x01, b't', 0x03, 0x23, 0x00, 0x00, b'y']);
+    assert_eq!(p.sent(), [vec![0xe0, 0x01, 0x94]]);
     // Above our maximum: 0x94.
     let mut p = Peer::connected(V5, |o| o.properties.topic_alias_maximum = Some(5));
     p.server(&[0x30, 0x08, 0x00, 0x01, b't', 0x03, 0x23, 0x00, 0x06, b'y']);
@@ -1275,4 +1279,35 @@ fn an_unencodable_authentication_step_ends_the_connection_without_sending_it() {
         matches!(disconnected(&events), Some(DisconnectCause::Internal(_))),
         "{events:?}"
     );
+}
+
+#[test]
+fn requests_unanswered_when_the_connection_ends_are_reported_lost() {
+    let mut p = Peer::connected(V4, |_| {});
+    let h = p
+        .client
+        .subscribe(
+            p.now,
+            vec![Subscription::new("a", QoS::AtMostOnce)],
+            Default::default(),
+        )
+        .unwrap();
+    p.drain();
+    p.client.handle_closed(p.now);
+    p.client.connect(p.now).unwrap();
+    p.drain();
+    assert!(
+        p.events.contains(&Event::RequestLost { handle: h }),
+        "{:?}",
+        p.events
+    );
+    // A SUBACK for the old identifier on the new connection is a protocol error, not a
+    // late success.
+    p.take();
+    p.server(&connack(V4, false));
+    p.server(&[0x90, 0x03, 0, 1, 0]);
+    assert!(matches!(
+        disconnected(&p.events),
+        Some(DisconnectCause::Protocol(_))
+    ));
 }

@@ -61,6 +61,11 @@ impl DecodeError {
         use DecodeErrorKind as K;
         match &self.kind {
             K::PacketTooLarge { .. } => ReasonCode::PacketTooLarge,
+            // Topic Alias 0 [MQTT-3.3.2-8]: the receiver answers 0x94 (SPEC-TRAPS 15).
+            K::InvalidPropertyValue {
+                id: super::properties::id::TOPIC_ALIAS,
+                ..
+            } => ReasonCode::TopicAliasInvalid,
             K::PayloadNotUtf8 => ReasonCode::PayloadFormatInvalid,
             K::UnsupportedProtocolLevel { .. } => ReasonCode::UnsupportedProtocolVersion,
             K::PropertyNotAllowed { .. }
