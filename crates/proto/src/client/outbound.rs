@@ -1,0 +1,186 @@
+//! What the client sends on its own account: checks before a publish, the queue and the
+//! send window (Receive Maximum), resends after a resumed session, Topic Aliases, and
+//! resubscribing.
+
+use super::*;
+
+impl Client {
+    pub(super) fn check_publish(&self, msg: &Message) -> Result<(), ClientError> {
+        if msg.qos > self.limits.maximum_qos {
+            return Err(ClientError::QosNotSupported);
+        }
+        if msg.retain && !self.limits.retain_available {
+            return Err(ClientError::RetainNotSupported);
+        }
+        if msg
+            .properties
+            .topic_alias
+            .is_some_and(|a| a.get() > self.limits.topic_alias_maximum)
+        {
+            // Never above the server's Topic Alias Maximum [MQTT-3.2.2-17].
+            return Err(ClientError::TopicAliasInvalid);
+        }
+        let id = PacketId::MIN;
+        let qos_pid = match msg.qos {
+            QoS::AtMostOnce => QosPid::AtMostOnce,
+            QoS::AtLeastOnce => QosPid::AtLeastOnce(id),
+            QoS::ExactlyOnce => QosPid::ExactlyOnce(id),
+        };
+        self.check_size(&Packet::Publish(msg.clone().into_publish(qos_pid)))
+    }
+
+    /// Checks that a packet encodes and fits the server's Maximum Packet Size
+    /// [MQTT-3.2.2-15].
+    pub(super) fn check_size(&self, packet: &Packet<'_>) -> Result<(), ClientError> {
+        let size = packet.encoded_len(self.opts.version)?;
+        match self.limits.maximum_packet_size {
+            Some(max) if size > max as usize => Err(ClientError::PacketTooLarge {
+                size,
+                max: max as usize,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    pub(super) fn new_publish_handle(&mut self) -> PublishHandle {
+        self.next_handle += 1;
+        PublishHandle(self.next_handle)
+    }
+
+    pub(super) fn send_request(
+        &mut self,
+        now: Instant,
+        packet_id: PacketId,
+        packet: Packet<'static>,
+        kind: RequestKind,
+    ) -> RequestHandle {
+        self.next_handle += 1;
+        let handle = RequestHandle(self.next_handle);
+        self.session.hold_request(packet_id);
+        self.requests.insert(packet_id, Request { handle, kind });
+        self.send(now, packet);
+        handle
+    }
+
+    /// Subscribes again to everything the server had granted, after a reconnect that did
+    /// not keep the session.
+    pub(super) fn resubscribe(&mut self, now: Instant) {
+        let subs = self.active.clone();
+        if subs.is_empty() || !self.opts.reconnect.is_some_and(|p| p.resubscribe) {
+            return;
+        }
+        let Some(packet_id) = self.session.alloc_id() else {
+            return;
+        };
+        let properties = SubscribeProperties::default();
+        let packet = Packet::Subscribe(Subscribe {
+            packet_id,
+            properties: properties.into(),
+            subscriptions: subs.clone(),
+        });
+        if self.check_size(&packet).is_ok() {
+            self.send_request(now, packet_id, packet, RequestKind::Subscribe(subs));
+        }
+    }
+
+    /// Records what a SUBACK granted, for resubscribing later.
+    pub(super) fn note_granted(
+        &mut self,
+        subs: Vec<Subscription<'static>>,
+        reasons: &[ReasonCode],
+    ) {
+        for (sub, reason) in subs.into_iter().zip(reasons) {
+            if reason.is_error() {
+                continue;
+            }
+            self.active.retain(|s| s.filter != sub.filter);
+            self.active.push(sub);
+        }
+    }
+
+    /// Forgets unsubscribed filters.
+    pub(super) fn note_unsubscribed(&mut self, filters: &[String]) {
+        self.active
+            .retain(|s| !filters.iter().any(|f| *f == *s.filter));
+    }
+
+    /// Sends queued QoS 1/2 publishes while the server's Receive Maximum allows
+    /// [MQTT-4.9.0-1]; other packets are never held back by it [MQTT-4.9.0-2].
+    pub(super) fn flush_queue(&mut self, now: Instant) {
+        while self.state == State::Connected && self.session.in_flight_len() < self.send_window() {
+            let Some((handle, mut publish)) = self.queue.pop_front() else {
+                return;
+            };
+            let Some(id) = self.session.alloc_id() else {
+                self.queue.push_front((handle, publish));
+                return;
+            };
+            let state = match publish.qos_pid {
+                QosPid::ExactlyOnce(_) => {
+                    publish.qos_pid = QosPid::ExactlyOnce(id);
+                    Awaiting::Rec
+                }
+                _ => {
+                    publish.qos_pid = QosPid::AtLeastOnce(id);
+                    Awaiting::Ack
+                }
+            };
+            self.session.insert(
+                id,
+                OutFlight {
+                    handle,
+                    publish: publish.clone(),
+                    state,
+                },
+            );
+            let publish = self.with_alias(publish);
+            self.send(now, Packet::Publish(publish));
+        }
+    }
+
+    /// Applies the Topic Alias policy to a first send (a resend carries the full topic).
+    pub(super) fn with_alias(&mut self, mut p: Publish<'static>) -> Publish<'static> {
+        if self.opts.topic_alias != TopicAliasPolicy::Lru || p.properties.topic_alias.is_some() {
+            return p;
+        }
+        match self.aliases.assign(&p.topic) {
+            Some(AliasUse::Bind(a)) => p.properties.topic_alias = Some(a),
+            Some(AliasUse::Reuse(a)) => {
+                p.properties.topic_alias = Some(a);
+                p.topic = "".into();
+            }
+            None => {}
+        }
+        p
+    }
+
+    /// How many QoS 1/2 publishes may be in flight: the server's Receive Maximum, capped
+    /// by our own limit (20 by default in MQTT 3, see [`ClientOptions::max_in_flight`]).
+    pub(super) fn send_window(&self) -> usize {
+        let own = match (self.opts.max_in_flight, self.opts.version.is_v5()) {
+            (Some(n), _) => n,
+            (None, true) => u16::MAX,
+            (None, false) => 20,
+        };
+        usize::from(own.min(self.limits.receive_maximum).max(1))
+    }
+
+    /// After a CONNACK with Session Present 1: resend unacknowledged PUBLISH (DUP 1) and
+    /// PUBREL with their original identifiers, in their original order [MQTT-4.4.0-1].
+    pub(super) fn resend_in_flight(&mut self, now: Instant) {
+        let resend: Vec<Packet<'static>> = self
+            .session
+            .in_flight()
+            .map(|(id, f)| match f.state {
+                Awaiting::Comp => Packet::PubRel(Ack::new(id)),
+                _ => Packet::Publish(Publish {
+                    dup: true,
+                    ..f.publish.clone()
+                }),
+            })
+            .collect();
+        for p in resend {
+            self.send(now, p);
+        }
+    }
+}
