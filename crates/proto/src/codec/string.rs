@@ -41,7 +41,7 @@ pub(crate) fn validate_str(
     validate_str_slow(raw, kind, v)
 }
 
-/// Everything but clean ASCII in a string that needs no grammar check.
+/// The full check: UTF-8, emptiness, U+0000 and wildcards, and a Topic Filter's grammar.
 #[inline(never)]
 fn validate_str_slow(raw: &[u8], kind: StrKind, v: ProtocolVersion) -> Result<&str, StrError> {
     let wild = matches!(kind, StrKind::TopicName | StrKind::TopicNameOrEmpty);
