@@ -1,0 +1,223 @@
+//! Session resumption and the reconnect policy.
+
+use super::*;
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+
+#[test]
+fn session_resumption_resends_publish_with_dup_and_pubrel_in_order() {
+    for v in [V4, V5] {
+        let mut p = Peer::connected(v, |o| o.clean_start = false);
+        p.publish(QoS::AtLeastOnce, b"1");
+        p.publish(QoS::ExactlyOnce, b"2");
+        p.server(&[0x50, 0x02, 0, 2]);
+        p.take();
+        p.client.handle_closed(p.now);
+        p.drain();
+        assert_eq!(
+            disconnected(&p.take().1),
+            Some(&DisconnectCause::TransportClosed)
+        );
+        p.client.connect(p.now).unwrap();
+        p.drain();
+        p.take();
+        p.server(&connack(v, true));
+        let sent = p.sent();
+        let first = if v.is_v5() {
+            vec![0x3a, 0x07, 0, 1, b't', 0, 1, 0, b'1']
+        } else {
+            vec![0x3a, 0x06, 0, 1, b't', 0, 1, b'1']
+        };
+        assert_eq!(sent, [first, vec![0x62, 0x02, 0, 2]]);
+    }
+}
+
+#[test]
+fn no_session_on_the_server_sends_the_messages_again_as_new() {
+    let mut p = Peer::connected(V4, |o| o.clean_start = false);
+    let h = p.publish(QoS::AtLeastOnce, b"1");
+    p.take();
+    p.client.handle_closed(p.now);
+    p.client.connect(p.now).unwrap();
+    p.drain();
+    p.take();
+    p.server(&connack(V4, false));
+    // DUP 0 and a fresh identifier: a new message in a new session [MQTT-3.2.2-5]; not lost.
+    assert_eq!(p.sent(), [vec![0x32, 0x06, 0, 1, b't', 0, 2, b'1']]);
+    p.server(&[0x40, 0x02, 0, 2]);
+    assert_eq!(
+        p.events.last(),
+        Some(&Event::PublishDone {
+            handle: h,
+            reason: ReasonCode::Success
+        })
+    );
+}
+
+#[test]
+fn session_present_after_clean_start_is_a_protocol_error() {
+    let mut p = Peer::new(V5, |_| {});
+    p.client.connect(p.now).unwrap();
+    p.drain();
+    p.take();
+    p.server(&connack(V5, true));
+    let (sent, events) = p.take();
+    assert_eq!(sent, [vec![0xe0, 0x01, 0x82]]);
+    assert!(
+        matches!(disconnected(&events), Some(DisconnectCause::Protocol(e)) if e.rule == "MQTT-3.2.2-4")
+    );
+}
+
+#[test]
+fn a_lost_connection_reconnects_with_backoff_and_resubscribes() {
+    for v in [V4, V5] {
+        let mut p = Peer::connected(v, with_reconnect);
+        p.client
+            .subscribe(
+                p.now,
+                vec![Subscription::new("a/#", QoS::AtLeastOnce)],
+                Default::default(),
+            )
+            .unwrap();
+        p.drain();
+        let suback = if v.is_v5() {
+            vec![0x90, 0x04, 0, 1, 0, 1]
+        } else {
+            vec![0x90, 0x03, 0, 1, 1]
+        };
+        p.server(&suback);
+        p.take();
+        p.client.handle_closed(p.now);
+        p.drain();
+        assert_eq!(
+            disconnected(&p.take().1),
+            Some(&DisconnectCause::TransportClosed)
+        );
+        let wait = p.deadline.as_millis() - p.now.as_millis();
+        assert!((500..=1_000).contains(&wait), "first delay {wait} ms");
+        reconnect_now(&mut p, false);
+        let subscribe = if v.is_v5() {
+            vec![0x82, 0x09, 0, 2, 0, 0, 3, b'a', b'/', b'#', 1]
+        } else {
+            vec![0x82, 0x08, 0, 2, 0, 3, b'a', b'/', b'#', 1]
+        };
+        assert_eq!(p.sent(), [subscribe], "resubscribed on a fresh session");
+    }
+}
+
+#[test]
+fn a_kept_session_is_not_resubscribed() {
+    let mut p = Peer::connected(V4, |o| {
+        with_reconnect(o);
+        o.clean_start = false;
+    });
+    p.client
+        .subscribe(
+            p.now,
+            vec![Subscription::new("a", QoS::AtMostOnce)],
+            Default::default(),
+        )
+        .unwrap();
+    p.drain();
+    p.server(&[0x90, 0x03, 0, 1, 0]);
+    p.client.handle_closed(p.now);
+    p.drain();
+    reconnect_now(&mut p, true);
+    assert_eq!(p.sent(), Vec::<Vec<u8>>::new());
+}
+
+#[test]
+fn failed_transport_opens_back_off_further_up_to_the_cap() {
+    let mut p = Peer::connected(V4, with_reconnect);
+    p.client.handle_closed(p.now);
+    p.drain();
+    let mut waits = Vec::new();
+    for _ in 0..5 {
+        p.advance();
+        assert!(p.events.contains(&Event::Reconnect));
+        p.take();
+        // The driver could not open a transport.
+        p.client.handle_closed(p.now);
+        p.drain();
+        waits.push(p.deadline.as_millis() - p.now.as_millis());
+    }
+    for (w, cap) in waits.iter().zip([2_000u64, 4_000, 4_000, 4_000, 4_000]) {
+        assert!(*w >= cap / 2 && *w <= cap, "{waits:?}");
+    }
+}
+
+#[test]
+fn no_reconnect_after_our_disconnect_or_a_final_refusal() {
+    let mut p = Peer::connected(V4, with_reconnect);
+    p.client.disconnect(p.now, ReasonCode::Success).unwrap();
+    p.drain();
+    assert_eq!(p.deadline, NEVER);
+    let mut p = Peer::new(V5, with_reconnect);
+    p.client.connect(p.now).unwrap();
+    p.drain();
+    p.server(&[0x20, 0x03, 0x00, 0x86, 0x00]);
+    assert_eq!(p.deadline, NEVER);
+    // A busy server is worth another try.
+    let mut p = Peer::new(V5, with_reconnect);
+    p.client.connect(p.now).unwrap();
+    p.drain();
+    p.server(&[0x20, 0x03, 0x00, 0x89, 0x00]);
+    assert_ne!(p.deadline, NEVER);
+}
+
+#[test]
+fn unsubscribed_filters_are_not_resubscribed() {
+    let mut p = Peer::connected(V4, with_reconnect);
+    p.client
+        .subscribe(
+            p.now,
+            vec![
+                Subscription::new("a", QoS::AtMostOnce),
+                Subscription::new("b", QoS::AtMostOnce),
+            ],
+            Default::default(),
+        )
+        .unwrap();
+    p.drain();
+    p.server(&[0x90, 0x04, 0, 1, 0, 0]);
+    p.client
+        .unsubscribe(p.now, vec!["a".into()], Default::default())
+        .unwrap();
+    p.drain();
+    p.server(&[0xb0, 0x02, 0, 2]);
+    p.client.handle_closed(p.now);
+    p.drain();
+    reconnect_now(&mut p, false);
+    assert_eq!(p.sent(), [vec![0x82, 0x06, 0, 3, 0, 1, b'b', 0]]);
+}
+
+#[test]
+fn requests_unanswered_when_the_connection_ends_are_reported_lost() {
+    let mut p = Peer::connected(V4, |_| {});
+    let h = p
+        .client
+        .subscribe(
+            p.now,
+            vec![Subscription::new("a", QoS::AtMostOnce)],
+            Default::default(),
+        )
+        .unwrap();
+    p.drain();
+    p.client.handle_closed(p.now);
+    p.client.connect(p.now).unwrap();
+    p.drain();
+    assert!(
+        p.events.contains(&Event::RequestLost { handle: h }),
+        "{:?}",
+        p.events
+    );
+    // A SUBACK for the old identifier on the new connection is a protocol error, not a
+    // late success.
+    p.take();
+    p.server(&connack(V4, false));
+    p.server(&[0x90, 0x03, 0, 1, 0]);
+    assert!(matches!(
+        disconnected(&p.events),
+        Some(DisconnectCause::Protocol(_))
+    ));
+}
