@@ -6,8 +6,6 @@ use std::time::Duration;
 
 use super::*;
 use crate::codec::{Packet, ProtocolVersion, QoS, ReasonCode, Subscription};
-#[cfg(target_arch = "wasm32")]
-use wasm_bindgen_test::wasm_bindgen_test as test;
 
 const V5: ProtocolVersion = ProtocolVersion::V5;
 const V4: ProtocolVersion = ProtocolVersion::V3_1_1;
