@@ -107,5 +107,5 @@ fn unusable_input_exits_2() {
     assert_eq!(run(&["dissect", ""]).status.code(), Some(2));
     assert_eq!(run(&["dissect", "-V", "6", "c0 00"]).status.code(), Some(2));
     let err = String::from_utf8_lossy(&run(&["dissect", "30 0a f"]).stderr).into_owned();
-    assert!(err.contains("odd count"), "{err}");
+    assert!(err.contains("odd length"), "{err}");
 }
