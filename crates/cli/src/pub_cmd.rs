@@ -82,12 +82,13 @@ fn payloads(a: &PubArgs) -> Result<Box<dyn Iterator<Item = Vec<u8>>>, String> {
         return Ok(one(buf));
     }
     if a.stdin_lines {
+        // Streamed: one line is read, published, and dropped before the next.
         let lines = std::io::stdin()
             .lock()
             .lines()
             .map_while(Result::ok)
             .map(String::into_bytes);
-        return Ok(Box::new(lines.collect::<Vec<_>>().into_iter()));
+        return Ok(Box::new(lines));
     }
     if a.null_message {
         return Ok(one(Vec::new()));

@@ -171,3 +171,42 @@ fn sub_with_a_kept_session_prints_what_arrived_while_away() {
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout), "a\nb\n");
 }
+
+#[test]
+fn pub_l_sends_each_line_of_stdin_as_a_message() {
+    use std::io::Write;
+    let broker = Broker::start();
+    let url = broker.url("tcp");
+    let sub = mqttscope()
+        .args([
+            "sub",
+            "--url",
+            &url,
+            "-t",
+            "cli/lines",
+            "-q",
+            "1",
+            "-C",
+            "3",
+            "-W",
+            "10",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let mut publisher = mqttscope()
+        .args(["pub", "--url", &url, "-t", "cli/lines", "-q", "1", "-l"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    publisher
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"one\ntwo\nthree\n")
+        .unwrap();
+    assert!(publisher.wait().unwrap().success());
+    let out = sub.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "one\ntwo\nthree\n");
+}
