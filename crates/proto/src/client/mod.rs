@@ -348,30 +348,34 @@ impl Client {
     /// queue for a send slot (the server's Receive Maximum) or for the connection.
     pub fn publish(&mut self, now: Instant, msg: Message) -> Result<PublishHandle, ClientError> {
         self.check_publish(&msg)?;
-        let handle = self.new_publish_handle();
-        if msg.qos == QoS::AtMostOnce {
-            if self.state != State::Connected {
-                return Err(ClientError::InvalidState {
-                    expected: "connected to publish at QoS 0",
-                });
-            }
-            let publish = self.with_alias(msg.into_publish(QosPid::AtMostOnce));
-            self.send(now, Packet::Publish(publish));
-            self.event(Event::PublishSent { handle });
-            return Ok(handle);
+        if msg.qos == QoS::AtMostOnce && self.state != State::Connected {
+            return Err(ClientError::InvalidState {
+                expected: "connected to publish at QoS 0",
+            });
         }
-        if self.queue.len() >= self.opts.max_queued {
+        if msg.qos != QoS::AtMostOnce && self.queue.len() >= self.opts.max_queued {
             return Err(ClientError::QueueFull {
                 capacity: self.opts.max_queued,
             });
         }
-        // The real identifier is assigned when a send slot frees up.
+        // A QoS 1/2 message gets its real identifier when a send slot frees up; the
+        // placeholder has the same size.
         let qos_pid = match msg.qos {
+            QoS::AtMostOnce => QosPid::AtMostOnce,
+            QoS::AtLeastOnce => QosPid::AtLeastOnce(PacketId::MIN),
             QoS::ExactlyOnce => QosPid::ExactlyOnce(PacketId::MIN),
-            _ => QosPid::AtLeastOnce(PacketId::MIN),
         };
-        self.queue.push_back((handle, msg.into_publish(qos_pid)));
-        self.flush_queue(now);
+        let publish = msg.into_publish(qos_pid);
+        self.check_fits(publish.encoded_len(self.opts.version)?)?;
+        let handle = self.new_publish_handle();
+        if qos_pid == QosPid::AtMostOnce {
+            let publish = self.with_alias(publish);
+            self.send(now, Packet::Publish(publish));
+            self.event(Event::PublishSent { handle });
+        } else {
+            self.queue.push_back((handle, publish));
+            self.flush_queue(now);
+        }
         Ok(handle)
     }
 

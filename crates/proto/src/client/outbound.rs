@@ -5,6 +5,8 @@
 use super::*;
 
 impl Client {
+    /// Checks a message against the server's limits (its size is checked once it is a
+    /// packet, see [`Client::publish`]).
     pub(super) fn check_publish(&self, msg: &Message) -> Result<(), ClientError> {
         if msg.qos > self.limits.maximum_qos {
             return Err(ClientError::QosNotSupported);
@@ -20,19 +22,17 @@ impl Client {
             // Never above the server's Topic Alias Maximum [MQTT-3.2.2-17].
             return Err(ClientError::TopicAliasInvalid);
         }
-        let id = PacketId::MIN;
-        let qos_pid = match msg.qos {
-            QoS::AtMostOnce => QosPid::AtMostOnce,
-            QoS::AtLeastOnce => QosPid::AtLeastOnce(id),
-            QoS::ExactlyOnce => QosPid::ExactlyOnce(id),
-        };
-        self.check_size(&Packet::Publish(msg.clone().into_publish(qos_pid)))
+        Ok(())
     }
 
     /// Checks that a packet encodes and fits the server's Maximum Packet Size
     /// [MQTT-3.2.2-15].
     pub(super) fn check_size(&self, packet: &Packet<'_>) -> Result<(), ClientError> {
-        let size = packet.encoded_len(self.opts.version)?;
+        self.check_fits(packet.encoded_len(self.opts.version)?)
+    }
+
+    /// Checks a packet size against the server's Maximum Packet Size [MQTT-3.2.2-15].
+    pub(super) fn check_fits(&self, size: usize) -> Result<(), ClientError> {
         match self.limits.maximum_packet_size {
             Some(max) if size > max as usize => Err(ClientError::PacketTooLarge {
                 size,

@@ -31,6 +31,7 @@ mod error;
 pub mod framer;
 pub(crate) mod header;
 mod ping;
+mod prop_codecs;
 pub mod properties;
 mod publish;
 pub(crate) mod reader;
@@ -428,12 +429,7 @@ impl<'a> Packet<'a> {
             Packet::Disconnect(p) => p.body_len(v)?,
             Packet::Auth(p) => p.body_len(v)?,
         };
-        if len > varint::MAX as usize {
-            return Err(UsageError::PacketTooLarge {
-                remaining_length: len,
-            });
-        }
-        Ok(len)
+        check_remaining_length(len)
     }
 
     fn write_body(&self, v: ProtocolVersion, out: &mut Vec<u8>) {
@@ -610,4 +606,15 @@ pub(crate) fn read_packet_id<T: Trace>(
         "MQTT-2.3.1-1"
     };
     PacketId::new(id).ok_or_else(|| r.err_at(start, DecodeErrorKind::ZeroPacketId, rule))
+}
+
+/// A Remaining Length the Variable Byte Integer can hold, or the usage error for one it
+/// cannot.
+pub(crate) fn check_remaining_length(len: usize) -> Result<usize, UsageError> {
+    if len > varint::MAX as usize {
+        return Err(UsageError::PacketTooLarge {
+            remaining_length: len,
+        });
+    }
+    Ok(len)
 }

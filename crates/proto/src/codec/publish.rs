@@ -147,6 +147,13 @@ impl<'a> Publish<'a> {
         })
     }
 
+    /// The size of this PUBLISH encoded in `v`, fixed header included, without encoding
+    /// it. Fails as encoding would.
+    pub fn encoded_len(&self, v: ProtocolVersion) -> Result<usize, UsageError> {
+        let body = super::check_remaining_length(self.body_len(v)?)?;
+        Ok(1 + super::varint::len(body as u32) + body)
+    }
+
     /// The four flag bits of the fixed header.
     pub(crate) fn flags(&self) -> u8 {
         (u8::from(self.dup) << 3) | ((self.qos_pid.qos() as u8) << 1) | u8::from(self.retain)

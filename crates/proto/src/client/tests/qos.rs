@@ -289,3 +289,33 @@ fn mqtt3_caps_its_own_window_at_20_by_default() {
     }
     assert_eq!(p.client.in_flight(), 3);
 }
+
+#[test]
+fn a_publish_over_the_server_s_maximum_packet_size_is_refused_before_sending() {
+    let mut p = Peer::new(V5, |_| {});
+    p.client.connect(p.now).unwrap();
+    p.drain();
+    // CONNACK with Maximum Packet Size 10, which counts the fixed header [MQTT-3.2.2-15]:
+    // topic "t" with a 4-byte payload is a 10-byte packet, with a 6-byte payload 12.
+    p.server(&[0x20, 0x08, 0x00, 0x00, 0x05, 0x27, 0x00, 0x00, 0x00, 0x0a]);
+    p.take();
+    let fits = p.client.publish(p.now, Message::new("t", "abcd")).unwrap();
+    let err = p.client.publish(p.now, Message::new("t", "abcdef"));
+    assert_eq!(err, Err(ClientError::PacketTooLarge { size: 12, max: 10 }));
+    let next = p.client.publish(p.now, Message::new("t", "a")).unwrap();
+    p.drain();
+    assert_eq!(
+        p.sent(),
+        [
+            vec![0x30, 0x08, 0, 1, b't', 0, b'a', b'b', b'c', b'd'],
+            vec![0x30, 0x05, 0, 1, b't', 0, b'a']
+        ]
+    );
+    assert_eq!(
+        p.events,
+        [
+            Event::PublishSent { handle: fits },
+            Event::PublishSent { handle: next }
+        ]
+    );
+}
