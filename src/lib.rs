@@ -8,5 +8,6 @@
 
 pub mod app;
 pub mod components;
+pub mod doctor;
 pub mod hexpad;
 pub mod state;
