@@ -9,4 +9,5 @@
 pub mod app;
 pub mod components;
 pub mod hexpad;
+pub mod model;
 pub mod state;
