@@ -10,4 +10,5 @@ pub mod app;
 pub mod components;
 pub mod doctor;
 pub mod hexpad;
+pub mod model;
 pub mod state;
