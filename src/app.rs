@@ -1,22 +1,43 @@
-//! The page layout.
+//! The page layout: a top bar with the pages, then the client or the hex pad.
 
 use leptos::prelude::*;
 
+use crate::components::client_page::ClientPage;
 use crate::components::hex_pad::HexPad;
+use crate::state::workspace::{provide_workspace, Page};
 
-/// The whole app: a top bar and the hex pad.
+/// The whole app: the workspace store, a top bar, and the page it selects.
 #[component]
 pub fn App() -> impl IntoView {
+    let ws = provide_workspace();
+    let tab = move |page: Page, label: &'static str| {
+        view! {
+            <button
+                class="page-tab"
+                class:active=move || ws.page.get() == page
+                aria-pressed=move || (ws.page.get() == page).to_string()
+                on:click=move |_| ws.page.set(page)
+            >
+                {label}
+            </button>
+        }
+    };
     view! {
         <header class="topbar">
             <span class="brand">
                 <span class="brand-mark" aria-hidden="true"></span>
                 "mqttscope"
             </span>
+            <nav class="page-tabs" aria-label="Pages">
+                {tab(Page::Client, "Client")}
+                {tab(Page::HexPad, "Hex pad")}
+            </nav>
             <span class="topbar-note">"MQTT 3.1, 3.1.1 and 5.0, byte by byte"</span>
         </header>
         <main class="main">
-            <HexPad />
+            <Show when=move || ws.page.get() == Page::Client fallback=|| view! { <HexPad /> }>
+                <ClientPage />
+            </Show>
         </main>
     }
 }

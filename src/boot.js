@@ -3,4 +3,6 @@
 // inline loader, runs under a CSP without 'unsafe-inline'.
 const tag = document.querySelector("script[data-js][data-wasm]");
 const { default: init } = await import(tag.dataset.js);
-await init({ module_or_path: tag.dataset.wasm });
+const wasm = await init({ module_or_path: tag.dataset.wasm });
+// The size of the wasm linear memory, read by `cargo xtask bench app`.
+globalThis.mqttscopeWasmBytes = () => wasm.memory.buffer.byteLength;

@@ -1,6 +1,6 @@
 //! The rows the message list, the packet inspector and the exports share.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use mqttscope_proto::client;
 use mqttscope_proto::codec::Publish;
@@ -47,9 +47,9 @@ pub struct MessageRow {
     /// Wall clock, milliseconds since the Unix epoch.
     pub at_ms: f64,
     /// The topic (after Topic Alias resolution).
-    pub topic: Rc<str>,
+    pub topic: Arc<str>,
     /// The payload.
-    pub payload: Rc<[u8]>,
+    pub payload: Arc<[u8]>,
     /// Its QoS.
     pub qos: QoS,
     /// The RETAIN flag.
@@ -80,7 +80,7 @@ pub struct PacketRow {
     /// Wall clock, milliseconds since the Unix epoch.
     pub at_ms: f64,
     /// The packet's exact bytes.
-    pub bytes: Rc<[u8]>,
+    pub bytes: Arc<[u8]>,
     /// Its type's name: "CONNECT", "PUBLISH", … (`PacketType::name`).
     pub kind: &'static str,
     /// Offsets inside `bytes` where a WebSocket frame ended, increasing, never the
@@ -102,8 +102,8 @@ pub fn message_from_publish(
         id,
         direction,
         at_ms,
-        topic: Rc::from(&*p.topic),
-        payload: Rc::from(&*p.payload),
+        topic: Arc::from(&*p.topic),
+        payload: Arc::from(&*p.payload),
         qos: p.qos_pid.qos(),
         retain: p.retain,
         dup: p.dup,

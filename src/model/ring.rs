@@ -99,6 +99,11 @@ impl<T> Ring<T> {
         self.items.get(i)
     }
 
+    /// The item at `i` (0 is the oldest), to change it in place.
+    pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        self.items.get_mut(i)
+    }
+
     /// The oldest item.
     pub fn front(&self) -> Option<&T> {
         self.items.front()

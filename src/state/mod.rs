@@ -1,4 +1,11 @@
-//! Reactive state that is not a component: signals arranged so that an update costs
-//! what changed, not what exists.
+//! The app's state: the workspace store and its connections (provided by context), the
+//! settings and what is saved, and how driver reports and user actions change it.
 
+pub mod actions;
+pub mod connection;
+pub mod persist;
+pub mod publish;
 pub mod range_flags;
+pub mod reports;
+pub mod settings;
+pub mod workspace;

@@ -229,7 +229,7 @@ async function main() {
       );
     });
     const problems = watchForProblems(page);
-    await page.goto(url, { waitUntil: "load" });
+    await page.goto(new URL("#/hexpad", url).href, { waitUntil: "load" });
     for (const step of [...steps, screenshots]) {
       try {
         await step(page);

@@ -5,6 +5,8 @@
 //!   the `bench-native` profile: W1/W3/W4 decode and W2 encode against rumqttc, mqttrs and
 //!   a memcpy, with the project's targets. The workload files are generated, checked
 //!   against their SHA-256 and cached in `bench-data/`.
+//! - `cargo xtask bench app [--seconds N] [--rate N]`: the built app under a 10,000 msgs/s
+//!   flood in headless Chromium (long tasks, frames, memory) and its gzipped size.
 //! - `cargo xtask bench codec --browser [OPTIONS]`: builds `crates/wasm-probe` for
 //!   `wasm32-unknown-unknown` (release) and times its `probe_decode_stream` on W1 and W3 in
 //!   headless Chromium (`bench/browser/run.mjs`, plain node driving Chromium over
@@ -18,7 +20,7 @@ use std::process::{Command, Stdio};
 
 use crate::{cmd, tools};
 
-const USAGE: &str = "usage: cargo xtask bench client [--rounds N] | cargo xtask bench codec [--browser] [--runs N] [--warmup N] \
+const USAGE: &str = "usage: cargo xtask bench app [--seconds N] [--rate N] | cargo xtask bench client [--rounds N] | cargo xtask bench codec [--browser] [--runs N] [--warmup N] \
                      [--workloads W1,W3,W4] [--impls NAME,...]";
 
 /// The Rust target the browser bench loads.
@@ -29,6 +31,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let (suite, rest) = args.split_first().ok_or(USAGE)?;
     if suite == "client" {
         return client_bench(rest);
+    }
+    if suite == "app" {
+        return app_bench(rest);
     }
     if suite != "codec" {
         return Err(format!("unknown benchmark `{suite}`\n{USAGE}"));
@@ -49,6 +54,27 @@ fn client_bench(args: &[String]) -> Result<(), String> {
     crate::tools::setup_all()?;
     crate::tools::npm_dependencies(&cmd::root().join("bench/client"))?;
     run_logged(bench_bin("client", args))
+}
+
+/// `cargo xtask bench app [--seconds N] [--rate N]`: the release build of the app in
+/// headless Chromium under a flood from a loopback mosquitto (`bench/app/run.mjs`), and
+/// the gzipped size of what the page downloads.
+fn app_bench(args: &[String]) -> Result<(), String> {
+    crate::tools::setup_all()?;
+    let dir = cmd::root().join("bench").join("app");
+    crate::tools::npm_dependencies(&dir)?;
+    crate::serve::trunk_build()?;
+    let dist = cmd::root().join("dist");
+    let server =
+        crate::serve::StaticServer::start(&dist, 0).map_err(|e| format!("serving dist/: {e}"))?;
+    let mut node = cmd::command("node");
+    node.arg(dir.join("run.mjs"))
+        .arg(server.url())
+        .arg(&dist)
+        .args(args);
+    node.env("CHROMIUM", tools::CHROMIUM);
+    node.env("MOSQUITTO", tools::MOSQUITTO);
+    cmd::run(&mut node)
 }
 
 /// `cargo run --profile bench-native -p mqttscope-bench -- <command> <args>`.

@@ -188,11 +188,12 @@ fn wasm_app() -> Result<(), String> {
     )
 }
 
-/// `trunk build --release --offline`, then `node tests/e2e/hexpad.mjs <url>` against the
-/// built page served on loopback.
+/// `trunk build --release --offline`, then the end-to-end scripts against the built page
+/// served on loopback: `tests/e2e/hexpad.mjs` (the hex pad) and `tests/e2e/client.mjs`
+/// (the client, against a mosquitto it starts on free loopback ports).
 fn e2e() -> Result<(), String> {
     let e2e_dir = cmd::root().join("tests").join("e2e");
-    for file in ["hexpad.mjs", "package.json"] {
+    for file in ["hexpad.mjs", "client.mjs", "package.json"] {
         if !e2e_dir.join(file).is_file() {
             return Err(format!(
                 "tests/e2e/{file} is missing: the end-to-end test is not written"
@@ -204,11 +205,15 @@ fn e2e() -> Result<(), String> {
     let dist = cmd::root().join("dist");
     let server = StaticServer::start(&dist, 0).map_err(|e| format!("serving dist/: {e}"))?;
     println!("serving dist/ at {}", server.url());
-    let mut node = cmd::command("node");
-    node.arg(Path::new("tests").join("e2e").join("hexpad.mjs"))
-        .arg(server.url());
-    node.env("CHROMIUM", tools::CHROMIUM);
-    cmd::run(&mut node)
+    for script in ["hexpad.mjs", "client.mjs"] {
+        let mut node = cmd::command("node");
+        node.arg(Path::new("tests").join("e2e").join(script))
+            .arg(server.url());
+        node.env("CHROMIUM", tools::CHROMIUM);
+        node.env("MOSQUITTO", tools::MOSQUITTO);
+        cmd::run(&mut node)?;
+    }
+    Ok(())
 }
 
 /// `cargo test -p <package> --target wasm32-unknown-unknown`, run by

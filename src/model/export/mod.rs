@@ -143,7 +143,7 @@ fn looks_like_formula(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::rc::Rc;
+    use std::sync::Arc;
 
     use mqttscope_proto::QoS;
 
@@ -155,8 +155,8 @@ mod tests {
             id: 1,
             direction: Direction::In,
             at_ms: 1_795_687_200_123.0,
-            topic: Rc::from(topic),
-            payload: Rc::from(payload),
+            topic: Arc::from(topic),
+            payload: Arc::from(payload),
             qos: QoS::AtLeastOnce,
             retain: true,
             dup: false,

@@ -82,7 +82,7 @@ fn password_range(bytes: &[u8]) -> Option<Range<usize>> {
 
 #[cfg(test)]
 mod tests {
-    use std::rc::Rc;
+    use std::sync::Arc;
 
     use mqttscope_proto::codec::{Connect, Packet};
 
@@ -106,7 +106,7 @@ mod tests {
             id: 3,
             direction: Direction::Out,
             at_ms: 0.0,
-            bytes: Rc::from(bytes),
+            bytes: Arc::from(bytes),
             kind,
             frame_ends: vec![],
             violation: None,

@@ -12,7 +12,7 @@
 //! so that no walk over it, dropping it included, can exhaust the stack.
 
 use std::collections::BTreeMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 mod rows;
 
@@ -37,7 +37,7 @@ pub struct Node {
     /// Messages on this topic and every topic below it.
     pub total: u64,
     /// The last payload on exactly this topic.
-    pub last_payload: Option<Rc<[u8]>>,
+    pub last_payload: Option<Arc<[u8]>>,
     /// When it came (ms since the Unix epoch).
     pub last_at: Option<f64>,
     /// The broker holds a retained message here: set by a retained message, cleared by
@@ -86,7 +86,7 @@ impl TopicTree {
     /// Counts a message on `topic`; returns false when the tree is full and the message
     /// went to [`TopicTree::overflow`] instead. `retained` is the message's RETAIN flag
     /// (see [`Node::retained`]).
-    pub fn record(&mut self, topic: &str, payload: &Rc<[u8]>, retained: bool, at_ms: f64) -> bool {
+    pub fn record(&mut self, topic: &str, payload: &Arc<[u8]>, retained: bool, at_ms: f64) -> bool {
         let missing = self.missing_nodes(topic);
         if self.nodes.saturating_add(missing) > self.max_nodes {
             self.overflow += 1;
@@ -102,7 +102,7 @@ impl TopicTree {
             node.total += 1;
         }
         node.count += 1;
-        node.last_payload = Some(Rc::clone(payload));
+        node.last_payload = Some(Arc::clone(payload));
         node.last_at = Some(at_ms);
         if retained {
             node.retained = !payload.is_empty();
@@ -174,8 +174,8 @@ mod tests {
 
     use super::*;
 
-    fn rc(b: &[u8]) -> Rc<[u8]> {
-        Rc::from(b)
+    fn rc(b: &[u8]) -> Arc<[u8]> {
+        Arc::from(b)
     }
 
     fn tree(topics: &[&str]) -> TopicTree {

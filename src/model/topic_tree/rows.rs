@@ -83,13 +83,13 @@ fn tree_row(n: &Node, depth: usize, expanded: bool) -> TreeRow {
 
 #[cfg(test)]
 mod tests {
-    use std::rc::Rc;
+    use std::sync::Arc;
 
     use super::super::MAX_LEVELS;
     use super::*;
 
-    fn rc(b: &[u8]) -> Rc<[u8]> {
-        Rc::from(b)
+    fn rc(b: &[u8]) -> Arc<[u8]> {
+        Arc::from(b)
     }
 
     fn tree(topics: &[&str]) -> TopicTree {

@@ -1,0 +1,216 @@
+// `cargo xtask bench app`: the app under a message flood, and its download size.
+//
+//   node bench/app/run.mjs <page url> <dist dir> [--seconds 30] [--rate 10000]
+//
+// 1. Starts mosquitto (MOSQUITTO) on free loopback ports, opens the built page in headless
+//    Chromium, connects it (MQTT 5) and subscribes to `flood/#`, then publishes `rate`
+//    QoS 0 messages a second for `seconds` from a raw MQTT 3.1.1 TCP client in this
+//    process. In the page it records every long task (the Long Tasks API reports tasks
+//    of 50 ms and more), the longest gap between animation frames, frames per second, and
+//    the JS heap (CDP) and wasm memory at the start and every 5 s.
+// 2. Gzips (level 9) the wasm, JS and CSS of the dist dir and adds them up.
+// Prints one JSON line per figure and a summary against the targets (no task over 50 ms,
+// memory flat once the history is full, at most 250 KB gzipped).
+
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect, createServer, Socket } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { chromium } from "playwright-core";
+
+const MOSQUITTO = process.env.MOSQUITTO || "/usr/sbin/mosquitto";
+const SIZE_TARGET = 250 * 1000;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function option(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startBroker(dir) {
+  const [tcp, ws] = [await freePort(), await freePort()];
+  const conf = join(dir, "mosquitto.conf");
+  writeFileSync(
+    conf,
+    `per_listener_settings false\nallow_anonymous true\npersistence false\nlog_dest none\n` +
+      `max_queued_messages 100000\nlistener ${tcp} 127.0.0.1\nlistener ${ws} 127.0.0.1\nprotocol websockets\nsocket_domain ipv4\n`,
+  );
+  const proc = spawn(MOSQUITTO, ["-c", conf], { stdio: "ignore" });
+  for (let i = 0; i < 100; i++) {
+    const up = await new Promise((r) => {
+      const s = new Socket();
+      s.once("connect", () => (s.destroy(), r(true)));
+      s.once("error", () => r(false));
+      s.connect(ws, "127.0.0.1");
+    });
+    if (up) return { proc, tcp, ws };
+    await sleep(50);
+  }
+  throw new Error("mosquitto did not start");
+}
+
+/** An MQTT variable byte integer. */
+function varint(n) {
+  const out = [];
+  do {
+    let b = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) b |= 0x80;
+    out.push(b);
+  } while (n > 0);
+  return out;
+}
+
+function str(s) {
+  const b = Buffer.from(s);
+  return Buffer.concat([Buffer.from([b.length >> 8, b.length & 255]), b]);
+}
+
+function packet(first, body) {
+  return Buffer.concat([Buffer.from([first, ...varint(body.length)]), body]);
+}
+
+/** A raw MQTT 3.1.1 publisher: CONNECT, then QoS 0 PUBLISH as fast as asked. */
+async function publisher(port) {
+  const sock = connect(port, "127.0.0.1");
+  await new Promise((r) => sock.once("connect", r));
+  const body = Buffer.concat([str("MQTT"), Buffer.from([4, 2, 0, 60]), str("mqttscope-flood")]);
+  sock.write(packet(0x10, body));
+  await new Promise((r) => sock.once("data", r));
+  sock.on("data", () => {});
+  return sock;
+}
+
+function floodMessage(i) {
+  const payload = Buffer.from(JSON.stringify({ i, t: 20 + (i % 100) / 10, ok: true }).padEnd(64));
+  return packet(0x30, Buffer.concat([str(`flood/room-${i % 50}/temperature`), payload]));
+}
+
+/** Publishes `rate` messages a second for `seconds`, keeping to the schedule. */
+async function flood(sock, rate, seconds, onTick) {
+  const start = Date.now();
+  let sent = 0;
+  const total = rate * seconds;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((Date.now() - start) / 1000) * rate));
+    const batch = [];
+    for (; sent < due; sent++) batch.push(floodMessage(sent));
+    if (batch.length) sock.write(Buffer.concat(batch));
+    await onTick((Date.now() - start) / 1000);
+    await sleep(5);
+  }
+  return { sent, seconds: (Date.now() - start) / 1000 };
+}
+
+/** Installed before the app loads: long tasks, frame gaps and frame counts. */
+function instrument() {
+  const m = (globalThis.mqttscopeBench = { longTasks: [], frames: 0, maxGap: 0, last: 0, counting: false });
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) m.longTasks.push(e.duration);
+  }).observe({ type: "longtask", buffered: true });
+  const frame = (t) => {
+    if (m.counting) {
+      m.frames += 1;
+      if (m.last) m.maxGap = Math.max(m.maxGap, t - m.last);
+    }
+    m.last = t;
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+}
+
+async function memory(page, cdp) {
+  const { metrics } = await cdp.send("Performance.getMetrics");
+  const heap = metrics.find((x) => x.name === "JSHeapUsedSize").value;
+  const wasm = await page.evaluate(() => globalThis.mqttscopeWasmBytes?.() ?? 0);
+  return { js_heap_mb: +(heap / 2 ** 20).toFixed(1), wasm_mb: +(wasm / 2 ** 20).toFixed(1) };
+}
+
+async function floodBench(url, seconds, rate) {
+  const dir = mkdtempSync(join(tmpdir(), "mqttscope-bench-"));
+  const broker = await startBroker(dir);
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--no-first-run"],
+  });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    await page.addInitScript(instrument);
+    await page.goto(url, { waitUntil: "load" });
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Performance.enable");
+    await page.click('[data-testid="add-connection"]');
+    await page.fill('[data-testid="url"]', `ws://127.0.0.1:${broker.ws}`);
+    await page.click('[data-testid="save-connect"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="conn-status"]')?.textContent.includes("connected"));
+    await page.fill('[data-testid="sub-filter"]', "flood/#");
+    await page.click('[data-testid="subscribe"]');
+    await page.waitForFunction(() => document.querySelector('[data-testid="sub-status"]')?.textContent.includes("granted"));
+    const samples = [{ at_s: 0, ...(await memory(page, cdp)) }];
+    await page.evaluate(() => (globalThis.mqttscopeBench.counting = true));
+    const sock = await publisher(broker.tcp);
+    let next = 5;
+    const result = await flood(sock, rate, seconds, async (t) => {
+      if (t >= next) {
+        samples.push({ at_s: next, ...(await memory(page, cdp)) });
+        next += 5;
+      }
+    });
+    await sleep(1000);
+    const m = await page.evaluate(() => ({ ...globalThis.mqttscopeBench }));
+    samples.push({ at_s: Math.round(result.seconds + 1), ...(await memory(page, cdp)) });
+    const counts = await page.textContent('[data-testid="message-counts"]');
+    sock.destroy();
+    return { result, m, samples, counts };
+  } finally {
+    await browser.close();
+    broker.proc.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function sizes(dist) {
+  const files = readdirSync(dist).filter((f) => /\.(wasm|js|css)$/.test(f));
+  const each = files.map((f) => ({ file: f, bytes: readFileSync(join(dist, f)).length, gzip: gzipSync(readFileSync(join(dist, f)), { level: 9 }).length }));
+  return { each, total: each.reduce((a, f) => a + f.gzip, 0) };
+}
+
+async function main() {
+  const [url, dist] = process.argv.slice(2);
+  if (!url || !dist) throw new Error("usage: node bench/app/run.mjs <page url> <dist dir> [--seconds N] [--rate N]");
+  const seconds = option("--seconds", 30);
+  const rate = option("--rate", 10000);
+  const { result, m, samples, counts } = await floodBench(url, seconds, rate);
+  const longest = m.longTasks.length ? Math.max(...m.longTasks) : 0;
+  const fps = m.frames / (result.seconds + 1);
+  console.log(JSON.stringify({ bench: "app-flood", rate, seconds: result.seconds, sent: result.sent, long_tasks: m.longTasks.length, longest_task_ms: +longest.toFixed(1), max_frame_gap_ms: +m.maxGap.toFixed(1), fps: +fps.toFixed(1), counts }));
+  for (const s of samples) console.log(JSON.stringify({ bench: "app-memory", ...s }));
+  const size = sizes(dist);
+  for (const f of size.each) console.log(JSON.stringify({ bench: "app-size", ...f }));
+  const full = samples.filter((s) => s.at_s >= 5);
+  const growth = full.length > 1 ? full[full.length - 1].js_heap_mb + full[full.length - 1].wasm_mb - (full[0].js_heap_mb + full[0].wasm_mb) : 0;
+  console.log(`\nflood: ${result.sent} messages in ${result.seconds.toFixed(1)} s; page shows: ${counts}`);
+  console.log(`longest task: ${longest ? longest.toFixed(1) + " ms" : "none of 50 ms or more"} (${m.longTasks.length} long tasks; target: none over 50 ms) ${m.longTasks.every((d) => d <= 50) ? "MET" : "MISSED"}`);
+  console.log(`longest gap between frames: ${m.maxGap.toFixed(1)} ms; ${fps.toFixed(1)} frames/s`);
+  console.log(`memory (JS heap + wasm) from 5 s (history full) to the end: ${growth >= 0 ? "+" : ""}${growth.toFixed(1)} MB (target: flat)`);
+  console.log(`download size (gzip -9): ${(size.total / 1000).toFixed(1)} kB (target: at most 250 kB) ${size.total <= SIZE_TARGET ? "MET" : "MISSED"}`);
+}
+
+await main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

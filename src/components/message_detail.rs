@@ -1,0 +1,82 @@
+//! The selected message: its properties and its payload as text, a JSON tree or hex.
+//! A large payload is collapsed (its size shown) and can be expanded or downloaded.
+
+use leptos::prelude::*;
+
+use crate::components::json_tree::JsonTree;
+use crate::model::json;
+use crate::model::message::MessageRow;
+use crate::model::payload::{classify, human_size, PayloadKind, COLLAPSE_AT};
+use crate::model::time;
+use crate::util::download;
+
+/// The payload views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum View {
+    Text,
+    Json,
+    Hex,
+}
+
+/// The detail of one message.
+#[component]
+pub fn MessageDetail(
+    /// The message.
+    row: MessageRow,
+) -> impl IntoView {
+    let kind = classify(&row.payload);
+    let first = match kind {
+        PayloadKind::Json => View::Json,
+        PayloadKind::Binary => View::Hex,
+        _ => View::Text,
+    };
+    let view_mode = RwSignal::new(first);
+    let expanded = RwSignal::new(row.payload.len() <= COLLAPSE_AT);
+    let size = human_size(row.payload.len());
+    let payload = row.payload.clone();
+    let body = move || {
+        if !expanded.get() {
+            return view! { <p class="muted">"Collapsed: " {human_size(payload.len())} ". Expand it or download it whole."</p> }.into_any();
+        }
+        match view_mode.get() {
+            View::Text => view! { <pre class="payload-text" data-testid="payload-text">{String::from_utf8_lossy(&payload).into_owned()}</pre> }.into_any(),
+            View::Json => match std::str::from_utf8(&payload).ok().and_then(|t| json::parse(t).ok()) {
+                Some(value) => view! { <JsonTree value /> }.into_any(),
+                None => view! { <p class="field-error">"Not valid JSON."</p> }.into_any(),
+            },
+            View::Hex => view! { <pre class="payload-hex mono">{mqttscope_proto::hex::format_hex(&payload)}</pre> }.into_any(),
+        }
+    };
+    let tab = move |v: View, label: &'static str| {
+        view! { <button class="seg" aria-pressed=move || (view_mode.get() == v).to_string() on:click=move |_| view_mode.set(v)>{label}</button> }
+    };
+    let (name, bytes) = (
+        format!("{}.bin", row.topic.replace('/', "_")),
+        row.payload.clone(),
+    );
+    let properties = row
+        .properties
+        .iter()
+        .map(|(k, v)| view! { <tr><th>{k.clone()}</th><td class="mono">{v.clone()}</td></tr> })
+        .collect_view();
+    view! {
+        <section class="detail panel" aria-label="Message">
+            <h3 class="mono">{row.topic.to_string()}</h3>
+            <p class="muted">
+                {time::iso8601(row.at_ms)} " · " {row.direction.label()} " · QoS " {row.qos as u8}
+                {row.retain.then_some(" · retained")} {row.dup.then_some(" · DUP")} " · " {size}
+            </p>
+            <table class="props">{properties}</table>
+            <div class="payload-bar">
+                <span class="segs" role="group" aria-label="Payload view">
+                    {tab(View::Text, "Text")} {tab(View::Json, "JSON")} {tab(View::Hex, "Hex")}
+                </span>
+                <Show when=move || !expanded.get()>
+                    <button class="small" on:click=move |_| expanded.set(true)>"Expand"</button>
+                </Show>
+                <button class="small" on:click=move |_| download(&name, "application/octet-stream", &bytes)>"Download"</button>
+            </div>
+            {body}
+        </section>
+    }
+}

@@ -1,0 +1,26 @@
+//! The driver's two clocks: a monotonic one for the core, the wall clock for people.
+
+use mqttscope_proto::client::Instant;
+
+/// Milliseconds since the page loaded (`performance.now()`), monotonic.
+pub fn monotonic_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or_else(js_sys::Date::now, |p| p.now())
+}
+
+/// The core's clock: whole milliseconds of [`monotonic_ms`].
+pub fn now() -> Instant {
+    Instant::from_millis(monotonic_ms() as u64)
+}
+
+/// The wall clock, in milliseconds since the Unix epoch (for timestamps shown and
+/// exported).
+pub fn wall_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// The local time zone's offset from UTC in minutes (east positive), for clock times.
+pub fn utc_offset_minutes() -> i32 {
+    -(js_sys::Date::new_0().get_timezone_offset() as i32)
+}

@@ -1,0 +1,138 @@
+//! A browser WebSocket carrying MQTT: subprotocol `mqtt`, binary frames as array buffers.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use js_sys::{ArrayBuffer, Uint8Array};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
+
+use super::clock;
+
+/// The WebSocket subprotocol MQTT uses [MQTT-6.0.0-3].
+pub const SUBPROTOCOL: &str = "mqtt";
+
+/// What the socket reports.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SocketEvent {
+    /// The handshake finished; `protocol` is the subprotocol the server chose.
+    Open {
+        /// The chosen subprotocol ("" when the server chose none).
+        protocol: String,
+    },
+    /// One binary message.
+    Data(Vec<u8>),
+    /// A text message, which MQTT forbids [MQTT-6.0.0-1].
+    Text,
+    /// The socket closed (a failed handshake closes with 1006 and no reason).
+    Closed {
+        /// The close code.
+        code: u16,
+        /// The close reason.
+        reason: String,
+        /// Whether the handshake had finished.
+        was_open: bool,
+        /// Milliseconds from opening the socket to this event.
+        elapsed_ms: f64,
+    },
+}
+
+/// An open (or opening) WebSocket and its event handlers. Dropping it closes the socket
+/// and silences its handlers.
+pub struct Socket {
+    ws: WebSocket,
+    _handlers: Vec<Closure<dyn FnMut(JsValue)>>,
+}
+
+impl Socket {
+    /// Opens a WebSocket to `url` asking for `protocols` (empty: none); `on_event` gets
+    /// everything it reports. Fails (with the browser's message) when the URL is refused
+    /// outright: a syntax error, a blocked port, mixed content.
+    pub fn open(
+        url: &str,
+        protocols: &[&str],
+        on_event: impl Fn(SocketEvent) + 'static,
+    ) -> Result<Socket, String> {
+        let list = js_sys::Array::new();
+        for p in protocols {
+            list.push(&JsValue::from_str(p));
+        }
+        let ws = WebSocket::new_with_str_sequence(url, &list).map_err(describe_exception)?;
+        ws.set_binary_type(BinaryType::Arraybuffer);
+        let handlers = attach(&ws, Rc::new(on_event));
+        Ok(Socket {
+            ws,
+            _handlers: handlers,
+        })
+    }
+
+    /// Sends one binary message; false when the socket is not open.
+    pub fn send(&self, bytes: &[u8]) -> bool {
+        self.ws.ready_state() == WebSocket::OPEN && self.ws.send_with_u8_array(bytes).is_ok()
+    }
+
+    /// Bytes queued in the browser but not yet sent.
+    pub fn buffered(&self) -> u32 {
+        self.ws.buffered_amount()
+    }
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        self.ws.set_onopen(None);
+        self.ws.set_onmessage(None);
+        self.ws.set_onclose(None);
+        let _ = self.ws.close_with_code(1000);
+    }
+}
+
+/// Installs the open, message and close handlers; returns them to keep them alive.
+fn attach(ws: &WebSocket, on_event: Rc<dyn Fn(SocketEvent)>) -> Vec<Closure<dyn FnMut(JsValue)>> {
+    let started = clock::monotonic_ms();
+    let opened = Rc::new(Cell::new(false));
+    let (sink, flag, socket) = (Rc::clone(&on_event), Rc::clone(&opened), ws.clone());
+    let on_open = Closure::<dyn FnMut(JsValue)>::new(move |_: JsValue| {
+        flag.set(true);
+        sink(SocketEvent::Open {
+            protocol: socket.protocol(),
+        });
+    });
+    let sink = Rc::clone(&on_event);
+    let on_message = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+        if let Some(event) = e.dyn_ref::<MessageEvent>().map(message_event) {
+            sink(event);
+        }
+    });
+    let on_close = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+        let Some(close) = e.dyn_ref::<CloseEvent>() else {
+            return;
+        };
+        on_event(SocketEvent::Closed {
+            code: close.code(),
+            reason: close.reason(),
+            was_open: opened.get(),
+            elapsed_ms: clock::monotonic_ms() - started,
+        });
+    });
+    ws.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    ws.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    ws.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+    vec![on_open, on_message, on_close]
+}
+
+/// A message event as bytes (binary) or as the forbidden text frame.
+fn message_event(e: &MessageEvent) -> SocketEvent {
+    match e.data().dyn_into::<ArrayBuffer>() {
+        Ok(buffer) => SocketEvent::Data(Uint8Array::new(&buffer).to_vec()),
+        Err(_) => SocketEvent::Text,
+    }
+}
+
+/// The message of an exception the WebSocket constructor threw.
+fn describe_exception(e: JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|err| String::from(err.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "the browser refused to open the connection".to_owned())
+}

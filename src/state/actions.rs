@@ -1,0 +1,127 @@
+//! What the user can do with a connection: connect, disconnect, subscribe, unsubscribe,
+//! publish. Each returns an error in words for the form that asked.
+
+use std::num::NonZeroU32;
+
+use leptos::prelude::*;
+use mqttscope_proto::client::Message;
+use mqttscope_proto::codec::{
+    RetainHandling, SubscribeProperties, Subscription, SubscriptionOptions,
+};
+
+use crate::doctor;
+use crate::driver::Link;
+use crate::state::connection::{Conn, ConnStatus, SubStatus, SubscriptionEntry};
+use crate::state::reports::{self, page_is_https};
+use crate::state::workspace::random_seed;
+
+/// Opens `conn` with its settings. A URL the doctor refuses before any traffic (mixed
+/// content, not a WebSocket URL) is explained instead.
+pub fn connect(conn: Conn) -> Result<(), String> {
+    disconnect(conn);
+    let settings = conn.settings.get_untracked();
+    let target = match doctor::precheck(&settings.url, page_is_https()) {
+        Ok(t) => t,
+        Err(d) => {
+            conn.status.set(ConnStatus::Failed(d.title.clone()));
+            conn.diagnosis.set(Some(d));
+            return Err("see the explanation".to_owned());
+        }
+    };
+    let seed = random_seed();
+    let (opts, auth) = settings
+        .to_options(&format!("{seed:x}"), seed)
+        .map_err(|e| e.to_string())?;
+    conn.subscriptions
+        .update(|subs| subs.iter_mut().for_each(|s| s.status = SubStatus::Pending));
+    let link = Link::open(&target.ws_url(), opts, auth, move |r| {
+        reports::apply(conn, r)
+    });
+    conn.data.update_value(|d| {
+        d.link = Some(link);
+        d.subscribed_saved = false;
+    });
+    Ok(())
+}
+
+/// Closes `conn` (DISCONNECT when connected) and stops reconnecting.
+pub fn disconnect(conn: Conn) {
+    let link = conn.data.try_update_value(|d| d.link.take()).flatten();
+    if let Some(link) = link {
+        link.close();
+        conn.status.set(ConnStatus::Offline);
+    }
+}
+
+/// Adds `entry` to `conn`'s subscriptions and subscribes when connected (otherwise the
+/// subscription is sent on the next connection).
+pub fn subscribe(conn: Conn, mut entry: SubscriptionEntry) -> Result<(), String> {
+    if entry.filter.is_empty() {
+        return Err("a subscription needs a topic filter".to_owned());
+    }
+    entry.id = conn
+        .subscriptions
+        .with_untracked(|s| s.iter().map(|e| e.id).max().unwrap_or(0) + 1);
+    entry.status = SubStatus::Pending;
+    if let Some(link) = conn.link().filter(|_| is_connected(conn)) {
+        send_subscribe(&link, &entry)?;
+    }
+    conn.subscriptions.update(|s| s.push(entry));
+    Ok(())
+}
+
+/// Sends SUBSCRIBE for every saved subscription (after connecting).
+pub fn subscribe_saved(conn: Conn) {
+    let Some(link) = conn.link() else { return };
+    for entry in conn.subscriptions.get_untracked() {
+        let _ = send_subscribe(&link, &entry);
+    }
+}
+
+fn is_connected(conn: Conn) -> bool {
+    matches!(conn.status.get_untracked(), ConnStatus::Connected { .. })
+}
+
+fn send_subscribe(link: &Link, entry: &SubscriptionEntry) -> Result<(), String> {
+    let retain_handling = match entry.retain_handling {
+        0 => RetainHandling::SendAtSubscribe,
+        1 => RetainHandling::SendAtSubscribeIfNew,
+        _ => RetainHandling::DoNotSend,
+    };
+    let options = SubscriptionOptions {
+        qos: entry.qos,
+        no_local: entry.no_local,
+        retain_as_published: entry.retain_as_published,
+        retain_handling,
+    };
+    let sub = Subscription {
+        filter: entry.filter.clone().into(),
+        options,
+    };
+    let props = SubscribeProperties {
+        subscription_identifier: entry.identifier.and_then(NonZeroU32::new),
+        ..Default::default()
+    };
+    link.subscribe(vec![sub], props)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// Removes subscription `id` (UNSUBSCRIBE when connected).
+pub fn unsubscribe(conn: Conn, id: u32) -> Result<(), String> {
+    let filter = conn
+        .subscriptions
+        .with_untracked(|s| s.iter().find(|e| e.id == id).map(|e| e.filter.clone()));
+    let Some(filter) = filter else { return Ok(()) };
+    if let Some(link) = conn.link().filter(|_| is_connected(conn)) {
+        link.unsubscribe(vec![filter]).map_err(|e| e.to_string())?;
+    }
+    conn.subscriptions.update(|s| s.retain(|e| e.id != id));
+    Ok(())
+}
+
+/// Publishes `msg` on `conn`.
+pub fn publish(conn: Conn, msg: Message) -> Result<(), String> {
+    let link = conn.link().ok_or("not connected")?;
+    link.publish(msg).map(|_| ()).map_err(|e| e.to_string())
+}

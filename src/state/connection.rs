@@ -1,0 +1,215 @@
+//! One connection of the workspace: its settings, its reactive status, and its live data
+//! (messages, packets, topic tree) kept outside the reactive graph.
+//!
+//! The live data changes thousands of times a second under load, so it is not a signal:
+//! it sits in a non-reactive cell and a single `tick` signal is bumped at most once per
+//! animation frame when something changed. Views read `tick` and then borrow the data.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use mqttscope_proto::codec::{QoS, ReasonCode};
+
+use crate::doctor::Diagnosis;
+use crate::driver::Link;
+use crate::model::message::{MessageRow, PacketRow};
+use crate::model::ring::{Ring, DEFAULT_CAPACITY};
+use crate::model::topic_tree::TopicTree;
+use crate::state::publish::PublishDraft;
+use crate::state::settings::ConnectionSettings;
+
+/// Where a connection stands, as shown in the list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum ConnStatus {
+    /// Not connected, and not trying.
+    #[default]
+    Offline,
+    /// Opening the WebSocket (attempt number).
+    Opening(u32),
+    /// WebSocket open, CONNECT sent.
+    Connecting,
+    /// CONNACK accepted the connection.
+    Connected {
+        /// The server resumed a session.
+        session_present: bool,
+    },
+    /// The connection ended; the core will retry.
+    Reconnecting,
+    /// The connection failed or ended (the reason, in words).
+    Failed(String),
+}
+
+impl ConnStatus {
+    /// A short label.
+    pub fn label(&self) -> String {
+        match self {
+            Self::Offline => "offline".to_owned(),
+            Self::Opening(1) => "opening WebSocket".to_owned(),
+            Self::Opening(n) => format!("reconnecting (try {n})"),
+            Self::Connecting => "waiting for CONNACK".to_owned(),
+            Self::Connected { .. } => "connected".to_owned(),
+            Self::Reconnecting => "connection lost, will retry".to_owned(),
+            Self::Failed(why) => why.clone(),
+        }
+    }
+
+    /// The CSS class naming the state.
+    pub fn class(&self) -> &'static str {
+        match self {
+            Self::Offline => "st-offline",
+            Self::Opening(_) | Self::Connecting | Self::Reconnecting => "st-busy",
+            Self::Connected { .. } => "st-ok",
+            Self::Failed(_) => "st-failed",
+        }
+    }
+
+    /// Whether the link is up or trying to be.
+    pub fn is_active(&self) -> bool {
+        !matches!(self, Self::Offline | Self::Failed(_))
+    }
+}
+
+/// What the broker said about one subscription.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SubStatus {
+    /// SUBSCRIBE sent, no SUBACK yet (or not connected).
+    Pending,
+    /// Granted at this QoS.
+    Granted(QoS),
+    /// Refused with this reason.
+    Refused(ReasonCode),
+}
+
+/// One subscription the user added.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubscriptionEntry {
+    /// Unique in the connection.
+    pub id: u32,
+    /// The topic filter.
+    pub filter: String,
+    /// Requested QoS.
+    pub qos: QoS,
+    /// No Local (MQTT 5).
+    pub no_local: bool,
+    /// Retain As Published (MQTT 5).
+    pub retain_as_published: bool,
+    /// Retain Handling 0, 1 or 2 (MQTT 5).
+    pub retain_handling: u8,
+    /// Subscription Identifier (MQTT 5), if any.
+    pub identifier: Option<u32>,
+    /// Colour index for its messages.
+    pub colour: u8,
+    /// A name shown instead of the filter ("" for none).
+    pub alias: String,
+    /// The broker's answer.
+    pub status: SubStatus,
+}
+
+/// The live data of a connection (not reactive; see the module docs).
+pub struct ConnData {
+    /// Messages received and sent.
+    pub messages: Ring<MessageRow>,
+    /// Control packets in both directions.
+    pub packets: Ring<PacketRow>,
+    /// Topics seen.
+    pub tree: TopicTree,
+    /// The next message row id.
+    pub next_message: u64,
+    /// The next packet row id.
+    pub next_packet: u64,
+    /// Filters of SUBSCRIBE packets waiting for their SUBACK, by packet id.
+    pub pending_subscribes: HashMap<u16, Vec<String>>,
+    /// A frame is requested to publish the changes.
+    pub tick_pending: bool,
+    /// The driver, while a connection is open or being retried.
+    pub link: Option<Link>,
+    /// The saved subscriptions were sent on this link's first connection (later ones
+    /// are resubscribed by the core).
+    pub subscribed_saved: bool,
+}
+
+impl Default for ConnData {
+    fn default() -> Self {
+        ConnData {
+            messages: Ring::new(DEFAULT_CAPACITY),
+            packets: Ring::new(DEFAULT_CAPACITY),
+            tree: TopicTree::default(),
+            next_message: 1,
+            next_packet: 1,
+            pending_subscribes: HashMap::new(),
+            tick_pending: false,
+            link: None,
+            subscribed_saved: false,
+        }
+    }
+}
+
+/// A connection in the workspace: handles to its reactive parts and its data. `Copy`, so
+/// components can take it by value.
+#[derive(Clone, Copy)]
+pub struct Conn {
+    /// Unique in the workspace.
+    pub id: u32,
+    /// The settings the connect form edits.
+    pub settings: RwSignal<ConnectionSettings>,
+    /// The status.
+    pub status: RwSignal<ConnStatus>,
+    /// The doctor's explanation of the last failure.
+    pub diagnosis: RwSignal<Option<Diagnosis>>,
+    /// The subscriptions.
+    pub subscriptions: RwSignal<Vec<SubscriptionEntry>>,
+    /// Bumped (at most once per frame) when [`Conn::data`] changed.
+    pub tick: RwSignal<u64>,
+    /// What was published, newest first.
+    pub history: RwSignal<Vec<PublishDraft>>,
+    /// The live data.
+    pub data: StoredValue<ConnData, LocalStorage>,
+}
+
+impl Conn {
+    /// A new, offline connection with `settings`.
+    pub fn new(id: u32, settings: ConnectionSettings) -> Conn {
+        Conn {
+            id,
+            settings: RwSignal::new(settings),
+            status: RwSignal::new(ConnStatus::Offline),
+            diagnosis: RwSignal::new(None),
+            subscriptions: RwSignal::new(Vec::new()),
+            tick: RwSignal::new(0),
+            history: RwSignal::new(Vec::new()),
+            data: StoredValue::new_local(ConnData::default()),
+        }
+    }
+
+    /// The driver, if connected or trying.
+    pub fn link(&self) -> Option<Link> {
+        self.data.with_value(|d| d.link.clone())
+    }
+
+    /// Marks the data changed: views update on the next animation frame (in a hidden tab,
+    /// when it is shown again).
+    pub fn touch(&self) {
+        let first = self
+            .data
+            .try_update_value(|d| !std::mem::replace(&mut d.tick_pending, true));
+        if first == Some(true) {
+            let conn = *self;
+            request_animation_frame(move || {
+                conn.data.update_value(|d| d.tick_pending = false);
+                conn.tick.update(|t| *t += 1);
+            });
+        }
+    }
+
+    /// Frees the reactive parts (after the connection was removed).
+    pub fn dispose(self) {
+        self.data.update_value(|d| d.link = None);
+        self.settings.dispose();
+        self.status.dispose();
+        self.diagnosis.dispose();
+        self.subscriptions.dispose();
+        self.tick.dispose();
+        self.history.dispose();
+        self.data.dispose();
+    }
+}

@@ -1,0 +1,343 @@
+//! How the driver's [`Report`]s change a connection's state.
+
+use std::sync::Arc;
+
+use mqttscope_proto::client::{Direction as Way, DisconnectCause, Event, PacketRecord};
+use mqttscope_proto::codec::topic;
+use mqttscope_proto::codec::{Packet, Publish, QoS, ReasonCode};
+
+use leptos::prelude::*;
+
+use crate::doctor::{self, Failure, Probes, Setup};
+use crate::driver::socket::SUBPROTOCOL;
+use crate::driver::{probe, Report};
+use crate::model::message::{message_from_publish, Direction, MessageRow, PacketRow};
+use crate::state::connection::{Conn, ConnData, ConnStatus, SubStatus, SubscriptionEntry};
+
+/// How long the core waits for CONNACK (its default), for the doctor's words.
+const CONNECT_TIMEOUT_MS: f64 = 10_000.0;
+
+/// Applies one report of `conn`'s driver.
+pub fn apply(conn: Conn, report: Report) {
+    match report {
+        Report::Opening { attempt } => {
+            if attempt == 1 {
+                conn.diagnosis.set(None);
+            }
+            conn.status.set(ConnStatus::Opening(attempt));
+        }
+        Report::Packet {
+            record,
+            wall_ms,
+            frame_ends,
+        } => on_packet(conn, record, wall_ms, frame_ends),
+        Report::Malformed { bytes, wall_ms } => {
+            let row = |id| PacketRow {
+                id,
+                direction: Direction::In,
+                at_ms: wall_ms,
+                bytes: Arc::from(bytes),
+                kind: "MALFORMED",
+                frame_ends: Vec::new(),
+                violation: None,
+            };
+            conn.data.update_value(|d| push_packet(d, row));
+            conn.touch();
+        }
+        Report::Event(event) => on_event(conn, event),
+        Report::HandshakeFailed { elapsed_ms } => {
+            conn.status
+                .set(ConnStatus::Failed("cannot reach the broker".to_owned()));
+            run_doctor(conn, elapsed_ms);
+        }
+        Report::SubprotocolRefused { chosen } => {
+            diagnose(conn, Failure::SubprotocolRefused { chosen })
+        }
+        Report::SocketClosed { code, reason } => diagnose(
+            conn,
+            Failure::Closed {
+                code,
+                reason,
+                was_open: true,
+            },
+        ),
+        Report::TextFrame => diagnose(
+            conn,
+            Failure::Violation {
+                rule: "MQTT-6.0.0-1".to_owned(),
+                detail: "the server sent a text WebSocket frame; MQTT uses binary frames only"
+                    .to_owned(),
+            },
+        ),
+    }
+}
+
+/// Explains `failure` with the doctor.
+fn diagnose(conn: Conn, failure: Failure) {
+    let url = conn.settings.with_untracked(|s| s.url.clone());
+    let Ok(target) = doctor::precheck(&url, page_is_https()) else {
+        return;
+    };
+    let d = doctor::diagnose(&target, &failure, &Probes::default());
+    conn.status.set(ConnStatus::Failed(d.title.clone()));
+    conn.diagnosis.set(Some(d));
+}
+
+/// Whether the page itself was loaded over https (then `ws://` is mixed content).
+pub fn page_is_https() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().protocol().ok())
+        .is_some_and(|p| p == "https:")
+}
+
+/// The handshake failed: run the probes, then explain.
+fn run_doctor(conn: Conn, elapsed_ms: f64) {
+    let url = conn.settings.with_untracked(|s| s.url.clone());
+    let Ok(target) = doctor::precheck(&url, page_is_https()) else {
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        let plan = doctor::probes_for(&target);
+        let mut probes = Probes {
+            http_answers: Some(probe::http_answers(&plan.http_url).await),
+            ..Default::default()
+        };
+        if probes.http_answers == Some(true) {
+            let bare = probe::ws_opens(&plan.without_subprotocol, &[]).await;
+            probes.opens_without_subprotocol = Some(bare.is_some());
+        }
+        for alt in plan.alternatives {
+            let opened = probe::ws_opens(&alt.ws_url(), &[SUBPROTOCOL]).await;
+            probes
+                .alternatives
+                .push((alt, opened.as_deref() == Some(SUBPROTOCOL)));
+        }
+        let failure = Failure::HandshakeFailed { elapsed_ms };
+        let d = doctor::diagnose(&target, &failure, &probes);
+        if !conn.status.is_disposed()
+            && !matches!(conn.status.get_untracked(), ConnStatus::Connected { .. })
+        {
+            conn.status.set(ConnStatus::Failed(d.title.clone()));
+            conn.diagnosis.set(Some(d));
+        }
+    });
+}
+
+fn on_event(conn: Conn, event: Event) {
+    match event {
+        Event::Connected {
+            session_present, ..
+        } => {
+            conn.diagnosis.set(None);
+            conn.status.set(ConnStatus::Connected { session_present });
+            let first = conn
+                .data
+                .try_update_value(|d| !std::mem::replace(&mut d.subscribed_saved, true));
+            if first == Some(true) {
+                crate::state::actions::subscribe_saved(conn);
+            }
+        }
+        Event::Message(publish) => on_message(conn, &publish),
+        Event::Disconnected(cause) => on_disconnected(conn, cause),
+        _ => {}
+    }
+}
+
+fn on_disconnected(conn: Conn, cause: DisconnectCause) {
+    if let DisconnectCause::Local(_) = cause {
+        conn.status.set(ConnStatus::Offline);
+        return;
+    }
+    if let DisconnectCause::Protocol(e) = &cause {
+        let text = e.to_string();
+        conn.data.update_value(|d| flag_last_received(d, text));
+        conn.touch();
+    }
+    let setup = conn.settings.with_untracked(|s| Setup {
+        version: s.version,
+        keep_alive_s: s.keep_alive,
+        connect_timeout_ms: CONNECT_TIMEOUT_MS,
+    });
+    let retrying = conn.settings.with_untracked(|s| s.auto_reconnect)
+        && !matches!(cause, DisconnectCause::Refused { .. });
+    match Failure::from_cause(&cause, &setup) {
+        Some(failure) => diagnose(conn, failure),
+        None => conn
+            .status
+            .set(ConnStatus::Failed("the connection closed".to_owned())),
+    }
+    if retrying {
+        conn.status.set(ConnStatus::Reconnecting);
+    }
+}
+
+/// Marks the last received packet (or malformed frame) with the violation `text`.
+fn flag_last_received(d: &mut ConnData, text: String) {
+    let last = (0..d.packets.len()).rev().find(|&i| {
+        d.packets
+            .get(i)
+            .is_some_and(|p| p.direction == Direction::In)
+    });
+    if let Some(row) = last.and_then(|i| d.packets.get_mut(i)) {
+        row.violation = Some(text);
+    }
+}
+
+fn on_packet(conn: Conn, record: PacketRecord, wall_ms: f64, frame_ends: Vec<usize>) {
+    let direction = match record.direction {
+        Way::Sent => Direction::Out,
+        Way::Received => Direction::In,
+    };
+    match (&record.packet, direction) {
+        (Packet::Publish(p), Direction::Out) => on_sent_publish(conn, p, wall_ms),
+        (Packet::Subscribe(s), Direction::Out) => {
+            let filters = s
+                .subscriptions
+                .iter()
+                .map(|s| s.filter.to_string())
+                .collect();
+            conn.data.update_value(|d| {
+                d.pending_subscribes.insert(s.packet_id.get(), filters);
+            });
+        }
+        (Packet::SubAck(a), Direction::In) => {
+            let filters = conn
+                .data
+                .try_update_value(|d| d.pending_subscribes.remove(&a.packet_id.get()))
+                .flatten();
+            if let Some(filters) = filters {
+                record_suback(conn, &filters, &a.reason_codes);
+            }
+        }
+        _ => {}
+    }
+    let kind = record.packet.packet_type().name();
+    let bytes: Arc<[u8]> = Arc::from(record.bytes);
+    let row = |id| PacketRow {
+        id,
+        direction,
+        at_ms: wall_ms,
+        bytes,
+        kind,
+        frame_ends,
+        violation: None,
+    };
+    conn.data.update_value(|d| push_packet(d, row));
+    conn.touch();
+}
+
+fn push_packet(d: &mut ConnData, row: impl FnOnce(u64) -> PacketRow) {
+    let id = d.next_packet;
+    d.next_packet += 1;
+    d.packets.push(row(id));
+}
+
+/// Updates the subscriptions named in a SUBACK (also for the core's resubscriptions).
+fn record_suback(conn: Conn, filters: &[String], reasons: &[ReasonCode]) {
+    conn.subscriptions.update(|subs| {
+        for (filter, reason) in filters.iter().zip(reasons) {
+            for sub in subs.iter_mut().filter(|s| &s.filter == filter) {
+                sub.status = sub_status(*reason);
+            }
+        }
+    });
+}
+
+/// A SUBACK reason as a subscription's status.
+fn sub_status(reason: ReasonCode) -> SubStatus {
+    match reason {
+        ReasonCode::Success => SubStatus::Granted(QoS::AtMostOnce),
+        ReasonCode::GrantedQos1 => SubStatus::Granted(QoS::AtLeastOnce),
+        ReasonCode::GrantedQos2 => SubStatus::Granted(QoS::ExactlyOnce),
+        other => SubStatus::Refused(other),
+    }
+}
+
+fn on_message(conn: Conn, publish: &Publish<'_>) {
+    let subscription = conn
+        .subscriptions
+        .with_untracked(|subs| matching_subscription(subs, publish));
+    add_message(
+        conn,
+        publish,
+        Direction::In,
+        subscription,
+        crate::driver::clock::wall_ms(),
+    );
+}
+
+fn on_sent_publish(conn: Conn, publish: &Publish<'_>, wall_ms: f64) {
+    // A retransmission (DUP) is the same message again: shown once.
+    if publish.dup {
+        return;
+    }
+    add_message(conn, publish, Direction::Out, None, wall_ms);
+}
+
+fn add_message(
+    conn: Conn,
+    publish: &Publish<'_>,
+    direction: Direction,
+    subscription: Option<u32>,
+    wall_ms: f64,
+) {
+    conn.data.update_value(|d| {
+        let id = d.next_message;
+        d.next_message += 1;
+        let mut row: MessageRow = message_from_publish(publish, id, direction, wall_ms);
+        row.subscription = subscription;
+        if direction == Direction::In {
+            d.tree
+                .record(&row.topic, &row.payload, row.retain, row.at_ms);
+        }
+        d.messages.push(row);
+    });
+    conn.touch();
+}
+
+/// The first subscription `publish` matches: by Subscription Identifier when it carries
+/// one, else by filter.
+fn matching_subscription(subs: &[SubscriptionEntry], publish: &Publish<'_>) -> Option<u32> {
+    let ids = &publish.properties.subscription_identifiers;
+    if let Some(sub) = subs.iter().find(|s| {
+        s.identifier
+            .is_some_and(|i| ids.iter().any(|&x| x.get() == i))
+    }) {
+        return Some(sub.id);
+    }
+    subs.iter()
+        .find(|s| topic::matches(unshared(&s.filter), &publish.topic))
+        .map(|s| s.id)
+}
+
+/// The filter inside a `$share/<group>/<filter>`.
+fn unshared(filter: &str) -> &str {
+    filter
+        .strip_prefix("$share/")
+        .and_then(|rest| rest.split_once('/'))
+        .map_or(filter, |(_, f)| f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_subscriptions_match_by_their_inner_filter() {
+        assert_eq!(unshared("$share/g/a/+"), "a/+");
+        assert_eq!(unshared("a/#"), "a/#");
+        assert_eq!(unshared("$share/only"), "$share/only");
+    }
+
+    #[test]
+    fn suback_codes_become_statuses() {
+        assert_eq!(
+            sub_status(ReasonCode::GrantedQos1),
+            SubStatus::Granted(QoS::AtLeastOnce)
+        );
+        assert_eq!(
+            sub_status(ReasonCode::NotAuthorized),
+            SubStatus::Refused(ReasonCode::NotAuthorized)
+        );
+    }
+}
