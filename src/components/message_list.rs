@@ -11,7 +11,7 @@ use crate::model::message::MessageRow;
 use crate::state::connection::Conn;
 
 /// How many rows are drawn at first, and added by "show more".
-const PAGE: usize = 200;
+const PAGE: usize = 100;
 
 /// What the list shows: the newest matching rows, and the counts around them.
 #[derive(Clone, Default, PartialEq)]
@@ -112,6 +112,12 @@ fn list<'a>(
         evicted,
         ..Default::default()
     };
+    if filter.is_empty() && pause.is_none() {
+        // The common case under load: no need to look past the rows shown.
+        out.matching = stored;
+        out.rows = all.rev().take(limit).cloned().collect();
+        return out;
+    }
     for row in all.rev() {
         if pause.is_some_and(|p| row.id > p) {
             out.held += 1;

@@ -69,6 +69,30 @@ impl ConnStatus {
     }
 }
 
+/// The shortest time between two redraws of a connection's views, in milliseconds.
+pub const MIN_REDRAW_MS: f64 = 100.0;
+
+/// Bumps `conn.tick` on the first animation frame at least [`MIN_REDRAW_MS`] after the
+/// previous bump.
+fn schedule_redraw(conn: Conn) {
+    request_animation_frame(move || {
+        if conn.tick.is_disposed() {
+            return;
+        }
+        let now = crate::driver::clock::monotonic_ms();
+        let last = conn.data.with_value(|d| d.last_redraw);
+        if now - last < MIN_REDRAW_MS {
+            schedule_redraw(conn);
+            return;
+        }
+        conn.data.update_value(|d| {
+            d.tick_pending = false;
+            d.last_redraw = now;
+        });
+        conn.tick.update(|t| *t += 1);
+    });
+}
+
 /// What the broker said about one subscription.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SubStatus {
@@ -119,8 +143,10 @@ pub struct ConnData {
     pub next_packet: u64,
     /// Filters of SUBSCRIBE packets waiting for their SUBACK, by packet id.
     pub pending_subscribes: HashMap<u16, Vec<String>>,
-    /// A frame is requested to publish the changes.
+    /// A redraw is scheduled.
     pub tick_pending: bool,
+    /// When the views were last redrawn (`performance.now()` ms).
+    pub last_redraw: f64,
     /// The driver, while a connection is open or being retried.
     pub link: Option<Link>,
     /// The saved subscriptions were sent on this link's first connection (later ones
@@ -138,6 +164,7 @@ impl Default for ConnData {
             next_packet: 1,
             pending_subscribes: HashMap::new(),
             tick_pending: false,
+            last_redraw: f64::NEG_INFINITY,
             link: None,
             subscribed_saved: false,
         }
@@ -186,18 +213,16 @@ impl Conn {
         self.data.with_value(|d| d.link.clone())
     }
 
-    /// Marks the data changed: views update on the next animation frame (in a hidden tab,
-    /// when it is shown again).
+    /// Marks the data changed: views update on an animation frame at most every
+    /// [`MIN_REDRAW_MS`] (in a hidden tab, when it is shown again). Under a flood of
+    /// thousands of messages a second this keeps drawing to a few frames' work a second
+    /// while every message is still counted and stored as it arrives.
     pub fn touch(&self) {
         let first = self
             .data
             .try_update_value(|d| !std::mem::replace(&mut d.tick_pending, true));
         if first == Some(true) {
-            let conn = *self;
-            request_animation_frame(move || {
-                conn.data.update_value(|d| d.tick_pending = false);
-                conn.tick.update(|t| *t += 1);
-            });
+            schedule_redraw(*self);
         }
     }
 

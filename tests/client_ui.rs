@@ -1,0 +1,323 @@
+//! Browser tests of the client UI's components: mount a component with state made by
+//! hand, act on it as a person does, wait for the redraw, and read what it drew.
+//!
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p mqttscope --target wasm32-unknown-unknown`
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use leptos::task::tick;
+use mqttscope::app::App;
+use mqttscope::components::doctor_panel::DoctorPanel;
+use mqttscope::components::message_list::MessageList;
+use mqttscope::components::packet_detail::PacketDetail;
+use mqttscope::doctor::{self, Failure, Probes};
+use mqttscope::driver::timer::Timer;
+use mqttscope::model::message::{Direction, MessageRow, PacketRow};
+use mqttscope::state::connection::Conn;
+use mqttscope::state::persist::STORAGE_KEY;
+use mqttscope::state::settings::ConnectionSettings;
+use mqttscope::state::workspace::provide_workspace;
+use mqttscope_proto::codec::{ProtocolVersion, QoS};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, Event, EventInit, HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Waits `ms` milliseconds (for redraws, which run at most every 100 ms).
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+async fn settle() {
+    for _ in 0..3 {
+        tick().await;
+    }
+}
+
+fn fresh_div() -> HtmlElement {
+    let div: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&div).unwrap();
+    div
+}
+
+fn find(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+}
+
+fn find_all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .map(|n| n.unchecked_into())
+        .collect()
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    find(root, selector).text_content().unwrap_or_default()
+}
+
+fn click(el: &Element) {
+    el.unchecked_ref::<HtmlElement>().click();
+}
+
+fn bubbling(name: &str) -> Event {
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    Event::new_with_event_init_dict(name, &init).unwrap()
+}
+
+fn message(id: u64, topic: &str, payload: &[u8]) -> MessageRow {
+    MessageRow {
+        id,
+        direction: Direction::In,
+        at_ms: 1_764_000_000_000.0,
+        topic: Arc::from(topic),
+        payload: Arc::from(payload),
+        qos: QoS::AtLeastOnce,
+        retain: false,
+        dup: false,
+        subscription: None,
+        properties: Vec::new(),
+    }
+}
+
+/// Adds `rows` to `conn`'s history and marks it changed, as the driver's reports do.
+fn receive(conn: Conn, rows: Vec<MessageRow>) {
+    conn.data.update_value(|d| {
+        for row in rows {
+            d.messages.push(row);
+        }
+    });
+    conn.touch();
+}
+
+#[wasm_bindgen_test]
+async fn the_app_opens_on_saved_presets_and_adds_a_connection() {
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage.remove_item(STORAGE_KEY).unwrap();
+    let div = fresh_div();
+    mount_to(div.clone(), App).forget();
+    settle().await;
+    let names: Vec<_> = find_all(&div, ".conn-name")
+        .iter()
+        .map(|e| e.text_content().unwrap())
+        .collect();
+    assert_eq!(names[0], "local mosquitto");
+    assert!(names.len() >= 3, "{names:?}");
+    click(&find(&div, "[data-testid=add-connection]"));
+    settle().await;
+    assert_eq!(find_all(&div, ".conn-item").len(), names.len() + 1);
+    let url: HtmlInputElement = find(&div, "[data-testid=url]").unchecked_into();
+    assert_eq!(url.value(), "ws://127.0.0.1:9001");
+    let id: HtmlInputElement = find(&div, "[data-testid=client-id]").unchecked_into();
+    assert!(id.value().starts_with("mqttscope-"), "{}", id.value());
+    // Editing and saving changes the list, and what localStorage holds.
+    url.set_value("ws://127.0.0.1:1");
+    url.dispatch_event(&bubbling("input")).unwrap();
+    let save = find_all(&div, "button")
+        .into_iter()
+        .find(|b| b.text_content().as_deref() == Some("Save"))
+        .unwrap();
+    click(&save);
+    settle().await;
+    let urls: Vec<_> = find_all(&div, ".conn-url")
+        .iter()
+        .map(|e| e.text_content().unwrap())
+        .collect();
+    assert!(urls.contains(&"ws://127.0.0.1:1".to_owned()), "{urls:?}");
+    let saved = storage.get_item(STORAGE_KEY).unwrap().unwrap();
+    assert!(saved.contains("ws://127.0.0.1:1"), "{saved}");
+    div.remove();
+}
+
+#[wasm_bindgen_test]
+async fn messages_render_as_text_with_counts_evictions_and_pause() {
+    let div = fresh_div();
+    let conn = Rc::new(Cell::new(None::<Conn>));
+    let slot = Rc::clone(&conn);
+    mount_to(div.clone(), move || {
+        let c = Conn::new(1, ConnectionSettings::default());
+        c.data.update_value(|d| d.messages.set_capacity(3));
+        slot.set(Some(c));
+        view! { <MessageList conn=c /> }
+    })
+    .forget();
+    let conn = conn.get().unwrap();
+    let evil = b"<img src=x onerror=alert(1)>";
+    receive(
+        conn,
+        (1..=5)
+            .map(|i| message(i, &format!("t/{i}"), evil))
+            .collect(),
+    );
+    sleep(250).await;
+    settle().await;
+    let topics: Vec<_> = find_all(&div, "[data-testid=msg-topic]")
+        .iter()
+        .map(|e| e.text_content().unwrap())
+        .collect();
+    assert_eq!(topics, ["t/5", "t/4", "t/3"], "newest first, bounded");
+    assert!(find_all(&div, "img").is_empty(), "a payload became markup");
+    assert!(text(&div, "[data-testid=msg-payload]").contains("<img src=x"));
+    let counts = text(&div, "[data-testid=message-counts]");
+    assert!(
+        counts.contains("3 messages") && counts.contains("2 older ones evicted"),
+        "{counts}"
+    );
+
+    click(&find(&div, "[data-testid=pause]"));
+    settle().await;
+    receive(conn, vec![message(6, "t/6", b"new")]);
+    sleep(250).await;
+    settle().await;
+    let counts = text(&div, "[data-testid=message-counts]");
+    assert!(counts.contains("1 arrived while paused"), "{counts}");
+    assert_eq!(
+        text(&div, "[data-testid=msg-topic]"),
+        "t/5",
+        "paused view kept"
+    );
+    click(&find(&div, "[data-testid=pause]"));
+    settle().await;
+    assert_eq!(text(&div, "[data-testid=msg-topic]"), "t/6");
+    div.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_topic_filter_takes_mqtt_wildcards() {
+    let div = fresh_div();
+    let conn = Rc::new(Cell::new(None::<Conn>));
+    let slot = Rc::clone(&conn);
+    mount_to(div.clone(), move || {
+        let c = Conn::new(1, ConnectionSettings::default());
+        slot.set(Some(c));
+        view! { <MessageList conn=c /> }
+    })
+    .forget();
+    let conn = conn.get().unwrap();
+    let rows = vec![
+        message(1, "home/kitchen/temp", b"21"),
+        message(2, "home/hall/temp", b"19"),
+        message(3, "office/temp", b"23"),
+    ];
+    receive(conn, rows);
+    sleep(250).await;
+    let filter: HtmlInputElement = find(&div, "[data-testid=filter-topic]").unchecked_into();
+    filter.set_value("home/+/temp");
+    filter.dispatch_event(&bubbling("input")).unwrap();
+    settle().await;
+    let topics: Vec<_> = find_all(&div, "[data-testid=msg-topic]")
+        .iter()
+        .map(|e| e.text_content().unwrap())
+        .collect();
+    assert_eq!(topics, ["home/hall/temp", "home/kitchen/temp"]);
+    assert!(text(&div, "[data-testid=message-counts]").contains("2 match the filter"));
+    div.remove();
+}
+
+/// CONNECT (3.1.1) with user name "u" and password "secret".
+const CONNECT_WITH_PASSWORD: &[u8] = &[
+    0x10, 0x15, 0x00, 0x04, b'M', b'Q', b'T', b'T', 0x04, 0xc2, 0x00, 0x3c, 0x00, 0x01, b'c', 0x00,
+    0x01, b'u', 0x00, 0x06, b's', b'e', b'c', b'r', b'e', b't',
+];
+
+#[wasm_bindgen_test]
+async fn the_inspector_masks_the_password_until_revealed() {
+    let div = fresh_div();
+    let row = PacketRow {
+        id: 1,
+        direction: Direction::Out,
+        at_ms: 0.0,
+        bytes: Arc::from(CONNECT_WITH_PASSWORD),
+        kind: "CONNECT",
+        frame_ends: Vec::new(),
+        violation: None,
+    };
+    mount_to(div.clone(), move || {
+        let version = Signal::derive(|| ProtocolVersion::V3_1_1);
+        view! { <PacketDetail row=row.clone() version /> }
+    })
+    .forget();
+    settle().await;
+    let all = div.text_content().unwrap();
+    assert!(
+        !all.contains("secret"),
+        "the password shows before it is revealed"
+    );
+    assert!(all.contains("******"), "{all}");
+    let reveal: HtmlInputElement = find(&div, ".pkt-view input[type=checkbox]").unchecked_into();
+    reveal.set_checked(true);
+    reveal.dispatch_event(&bubbling("change")).unwrap();
+    settle().await;
+    assert!(div.text_content().unwrap().contains("secret"));
+    assert!(find_all(&div, "[data-testid=field-row]").len() > 10);
+    div.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_doctor_panel_explains_a_refused_connection() {
+    let div = fresh_div();
+    let conn = Rc::new(Cell::new(None::<Conn>));
+    let slot = Rc::clone(&conn);
+    mount_to(div.clone(), move || {
+        provide_workspace();
+        let c = Conn::new(1, ConnectionSettings::default());
+        slot.set(Some(c));
+        view! { <DoctorPanel conn=c /> }
+    })
+    .forget();
+    let conn = conn.get().unwrap();
+    settle().await;
+    assert!(find_all(&div, "[data-testid=doctor]").is_empty());
+    let url = doctor::precheck("ws://127.0.0.1:1883", false).unwrap();
+    let d = doctor::diagnose(
+        &url,
+        &Failure::HandshakeFailed { elapsed_ms: 3.0 },
+        &Probes {
+            http_answers: Some(false),
+            ..Default::default()
+        },
+    );
+    conn.diagnosis.set(Some(d.clone()));
+    settle().await;
+    let panel = find(&div, "[data-testid=doctor]");
+    assert_eq!(text(&panel, "h2"), d.title);
+    assert!(panel.text_content().unwrap().contains("1883"));
+    assert_eq!(find_all(&panel, "button").len(), d.actions.len());
+    div.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_timer_fires_even_where_its_worker_cannot_load() {
+    // The test page does not serve timer-worker.js, so the worker fails to load and the
+    // service must fall back to page timers without losing the armed deadline.
+    let fired = Rc::new(Cell::new(0u32));
+    let count = Rc::clone(&fired);
+    let timer = Timer::new(move || count.set(count.get() + 1));
+    timer.arm(30.0);
+    sleep(400).await;
+    assert_eq!(fired.get(), 1);
+    timer.arm(20.0);
+    timer.cancel();
+    sleep(100).await;
+    assert_eq!(fired.get(), 1, "a cancelled timer fired");
+    timer.arm(5.0);
+    timer.arm(60.0);
+    sleep(30).await;
+    assert_eq!(fired.get(), 1, "re-arming did not replace the earlier time");
+    sleep(200).await;
+    assert_eq!(fired.get(), 2);
+}
