@@ -321,3 +321,29 @@ async fn the_timer_fires_even_where_its_worker_cannot_load() {
     sleep(200).await;
     assert_eq!(fired.get(), 2);
 }
+
+#[wasm_bindgen_test]
+async fn connections_outlive_a_visit_to_the_hex_pad() {
+    let div = fresh_div();
+    mount_to(div.clone(), App).forget();
+    settle().await;
+    click(&find(&div, "[data-testid=add-connection]"));
+    settle().await;
+    let count = find_all(&div, ".conn-item").len();
+    let tab = |label: &str| {
+        find_all(&div, ".page-tab")
+            .into_iter()
+            .find(|b| b.text_content().as_deref() == Some(label))
+            .unwrap()
+    };
+    click(&tab("Hex pad"));
+    settle().await;
+    assert!(find_all(&div, ".conn-item").is_empty());
+    click(&tab("Client"));
+    settle().await;
+    // The connection made by the list's button was owned by the page that went away:
+    // its state must still be alive and drawn.
+    assert_eq!(find_all(&div, ".conn-item").len(), count);
+    assert_eq!(text(&div, "[data-testid=conn-status]").trim(), "offline");
+    div.remove();
+}

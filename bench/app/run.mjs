@@ -160,19 +160,28 @@ async function floodBench(url, seconds, rate) {
     await page.fill('[data-testid="sub-filter"]', "flood/#");
     await page.click('[data-testid="subscribe"]');
     await page.waitForFunction(() => document.querySelector('[data-testid="sub-status"]')?.textContent.includes("granted"));
+    if (process.env.NOVIEW) await page.click("text=Hex pad");
     const samples = [{ at_s: 0, ...(await memory(page, cdp)) }];
     await page.evaluate(() => (globalThis.mqttscopeBench.counting = true));
     const sock = await publisher(broker.tcp);
     let next = 5;
+    let profiling = false;
     const result = await flood(sock, rate, seconds, async (t) => {
+      if (process.env.PROFILE && !profiling && t >= 3) {
+        profiling = true;
+        await cdp.send("Profiler.enable");
+        await cdp.send("Profiler.start");
+      }
       if (t >= next) {
         samples.push({ at_s: next, ...(await memory(page, cdp)) });
         next += 5;
       }
     });
+    if (profiling) printProfile((await cdp.send("Profiler.stop")).profile);
     await sleep(1000);
     const m = await page.evaluate(() => ({ ...globalThis.mqttscopeBench }));
     samples.push({ at_s: Math.round(result.seconds + 1), ...(await memory(page, cdp)) });
+    if (process.env.NOVIEW) await page.click("text=Client");
     const counts = await page.textContent('[data-testid="message-counts"]');
     sock.destroy();
     return { result, m, samples, counts };
@@ -181,6 +190,20 @@ async function floodBench(url, seconds, rate) {
     broker.proc.kill();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The functions with the most self time in a CDP CPU profile (PROFILE=1). */
+function printProfile(profile) {
+  const self = new Map();
+  const dt = (profile.endTime - profile.startTime) / profile.samples.length / 1000;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  for (const id of profile.samples) {
+    const f = byId.get(id).callFrame;
+    const key = `${f.functionName || "(anonymous)"} ${f.url.split("/").pop()}`;
+    self.set(key, (self.get(key) || 0) + dt);
+  }
+  const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30);
+  for (const [k, ms] of top) console.error(`${ms.toFixed(0).padStart(7)} ms  ${k.slice(0, 140)}`);
 }
 
 function sizes(dist) {

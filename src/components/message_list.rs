@@ -84,8 +84,13 @@ pub fn MessageList(
             </div>
             <p class="counts" data-testid="message-counts">{move || counts(&listing.get())}</p>
             <ol class="message-list" data-testid="messages">
-                <For each=move || listing.get().rows key=|r| r.id let:row>
-                    <MessageLine colour=colour_of(row.subscription) selected row on_select=Callback::new(move |id| selected.set(Some(id))) />
+                <For each=move || 0..listing.with(|l| l.rows.len()) key=|k| *k let:k>
+                    <MessageLine selected on_select=Callback::new(move |id| selected.set(Some(id)))
+                        row=Signal::derive(move || {
+                            let row = listing.with(|l| l.rows.get(k).cloned()).unwrap_or_else(|| placeholder(k));
+                            let colour = colour_of(row.subscription);
+                            (row, colour)
+                        }) />
                 </For>
             </ol>
             <Show when=move || listing.with(|l| l.rows.len() < l.matching)>
@@ -95,6 +100,22 @@ pub fn MessageList(
             </Show>
             {detail}
         </div>
+    }
+}
+
+/// A row for a slot that is about to go away (the list shrank before the slot did).
+fn placeholder(k: usize) -> MessageRow {
+    MessageRow {
+        id: u64::MAX - k as u64,
+        direction: crate::model::message::Direction::In,
+        at_ms: 0.0,
+        topic: "".into(),
+        payload: std::sync::Arc::from(&[][..]),
+        qos: mqttscope_proto::codec::QoS::AtMostOnce,
+        retain: false,
+        dup: false,
+        subscription: None,
+        properties: Vec::new(),
     }
 }
 

@@ -80,7 +80,7 @@ pub fn TopicTreeView(
                 <h3 class="mono">{path.clone()}</h3>
                 <p class="muted">{format!("{} messages in the history", msgs.len())}</p>
                 <ol class="message-list">
-                    {msgs.into_iter().map(|row| view! { <MessageLine row colour=None selected=picked on_select=Callback::new(move |id| picked.set(Some(id))) /> }).collect_view()}
+                    {msgs.into_iter().map(|row| view! { <MessageLine row=Signal::stored((row, None)) selected=picked on_select=Callback::new(move |id| picked.set(Some(id))) /> }).collect_view()}
                 </ol>
             </section>
         })

@@ -2,11 +2,16 @@
 
 use mqttscope_proto::client::Instant;
 
+thread_local! {
+    /// The page's `performance` object, looked up once: the driver reads the clock for
+    /// every packet, and each lookup is a call into JS.
+    static PERFORMANCE: Option<web_sys::Performance> =
+        web_sys::window().and_then(|w| w.performance());
+}
+
 /// Milliseconds since the page loaded (`performance.now()`), monotonic.
 pub fn monotonic_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or_else(js_sys::Date::now, |p| p.now())
+    PERFORMANCE.with(|p| p.as_ref().map_or_else(js_sys::Date::now, |p| p.now()))
 }
 
 /// The core's clock: whole milliseconds of [`monotonic_ms`].

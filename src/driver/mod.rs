@@ -94,6 +94,8 @@ struct Inner {
     /// Counts sockets, so that events of a replaced socket are ignored.
     generation: u32,
     timer: Option<Timer>,
+    /// The deadline the timer is armed for (core milliseconds), if any.
+    armed: Option<u64>,
     frames: FrameMap,
     last_frame: Vec<u8>,
     attempts: u32,
@@ -122,6 +124,7 @@ impl Link {
                 socket: None,
                 generation: 0,
                 timer: None,
+                armed: None,
                 frames: FrameMap::default(),
                 last_frame: Vec::new(),
                 attempts: 0,
@@ -183,6 +186,7 @@ impl Link {
             }
             i.generation = i.generation.wrapping_add(1);
             i.socket = None;
+            i.armed = None;
             if let Some(t) = &i.timer {
                 t.cancel();
             }
@@ -225,6 +229,7 @@ fn with_inner<T>(cell: &RefCell<Inner>, f: impl FnOnce(&mut Inner) -> T) -> T {
 fn on_timer(weak: &Weak<RefCell<Inner>>) {
     if let Some(cell) = weak.upgrade() {
         with_inner(&cell, |i| {
+            i.armed = None;
             i.client.handle_timeout(clock::now());
             i.pump();
         });
@@ -315,8 +320,9 @@ impl Inner {
 
     /// Drains the client's output: sends, reports, and re-arms the timer.
     fn pump(&mut self) {
+        let now = clock::now();
         loop {
-            match self.client.poll_output(clock::now()) {
+            match self.client.poll_output(now) {
                 Output::Transmit(bytes) => self.transmit(&bytes),
                 Output::Event(event) => self.on_event(event),
                 Output::Timeout(at) => {
@@ -369,13 +375,24 @@ impl Inner {
     }
 
     /// Re-arms the one timer to the client's deadline (`u64::MAX`: none).
-    fn arm(&self, at_ms: u64) {
+    ///
+    /// A later deadline than the one armed keeps the armed time: the timer then fires
+    /// early, `handle_timeout` finds nothing due, and the pump re-arms. Every received
+    /// packet moves the keep-alive deadline, so re-arming each time would post a message
+    /// to the timer worker per packet, which was the largest cost under a flood.
+    fn arm(&mut self, at_ms: u64) {
         let Some(timer) = &self.timer else { return };
         if at_ms == u64::MAX {
-            timer.cancel();
-        } else {
-            let delay = at_ms as f64 - clock::monotonic_ms();
-            timer.arm(delay.max(0.0));
+            if self.armed.take().is_some() {
+                timer.cancel();
+            }
+            return;
         }
+        if self.armed.is_some_and(|armed| armed <= at_ms) {
+            return;
+        }
+        self.armed = Some(at_ms);
+        let delay = at_ms as f64 - clock::monotonic_ms();
+        timer.arm(delay.max(0.0));
     }
 }

@@ -62,6 +62,10 @@ pub struct Workspace {
     /// Whether the connect form is open for the selected connection.
     pub editing: RwSignal<bool>,
     next_id: StoredValue<u32>,
+    /// The owner of every connection's reactive parts: the workspace's own, so that a
+    /// connection outlives the component that happened to create it (an event handler
+    /// of the list, a page that is switched away from).
+    owner: StoredValue<Option<Owner>, LocalStorage>,
 }
 
 /// Creates the workspace from what localStorage holds (or the presets) and provides it.
@@ -73,6 +77,7 @@ pub fn provide_workspace() -> Workspace {
         page: RwSignal::new(Page::from_hash(&location_hash())),
         editing: RwSignal::new(false),
         next_id: StoredValue::new(1),
+        owner: StoredValue::new_local(Owner::current()),
     };
     let saved = load().unwrap_or_else(|| {
         settings::presets()
@@ -108,7 +113,10 @@ impl Workspace {
         if settings.client_id.is_empty() {
             settings.client_id = settings::generate_client_id(random_seed());
         }
-        let conn = Conn::new(id, settings);
+        let conn = match self.owner.get_value() {
+            Some(owner) => owner.with(|| Conn::new(id, settings)),
+            None => Conn::new(id, settings),
+        };
         self.conns.update(|c| c.push(conn));
         conn
     }
