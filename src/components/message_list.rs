@@ -13,6 +13,9 @@ use crate::state::connection::Conn;
 /// How many rows are drawn at first, and added by "show more".
 const PAGE: usize = 100;
 
+/// How many line slots one redraw may add.
+const GROW: usize = 20;
+
 /// What the list shows: the newest matching rows, and the counts around them.
 #[derive(Clone, Default, PartialEq)]
 struct Listing {
@@ -34,6 +37,10 @@ pub fn MessageList(
     let paused_at = RwSignal::new(None::<u64>);
     let shown = RwSignal::new(PAGE);
     let selected = RwSignal::new(None::<u64>);
+    // Slots are added at most GROW per redraw: building a hundred rows at once is one
+    // long task when a flood starts; after that the slots are reused.
+    let slots = StoredValue::new(0usize);
+    let grow = RwSignal::new(0u32);
     let listing = Memo::new(move |_| {
         conn.tick.track();
         let filter = CompiledFilter::new(&MessageFilter {
@@ -51,6 +58,15 @@ pub fn MessageList(
             )
         })
     });
+    let slot_range = move || {
+        grow.track();
+        let rows = listing.with(|l| l.rows.len());
+        let n = slot_count(rows, slots);
+        if n < rows {
+            request_animation_frame(move || grow.update(|g| *g = g.wrapping_add(1)));
+        }
+        0..n
+    };
     let toggle_pause = move |_| {
         let last = conn
             .data
@@ -84,7 +100,7 @@ pub fn MessageList(
             </div>
             <p class="counts" data-testid="message-counts">{move || counts(&listing.get())}</p>
             <ol class="message-list" data-testid="messages">
-                <For each=move || 0..listing.with(|l| l.rows.len()) key=|k| *k let:k>
+                <For each=slot_range key=|k| *k let:k>
                     <MessageLine selected on_select=Callback::new(move |id| selected.set(Some(id)))
                         row=Signal::derive(move || {
                             let row = listing.with(|l| l.rows.get(k).cloned()).unwrap_or_else(|| placeholder(k));
@@ -101,6 +117,13 @@ pub fn MessageList(
             {detail}
         </div>
     }
+}
+
+/// How many slots to draw for `rows` rows: up to [`GROW`] more than last time.
+fn slot_count(rows: usize, slots: StoredValue<usize>) -> usize {
+    let n = rows.min(slots.get_value() + GROW);
+    slots.set_value(n);
+    n
 }
 
 /// A row for a slot that is about to go away (the list shrank before the slot did).
