@@ -33,7 +33,7 @@ pub fn ConnectionBar(
             ConnStatus::Connected { session_present } => conn.link().map(|l| {
                 let v = l.with_client(|c| c.version());
                 format!(
-                    "{v:?} · session present: {}",
+                    "MQTT {v} · session present: {}",
                     if session_present { "yes" } else { "no" }
                 )
             }),

@@ -12,6 +12,13 @@ use crate::state::connection::Conn;
 /// How many messages of the selected topic are listed.
 const HISTORY: usize = 100;
 
+/// Whether `topic` is `path` or below it.
+fn in_subtree(topic: &str, path: &str) -> bool {
+    topic
+        .strip_prefix(path)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+}
+
 /// The topic tree of `conn`.
 #[component]
 pub fn TopicTreeView(
@@ -78,7 +85,7 @@ pub fn TopicTreeView(
         Some(view! {
             <section class="panel topic-history" aria-label="Topic history">
                 <h3 class="mono">{path.clone()}</h3>
-                <p class="muted">{format!("{} messages in the history", msgs.len())}</p>
+                <p class="muted">{format!("The newest {} messages on this topic and below, in the history", msgs.len())}</p>
                 <ol class="message-list">
                     {msgs.into_iter().map(|row| view! { <MessageLine row=Signal::stored((row, None)) selected=picked on_select=Callback::new(move |id| picked.set(Some(id))) /> }).collect_view()}
                 </ol>
@@ -99,5 +106,18 @@ pub fn TopicTreeView(
                 {history}
             </div>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_subtree;
+
+    #[test]
+    fn a_topic_is_in_its_own_subtree_and_its_parents_only() {
+        assert!(in_subtree("a/b", "a/b"));
+        assert!(in_subtree("a/b/c", "a/b"));
+        assert!(!in_subtree("a/bc", "a/b"));
+        assert!(!in_subtree("a", "a/b"));
     }
 }
