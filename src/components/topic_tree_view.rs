@@ -77,7 +77,7 @@ pub fn TopicTreeView(
             d.messages
                 .iter()
                 .rev()
-                .filter(|m| *m.topic == *path)
+                .filter(|m| in_subtree(&m.topic, &path))
                 .take(HISTORY)
                 .cloned()
                 .collect()
