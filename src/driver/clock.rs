@@ -25,7 +25,12 @@ pub fn wall_ms() -> f64 {
     js_sys::Date::now()
 }
 
+thread_local! {
+    /// The local time zone's offset, read once (every message line shows a clock time).
+    static UTC_OFFSET: i32 = -(js_sys::Date::new_0().get_timezone_offset() as i32);
+}
+
 /// The local time zone's offset from UTC in minutes (east positive), for clock times.
 pub fn utc_offset_minutes() -> i32 {
-    -(js_sys::Date::new_0().get_timezone_offset() as i32)
+    UTC_OFFSET.with(|o| *o)
 }
