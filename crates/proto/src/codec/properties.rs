@@ -677,6 +677,7 @@ macro_rules! property_set {
                     let bit = 1u64 << (id & 63);
                     match id {
                         $( id::$id => {
+                            // A single-use property seen twice is a Protocol Error (2.2.2.2).
                             if seen & bit != 0 {
                                 return Err(p::duplicate(id, id_start));
                             }
@@ -708,7 +709,8 @@ macro_rules! property_set {
                 use $crate::codec::properties::{self as p, id, PropView};
                 let mut seen = 0u64;
                 while let Some((&id, rest)) = b.split_first() {
-                    // Only identifiers of this set match, all below 64.
+                    // Only identifiers of this set match, all below 64; a single-use one
+                    // matches once (2.2.2.2).
                     let bit = 1u64 << (id & 63);
                     let len = match id {
                         $( id::$id if seen & bit == 0 => <p::$Codec as PropView>::valid_len(rest)?, )*
