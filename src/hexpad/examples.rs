@@ -139,21 +139,24 @@ fn connect(version: ProtocolVersion) -> Connect<'static> {
 
 fn connect_v5() -> Packet<'static> {
     let mut c = connect(ProtocolVersion::V5);
-    c.properties.session_expiry_interval = Some(3600);
-    c.properties.receive_maximum = NonZeroU16::new(20);
+    let props = c.properties.to_mut();
+    props.session_expiry_interval = Some(3600);
+    props.receive_maximum = NonZeroU16::new(20);
     if let Some(will) = &mut c.will {
-        will.properties.will_delay_interval = Some(5);
-        will.properties.content_type = Some("text/plain".into());
+        let props = will.properties.to_mut();
+        props.will_delay_interval = Some(5);
+        props.content_type = Some("text/plain".into());
     }
     Packet::Connect(Box::new(c))
 }
 
 fn connack_v5() -> Packet<'static> {
     let mut c = ConnAck::new(false);
-    c.properties.receive_maximum = NonZeroU16::new(100);
-    c.properties.maximum_qos = Some(QoS::AtLeastOnce);
-    c.properties.topic_alias_maximum = Some(10);
-    c.properties.server_keep_alive = Some(60);
+    let props = c.properties.to_mut();
+    props.receive_maximum = NonZeroU16::new(100);
+    props.maximum_qos = Some(QoS::AtLeastOnce);
+    props.topic_alias_maximum = Some(10);
+    props.server_keep_alive = Some(60);
     Packet::ConnAck(c)
 }
 
@@ -165,8 +168,9 @@ fn publish(qos: QosPid, topic: &'static str, payload: &'static [u8]) -> Publish<
 
 fn publish_v5_qos0() -> Packet<'static> {
     let mut p = publish(QosPid::AtMostOnce, "sensors/kitchen/temp", b"21.5");
-    p.properties.payload_format_indicator = Some(true);
-    p.properties.content_type = Some("text/plain".into());
+    let props = p.properties.to_mut();
+    props.payload_format_indicator = Some(true);
+    props.content_type = Some("text/plain".into());
     Packet::Publish(p)
 }
 
@@ -177,9 +181,11 @@ fn publish_v5_qos1() -> Packet<'static> {
         "sensors/kitchen/temp",
         payload,
     );
-    p.properties.message_expiry_interval = Some(60);
-    p.properties.topic_alias = NonZeroU16::new(3);
+    let props = p.properties.to_mut();
+    props.message_expiry_interval = Some(60);
+    props.topic_alias = NonZeroU16::new(3);
     p.properties
+        .to_mut()
         .user_properties
         .push(UserProperty::new("unit", "°C"));
     Packet::Publish(p)
@@ -188,8 +194,9 @@ fn publish_v5_qos1() -> Packet<'static> {
 fn publish_v5_qos2() -> Packet<'static> {
     let mut p = publish(QosPid::ExactlyOnce(pid(11)), "commands/heater", b"on");
     p.retain = true;
-    p.properties.response_topic = Some("replies/heater".into());
-    p.properties.correlation_data = Some(b"req-42".as_slice().into());
+    let props = p.properties.to_mut();
+    props.response_topic = Some("replies/heater".into());
+    props.correlation_data = Some(b"req-42".as_slice().into());
     Packet::Publish(p)
 }
 
@@ -201,7 +208,7 @@ fn ack(id: u16, reason: ReasonCode) -> Ack<'static> {
 
 fn pubrec_v5() -> Packet<'static> {
     let mut a = ack(11, ReasonCode::Success);
-    a.properties.reason_string = Some("stored".into());
+    a.properties.to_mut().reason_string = Some("stored".into());
     Packet::PubRec(a)
 }
 
@@ -213,7 +220,7 @@ fn subscribe_v5() -> Packet<'static> {
     let mut alerts = Subscription::new("alerts/#", QoS::ExactlyOnce);
     alerts.options.retain_handling = RetainHandling::DoNotSend;
     let mut s = subscribe(12, vec![temps, alerts]);
-    s.properties.subscription_identifier = NonZeroU32::new(7);
+    s.properties.to_mut().subscription_identifier = NonZeroU32::new(7);
     Packet::Subscribe(s)
 }
 
@@ -251,7 +258,7 @@ fn unsuback(id: u16, reason_codes: Vec<ReasonCode>) -> Packet<'static> {
 
 fn disconnect_v5() -> Packet<'static> {
     let mut d = Disconnect::new(ReasonCode::DisconnectWithWill);
-    d.properties.reason_string = Some("battery low".into());
+    d.properties.to_mut().reason_string = Some("battery low".into());
     Packet::Disconnect(d)
 }
 
@@ -260,8 +267,9 @@ fn auth_v5() -> Packet<'static> {
         reason: ReasonCode::ContinueAuthentication,
         ..Default::default()
     };
-    a.properties.authentication_method = Some("SCRAM-SHA-256".into());
-    a.properties.authentication_data = Some(b"r=fyko+d2lbbFgONRv9qkxdawL".as_slice().into());
+    let props = a.properties.to_mut();
+    props.authentication_method = Some("SCRAM-SHA-256".into());
+    props.authentication_data = Some(b"r=fyko+d2lbbFgONRv9qkxdawL".as_slice().into());
     Packet::Auth(a)
 }
 

@@ -49,7 +49,7 @@ fn inbound_topic_aliases_are_resolved() {
             Event::Packet(r) if r.direction == Direction::Received => {
                 if let Packet::Publish(p) = &r.packet {
                     aliased +=
-                        usize::from(p.topic.is_empty() && p.properties.topic_alias.is_some());
+                        usize::from(p.topic.is_empty() && p.properties.topic_alias().is_some());
                 }
             }
             _ => {}

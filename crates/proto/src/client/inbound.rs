@@ -113,7 +113,7 @@ impl Client {
             .filter(|_| self.opts.version.is_v5())
         {
             // The server proves it knows the secret in the CONNACK's data.
-            a.finish(c.properties.authentication_data.as_deref())
+            a.finish(c.properties.authentication_data())
                 .map_err(auth_failed)?;
         }
         self.limits = limits_from(&c.properties, self.opts.keep_alive);
@@ -203,14 +203,14 @@ impl Client {
                 "AUTH, but CONNECT named no Authentication Method",
             ));
         };
-        if a.properties.authentication_method.as_deref() != Some(auth.method()) {
+        if a.properties.authentication_method() != Some(auth.method()) {
             return Err(ProtocolError::new(
                 ReasonCode::BadAuthenticationMethod,
                 "4.12",
                 "AUTH with another Authentication Method",
             ));
         }
-        let data = a.properties.authentication_data.as_deref();
+        let data = a.properties.authentication_data();
         match a.reason {
             ReasonCode::ContinueAuthentication
                 if self.state == State::Connecting || self.reauthenticating =>
@@ -220,8 +220,9 @@ impl Client {
                     reason: ReasonCode::ContinueAuthentication,
                     ..Default::default()
                 };
-                out.properties.authentication_method = Some(auth.method().to_owned().into());
-                out.properties.authentication_data = reply.map(Into::into);
+                let props = out.properties.to_mut();
+                props.authentication_method = Some(auth.method().to_owned().into());
+                props.authentication_data = reply.map(Into::into);
                 self.send(now, Packet::Auth(out));
                 Ok(())
             }
@@ -241,7 +242,7 @@ impl Client {
 
     /// Reports a publish that answers one of our requests.
     fn match_response(&mut self, p: &Publish<'static>) {
-        let Some(data) = p.properties.correlation_data.as_deref() else {
+        let Some(data) = p.properties.correlation_data() else {
             return;
         };
         if let Some(handle) = self.pending_responses.remove(data) {
@@ -255,7 +256,7 @@ impl Client {
     /// Applies an inbound Topic Alias: 1 to our advertised maximum; a topic rebinds it,
     /// an empty topic uses it; anything else is 0x94 [MQTT-3.3.2-10].
     fn resolve_topic_alias(&mut self, p: &mut Publish<'static>) -> Result<(), ProtocolError> {
-        let Some(alias) = p.properties.topic_alias.map(|a| a.get()) else {
+        let Some(alias) = p.properties.topic_alias().map(|a| a.get()) else {
             return Ok(());
         };
         let max = self.opts.properties.topic_alias_maximum.unwrap_or(0);

@@ -44,7 +44,7 @@ use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
 use crate::codec::{
-    Ack, ConnAckProperties, Connect, Disconnect, Framer, Packet, PacketId, PacketType,
+    Ack, ConnAckProperties, Connect, Disconnect, Framer, Packet, PacketId, PacketType, Props,
     ProtocolVersion, Publish, PublishProperties, QoS, QosPid, ReasonCode, Subscribe,
     SubscribeProperties, Subscription, Unsubscribe, UnsubscribeProperties,
 };
@@ -136,14 +136,13 @@ impl Message {
     /// The response to a request (3.3.2.3.5, 4.10): published on its Response Topic with
     /// its Correlation Data; `None` when the request has no Response Topic.
     pub fn reply_to(request: &Publish<'_>, payload: impl Into<Vec<u8>>) -> Option<Message> {
-        let topic = request.properties.response_topic.as_deref()?;
+        let topic = request.properties.response_topic()?;
         let mut m = Message::new(topic, payload);
         m.qos = request.qos_pid.qos();
         m.properties.correlation_data = request
             .properties
-            .correlation_data
-            .clone()
-            .map(|c| c.into_owned().into());
+            .correlation_data()
+            .map(|c| c.to_vec().into());
         Some(m)
     }
 
@@ -318,9 +317,9 @@ impl Client {
         }
         let mut connect = self.connect_packet();
         if let (Some(a), true) = (self.authenticator.as_mut(), self.opts.version.is_v5()) {
-            connect.properties.authentication_method = Some(a.method().to_owned().into());
-            connect.properties.authentication_data =
-                a.start().map_err(ClientError::Auth)?.map(Into::into);
+            let props = connect.properties.to_mut();
+            props.authentication_method = Some(a.method().to_owned().into());
+            props.authentication_data = a.start().map_err(ClientError::Auth)?.map(Into::into);
         }
         self.reauthenticating = false;
         Packet::Connect(Box::new(connect.clone())).encoded_len(self.opts.version)?;
@@ -454,8 +453,9 @@ impl Client {
             reason: ReasonCode::ReAuthenticate,
             ..Default::default()
         };
-        auth.properties.authentication_method = Some(a.method().to_owned().into());
-        auth.properties.authentication_data = a.start().map_err(ClientError::Auth)?.map(Into::into);
+        let props = auth.properties.to_mut();
+        props.authentication_method = Some(a.method().to_owned().into());
+        props.authentication_data = a.start().map_err(ClientError::Auth)?.map(Into::into);
         self.reauthenticating = true;
         self.send(now, Packet::Auth(auth));
         Ok(())
@@ -633,13 +633,13 @@ fn receive_limit(o: &ClientOptions) -> usize {
 }
 
 /// Copies the limits CONNACK announces.
-fn limits_from(props: &ConnAckProperties<'_>, keep_alive: u16) -> ServerLimits {
+fn limits_from(props: &Props<'_, ConnAckProperties<'_>>, keep_alive: u16) -> ServerLimits {
     ServerLimits {
-        receive_maximum: props.receive_maximum.map_or(u16::MAX, |n| n.get()),
-        maximum_qos: props.maximum_qos.unwrap_or(QoS::ExactlyOnce),
-        retain_available: props.retain_available.unwrap_or(true),
-        maximum_packet_size: props.maximum_packet_size.map(|n| n.get()),
-        keep_alive: props.server_keep_alive.unwrap_or(keep_alive),
-        topic_alias_maximum: props.topic_alias_maximum.unwrap_or(0),
+        receive_maximum: props.receive_maximum().map_or(u16::MAX, |n| n.get()),
+        maximum_qos: props.maximum_qos().unwrap_or(QoS::ExactlyOnce),
+        retain_available: props.retain_available().unwrap_or(true),
+        maximum_packet_size: props.maximum_packet_size().map(|n| n.get()),
+        keep_alive: props.server_keep_alive().unwrap_or(keep_alive),
+        topic_alias_maximum: props.topic_alias_maximum().unwrap_or(0),
     }
 }

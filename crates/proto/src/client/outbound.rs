@@ -140,13 +140,13 @@ impl Client {
 
     /// Applies the Topic Alias policy to a first send (a resend carries the full topic).
     pub(super) fn with_alias(&mut self, mut p: Publish<'static>) -> Publish<'static> {
-        if self.opts.topic_alias != TopicAliasPolicy::Lru || p.properties.topic_alias.is_some() {
+        if self.opts.topic_alias != TopicAliasPolicy::Lru || p.properties.topic_alias().is_some() {
             return p;
         }
         match self.aliases.assign(&p.topic) {
-            Some(AliasUse::Bind(a)) => p.properties.topic_alias = Some(a),
+            Some(AliasUse::Bind(a)) => p.properties.to_mut().topic_alias = Some(a),
             Some(AliasUse::Reuse(a)) => {
-                p.properties.topic_alias = Some(a);
+                p.properties.to_mut().topic_alias = Some(a);
                 p.topic = "".into();
             }
             None => {}

@@ -8,9 +8,7 @@
 use std::borrow::Cow;
 
 use super::error::{DecodeError, UsageError};
-use super::properties::{
-    block_len, property_set, read_props, write_block, PropertySet, Props, UserProperty,
-};
+use super::properties::{property_set, read_props, Props, UserProperty};
 use super::reader::{Reader, Trace};
 use super::{
     check_reason, read_packet_id, read_reason, PacketId, PacketType, ProtocolVersion, ReasonCode,
@@ -37,7 +35,7 @@ pub struct Ack<'a> {
     /// MQTT 5 reason code; always Success in MQTT 3.
     pub reason: ReasonCode,
     /// MQTT 5 properties; empty in MQTT 3.
-    pub properties: Props<AckProperties<'a>>,
+    pub properties: Props<'a, AckProperties<'a>>,
 }
 
 impl<'a> Ack<'a> {
@@ -66,6 +64,25 @@ impl<'a> Ack<'a> {
         Ok(ack)
     }
 
+    /// The two and three byte forms (3.4.2.1) read in one pass, when valid: a non-zero
+    /// Packet Identifier, then in MQTT 5 perhaps a Reason Code allowed in `t`. `None`
+    /// for anything else, which [`Ack::decode`] reads or reports.
+    #[inline(always)]
+    pub(crate) fn decode_short(body: &[u8], t: PacketType, v: ProtocolVersion) -> Option<Self> {
+        let (id, reason) = match *body {
+            [hi, lo] => (u16::from_be_bytes([hi, lo]), ReasonCode::Success),
+            [hi, lo, code] if v.is_v5() => (
+                u16::from_be_bytes([hi, lo]),
+                ReasonCode::from_u8_in(code, t)?,
+            ),
+            _ => return None,
+        };
+        Some(Ack {
+            reason,
+            ..Ack::new(PacketId::new(id)?)
+        })
+    }
+
     pub(crate) fn body_len(&self, t: PacketType, v: ProtocolVersion) -> Result<usize, UsageError> {
         if !v.is_v5() {
             if self.reason != ReasonCode::Success || !self.properties.is_empty() {
@@ -80,7 +97,7 @@ impl<'a> Ack<'a> {
         Ok(match (self.reason, self.properties.is_empty()) {
             (ReasonCode::Success, true) => 2,
             (_, true) => 3,
-            (_, false) => 3 + block_len(&*self.properties),
+            (_, false) => 3 + self.properties.block_len(),
         })
     }
 
@@ -91,7 +108,7 @@ impl<'a> Ack<'a> {
         }
         out.push(self.reason as u8);
         if !self.properties.is_empty() {
-            write_block(&*self.properties, out);
+            self.properties.write_block(out);
         }
     }
 
@@ -193,7 +210,7 @@ mod tests {
         let p = Packet::decode_exact(&bytes, V5).unwrap();
         let Packet::PubRec(a) = &p else { panic!() };
         assert_eq!(a.reason, ReasonCode::QuotaExceeded);
-        assert_eq!(a.properties.reason_string.as_deref(), Some("no"));
+        assert_eq!(a.properties.reason_string(), Some("no"));
         assert_eq!(enc(&p, V5), bytes);
     }
 

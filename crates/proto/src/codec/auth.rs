@@ -4,9 +4,7 @@
 use std::borrow::Cow;
 
 use super::error::{DecodeError, DecodeErrorKind, UsageError};
-use super::properties::{
-    block_len, property_set, read_props, write_block, PropertySet, Props, UserProperty,
-};
+use super::properties::{property_set, read_props, Props, UserProperty};
 use super::reader::{Reader, Trace};
 use super::{check_reason, read_reason, PacketType, ProtocolVersion, ReasonCode};
 
@@ -34,7 +32,7 @@ pub struct Auth<'a> {
     /// Success (0x00), Continue authentication (0x18) or Re-authenticate (0x19).
     pub reason: ReasonCode,
     /// Its properties.
-    pub properties: Props<AuthProperties<'a>>,
+    pub properties: Props<'a, AuthProperties<'a>>,
 }
 
 impl<'a> Auth<'a> {
@@ -46,7 +44,7 @@ impl<'a> Auth<'a> {
                 let start = r.pos();
                 a.properties = read_props(r)?;
                 // A property block must name the method (3.15.2.2.2), and data needs it.
-                if a.properties.authentication_method.is_none() {
+                if a.properties.authentication_method().is_none() {
                     return Err(r.err_at(
                         start,
                         DecodeErrorKind::MissingAuthenticationMethod,
@@ -64,13 +62,13 @@ impl<'a> Auth<'a> {
         }
         check_reason(self.reason, PacketType::Auth)?;
         self.properties.check(v)?;
-        if !self.properties.is_empty() && self.properties.authentication_method.is_none() {
+        if !self.properties.is_empty() && self.properties.authentication_method().is_none() {
             return Err(UsageError::AuthDataWithoutMethod);
         }
         Ok(match (self.reason, self.properties.is_empty()) {
             (ReasonCode::Success, true) => 0,
             (_, true) => 1,
-            (_, false) => 1 + block_len(&*self.properties),
+            (_, false) => 1 + self.properties.block_len(),
         })
     }
 
@@ -80,7 +78,7 @@ impl<'a> Auth<'a> {
         }
         out.push(self.reason as u8);
         if !self.properties.is_empty() {
-            write_block(&*self.properties, out);
+            self.properties.write_block(out);
         }
     }
 
@@ -120,8 +118,9 @@ mod tests {
             reason: ReasonCode::ContinueAuthentication,
             ..Default::default()
         };
-        a.properties.authentication_method = Some("SCRAM-SHA-256".into());
-        a.properties.authentication_data = Some(Cow::Borrowed(b"r=abc,s=xyz,i=4096"));
+        let props = a.properties.to_mut();
+        props.authentication_method = Some("SCRAM-SHA-256".into());
+        props.authentication_data = Some(Cow::Borrowed(b"r=abc,s=xyz,i=4096"));
         let mut out = Vec::new();
         Packet::Auth(a.clone()).encode(V5, &mut out).unwrap();
         assert_eq!(Packet::decode_exact(&out, V5), Ok(Packet::Auth(a)));
@@ -154,7 +153,7 @@ mod tests {
             reason: ReasonCode::ContinueAuthentication,
             ..Default::default()
         };
-        a.properties.reason_string = Some("r".into());
+        a.properties.to_mut().reason_string = Some("r".into());
         assert_eq!(
             Packet::Auth(a).encode(V5, &mut Vec::new()),
             Err(UsageError::AuthDataWithoutMethod)

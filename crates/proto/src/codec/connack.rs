@@ -4,9 +4,7 @@ use std::borrow::Cow;
 use std::num::{NonZeroU16, NonZeroU32};
 
 use super::error::{DecodeError, DecodeErrorKind, UsageError};
-use super::properties::{
-    block_len, property_set, read_props, write_block, PropertySet, Props, UserProperty,
-};
+use super::properties::{property_set, read_props, Props, UserProperty};
 use super::reader::{Meta, Reader, Trace};
 use super::{check_reason, read_reason, PacketType, ProtocolVersion, QoS, ReasonCode};
 use crate::dissect::Value;
@@ -77,7 +75,7 @@ pub struct ConnAck<'a> {
     /// ([`ReasonCode::from_v3_connack`]).
     pub reason: ReasonCode,
     /// MQTT 5 properties.
-    pub properties: Props<ConnAckProperties<'a>>,
+    pub properties: Props<'a, ConnAckProperties<'a>>,
 }
 
 const FLAGS: Meta = Meta::new("flags", "Connect Acknowledge Flags", "3.2.2.1");
@@ -112,13 +110,15 @@ impl<'a> ConnAck<'a> {
             return Err(r.err_at(flags_at, DecodeErrorKind::SessionPresentWithFailure, rule));
         }
         let props_at = r.pos();
-        let properties: Props<ConnAckProperties<'a>> = if r.version.is_v5() {
+        let properties: Props<'a, ConnAckProperties<'a>> = if r.version.is_v5() {
             read_props(r)?
         } else {
             Props::none()
         };
         // It is a Protocol Error to include Authentication Data without a Method (3.2.2.3.18).
-        if properties.authentication_data.is_some() && properties.authentication_method.is_none() {
+        if properties.authentication_data().is_some()
+            && properties.authentication_method().is_none()
+        {
             return Err(r.err_at(
                 props_at,
                 DecodeErrorKind::AuthDataWithoutMethod,
@@ -143,19 +143,19 @@ impl<'a> ConnAck<'a> {
         }
         check_reason(self.reason, PacketType::ConnAck)?;
         self.properties.check(v)?;
-        if self.properties.authentication_data.is_some()
-            && self.properties.authentication_method.is_none()
+        if self.properties.authentication_data().is_some()
+            && self.properties.authentication_method().is_none()
         {
             return Err(UsageError::AuthDataWithoutMethod);
         }
-        Ok(2 + block_len(&*self.properties))
+        Ok(2 + self.properties.block_len())
     }
 
     pub(crate) fn write_body(&self, v: ProtocolVersion, out: &mut Vec<u8>) {
         out.push(u8::from(self.session_present));
         if v.is_v5() {
             out.push(self.reason as u8);
-            write_block(&*self.properties, out);
+            self.properties.write_block(out);
         } else {
             out.push(self.reason.to_v3_connack().unwrap_or(0));
         }
@@ -279,12 +279,13 @@ mod tests {
     #[test]
     fn v5_connack_with_properties_round_trips() {
         let mut c = ConnAck::new(false);
-        c.properties.receive_maximum = NonZeroU16::new(10);
-        c.properties.maximum_qos = Some(QoS::AtLeastOnce);
-        c.properties.retain_available = Some(false);
-        c.properties.assigned_client_identifier = Some("auto-1".into());
-        c.properties.server_keep_alive = Some(30);
-        c.properties.topic_alias_maximum = Some(5);
+        let props = c.properties.to_mut();
+        props.receive_maximum = NonZeroU16::new(10);
+        props.maximum_qos = Some(QoS::AtLeastOnce);
+        props.retain_available = Some(false);
+        props.assigned_client_identifier = Some("auto-1".into());
+        props.server_keep_alive = Some(30);
+        props.topic_alias_maximum = Some(5);
         let bytes = enc(&c, V5);
         assert_eq!(Packet::decode_exact(&bytes, V5), Ok(Packet::ConnAck(c)));
     }
@@ -307,7 +308,7 @@ mod tests {
             DecodeErrorKind::InvalidPropertyValue { id: 0x21, value: 0 }
         );
         let mut c = ConnAck::new(false);
-        c.properties.maximum_qos = Some(QoS::ExactlyOnce);
+        c.properties.to_mut().maximum_qos = Some(QoS::ExactlyOnce);
         assert!(matches!(
             Packet::ConnAck(c).encode(V5, &mut Vec::new()),
             Err(UsageError::InvalidPropertyValue { .. })

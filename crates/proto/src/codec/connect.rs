@@ -5,9 +5,7 @@ use std::num::{NonZeroU16, NonZeroU32};
 
 use super::error::{DecodeError, DecodeErrorKind, UsageError};
 use super::header::qos_name;
-use super::properties::{
-    block_len, property_set, read_props, write_block, PropertySet, Props, UserProperty,
-};
+use super::properties::{property_set, read_props, Props, UserProperty};
 use super::reader::{Meta, Reader, Trace};
 use super::string::{check_outgoing, StrKind};
 use super::{check_bin, ProtocolVersion, QoS};
@@ -85,7 +83,7 @@ pub struct Will<'a> {
     /// Whether it is retained.
     pub retain: bool,
     /// MQTT 5 will properties.
-    pub properties: Props<WillProperties<'a>>,
+    pub properties: Props<'a, WillProperties<'a>>,
 }
 
 /// A CONNECT packet.
@@ -99,7 +97,7 @@ pub struct Connect<'a> {
     /// Keep Alive in seconds; 0 disables it.
     pub keep_alive: u16,
     /// MQTT 5 properties.
-    pub properties: Props<ConnectProperties<'a>>,
+    pub properties: Props<'a, ConnectProperties<'a>>,
     /// The Client Identifier; may be empty (MQTT 3.1.1 then requires Clean Session).
     pub client_id: Cow<'a, str>,
     /// The will, if any.
@@ -188,14 +186,14 @@ impl<'a> Connect<'a> {
         self.check(v)?;
         let mut n = 2 + v.protocol_name().len() + 1 + 1 + 2 + 2 + self.client_id.len();
         if v.is_v5() {
-            n += block_len(&*self.properties);
+            n += self.properties.block_len();
         }
         if let Some(w) = &self.will {
             n += 4
                 + w.topic.len()
                 + w.payload.len()
                 + if v.is_v5() {
-                    block_len(&*w.properties)
+                    w.properties.block_len()
                 } else {
                     0
                 };
@@ -242,8 +240,8 @@ impl<'a> Connect<'a> {
 
     fn check_v5(&self, v: ProtocolVersion) -> Result<(), UsageError> {
         self.properties.check(v)?;
-        if self.properties.authentication_data.is_some()
-            && self.properties.authentication_method.is_none()
+        if self.properties.authentication_data().is_some()
+            && self.properties.authentication_method().is_none()
         {
             return Err(UsageError::AuthDataWithoutMethod);
         }
@@ -268,12 +266,12 @@ impl<'a> Connect<'a> {
         out.push(self.flags());
         out.extend_from_slice(&self.keep_alive.to_be_bytes());
         if v.is_v5() {
-            write_block(&*self.properties, out);
+            self.properties.write_block(out);
         }
         super::write_str(out, &self.client_id);
         if let Some(w) = &self.will {
             if v.is_v5() {
-                write_block(&*w.properties, out);
+                w.properties.write_block(out);
             }
             super::write_str(out, &w.topic);
             super::write_bin(out, &w.payload);
@@ -405,10 +403,10 @@ fn flag_value(f: u8, mask: u8) -> Value {
 
 fn read_connect_properties<'a, T: Trace>(
     r: &mut Reader<'a, '_, T>,
-) -> Result<Props<ConnectProperties<'a>>, DecodeError> {
+) -> Result<Props<'a, ConnectProperties<'a>>, DecodeError> {
     let start = r.pos();
-    let p: Props<ConnectProperties<'a>> = read_props(r)?;
-    if p.authentication_data.is_some() && p.authentication_method.is_none() {
+    let p: Props<'a, ConnectProperties<'a>> = read_props(r)?;
+    if p.authentication_data().is_some() && p.authentication_method().is_none() {
         return Err(r.err_at(start, DecodeErrorKind::AuthDataWithoutMethod, "3.1.2.11.10"));
     }
     Ok(p)
@@ -416,14 +414,14 @@ fn read_connect_properties<'a, T: Trace>(
 
 fn read_will<'a, T: Trace>(r: &mut Reader<'a, '_, T>, flags: u8) -> Result<Will<'a>, DecodeError> {
     r.enter("will");
-    let properties: Props<WillProperties<'a>> = if r.version.is_v5() {
+    let properties: Props<'a, WillProperties<'a>> = if r.version.is_v5() {
         read_props(r)?
     } else {
         Props::none()
     };
     let topic = r.str(&WILL_TOPIC, StrKind::TopicName)?;
     let payload = r.bin(&WILL_PAYLOAD)?;
-    if properties.payload_format_indicator == Some(true) {
+    if properties.payload_format_indicator() == Some(true) {
         if let Err(e) = std::str::from_utf8(&payload) {
             let at = r.pos() - payload.len() + e.valid_up_to();
             return Err(r.err_at(at, DecodeErrorKind::PayloadNotUtf8, "3.1.3.2.3"));
@@ -490,12 +488,14 @@ mod tests {
     fn full_v5_connect_round_trips() {
         let mut c = Connect::new(V5, "dev-1");
         c.clean_start = false;
-        c.properties.session_expiry_interval = Some(300);
-        c.properties.receive_maximum = NonZeroU16::new(20);
-        c.properties.topic_alias_maximum = Some(10);
-        c.properties.authentication_method = Some("SCRAM-SHA-256".into());
-        c.properties.authentication_data = Some(Cow::Borrowed(b"n,,n=user,r=abc"));
+        let props = c.properties.to_mut();
+        props.session_expiry_interval = Some(300);
+        props.receive_maximum = NonZeroU16::new(20);
+        props.topic_alias_maximum = Some(10);
+        props.authentication_method = Some("SCRAM-SHA-256".into());
+        props.authentication_data = Some(Cow::Borrowed(b"n,,n=user,r=abc"));
         c.properties
+            .to_mut()
             .user_properties
             .push(UserProperty::new("a", "b"));
         let wp = WillProperties {
@@ -645,7 +645,7 @@ mod tests {
     #[test]
     fn auth_data_without_method_is_a_protocol_error() {
         let mut c = Connect::new(V5, "c");
-        c.properties.authentication_data = Some(Cow::Borrowed(b"x"));
+        c.properties.to_mut().authentication_data = Some(Cow::Borrowed(b"x"));
         assert_eq!(
             Packet::Connect(Box::new(c)).encode(V5, &mut Vec::new()),
             Err(UsageError::AuthDataWithoutMethod)

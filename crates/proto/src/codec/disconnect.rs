@@ -4,9 +4,7 @@
 use std::borrow::Cow;
 
 use super::error::{DecodeError, UsageError};
-use super::properties::{
-    block_len, property_set, read_props, write_block, PropertySet, Props, UserProperty,
-};
+use super::properties::{property_set, read_props, Props, UserProperty};
 use super::reader::{Reader, Trace};
 use super::{check_reason, read_reason, PacketType, ProtocolVersion, ReasonCode};
 
@@ -34,7 +32,7 @@ pub struct Disconnect<'a> {
     /// Why; always Normal disconnection in MQTT 3.
     pub reason: ReasonCode,
     /// MQTT 5 properties.
-    pub properties: Props<DisconnectProperties<'a>>,
+    pub properties: Props<'a, DisconnectProperties<'a>>,
 }
 
 impl<'a> Disconnect<'a> {
@@ -71,7 +69,7 @@ impl<'a> Disconnect<'a> {
         Ok(match (self.reason, self.properties.is_empty()) {
             (ReasonCode::Success, true) => 0,
             (_, true) => 1,
-            (_, false) => 1 + block_len(&*self.properties),
+            (_, false) => 1 + self.properties.block_len(),
         })
     }
 
@@ -81,7 +79,7 @@ impl<'a> Disconnect<'a> {
         }
         out.push(self.reason as u8);
         if !self.properties.is_empty() {
-            write_block(&*self.properties, out);
+            self.properties.write_block(out);
         }
     }
 
@@ -136,7 +134,7 @@ mod tests {
     fn long_form_with_properties() {
         let d = round_trip(&[0xe0, 0x08, 0x9c, 0x06, 0x1c, 0x00, 0x03, b'h', b':', b'1']);
         assert_eq!(
-            (d.reason, d.properties.server_reference.as_deref()),
+            (d.reason, d.properties.server_reference()),
             (ReasonCode::UseAnotherServer, Some("h:1"))
         );
     }

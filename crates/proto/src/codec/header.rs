@@ -5,22 +5,67 @@ use super::reader::{Meta, Reader, Trace};
 use super::{varint, PacketType, ProtocolVersion, QoS, Status};
 use crate::dissect::Value;
 
-/// A parsed fixed header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct FixedHeader {
-    pub packet_type: PacketType,
-    /// The four flag bits.
-    pub flags: u8,
-    /// The Remaining Length.
-    pub remaining: u32,
-    /// Bytes of the fixed header (2 to 5).
-    pub header_len: usize,
-}
+/// A parsed fixed header, packed in one word: the Remaining Length in bits 0 to 31, the
+/// first byte in bits 32 to 39, the header's size in bits 40 to 47.
+///
+/// One word, rather than a struct of a byte, a byte and an integer, because the header
+/// passes through the framer's layers on every packet: a struct gets written field by
+/// field and read back whole, which the processor cannot forward from its store buffer.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FixedHeader(u64);
 
 impl FixedHeader {
+    /// The header of a packet whose first byte `first` was checked, with `remaining`
+    /// bytes after a header of `header_len` (2 to 5) bytes.
+    #[inline(always)]
+    pub fn new(first: u8, remaining: u32, header_len: usize) -> Self {
+        FixedHeader(u64::from(remaining) | u64::from(first) << 32 | (header_len as u64) << 40)
+    }
+
+    /// The packet type.
+    #[inline(always)]
+    pub fn packet_type(self) -> PacketType {
+        // The first byte was checked, so its type is one of the fifteen.
+        PacketType::from_u8(self.first() >> 4).unwrap_or(PacketType::Connect)
+    }
+
+    /// The four flag bits.
+    #[inline(always)]
+    pub fn flags(self) -> u8 {
+        self.first() & 0x0f
+    }
+
+    /// The Remaining Length.
+    #[inline(always)]
+    pub fn remaining(self) -> u32 {
+        self.0 as u32
+    }
+
+    /// Bytes of the fixed header (2 to 5).
+    #[inline(always)]
+    pub fn header_len(self) -> usize {
+        usize::from((self.0 >> 40) as u8)
+    }
+
     /// The whole packet's size.
-    pub fn len(&self) -> usize {
-        self.header_len + self.remaining as usize
+    #[inline(always)]
+    pub fn len(self) -> usize {
+        self.header_len() + self.remaining() as usize
+    }
+
+    fn first(self) -> u8 {
+        (self.0 >> 32) as u8
+    }
+}
+
+impl std::fmt::Debug for FixedHeader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FixedHeader")
+            .field("packet_type", &self.packet_type())
+            .field("flags", &self.flags())
+            .field("remaining", &self.remaining())
+            .field("header_len", &self.header_len())
+            .finish()
     }
 }
 
@@ -41,19 +86,25 @@ pub(crate) fn parse<T: Trace>(
     v: ProtocolVersion,
     tr: &mut T,
 ) -> Result<Status<FixedHeader>, DecodeError> {
-    // The common case, decided by one table look-up: a valid first byte and a one byte
-    // Remaining Length. Everything else (and tracing) takes the full path.
+    // The common cases, decided by one table look-up: a valid first byte and a one or two
+    // byte Remaining Length (up to 16,383 bytes). Everything else (and tracing) takes the
+    // full path.
     if !T::ON {
         if let [first, len, ..] = *buf {
             let table = if v.is_v5() { &VALID_V5 } else { &VALID_V3 };
-            if let (Some(packet_type), true) = (table[usize::from(first)], len < 0x80) {
-                let h = FixedHeader {
-                    packet_type,
-                    flags: first & 0x0f,
-                    remaining: u32::from(len),
-                    header_len: 2,
+            if table[usize::from(first)].is_some() {
+                let fast = |remaining: u32, header_len| {
+                    Ok(Status::Complete(FixedHeader::new(
+                        first, remaining, header_len,
+                    )))
                 };
-                return Ok(Status::Complete(h));
+                if len < 0x80 {
+                    return fast(u32::from(len), 2);
+                }
+                // A second byte of 0 would be a longer form than needed [MQTT-1.5.5-1].
+                if let Some(&high @ 1..0x80) = buf.get(2) {
+                    return fast(u32::from(len & 0x7f) | (u32::from(high) << 7), 3);
+                }
             }
         }
     }
@@ -81,12 +132,7 @@ fn parse_full<T: Trace>(
         Ok(None) => return Ok(Status::Partial { needed: 1 }),
         Err((at, kind, rule)) => return Err(DecodeError::new(1 + at, kind, rule)),
     };
-    let h = FixedHeader {
-        packet_type,
-        flags,
-        remaining,
-        header_len: 1 + n,
-    };
+    let h = FixedHeader::new(first, remaining, 1 + n);
     if T::ON {
         trace_remaining_length(buf, &h, v, tr)?;
     }
@@ -204,7 +250,7 @@ fn trace_remaining_length<T: Trace>(
     v: ProtocolVersion,
     tr: &mut T,
 ) -> Result<(), DecodeError> {
-    let mut r = Reader::new(buf, 1, h.header_len, v, tr);
+    let mut r = Reader::new(buf, 1, h.header_len(), v, tr);
     r.enter("fixed_header");
     r.varint(&REMAINING)?;
     r.leave();
@@ -297,6 +343,40 @@ mod tests {
     }
 
     #[test]
+    fn the_fast_path_agrees_with_the_full_one() {
+        // Every valid first byte's neighbours, with one, two and three byte lengths,
+        // including the two byte forms of small values and cut-short input.
+        let lengths: [&[u8]; 9] = [
+            &[0x00],
+            &[0x7f],
+            &[0x80, 0x00],
+            &[0x80, 0x01],
+            &[0xff, 0x7f],
+            &[0x85],
+            &[0xff, 0xff, 0x01],
+            &[0x80, 0x80, 0x00],
+            &[0xc1],
+        ];
+        for first in [0x30u8, 0x32, 0x3d, 0x40, 0x62, 0x82, 0x90, 0xc0, 0xf0, 0x00] {
+            for len in lengths {
+                let mut buf = vec![first];
+                buf.extend_from_slice(len);
+                buf.push(0xaa);
+                for cut in 1..=buf.len() {
+                    for v in [V4, V5] {
+                        assert_eq!(
+                            parse(&buf[..cut], v, &mut NoTrace),
+                            parse_full(&buf[..cut], v, &mut NoTrace),
+                            "{:02x?} {v}",
+                            &buf[..cut]
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn partial_headers_are_a_status() {
         assert_eq!(
             parse(&[], V5, &mut NoTrace),
@@ -315,15 +395,7 @@ mod tests {
     #[test]
     fn remaining_length_limits() {
         let h = parse(&[0x30, 0xff, 0xff, 0xff, 0x7f], V5, &mut NoTrace).unwrap();
-        assert_eq!(
-            h,
-            Status::Complete(FixedHeader {
-                packet_type: PacketType::Publish,
-                flags: 0,
-                remaining: varint::MAX,
-                header_len: 5
-            })
-        );
+        assert_eq!(h, Status::Complete(FixedHeader::new(0x30, varint::MAX, 5)));
         assert_eq!(
             err(&[0x30, 0xff, 0xff, 0xff, 0xff], V5).kind,
             DecodeErrorKind::VarIntTooLong

@@ -54,7 +54,7 @@ pub use connect::{Connect, ConnectProperties, Will, WillProperties};
 pub use disconnect::{Disconnect, DisconnectProperties};
 pub use error::{DecodeError, DecodeErrorDetails, DecodeErrorKind, UsageError};
 pub use framer::Framer;
-pub use properties::UserProperty;
+pub use properties::{Props, UserProperty};
 pub use publish::{Publish, PublishProperties, QosPid};
 pub use reason::ReasonCode;
 pub use suback::{SubAck, SubAckProperties};
@@ -494,17 +494,17 @@ pub(crate) fn decode_body<'a, T: Trace>(
     tr: &mut T,
 ) -> Result<Packet<'a>, DecodeError> {
     use PacketType as P;
-    if !T::ON && h.packet_type == P::Publish && buf.len() == h.len() {
-        if let Some(p) = publish::decode_plain(buf, h.header_len, h.flags, v) {
-            return Ok(Packet::Publish(p));
+    if !T::ON && buf.len() == h.len() {
+        if let Some(p) = decode_quick(buf, h, v) {
+            return Ok(p);
         }
     }
-    let mut r = Reader::new(buf, h.header_len, h.len(), v, tr);
-    r.enter(h.packet_type.path_name());
-    let packet = match h.packet_type {
+    let mut r = Reader::new(buf, h.header_len(), h.len(), v, tr);
+    r.enter(h.packet_type().path_name());
+    let packet = match h.packet_type() {
         P::Connect => Packet::Connect(Box::new(Connect::decode(&mut r)?)),
         P::ConnAck => Packet::ConnAck(ConnAck::decode(&mut r)?),
-        P::Publish => Packet::Publish(Publish::decode(&mut r, h.flags)?),
+        P::Publish => Packet::Publish(Publish::decode(&mut r, h.flags())?),
         P::PubAck => Packet::PubAck(Ack::decode(&mut r, P::PubAck)?),
         P::PubRec => Packet::PubRec(Ack::decode(&mut r, P::PubRec)?),
         P::PubRel => Packet::PubRel(Ack::decode(&mut r, P::PubRel)?),
@@ -524,6 +524,34 @@ pub(crate) fn decode_body<'a, T: Trace>(
         return Err(r.err_at(r.pos(), DecodeErrorKind::TrailingBytes { count }, "2.1.4"));
     }
     Ok(packet)
+}
+
+/// The packets of a message stream read in one pass, without a [`Reader`]: PUBLISH, the
+/// short acknowledgements, SUBSCRIBE, SUBACK, PINGREQ and PINGRESP. Each reader only ever
+/// accepts; `None` (anything else, every error included) takes the full path, which reports
+/// it. A property test holds them to the full path on any input.
+#[inline(always)]
+fn decode_quick<'a>(
+    buf: &'a [u8],
+    h: &header::FixedHeader,
+    v: ProtocolVersion,
+) -> Option<Packet<'a>> {
+    use PacketType as P;
+    if h.packet_type() == P::Publish {
+        return publish::decode_plain(buf, h.header_len(), h.flags(), v).map(Packet::Publish);
+    }
+    let body = buf.get(h.header_len()..)?;
+    Some(match h.packet_type() {
+        P::PubAck => Packet::PubAck(Ack::decode_short(body, P::PubAck, v)?),
+        P::PubRec => Packet::PubRec(Ack::decode_short(body, P::PubRec, v)?),
+        P::PubRel => Packet::PubRel(Ack::decode_short(body, P::PubRel, v)?),
+        P::PubComp => Packet::PubComp(Ack::decode_short(body, P::PubComp, v)?),
+        P::Subscribe => Packet::Subscribe(Subscribe::decode_quick(body, v)?),
+        P::SubAck => Packet::SubAck(SubAck::decode_quick(body, v)?),
+        P::PingReq if body.is_empty() => Packet::PingReq,
+        P::PingResp if body.is_empty() => Packet::PingResp,
+        _ => return None,
+    })
 }
 
 /// Appends a UTF-8 Encoded String (length checked by the caller).
@@ -573,15 +601,13 @@ pub(crate) fn read_reason<T: Trace>(
     let m = reader::Meta::new("reason_code", "Reason Code", section);
     let start = r.pos();
     let b = r.take(1, &m)?[0];
-    let code = ReasonCode::from_u8(b)
-        .filter(|c| c.allowed_in(packet))
-        .ok_or_else(|| {
-            r.err_at(
-                start,
-                DecodeErrorKind::InvalidReasonCode { packet, code: b },
-                rule,
-            )
-        })?;
+    let code = ReasonCode::from_u8_in(b, packet).ok_or_else(|| {
+        r.err_at(
+            start,
+            DecodeErrorKind::InvalidReasonCode { packet, code: b },
+            rule,
+        )
+    })?;
     r.note(start, &m, || crate::dissect::Value::Named {
         code: b.into(),
         name: code.name_in(packet),
@@ -606,6 +632,23 @@ pub(crate) fn read_packet_id<T: Trace>(
         "MQTT-2.3.1-1"
     };
     PacketId::new(id).ok_or_else(|| r.err_at(start, DecodeErrorKind::ZeroPacketId, rule))
+}
+
+/// The Packet Identifier and, in MQTT 5, the properties at the start of `body`, when both
+/// are valid, and the bytes after them: the common head of the one-pass readers of
+/// SUBSCRIBE and SUBACK.
+#[inline(always)]
+pub(crate) fn quick_id_and_props<'a, P: properties::PropertySet<'a>>(
+    body: &'a [u8],
+    v: ProtocolVersion,
+) -> Option<(PacketId, properties::Props<'a, P>, &'a [u8])> {
+    let (id, rest) = body.split_first_chunk::<2>()?;
+    let id = PacketId::new(u16::from_be_bytes(*id))?;
+    if !v.is_v5() {
+        return Some((id, properties::Props::none(), rest));
+    }
+    let (props, _, used) = properties::quick_props::<P>(rest)?;
+    Some((id, props, rest.get(used..)?))
 }
 
 /// A Remaining Length the Variable Byte Integer can hold, or the usage error for one it

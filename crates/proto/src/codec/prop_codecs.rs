@@ -1,19 +1,40 @@
 //! One value codec per wire type of MQTT 5 property (2.2.2.2): how a value is read (with
-//! its range checks), measured, written, and checked before sending. The property sets of
-//! [`super::properties`] name these per field.
+//! its range checks), measured, written, and checked before sending, and how it is handed
+//! out by an accessor: from a typed set ([`PropCodec::view`]) or from a block the decoder
+//! already validated ([`PropView::parse`], which checks nothing but that the bytes are
+//! there). The property sets of [`super::properties`] name these per field.
 
 use std::borrow::Cow;
 use std::num::{NonZeroU16, NonZeroU32};
 
 use super::error::{DecodeErrorKind, UsageError};
-use super::properties::{id, UserProperty};
+use super::properties::{id, prefixed_len, UserProperty};
 use super::reader::{Meta, Reader, Res, Trace};
-use super::string::{check_outgoing, StrKind};
+use super::string::{check_outgoing, validate_str, StrKind};
 use super::{varint, ProtocolVersion, QoS};
 
+/// How an accessor hands out one wire type of property value, and how it reads one from a
+/// validated block.
+pub(crate) trait PropView {
+    /// The value as handed out, borrowing for `'s`.
+    type Ref<'s>;
+    /// The value whose bytes (length prefixes included) are exactly `b`, from a block the
+    /// decoder validated; `None` only if `b` is not such a value.
+    fn parse(b: &[u8]) -> Option<Self::Ref<'_>>;
+    /// The size of the value at the start of `b` when it passes every check
+    /// [`PropCodec::read`] makes (an MQTT 5 block); `None` when it does not or is cut short,
+    /// and the full reader then says why.
+    fn valid_len(b: &[u8]) -> Option<usize>;
+}
+
 /// How one wire type of property value is read, measured, written and checked.
-pub(crate) trait PropCodec<'a, V> {
+pub(crate) trait PropCodec<'a, V>: PropView {
+    /// Reads and checks a value, tracing it.
     fn read<T: Trace>(r: &mut Reader<'a, '_, T>, m: &Meta, id: u8) -> Res<V>;
+    /// A typed value, as handed out.
+    fn view(v: &V) -> Self::Ref<'_>;
+    /// A typed value from one handed out, borrowing the same bytes.
+    fn own(r: Self::Ref<'a>) -> V;
     fn len(v: &V) -> usize;
     fn write(v: &V, out: &mut Vec<u8>);
     fn check(_v: &V, _name: &'static str, _version: ProtocolVersion) -> Result<(), UsageError> {
@@ -31,7 +52,27 @@ fn bad_value(start: usize, id: u8, value: u32, rule: &'static str) -> super::Dec
 
 /// A Byte that must be 0 or 1.
 pub(crate) struct Flag;
+impl PropView for Flag {
+    type Ref<'s> = bool;
+    fn parse(b: &[u8]) -> Option<bool> {
+        match b {
+            [0] => Some(false),
+            [1] => Some(true),
+            _ => None,
+        }
+    }
+    #[inline]
+    fn valid_len(b: &[u8]) -> Option<usize> {
+        b.first().filter(|&&v| v <= 1).map(|_| 1)
+    }
+}
 impl<'a> PropCodec<'a, bool> for Flag {
+    fn view(v: &bool) -> bool {
+        *v
+    }
+    fn own(r: bool) -> bool {
+        r
+    }
     fn read<T: Trace>(r: &mut Reader<'a, '_, T>, m: &Meta, id: u8) -> Res<bool> {
         let start = r.pos();
         let b = r.u8(m)?;
@@ -50,7 +91,27 @@ impl<'a> PropCodec<'a, bool> for Flag {
 
 /// Maximum QoS: a Byte that must be 0 or 1 (3.2.2.3.4).
 pub(crate) struct MaxQos;
+impl PropView for MaxQos {
+    type Ref<'s> = QoS;
+    fn parse(b: &[u8]) -> Option<QoS> {
+        match b {
+            [0] => Some(QoS::AtMostOnce),
+            [1] => Some(QoS::AtLeastOnce),
+            _ => None,
+        }
+    }
+    #[inline]
+    fn valid_len(b: &[u8]) -> Option<usize> {
+        Flag::valid_len(b)
+    }
+}
 impl<'a> PropCodec<'a, QoS> for MaxQos {
+    fn view(v: &QoS) -> QoS {
+        *v
+    }
+    fn own(r: QoS) -> QoS {
+        r
+    }
     fn read<T: Trace>(r: &mut Reader<'a, '_, T>, m: &Meta, id: u8) -> Res<QoS> {
         let start = r.pos();
         let b = r.u8(m)?;
@@ -76,7 +137,23 @@ impl<'a> PropCodec<'a, QoS> for MaxQos {
 
 /// A Two Byte Integer.
 pub(crate) struct U16;
+impl PropView for U16 {
+    type Ref<'s> = u16;
+    fn parse(b: &[u8]) -> Option<u16> {
+        Some(u16::from_be_bytes(*b.first_chunk::<2>()?))
+    }
+    #[inline]
+    fn valid_len(b: &[u8]) -> Option<usize> {
+        b.first_chunk::<2>().map(|_| 2)
+    }
+}
 impl<'a> PropCodec<'a, u16> for U16 {
+    fn view(v: &u16) -> u16 {
+        *v
+    }
+    fn own(r: u16) -> u16 {
+        r
+    }
     fn read<T: Trace>(r: &mut Reader<'a, '_, T>, m: &Meta, _: u8) -> Res<u16> {
         r.u16(m)
     }
@@ -90,7 +167,23 @@ impl<'a> PropCodec<'a, u16> for U16 {
 
 /// A Two Byte Integer that must not be 0 (Receive Maximum, Topic Alias [MQTT-3.3.2-8]).
 pub(crate) struct U16Nz;
+impl PropView for U16Nz {
+    type Ref<'s> = NonZeroU16;
+    fn parse(b: &[u8]) -> Option<NonZeroU16> {
+        NonZeroU16::new(U16::parse(b)?)
+    }
+    #[inline]
+    fn valid_len(b: &[u8]) -> Option<usize> {
+        b.first_chunk::<2>().filter(|v| **v != [0, 0]).map(|_| 2)
+    }
+}
 impl<'a> PropCodec<'a, NonZeroU16> for U16Nz {
+    fn view(v: &NonZeroU16) -> NonZeroU16 {
+        *v
+    }
+    fn own(r: NonZeroU16) -> NonZeroU16 {
+        r
+    }
     fn read<T: Trace>(r: &mut Reader<'a, '_, T>, m: &Meta, id: u8) -> Res<NonZeroU16> {
         let start = r.pos();
         let v = r.u16(m)?;
@@ -113,7 +206,23 @@ fn nonzero_rule(id: u8, m: &Meta) -> &'static str {
 
 /// A Four Byte Integer.
 pub(crate) struct U32;
+impl PropView for U32 {
+    type Ref<'s> = u32;
+    fn parse(b: &[u8]) -> Option<u32> {
+        Some(u32::from_be_bytes(*b.first_chunk::<4>()?))
+    }
+    #[inline]
+    fn valid_len(b: &[u8]) -> Option<usize> {
+        b.first_chunk::<4>().map(|_| 4)
+    }
+}
 impl<'a> PropCodec<'a, u32> for U32 {
+    fn view(v: &u32) -> u32 {
+        *v
+    }
+    fn own(r: u32) -> u32 {
+        r
+    }
     fn read<T: Trace>(r: &mut Reader<'a, '_, T>, m: &Meta, _: u8) -> Res<u32> {
         r.u32(m)
     }
@@ -127,7 +236,23 @@ impl<'a> PropCodec<'a, u32> for U32 {
 
 /// A Four Byte Integer that must not be 0 (Maximum Packet Size).
 pub(crate) struct U32Nz;
+impl PropView for U32Nz {
+    type Ref<'s> = NonZeroU32;
+    fn parse(b: &[u8]) -> Option<NonZeroU32> {
+        NonZeroU32::new(U32::parse(b)?)
+    }
+    #[inline]
+    fn valid_len(b: &[u8]) -> Option<usize> {
+        b.first_chunk::<4>().filter(|v| **v != [0; 4]).map(|_| 4)
+    }
+}
 impl<'a> PropCodec<'a, NonZeroU32> for U32Nz {
+    fn view(v: &NonZeroU32) -> NonZeroU32 {
+        *v
+    }
+    fn own(r: NonZeroU32) -> NonZeroU32 {
+        r
+    }
     fn read<T: Trace>(r: &mut Reader<'a, '_, T>, m: &Meta, id: u8) -> Res<NonZeroU32> {
         let start = r.pos();
         let v = r.u32(m)?;
@@ -143,7 +268,29 @@ impl<'a> PropCodec<'a, NonZeroU32> for U32Nz {
 
 /// A Variable Byte Integer that must not be 0 (Subscription Identifier, 3.8.2.1.2).
 pub(crate) struct VarIntNz;
+impl PropView for VarIntNz {
+    type Ref<'s> = NonZeroU32;
+    fn parse(b: &[u8]) -> Option<NonZeroU32> {
+        match varint::parse(b, ProtocolVersion::V5) {
+            Ok(Some((v, n))) if n == b.len() => NonZeroU32::new(v),
+            _ => None,
+        }
+    }
+    #[inline]
+    fn valid_len(b: &[u8]) -> Option<usize> {
+        match varint::parse(b.get(..4).unwrap_or(b), ProtocolVersion::V5) {
+            Ok(Some((v, n))) if v != 0 => Some(n),
+            _ => None,
+        }
+    }
+}
 impl<'a> PropCodec<'a, NonZeroU32> for VarIntNz {
+    fn view(v: &NonZeroU32) -> NonZeroU32 {
+        *v
+    }
+    fn own(r: NonZeroU32) -> NonZeroU32 {
+        r
+    }
     fn read<T: Trace>(r: &mut Reader<'a, '_, T>, m: &Meta, id: u8) -> Res<NonZeroU32> {
         let start = r.pos();
         let v = r.varint(m)?;
@@ -163,9 +310,33 @@ impl<'a> PropCodec<'a, NonZeroU32> for VarIntNz {
     }
 }
 
+/// The size of a length-prefixed string of `kind` at the start of `b`, when it is valid.
+#[inline(always)]
+fn valid_str_len(b: &[u8], kind: StrKind) -> Option<usize> {
+    let n = prefixed_len(b)?;
+    let s = b.get(2..n)?;
+    validate_str(s, kind, ProtocolVersion::V5).ok().map(|_| n)
+}
+
 /// A UTF-8 Encoded String.
 pub(crate) struct Utf8;
+impl PropView for Utf8 {
+    type Ref<'s> = &'s str;
+    fn parse(b: &[u8]) -> Option<&str> {
+        std::str::from_utf8(b.get(2..)?).ok()
+    }
+    #[inline(always)]
+    fn valid_len(b: &[u8]) -> Option<usize> {
+        valid_str_len(b, StrKind::Plain)
+    }
+}
 impl<'a> PropCodec<'a, Cow<'a, str>> for Utf8 {
+    fn view<'s>(v: &'s Cow<'a, str>) -> &'s str {
+        v
+    }
+    fn own(r: &'a str) -> Cow<'a, str> {
+        Cow::Borrowed(r)
+    }
     fn read<T: Trace>(r: &mut Reader<'a, '_, T>, m: &Meta, _: u8) -> Res<Cow<'a, str>> {
         r.str(m, StrKind::Plain)
     }
@@ -186,7 +357,23 @@ impl<'a> PropCodec<'a, Cow<'a, str>> for Utf8 {
 
 /// A Response Topic: a Topic Name, so no wildcards [MQTT-3.3.2-14].
 pub(crate) struct TopicUtf8;
+impl PropView for TopicUtf8 {
+    type Ref<'s> = &'s str;
+    fn parse(b: &[u8]) -> Option<&str> {
+        Utf8::parse(b)
+    }
+    #[inline]
+    fn valid_len(b: &[u8]) -> Option<usize> {
+        valid_str_len(b, StrKind::TopicName)
+    }
+}
 impl<'a> PropCodec<'a, Cow<'a, str>> for TopicUtf8 {
+    fn view<'s>(v: &'s Cow<'a, str>) -> &'s str {
+        v
+    }
+    fn own(r: &'a str) -> Cow<'a, str> {
+        Cow::Borrowed(r)
+    }
     fn read<T: Trace>(r: &mut Reader<'a, '_, T>, m: &Meta, _: u8) -> Res<Cow<'a, str>> {
         r.str(m, StrKind::TopicName).map_err(|mut e| {
             if e.kind == DecodeErrorKind::WildcardInTopicName {
@@ -212,7 +399,23 @@ impl<'a> PropCodec<'a, Cow<'a, str>> for TopicUtf8 {
 
 /// Binary Data.
 pub(crate) struct Bin;
+impl PropView for Bin {
+    type Ref<'s> = &'s [u8];
+    fn parse(b: &[u8]) -> Option<&[u8]> {
+        b.get(2..)
+    }
+    #[inline]
+    fn valid_len(b: &[u8]) -> Option<usize> {
+        prefixed_len(b).filter(|&n| n <= b.len())
+    }
+}
 impl<'a> PropCodec<'a, Cow<'a, [u8]>> for Bin {
+    fn view<'s>(v: &'s Cow<'a, [u8]>) -> &'s [u8] {
+        v
+    }
+    fn own(r: &'a [u8]) -> Cow<'a, [u8]> {
+        Cow::Borrowed(r)
+    }
     fn read<T: Trace>(r: &mut Reader<'a, '_, T>, m: &Meta, _: u8) -> Res<Cow<'a, [u8]>> {
         r.bin(m)
     }
@@ -229,7 +432,26 @@ impl<'a> PropCodec<'a, Cow<'a, [u8]>> for Bin {
 
 /// A UTF-8 String Pair (User Property).
 pub(crate) struct Pair;
+/// Handed out as a `(name, value)` pair of `&str`.
+impl PropView for Pair {
+    type Ref<'s> = (&'s str, &'s str);
+    fn parse(b: &[u8]) -> Option<(&str, &str)> {
+        let (name, value) = b.split_at_checked(prefixed_len(b)?)?;
+        Some((Utf8::parse(name)?, Utf8::parse(value)?))
+    }
+    #[inline(always)]
+    fn valid_len(b: &[u8]) -> Option<usize> {
+        let name = Utf8::valid_len(b)?;
+        Some(name + Utf8::valid_len(b.get(name..)?)?)
+    }
+}
 impl<'a> PropCodec<'a, UserProperty<'a>> for Pair {
+    fn view<'s>(v: &'s UserProperty<'a>) -> (&'s str, &'s str) {
+        (&v.name, &v.value)
+    }
+    fn own((name, value): (&'a str, &'a str)) -> UserProperty<'a> {
+        UserProperty::new(name, value)
+    }
     fn read<T: Trace>(r: &mut Reader<'a, '_, T>, m: &Meta, _: u8) -> Res<UserProperty<'a>> {
         let name = r.str(
             &Meta::new("name", "User Property name", m.section),

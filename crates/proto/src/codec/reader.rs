@@ -184,6 +184,35 @@ impl<'a, 't, T: Trace> Reader<'a, 't, T> {
         Ok(s)
     }
 
+    /// The next byte, without taking it.
+    #[inline(always)]
+    pub(crate) fn peek(&self) -> Option<u8> {
+        if self.pos < self.end {
+            self.buf.get(self.pos).copied()
+        } else {
+            None
+        }
+    }
+
+    /// Steps over `n` bytes already looked at with [`Reader::peek`] (at most up to the
+    /// limit).
+    #[inline(always)]
+    pub(crate) fn skip(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.end);
+    }
+
+    /// The bytes from absolute offset `start` up to the next byte.
+    #[inline]
+    pub(crate) fn since(&self, start: usize) -> &'a [u8] {
+        &self.buf[start.min(self.pos)..self.pos]
+    }
+
+    /// The bytes up to the limit, without taking them.
+    #[inline]
+    pub(crate) fn rest(&self) -> &'a [u8] {
+        &self.buf[self.pos..self.end]
+    }
+
     /// Moves back (or forward) to `pos`, within the current block.
     #[inline]
     pub(crate) fn rewind_to(&mut self, pos: usize) {
@@ -276,7 +305,20 @@ impl<'a, 't, T: Trace> Reader<'a, 't, T> {
     /// Reads and records a Variable Byte Integer (1.5.5): at most four bytes, and in MQTT 5
     /// the minimal encoding [MQTT-1.5.5-1]. A one byte integer is one field; a longer one
     /// is one field per byte, the last carrying the value.
+    #[inline]
     pub(crate) fn varint(&mut self, m: &Meta) -> Res<u32> {
+        match self.peek() {
+            // One byte: minimal and complete.
+            Some(b @ 0..0x80) if !T::ON => {
+                self.pos += 1;
+                Ok(u32::from(b))
+            }
+            _ => self.varint_full(m),
+        }
+    }
+
+    /// [`Reader::varint`] in full: several bytes, errors, tracing.
+    fn varint_full(&mut self, m: &Meta) -> Res<u32> {
         let start = self.pos;
         let (value, len) = match super::varint::parse(&self.buf[self.pos..self.end], self.version) {
             Ok(Some(ok)) => ok,

@@ -155,7 +155,17 @@ impl ReasonCode {
 
     /// True when MQTT 5 allows this code in `packet` (Table 2-6).
     pub fn allowed_in(self, packet: PacketType) -> bool {
-        allowed_codes(packet).contains(&(self as u8))
+        allowed(self as u8, packet)
+    }
+
+    /// The code for byte `value` when MQTT 5 allows it in `packet` (Table 2-6).
+    #[inline]
+    pub(crate) fn from_u8_in(value: u8, packet: PacketType) -> Option<Self> {
+        if allowed(value, packet) {
+            BY_BYTE[usize::from(value)]
+        } else {
+            None
+        }
     }
 
     /// The MQTT 3.1.1 CONNACK return code for this code, if it has one.
@@ -200,8 +210,44 @@ impl ReasonCode {
     }
 }
 
+/// True when MQTT 5 allows code byte `value` in `packet`: one look-up in Table 2-6.
+#[inline]
+fn allowed(value: u8, packet: PacketType) -> bool {
+    ALLOWED_IN[usize::from(value)] & (1 << packet as u16) != 0
+}
+
+/// [`ReasonCode::from_u8`] as a table, for the decoder's hot paths.
+const BY_BYTE: [Option<ReasonCode>; 256] = {
+    let mut table = [None; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = ReasonCode::from_u8(b as u8);
+        b += 1;
+    }
+    table
+};
+
+/// For each byte, the packet types (as bits, by type number) whose reason codes include
+/// it: [`allowed_codes`] turned around at compile time.
+const ALLOWED_IN: [u16; 256] = {
+    let mut table = [0u16; 256];
+    let mut t = 1;
+    while t < 16 {
+        if let Some(packet) = PacketType::from_u8(t) {
+            let codes = allowed_codes(packet);
+            let mut i = 0;
+            while i < codes.len() {
+                table[codes[i] as usize] |= 1 << t;
+                i += 1;
+            }
+        }
+        t += 1;
+    }
+    table
+};
+
 /// The codes MQTT 5 allows in `packet` (Table 2-6).
-pub(crate) fn allowed_codes(packet: PacketType) -> &'static [u8] {
+pub(crate) const fn allowed_codes(packet: PacketType) -> &'static [u8] {
     use PacketType as P;
     match packet {
         P::ConnAck => &[
@@ -255,6 +301,21 @@ mod tests {
         assert!(ReasonCode::SessionTakenOver.allowed_in(PacketType::Disconnect));
         assert!(!ReasonCode::SessionTakenOver.allowed_in(PacketType::ConnAck));
         assert!(ReasonCode::ReAuthenticate.allowed_in(PacketType::Auth));
+    }
+
+    #[test]
+    fn the_look_up_table_is_table_2_6() {
+        for t in 1..=15 {
+            let packet = PacketType::from_u8(t).unwrap();
+            for b in 0..=255u8 {
+                let listed = allowed_codes(packet).contains(&b);
+                assert_eq!(
+                    ReasonCode::from_u8_in(b, packet),
+                    ReasonCode::from_u8(b).filter(|_| listed),
+                    "{b:#04x} in {packet}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -32,13 +32,25 @@ pub(crate) fn validate_str(
     // Fast path: one pass over 8-byte words finds any non-ASCII byte and any byte this
     // kind of string may not hold; clean ASCII needs no further UTF-8 check.
     let wild = matches!(kind, StrKind::TopicName | StrKind::TopicNameOrEmpty);
-    if ascii_scan(raw, wild) == Scan::CleanAscii
-        && kind != StrKind::TopicFilter
-        && !(raw.is_empty() && kind == StrKind::TopicName)
-    {
-        return Ok(ascii_str(raw));
+    if ascii_scan(raw, wild) == Scan::CleanAscii {
+        match kind {
+            // An empty Topic Name: the full check reports it.
+            StrKind::TopicName if raw.is_empty() => {}
+            StrKind::TopicFilter => {
+                let s = ascii_str(raw);
+                return check_filter(s, v).map(|()| s);
+            }
+            _ => return Ok(ascii_str(raw)),
+        }
     }
     validate_str_slow(raw, kind, v)
+}
+
+/// A Topic Filter's grammar (4.7, 4.8.2), as a string error.
+#[inline]
+fn check_filter(s: &str, v: ProtocolVersion) -> Result<(), StrError> {
+    topic::validate_filter(s, v)
+        .map_err(|(at, reason, rule)| (at, DecodeErrorKind::InvalidTopicFilter { reason }, rule))
 }
 
 /// The full check: UTF-8, emptiness, U+0000 and wildcards, and a Topic Filter's grammar.
@@ -61,9 +73,7 @@ fn validate_str_slow(raw: &[u8], kind: StrKind, v: ProtocolVersion) -> Result<&s
     }
     check_special(raw, wild, v)?;
     if kind == StrKind::TopicFilter {
-        topic::validate_filter(s, v).map_err(|(at, reason, rule)| {
-            (at, DecodeErrorKind::InvalidTopicFilter { reason }, rule)
-        })?;
+        check_filter(s, v)?;
     }
     Ok(s)
 }
@@ -114,40 +124,67 @@ fn ascii_scan(s: &[u8], wild: bool) -> Scan {
     // For ASCII bytes b (< 0x80), b + 0x7f sets the top bit exactly when b != 0, without a
     // carry into the next byte; so `!(w + 0x7f..) & HI` marks the zero bytes of `w`.
     const SEVEN_F: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // A byte's top bit in `bad(w)` is set when the byte is not ASCII, or zero (or, if
+    // `wild`, `+` or `#`). A carry out of a non-ASCII byte may blur its neighbour, but that
+    // byte is marked already, and only "any" matters; the marks are gathered and tested
+    // once.
     let plus = LO * u64::from(b'+');
     let hash = LO * u64::from(b'#');
-    let bad = |w: u64| -> bool {
-        let zero = |x: u64| !(x.wrapping_add(SEVEN_F)) & HI;
-        let mut m = w & HI;
-        m |= zero(w);
+    let bad = |w: u64| -> u64 {
+        let zero = |x: u64| !(x.wrapping_add(SEVEN_F));
+        let mut m = w | zero(w);
         if wild {
             m |= zero(w ^ plus) | zero(w ^ hash);
         }
-        m != 0
+        m
     };
-    let word = |c: &[u8]| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
-    let mut acc = false;
-    if s.len() >= 8 {
-        let mut chunks = s.chunks_exact(8);
-        for c in chunks.by_ref() {
-            acc |= bad(word(c));
+    let acc = match (s.first_chunk::<8>(), s.last_chunk::<8>()) {
+        // Eight to sixteen bytes: the first eight and the last eight, which may overlap
+        // (harmless for "any").
+        (Some(first), Some(last)) if s.len() <= 16 => {
+            bad(u64::from_le_bytes(*first)) | bad(u64::from_le_bytes(*last))
         }
-        if !chunks.remainder().is_empty() {
-            // The last eight bytes, overlapping the previous word: harmless for "any".
-            acc |= bad(word(&s[s.len() - 8..]));
+        (Some(_), Some(last)) => {
+            let mut acc = 0;
+            let mut words = s.chunks_exact(8);
+            for c in words.by_ref() {
+                acc |= bad(u64::from_le_bytes([
+                    c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7],
+                ]));
+            }
+            if !words.remainder().is_empty() {
+                acc |= bad(u64::from_le_bytes(*last));
+            }
+            acc
         }
-    } else {
-        // Short strings: pad with spaces, which are clean, built in a register.
-        let mut w = LO * u64::from(b' ');
-        for (i, &b) in s.iter().enumerate() {
-            w = (w & !(0xff << (8 * i))) | (u64::from(b) << (8 * i));
-        }
-        acc = bad(w);
-    }
-    if acc {
+        _ => bad(short_word(s)),
+    };
+    if acc & HI != 0 {
         Scan::Other
     } else {
         Scan::CleanAscii
+    }
+}
+
+/// A string of fewer than eight bytes as one word holding each of its bytes at least once,
+/// padded with spaces (which are clean): overlapping loads rather than a loop.
+#[inline(always)]
+fn short_word(s: &[u8]) -> u64 {
+    let spaces = LO * u64::from(b' ');
+    if let (Some(head), Some(tail)) = (s.first_chunk::<4>(), s.last_chunk::<4>()) {
+        // Four to seven bytes: the first four and the last four.
+        return u64::from(u32::from_le_bytes(*head)) | (u64::from(u32::from_le_bytes(*tail)) << 32);
+    }
+    match *s {
+        // One to three bytes: the first, the middle and the last cover them.
+        [first, .., last] | [first @ last] => {
+            let middle = s[s.len() / 2];
+            (spaces & !0xff_ffff)
+                | u64::from(first)
+                | (u64::from(middle) << 8)
+                | (u64::from(last) << 16)
+        }
+        [] => spaces,
     }
 }
 

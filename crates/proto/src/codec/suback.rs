@@ -3,12 +3,11 @@
 use std::borrow::Cow;
 
 use super::error::{DecodeError, DecodeErrorKind, UsageError};
-use super::properties::{
-    block_len, property_set, read_props, write_block, PropertySet, Props, UserProperty,
-};
+use super::properties::{property_set, read_props, Props, UserProperty};
 use super::reader::{Meta, Reader, Trace};
 use super::{
-    check_reason, read_packet_id, read_reason, PacketId, PacketType, ProtocolVersion, ReasonCode,
+    check_reason, quick_id_and_props, read_packet_id, read_reason, PacketId, PacketType,
+    ProtocolVersion, ReasonCode,
 };
 use crate::dissect::Value;
 
@@ -30,7 +29,7 @@ pub struct SubAck<'a> {
     /// The identifier of the SUBSCRIBE this answers.
     pub packet_id: PacketId,
     /// MQTT 5 properties.
-    pub properties: Props<SubAckProperties<'a>>,
+    pub properties: Props<'a, SubAckProperties<'a>>,
     /// One code per filter, in order: Granted QoS 0/1/2 or a failure. MQTT 3.1.1 allows
     /// only 0x00, 0x01, 0x02 and 0x80 [MQTT-3.9.3-2].
     pub reason_codes: Vec<ReasonCode>,
@@ -45,6 +44,30 @@ const V3_CODES: [ReasonCode; 4] = [
 ];
 
 impl<'a> SubAck<'a> {
+    /// A SUBACK read in one pass, without a [`Reader`], when valid; `None` for anything
+    /// else, which [`SubAck::decode`] reads or reports.
+    #[inline]
+    pub(crate) fn decode_quick(body: &'a [u8], v: ProtocolVersion) -> Option<Self> {
+        let (packet_id, properties, rest) = quick_id_and_props::<SubAckProperties>(body, v)?;
+        // At least one reason code (3.9.3).
+        if rest.is_empty() {
+            return None;
+        }
+        let mut reason_codes = Vec::with_capacity(rest.len());
+        for &b in rest {
+            reason_codes.push(if v.is_v5() {
+                ReasonCode::from_u8_in(b, PacketType::SubAck)?
+            } else {
+                v3_code(b)?
+            });
+        }
+        Some(SubAck {
+            packet_id,
+            properties,
+            reason_codes,
+        })
+    }
+
     pub(crate) fn decode<T: Trace>(r: &mut Reader<'a, '_, T>) -> Result<Self, DecodeError> {
         let packet_id = read_packet_id(r, "3.9.2")?;
         let properties = if r.version.is_v5() {
@@ -98,7 +121,7 @@ impl<'a> SubAck<'a> {
         }
         let props = if v.is_v5() {
             self.properties.check(v)?;
-            block_len(&*self.properties)
+            self.properties.block_len()
         } else if self.properties.is_empty() {
             0
         } else {
@@ -112,7 +135,7 @@ impl<'a> SubAck<'a> {
     pub(crate) fn write_body(&self, v: ProtocolVersion, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.packet_id.get().to_be_bytes());
         if v.is_v5() {
-            write_block(&*self.properties, out);
+            self.properties.write_block(out);
         }
         out.extend(self.reason_codes.iter().map(|&c| c as u8));
     }
@@ -127,22 +150,25 @@ impl<'a> SubAck<'a> {
     }
 }
 
+/// The MQTT 3.1.1 return code `b`, if it is one: 0x00, 0x01, 0x02 or 0x80 [MQTT-3.9.3-2].
+fn v3_code(b: u8) -> Option<ReasonCode> {
+    ReasonCode::from_u8(b).filter(|c| V3_CODES.contains(c))
+}
+
 /// Reads an MQTT 3.1.1 return code: 0x00, 0x01, 0x02 or 0x80 [MQTT-3.9.3-2].
 fn read_v3_code<T: Trace>(r: &mut Reader<'_, '_, T>) -> Result<ReasonCode, DecodeError> {
     let at = r.pos();
     let b = r.take(1, &V3_CODE)?[0];
-    let code = ReasonCode::from_u8(b)
-        .filter(|c| V3_CODES.contains(c))
-        .ok_or_else(|| {
-            r.err_at(
-                at,
-                DecodeErrorKind::InvalidReasonCode {
-                    packet: PacketType::SubAck,
-                    code: b,
-                },
-                "MQTT-3.9.3-2",
-            )
-        })?;
+    let code = v3_code(b).ok_or_else(|| {
+        r.err_at(
+            at,
+            DecodeErrorKind::InvalidReasonCode {
+                packet: PacketType::SubAck,
+                code: b,
+            },
+            "MQTT-3.9.3-2",
+        )
+    })?;
     r.note(at, &V3_CODE, || Value::Named {
         code: b.into(),
         name: code.name_in(PacketType::SubAck),

@@ -4,13 +4,11 @@ use std::borrow::Cow;
 use std::num::NonZeroU32;
 
 use super::error::{DecodeError, DecodeErrorKind, UsageError};
-use super::properties::{
-    block_len, property_set, read_props, write_block, PropertySet, Props, UserProperty,
-};
+use super::properties::{prefixed_len, property_set, read_props, Props, UserProperty};
 use super::reader::{Meta, Reader, Trace};
-use super::string::{check_outgoing, StrKind};
+use super::string::{check_outgoing, validate_str, StrKind};
 use super::topic::is_shared;
-use super::{read_packet_id, PacketId, PacketType, ProtocolVersion, QoS};
+use super::{quick_id_and_props, read_packet_id, PacketId, PacketType, ProtocolVersion, QoS};
 use crate::dissect::Value;
 
 property_set! {
@@ -105,7 +103,7 @@ pub struct Subscribe<'a> {
     /// Its Packet Identifier.
     pub packet_id: PacketId,
     /// MQTT 5 properties.
-    pub properties: Props<SubscribeProperties<'a>>,
+    pub properties: Props<'a, SubscribeProperties<'a>>,
     /// At least one subscription.
     pub subscriptions: Vec<Subscription<'a>>,
 }
@@ -152,6 +150,32 @@ impl<'a> Subscribe<'a> {
         })
     }
 
+    /// A SUBSCRIBE read in one pass, without a [`Reader`], when valid; `None` for
+    /// anything else, which [`Subscribe::decode`] reads or reports.
+    #[inline]
+    pub(crate) fn decode_quick(body: &'a [u8], v: ProtocolVersion) -> Option<Self> {
+        let (packet_id, properties, mut rest) = quick_id_and_props::<SubscribeProperties>(body, v)?;
+        // At least one filter [MQTT-3.8.3-2].
+        if rest.is_empty() {
+            return None;
+        }
+        let mut subscriptions = Vec::with_capacity(count_filters(rest));
+        while let Some(n) = prefixed_len(rest) {
+            let filter = validate_str(rest.get(2..n)?, StrKind::TopicFilter, v).ok()?;
+            let options = options(*rest.get(n)?, v, is_shared(filter)).ok()?;
+            subscriptions.push(Subscription {
+                filter: Cow::Borrowed(filter),
+                options,
+            });
+            rest = &rest[n + 1..];
+        }
+        rest.is_empty().then_some(Subscribe {
+            packet_id,
+            properties,
+            subscriptions,
+        })
+    }
+
     pub(crate) fn body_len(&self, v: ProtocolVersion) -> Result<usize, UsageError> {
         if self.subscriptions.is_empty() {
             return Err(UsageError::EmptyPayload {
@@ -173,7 +197,7 @@ impl<'a> Subscribe<'a> {
         }
         if v.is_v5() {
             self.properties.check(v)?;
-            n += block_len(&*self.properties);
+            n += self.properties.block_len();
         } else if !self.properties.is_empty() {
             return Err(UsageError::NotInVersion {
                 what: "SUBSCRIBE properties",
@@ -185,7 +209,7 @@ impl<'a> Subscribe<'a> {
     pub(crate) fn write_body(&self, v: ProtocolVersion, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.packet_id.get().to_be_bytes());
         if v.is_v5() {
-            write_block(&*self.properties, out);
+            self.properties.write_block(out);
         }
         for s in &self.subscriptions {
             super::write_str(out, &s.filter);
@@ -210,6 +234,17 @@ impl<'a> Subscribe<'a> {
     }
 }
 
+/// The number of filters (a length-prefixed string and an options byte each) in `b`, as
+/// far as they are there: the capacity to allocate once.
+fn count_filters(mut b: &[u8]) -> usize {
+    let mut n = 0;
+    while let Some(len) = prefixed_len(b) {
+        n += 1;
+        b = b.get(len + 1..).unwrap_or_default();
+    }
+    n
+}
+
 /// Reads the options byte. MQTT 3.1.1: bits 2 to 7 reserved and QoS 3 malformed
 /// [MQTT-3.8.3-4]. MQTT 5: bits 6 and 7 reserved [MQTT-3.8.3-5], QoS 3 and Retain
 /// Handling 3 are errors (3.8.3.1), No Local on a shared subscription is a Protocol Error
@@ -220,8 +255,24 @@ fn read_options<T: Trace>(
 ) -> Result<SubscriptionOptions, DecodeError> {
     let at = r.pos();
     let b = r.take(1, &OPTIONS)?[0];
-    let v5 = r.version.is_v5();
-    let fail = |kind, rule| Err(DecodeError::new(at, kind, rule));
+    let o =
+        options(b, r.version, shared).map_err(|(kind, rule)| DecodeError::new(at, kind, rule))?;
+    if T::ON {
+        trace_options(r, at, b, o);
+    }
+    Ok(o)
+}
+
+/// The options byte `b` of a filter that is `shared` or not, checked as [`read_options`]
+/// says; an error is a kind and a rule.
+#[inline]
+fn options(
+    b: u8,
+    v: ProtocolVersion,
+    shared: bool,
+) -> Result<SubscriptionOptions, (DecodeErrorKind, &'static str)> {
+    let v5 = v.is_v5();
+    let fail = |kind, rule| Err((kind, rule));
     let reserved = if v5 { 0xc0 } else { 0xfc };
     if b & reserved != 0 {
         return fail(
@@ -251,9 +302,6 @@ fn read_options<T: Trace>(
     };
     if o.no_local && shared {
         return fail(DecodeErrorKind::NoLocalOnSharedSubscription, "MQTT-3.8.3-4");
-    }
-    if T::ON {
-        trace_options(r, at, b, o);
     }
     Ok(o)
 }

@@ -52,7 +52,72 @@ fn validate_shared(rest: &str, v: ProtocolVersion) -> Result<(), FilterError> {
     validate_levels(filter, v).map_err(|(at, r, rule)| (at + slash + 1, r, rule))
 }
 
+/// Checks the wildcards of a filter: in one pass when they are well placed (the common
+/// case), level by level to name the first fault otherwise.
+#[inline]
 fn validate_levels(s: &str, v: ProtocolVersion) -> Result<(), FilterError> {
+    if wildcards_well_placed(s.as_bytes()) {
+        return Ok(());
+    }
+    first_misplaced_wildcard(s, v)
+}
+
+/// True when every `+` fills a whole level [MQTT-4.7.1-2] and a `#` fills the last one
+/// [MQTT-4.7.1-1]: eight bytes at a time, looking closer only at the wildcards found.
+#[inline]
+fn wildcards_well_placed(s: &[u8]) -> bool {
+    if s.len() < 8 {
+        return (0..s.len()).all(|at| wildcard_well_placed(s, at));
+    }
+    let mut chunks = s.chunks_exact(8);
+    let mut at = 0;
+    for c in chunks.by_ref() {
+        if !word_well_placed(s, at, c) {
+            return false;
+        }
+        at += 8;
+    }
+    // The last eight bytes, overlapping the previous word.
+    let last = s.len() - 8;
+    chunks.remainder().is_empty() || word_well_placed(s, last, &s[last..])
+}
+
+/// [`wildcard_well_placed`] for each wildcard among the eight bytes `s[at..at + 8]`
+/// (which are `c`), found by an exact per-byte test.
+#[inline(always)]
+fn word_well_placed(s: &[u8], at: usize, c: &[u8]) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const SEVEN_F: u64 = LO * 0x7f;
+    // The top bit of each zero byte of `x`, with no carries between bytes.
+    let zeros = |x: u64| !(((x & SEVEN_F) + SEVEN_F) | x) & (LO << 7);
+    let w = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+    let mut wild = zeros(w ^ (LO * u64::from(b'+'))) | zeros(w ^ (LO * u64::from(b'#')));
+    while wild != 0 {
+        if !wildcard_well_placed(s, at + wild.trailing_zeros() as usize / 8) {
+            return false;
+        }
+        wild &= wild - 1;
+    }
+    true
+}
+
+/// True unless `s[at]` is a wildcard that does not stand alone in its level, or a `#`
+/// that is not last.
+#[inline]
+fn wildcard_well_placed(s: &[u8], at: usize) -> bool {
+    let c = s[at];
+    if c != b'+' && c != b'#' {
+        return true;
+    }
+    let last = at + 1 == s.len();
+    let alone = (at == 0 || s[at - 1] == b'/') && (last || s[at + 1] == b'/');
+    alone && (c == b'+' || last)
+}
+
+/// The first misplaced wildcard, level by level: a `#` fault before a `+` fault in the
+/// same level.
+#[cold]
+fn first_misplaced_wildcard(s: &str, v: ProtocolVersion) -> Result<(), FilterError> {
     let (hash_rule, plus_rule) = if v == ProtocolVersion::V5 {
         ("MQTT-4.7.1-1", "MQTT-4.7.1-2")
     } else {
@@ -145,6 +210,34 @@ mod tests {
             Err((3, "+ must fill a whole level", "MQTT-4.7.1-2"))
         );
         assert_eq!(validate_filter("+a", V4).unwrap_err().2, "MQTT-4.7.1-3");
+    }
+
+    #[test]
+    fn one_pass_check_agrees_with_the_level_by_level_one() {
+        // Every string of up to six characters among those that matter, also placed
+        // where the eight-byte words and the overlapping last word see them.
+        let mut strings = vec![String::new()];
+        let mut longest = strings.clone();
+        for _ in 0..6 {
+            longest = longest
+                .iter()
+                .flat_map(|s| "a/+#".chars().map(move |c| format!("{s}{c}")))
+                .collect();
+            strings.extend(longest.iter().cloned());
+        }
+        for s in &strings {
+            for s in [
+                s.clone(),
+                format!("abcdefgh/{s}"),
+                format!("{s}/abcdefghijk"),
+            ] {
+                assert_eq!(
+                    wildcards_well_placed(s.as_bytes()),
+                    first_misplaced_wildcard(&s, V5).is_ok(),
+                    "{s:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -3,9 +3,7 @@
 use std::borrow::Cow;
 
 use super::error::{DecodeError, DecodeErrorKind, UsageError};
-use super::properties::{
-    block_len, property_set, read_props, write_block, PropertySet, Props, UserProperty,
-};
+use super::properties::{property_set, read_props, Props, UserProperty};
 use super::reader::{Reader, Trace};
 use super::{
     check_reason, read_packet_id, read_reason, PacketId, PacketType, ProtocolVersion, ReasonCode,
@@ -29,7 +27,7 @@ pub struct UnsubAck<'a> {
     /// The identifier of the UNSUBSCRIBE this answers.
     pub packet_id: PacketId,
     /// MQTT 5 properties.
-    pub properties: Props<UnsubAckProperties<'a>>,
+    pub properties: Props<'a, UnsubAckProperties<'a>>,
     /// MQTT 5: one code per filter, in order; empty in MQTT 3.
     pub reason_codes: Vec<ReasonCode>,
 }
@@ -92,13 +90,13 @@ impl<'a> UnsubAck<'a> {
             check_reason(c, PacketType::UnsubAck)?;
         }
         self.properties.check(v)?;
-        Ok(2 + block_len(&*self.properties) + self.reason_codes.len())
+        Ok(2 + self.properties.block_len() + self.reason_codes.len())
     }
 
     pub(crate) fn write_body(&self, v: ProtocolVersion, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.packet_id.get().to_be_bytes());
         if v.is_v5() {
-            write_block(&*self.properties, out);
+            self.properties.write_block(out);
             out.extend(self.reason_codes.iter().map(|&c| c as u8));
         }
     }

@@ -3,9 +3,7 @@
 use std::borrow::Cow;
 
 use super::error::{DecodeError, DecodeErrorKind, UsageError};
-use super::properties::{
-    block_len, property_set, read_props, write_block, PropertySet, Props, UserProperty,
-};
+use super::properties::{property_set, read_props, Props, UserProperty};
 use super::reader::{Meta, Reader, Trace};
 use super::string::{check_outgoing, StrKind};
 use super::{read_packet_id, PacketId, PacketType, ProtocolVersion};
@@ -25,7 +23,7 @@ pub struct Unsubscribe<'a> {
     /// Its Packet Identifier.
     pub packet_id: PacketId,
     /// MQTT 5 properties.
-    pub properties: Props<UnsubscribeProperties<'a>>,
+    pub properties: Props<'a, UnsubscribeProperties<'a>>,
     /// At least one Topic Filter [MQTT-3.10.3-2].
     pub filters: Vec<Cow<'a, str>>,
 }
@@ -77,7 +75,7 @@ impl<'a> Unsubscribe<'a> {
         }
         if v.is_v5() {
             self.properties.check(v)?;
-            n += block_len(&*self.properties);
+            n += self.properties.block_len();
         } else if !self.properties.is_empty() {
             return Err(UsageError::NotInVersion {
                 what: "UNSUBSCRIBE properties",
@@ -89,7 +87,7 @@ impl<'a> Unsubscribe<'a> {
     pub(crate) fn write_body(&self, v: ProtocolVersion, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.packet_id.get().to_be_bytes());
         if v.is_v5() {
-            write_block(&*self.properties, out);
+            self.properties.write_block(out);
         }
         for f in &self.filters {
             super::write_str(out, f);

@@ -99,12 +99,15 @@ fn a_request_is_matched_to_its_response_by_correlation_data() {
     let Ok(Packet::Publish(req)) = Packet::decode_exact(&sent[0], V5) else {
         panic!("{sent:?}")
     };
-    assert_eq!(req.properties.response_topic.as_deref(), Some("me/replies"));
+    assert_eq!(req.properties.response_topic(), Some("me/replies"));
     // The responder's side builds the reply from the request.
     let reply = Message::reply_to(&req, "2").unwrap();
     assert_eq!(
-        (reply.topic.as_str(), &reply.properties.correlation_data),
-        ("me/replies", &req.properties.correlation_data)
+        (
+            reply.topic.as_str(),
+            reply.properties.correlation_data.as_deref()
+        ),
+        ("me/replies", req.properties.correlation_data())
     );
     let mut bytes = Vec::new();
     Packet::Publish(reply.into_publish(QosPid::AtMostOnce))

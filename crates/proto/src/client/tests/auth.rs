@@ -11,10 +11,7 @@ fn scram_sha_256_runs_through_connect_auth_and_connack() {
     let Ok(Packet::Connect(c)) = Packet::decode_exact(&connect[0], V5) else {
         panic!()
     };
-    assert_eq!(
-        c.properties.authentication_method.as_deref(),
-        Some("SCRAM-SHA-256")
-    );
+    assert_eq!(c.properties.authentication_method(), Some("SCRAM-SHA-256"));
     assert_eq!(auth_data(&connect[0]).1, "n,,n=user,r=rOprNGfwEbeRWgbNEkqO");
     p.server(&auth_packet(
         ReasonCode::ContinueAuthentication,

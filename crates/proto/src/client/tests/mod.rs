@@ -145,8 +145,9 @@ fn auth_packet(reason: ReasonCode, method: &str, data: &[u8]) -> Vec<u8> {
         reason,
         ..Default::default()
     };
-    a.properties.authentication_method = Some(method.to_owned().into());
-    a.properties.authentication_data = Some(data.to_vec().into());
+    let props = a.properties.to_mut();
+    props.authentication_method = Some(method.to_owned().into());
+    props.authentication_data = Some(data.to_vec().into());
     let mut out = Vec::new();
     Packet::Auth(a).encode(V5, &mut out).unwrap();
     out
@@ -154,8 +155,9 @@ fn auth_packet(reason: ReasonCode, method: &str, data: &[u8]) -> Vec<u8> {
 
 fn connack_with_auth(method: &str, data: &[u8]) -> Vec<u8> {
     let mut c = crate::codec::ConnAck::new(false);
-    c.properties.authentication_method = Some(method.to_owned().into());
-    c.properties.authentication_data = Some(data.to_vec().into());
+    let props = c.properties.to_mut();
+    props.authentication_method = Some(method.to_owned().into());
+    props.authentication_data = Some(data.to_vec().into());
     let mut out = Vec::new();
     Packet::ConnAck(c).encode(V5, &mut out).unwrap();
     out
@@ -165,25 +167,11 @@ fn auth_data(bytes: &[u8]) -> (ReasonCode, String) {
     match Packet::decode_exact(bytes, V5) {
         Ok(Packet::Auth(a)) => (
             a.reason,
-            String::from_utf8(
-                a.properties
-                    .authentication_data
-                    .clone()
-                    .unwrap()
-                    .into_owned(),
-            )
-            .unwrap(),
+            String::from_utf8(a.properties.authentication_data().unwrap().to_vec()).unwrap(),
         ),
         Ok(Packet::Connect(c)) => (
             ReasonCode::Success,
-            String::from_utf8(
-                c.properties
-                    .authentication_data
-                    .clone()
-                    .unwrap()
-                    .into_owned(),
-            )
-            .unwrap(),
+            String::from_utf8(c.properties.authentication_data().unwrap().to_vec()).unwrap(),
         ),
         other => panic!("{other:?}"),
     }

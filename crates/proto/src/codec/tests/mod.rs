@@ -15,6 +15,28 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 const V5: ProtocolVersion = ProtocolVersion::V5;
 const V4: ProtocolVersion = ProtocolVersion::V3_1_1;
 
+#[cfg(not(target_arch = "wasm32"))]
+/// A trace that records nothing but says it is on, so decoding with it takes the full
+/// path (the one the dissector watches) and never the one-pass readers.
+pub(crate) struct FullPath;
+
+#[cfg(not(target_arch = "wasm32"))]
+impl reader::Trace for FullPath {
+    const ON: bool = true;
+    fn push(&mut self, _: reader::Seg) {}
+    fn pop(&mut self) {}
+    fn field(
+        &mut self,
+        _: usize,
+        _: usize,
+        _: Option<u8>,
+        _: &reader::Meta,
+        _: Option<String>,
+        _: crate::dissect::Value,
+    ) {
+    }
+}
+
 fn err(bytes: &[u8], v: ProtocolVersion) -> DecodeError {
     Packet::decode_exact(bytes, v).unwrap_err()
 }
@@ -181,7 +203,7 @@ fn longest_string_encodes_and_one_more_is_refused() {
 }
 
 /// Decoded packets move through the framer and into callers by value: they must stay
-/// small (properties live behind one pointer, CONNECT is boxed).
+/// small (properties are a slice of the input or one pointer, CONNECT is boxed).
 #[test]
 fn packets_stay_small() {
     assert!(

@@ -82,6 +82,43 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config())]
+
+    /// Whatever the one-pass readers accept, the full decoder decodes to the same packet;
+    /// and they accept every valid PUBLISH, SUBSCRIBE, SUBACK, PINGREQ, PINGRESP and short
+    /// acknowledgement.
+    #[test]
+    fn one_pass_readers_agree_with_the_full_decoder(
+        (v, bytes) in version().prop_flat_map(|v| (Just(v), prop_oneof![
+            mutated(v),
+            packet(v).prop_map(move |p| encode(&p, v)),
+        ])),
+    ) {
+        // As decode_body calls them: on exactly one packet's bytes.
+        let Ok(Status::Complete(h)) = header::parse(&bytes, v, &mut super::FullPath) else {
+            return Ok(());
+        };
+        if bytes.len() < h.len() {
+            return Ok(());
+        }
+        let bytes = &bytes[..h.len()];
+        let full = decode_body(bytes, &h, v, &mut super::FullPath);
+        match decode_quick(bytes, &h, v) {
+            Some(quick) => prop_assert_eq!(full, Ok(quick)),
+            None => {
+                use PacketType as P;
+                let always = match h.packet_type() {
+                    P::Publish | P::Subscribe | P::SubAck | P::PingReq | P::PingResp => true,
+                    P::PubAck | P::PubRec | P::PubRel | P::PubComp => h.remaining() <= 3,
+                    _ => false,
+                };
+                prop_assert!(!always || full.is_err(), "took the full path: {full:?}");
+            }
+        }
+    }
+}
+
 fn check_round_trip(p: &Packet<'_>, v: ProtocolVersion) -> Result<(), TestCaseError> {
     let bytes = encode(p, v);
     prop_assert_eq!(p.encoded_len(v), Ok(bytes.len()));
