@@ -120,30 +120,30 @@ pub fn publish_properties(p: &Publish<'_>) -> Vec<(String, String)> {
     let props = &p.properties;
     let mut out = Vec::new();
     let mut add = |label: &str, value: String| out.push((label.to_string(), value));
-    if let Some(utf8) = props.payload_format_indicator {
+    if let Some(utf8) = props.payload_format_indicator() {
         let v = if utf8 { "1 (UTF-8)" } else { "0 (bytes)" };
         add("Payload Format Indicator", v.to_string());
     }
-    if let Some(s) = props.message_expiry_interval {
+    if let Some(s) = props.message_expiry_interval() {
         add("Message Expiry Interval", format!("{s} s"));
     }
-    if let Some(a) = props.topic_alias {
+    if let Some(a) = props.topic_alias() {
         add("Topic Alias", a.to_string());
     }
-    if let Some(t) = &props.response_topic {
+    if let Some(t) = props.response_topic() {
         add("Response Topic", t.to_string());
     }
-    if let Some(d) = &props.correlation_data {
+    if let Some(d) = props.correlation_data() {
         add("Correlation Data", bytes_text(d));
     }
-    if let Some(t) = &props.content_type {
+    if let Some(t) = props.content_type() {
         add("Content Type", t.to_string());
     }
-    for s in &props.subscription_identifiers {
+    for s in props.subscription_identifiers() {
         add("Subscription Identifier", s.to_string());
     }
-    for u in &props.user_properties {
-        add(&format!("user: {}", u.name), u.value.to_string());
+    for (name, value) in props.user_properties() {
+        add(&format!("user: {name}"), value.to_string());
     }
     out
 }
@@ -195,7 +195,7 @@ mod tests {
     fn properties_become_labelled_text_in_order() {
         let mut p = Publish::new("t", &b"{}"[..]);
         p.qos_pid = QosPid::ExactlyOnce(NonZeroU16::MIN);
-        let props = &mut p.properties;
+        let props = p.properties.to_mut();
         props.payload_format_indicator = Some(true);
         props.message_expiry_interval = Some(60);
         props.topic_alias = NonZeroU16::new(3);
@@ -226,8 +226,8 @@ mod tests {
     #[test]
     fn printable_correlation_data_reads_as_text() {
         let mut p = Publish::new("t", &b""[..]);
-        p.properties.correlation_data = Some(b"req-1".to_vec().into());
-        p.properties.payload_format_indicator = Some(false);
+        p.properties.to_mut().correlation_data = Some(b"req-1".to_vec().into());
+        p.properties.to_mut().payload_format_indicator = Some(false);
         let row = message_from_publish(&p, 1, Direction::Out, 0.0);
         assert_eq!(
             labels(&row),

@@ -298,11 +298,13 @@ fn add_message(
 /// The first subscription `publish` matches: by Subscription Identifier when it carries
 /// one, else by filter.
 fn matching_subscription(subs: &[SubscriptionEntry], publish: &Publish<'_>) -> Option<u32> {
-    let ids = &publish.properties.subscription_identifiers;
-    if let Some(sub) = subs.iter().find(|s| {
-        s.identifier
-            .is_some_and(|i| ids.iter().any(|&x| x.get() == i))
-    }) {
+    let carries = |i: u32| {
+        publish
+            .properties
+            .subscription_identifiers()
+            .any(|x| x.get() == i)
+    };
+    if let Some(sub) = subs.iter().find(|s| s.identifier.is_some_and(carries)) {
         return Some(sub.id);
     }
     subs.iter()

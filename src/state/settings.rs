@@ -427,7 +427,7 @@ mod tests {
         let (o, _) = s.to_options("n", 1).unwrap();
         let w = o.will.unwrap();
         assert_eq!(&w.payload[..], b"hi");
-        assert_eq!(w.properties.will_delay_interval, Some(5));
+        assert_eq!(w.properties.will_delay_interval(), Some(5));
     }
 
     #[test]
