@@ -11,6 +11,10 @@
 // 2. Gzips (level 9) the wasm, JS and CSS of the dist dir and adds them up.
 // Prints one JSON line per figure and a summary against the targets (no task over 50 ms,
 // memory flat once the history is full, at most 250 KB gzipped).
+//
+// For investigating: PROFILE=1 prints the functions with the most self time over a few
+// seconds of the flood (build with names kept to read the wasm ones), and NOVIEW=1 shows
+// the hex pad during the flood, so that only receiving is measured, not drawing.
 
 import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
