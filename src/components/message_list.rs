@@ -11,7 +11,7 @@ use crate::model::message::MessageRow;
 use crate::state::connection::Conn;
 
 /// How many rows are drawn at first, and added by "show more".
-const PAGE: usize = 100;
+const PAGE: usize = 50;
 
 /// How many line slots one redraw may add.
 const GROW: usize = 20;
