@@ -10,7 +10,6 @@ use std::sync::Arc;
 
 use leptos::mount::mount_to;
 use leptos::prelude::*;
-use leptos::task::tick;
 use mqttscope::app::App;
 use mqttscope::components::doctor_panel::DoctorPanel;
 use mqttscope::components::message_list::MessageList;
@@ -25,7 +24,11 @@ use mqttscope::state::workspace::provide_workspace;
 use mqttscope_proto::codec::{ProtocolVersion, QoS};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, Event, EventInit, HtmlElement, HtmlInputElement};
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+mod common;
+
+use common::{bubbling, find, find_all, fresh_div, settle, text};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -39,44 +42,8 @@ async fn sleep(ms: i32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-async fn settle() {
-    for _ in 0..3 {
-        tick().await;
-    }
-}
-
-fn fresh_div() -> HtmlElement {
-    let div: HtmlElement = document().create_element("div").unwrap().unchecked_into();
-    document().body().unwrap().append_child(&div).unwrap();
-    div
-}
-
-fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
-}
-
-fn find_all(root: &Element, selector: &str) -> Vec<Element> {
-    let list = root.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .map(|n| n.unchecked_into())
-        .collect()
-}
-
-fn text(root: &Element, selector: &str) -> String {
-    find(root, selector).text_content().unwrap_or_default()
-}
-
 fn click(el: &Element) {
     el.unchecked_ref::<HtmlElement>().click();
-}
-
-fn bubbling(name: &str) -> Event {
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    Event::new_with_event_init_dict(name, &init).unwrap()
 }
 
 fn message(id: u64, topic: &str, payload: &[u8]) -> MessageRow {

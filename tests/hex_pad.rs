@@ -6,14 +6,17 @@
 
 use leptos::mount::mount_to;
 use leptos::prelude::*;
-use leptos::task::tick;
 use mqttscope::components::hex_pad::HexPad;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{
-    Element, Event, EventInit, HtmlElement, HtmlInputElement, HtmlSelectElement,
-    HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit, MouseEvent, MouseEventInit,
+    Element, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement, KeyboardEvent,
+    KeyboardEventInit, MouseEvent, MouseEventInit,
 };
+
+mod common;
+
+use common::{bubbling, find, find_all, settle, text};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -32,14 +35,6 @@ struct Row {
     lit: bool,
 }
 
-/// Lets the reactive system catch up: an event handler that sets several signals needs
-/// more than one tick before every effect has run.
-async fn settle() {
-    for _ in 0..3 {
-        tick().await;
-    }
-}
-
 /// Mounts a hex pad into a fresh div at the end of the body.
 async fn mount_pad() -> HtmlElement {
     let div: HtmlElement = document().create_element("div").unwrap().unchecked_into();
@@ -47,30 +42,6 @@ async fn mount_pad() -> HtmlElement {
     mount_to(div.clone(), HexPad).forget();
     settle().await;
     div
-}
-
-fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
-}
-
-fn find_all(root: &Element, selector: &str) -> Vec<Element> {
-    let list = root.query_selector_all(selector).unwrap();
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .map(|n| n.unchecked_into())
-        .collect()
-}
-
-fn text(root: &Element, selector: &str) -> String {
-    find(root, selector).text_content().unwrap_or_default()
-}
-
-fn bubbling(name: &str) -> Event {
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    Event::new_with_event_init_dict(name, &init).unwrap()
 }
 
 fn mouse(name: &str) -> MouseEvent {

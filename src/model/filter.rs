@@ -6,7 +6,8 @@
 //! substring of the payload read as UTF-8 (invalid bytes never match). An empty field
 //! matches everything. The fields are used exactly as typed, spaces included.
 
-use mqttscope_proto::codec::topic::{self, SHARE_PREFIX};
+use mqttscope_proto::codec::topic;
+use mqttscope_proto::codec::ProtocolVersion;
 
 /// What the user typed into the filter fields.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -108,33 +109,12 @@ fn topic_match(field: &str) -> TopicMatch {
         return TopicMatch::All;
     }
     if field.contains(['+', '#']) {
-        let filter = strip_share(field);
-        if is_valid_filter(filter) {
+        let filter = topic::unshared(field);
+        if topic::is_valid_filter(filter, ProtocolVersion::V5) {
             return TopicMatch::Wildcard(filter.to_string());
         }
     }
     TopicMatch::Contains(Needle::new(field))
-}
-
-/// The filter inside `$share/<name>/<filter>`, or `field` itself.
-fn strip_share(field: &str) -> &str {
-    field
-        .strip_prefix(SHARE_PREFIX)
-        .and_then(|rest| rest.split_once('/'))
-        .map_or(field, |(_, filter)| filter)
-}
-
-/// True for a valid Topic Filter: non-empty, `#` alone in the last level, `+` alone in
-/// its level.
-fn is_valid_filter(filter: &str) -> bool {
-    let levels: Vec<&str> = filter.split('/').collect();
-    let last = levels.len().saturating_sub(1);
-    !filter.is_empty()
-        && levels.iter().enumerate().all(|(i, level)| {
-            let hash_ok = !level.contains('#') || (*level == "#" && i == last);
-            let plus_ok = !level.contains('+') || *level == "+";
-            hash_ok && plus_ok
-        })
 }
 
 #[cfg(test)]

@@ -2,9 +2,10 @@
 //! was sent.
 
 use mqttscope_proto::client::Message;
-use mqttscope_proto::codec::{QoS, UserProperty};
+use mqttscope_proto::codec::QoS;
 
 use crate::model::payload::{self, PayloadFormat};
+use crate::state::settings::{non_empty, user_properties};
 
 /// How many sent drafts the history keeps.
 pub const HISTORY: usize = 50;
@@ -70,21 +71,10 @@ impl PublishDraft {
             p.content_type = non_empty(&self.content_type).map(Into::into);
             p.response_topic = non_empty(&self.response_topic).map(Into::into);
             p.correlation_data = non_empty(&self.correlation).map(|c| c.into_bytes().into());
-            p.user_properties = self
-                .user_properties
-                .iter()
-                .map(|(n, v)| UserProperty {
-                    name: n.clone().into(),
-                    value: v.clone().into(),
-                })
-                .collect();
+            p.user_properties = user_properties(&self.user_properties);
         }
         Ok(msg)
     }
-}
-
-fn non_empty(s: &str) -> Option<String> {
-    (!s.is_empty()).then(|| s.to_owned())
 }
 
 /// Adds `draft` to the front of `history` (moving an identical entry up), keeping at most

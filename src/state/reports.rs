@@ -158,8 +158,11 @@ fn on_disconnected(conn: Conn, cause: DisconnectCause) {
         keep_alive_s: s.keep_alive,
         connect_timeout_ms: CONNECT_TIMEOUT_MS,
     });
-    let retrying = conn.settings.with_untracked(|s| s.auto_reconnect)
-        && !matches!(cause, DisconnectCause::Refused { .. });
+    // The core decides whether it tries again (not after a refusal that another try
+    // cannot fix); it has scheduled that try before this report arrives.
+    let retrying = conn
+        .link()
+        .is_some_and(|l| l.with_client(|c| c.reconnect_at().is_some()));
     match Failure::from_cause(&cause, &setup) {
         Some(failure) => diagnose(conn, failure),
         None => conn
@@ -308,28 +311,13 @@ fn matching_subscription(subs: &[SubscriptionEntry], publish: &Publish<'_>) -> O
         return Some(sub.id);
     }
     subs.iter()
-        .find(|s| topic::matches(unshared(&s.filter), &publish.topic))
+        .find(|s| topic::matches(topic::unshared(&s.filter), &publish.topic))
         .map(|s| s.id)
-}
-
-/// The filter inside a `$share/<group>/<filter>`.
-fn unshared(filter: &str) -> &str {
-    filter
-        .strip_prefix("$share/")
-        .and_then(|rest| rest.split_once('/'))
-        .map_or(filter, |(_, f)| f)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn shared_subscriptions_match_by_their_inner_filter() {
-        assert_eq!(unshared("$share/g/a/+"), "a/+");
-        assert_eq!(unshared("a/#"), "a/#");
-        assert_eq!(unshared("$share/only"), "$share/only");
-    }
 
     #[test]
     fn suback_codes_become_statuses() {

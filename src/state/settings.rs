@@ -327,12 +327,12 @@ impl WillSettings {
 }
 
 /// `Some(s)` unless empty.
-fn non_empty(s: &str) -> Option<String> {
+pub(crate) fn non_empty(s: &str) -> Option<String> {
     (!s.is_empty()).then(|| s.to_owned())
 }
 
 /// Pairs as the codec's user properties.
-fn user_properties(pairs: &[(String, String)]) -> Vec<UserProperty<'static>> {
+pub(crate) fn user_properties(pairs: &[(String, String)]) -> Vec<UserProperty<'static>> {
     pairs
         .iter()
         .map(|(name, value)| UserProperty {

@@ -301,6 +301,13 @@ impl Client {
         self.queue.len()
     }
 
+    /// When the reconnect policy will ask for a new transport ([`Event::Reconnect`]), if a
+    /// try is scheduled: after a connection ends, `None` means the client gave up (it was
+    /// closed locally, refused for good, or has no policy).
+    pub fn reconnect_at(&self) -> Option<Instant> {
+        self.timer(Timer::Reconnect)
+    }
+
     // ---- commands ----
 
     /// Uses `a` for enhanced authentication (MQTT 5): CONNECT then names its method.

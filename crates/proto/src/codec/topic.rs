@@ -146,6 +146,21 @@ pub fn is_shared(filter: &str) -> bool {
     filter.starts_with(SHARE_PREFIX)
 }
 
+/// The filter a shared subscription applies to topics: `f` in `$share/<name>/f`; any
+/// other filter (or a `$share/` without a name and filter) as it is.
+pub fn unshared(filter: &str) -> &str {
+    filter
+        .strip_prefix(SHARE_PREFIX)
+        .and_then(|rest| rest.split_once('/'))
+        .map_or(filter, |(_, inner)| inner)
+}
+
+/// True when `filter` is a valid Topic Filter in `v` (the checks of a SUBSCRIBE decode,
+/// for callers that only need a yes or no).
+pub fn is_valid_filter(filter: &str, v: ProtocolVersion) -> bool {
+    validate_filter(filter, v).is_ok()
+}
+
 /// True when Topic Name `topic` matches Topic Filter `filter` (4.7). Wildcards at the start
 /// of a filter do not match topics beginning with `$` [MQTT-4.7.2-1]. For a shared
 /// subscription, pass the filter after `$share/<name>/`.
@@ -174,6 +189,22 @@ mod tests {
 
     const V5: ProtocolVersion = ProtocolVersion::V5;
     const V4: ProtocolVersion = ProtocolVersion::V3_1_1;
+
+    #[test]
+    fn shared_subscriptions_apply_their_inner_filter() {
+        assert_eq!(unshared("$share/g/a/+"), "a/+");
+        assert_eq!(unshared("a/#"), "a/#");
+        assert_eq!(unshared("$share/only"), "$share/only");
+    }
+
+    #[test]
+    fn filter_validity_as_a_yes_or_no() {
+        assert!(is_valid_filter("a/+/#", V4));
+        assert!(!is_valid_filter("a/#/b", V4));
+        assert!(!is_valid_filter("a+", V5));
+        assert!(!is_valid_filter("", V5));
+        assert!(is_valid_filter("$share/g/a/#", V5));
+    }
 
     #[test]
     fn valid_filters() {

@@ -95,6 +95,7 @@ fn a_lost_connection_reconnects_with_backoff_and_resubscribes() {
         );
         let wait = p.deadline.as_millis() - p.now.as_millis();
         assert!((500..=1_000).contains(&wait), "first delay {wait} ms");
+        assert_eq!(p.client.reconnect_at(), Some(p.deadline));
         reconnect_now(&mut p, false);
         let subscribe = if v.is_v5() {
             vec![0x82, 0x09, 0, 2, 0, 0, 3, b'a', b'/', b'#', 1]
@@ -152,17 +153,20 @@ fn no_reconnect_after_our_disconnect_or_a_final_refusal() {
     p.client.disconnect(p.now, ReasonCode::Success).unwrap();
     p.drain();
     assert_eq!(p.deadline, NEVER);
+    assert_eq!(p.client.reconnect_at(), None);
     let mut p = Peer::new(V5, with_reconnect);
     p.client.connect(p.now).unwrap();
     p.drain();
     p.server(&[0x20, 0x03, 0x00, 0x86, 0x00]);
     assert_eq!(p.deadline, NEVER);
+    assert_eq!(p.client.reconnect_at(), None);
     // A busy server is worth another try.
     let mut p = Peer::new(V5, with_reconnect);
     p.client.connect(p.now).unwrap();
     p.drain();
     p.server(&[0x20, 0x03, 0x00, 0x89, 0x00]);
     assert_ne!(p.deadline, NEVER);
+    assert_eq!(p.client.reconnect_at(), Some(p.deadline));
 }
 
 #[test]
