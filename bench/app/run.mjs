@@ -16,54 +16,19 @@
 // seconds of the flood (build with names kept to read the wasm ones), and NOVIEW=1 shows
 // the hex pad during the flood, so that only receiving is measured, not drawing.
 
-import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { connect, createServer, Socket } from "node:net";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
+import { Broker, sleep } from "../../tests/e2e/mosquitto.mjs";
 
-const MOSQUITTO = process.env.MOSQUITTO || "/usr/sbin/mosquitto";
 const SIZE_TARGET = 250 * 1000;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function option(name, fallback) {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startBroker(dir) {
-  const [tcp, ws] = [await freePort(), await freePort()];
-  const conf = join(dir, "mosquitto.conf");
-  writeFileSync(
-    conf,
-    `per_listener_settings false\nallow_anonymous true\npersistence false\nlog_dest none\n` +
-      `max_queued_messages 100000\nlistener ${tcp} 127.0.0.1\nlistener ${ws} 127.0.0.1\nprotocol websockets\nsocket_domain ipv4\n`,
-  );
-  const proc = spawn(MOSQUITTO, ["-c", conf], { stdio: "ignore" });
-  for (let i = 0; i < 100; i++) {
-    const up = await new Promise((r) => {
-      const s = new Socket();
-      s.once("connect", () => (s.destroy(), r(true)));
-      s.once("error", () => r(false));
-      s.connect(ws, "127.0.0.1");
-    });
-    if (up) return { proc, tcp, ws };
-    await sleep(50);
-  }
-  throw new Error("mosquitto did not start");
 }
 
 /** An MQTT variable byte integer. */
@@ -145,7 +110,8 @@ async function memory(page) {
 
 async function floodBench(url, seconds, rate) {
   const dir = mkdtempSync(join(tmpdir(), "mqttscope-bench-"));
-  const broker = await startBroker(dir);
+  const broker = await Broker.onFreePorts(dir, "max_queued_messages 100000\n");
+  await broker.start();
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     headless: true,
@@ -197,7 +163,7 @@ async function floodBench(url, seconds, rate) {
     return { result, m, samples, counts };
   } finally {
     await browser.close();
-    broker.proc.kill();
+    await broker.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

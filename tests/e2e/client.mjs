@@ -12,87 +12,13 @@
 // failure. Console errors, failed requests and CSP violations fail the run, except the
 // connection failures the test provokes on purpose.
 
-import { spawn, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, Socket } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { ARTIFACTS, assert, exitWith, runSteps } from "./harness.mjs";
+import { Broker, freePort, sleep } from "./mosquitto.mjs";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const ARTIFACTS = join(ROOT, "test-artifacts");
-const MOSQUITTO = process.env.MOSQUITTO || "/usr/sbin/mosquitto";
-const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const BURST = 5000;
-
-function assert(ok, message) {
-  if (!ok) throw new Error(message);
-}
-
-/** A free TCP port on 127.0.0.1. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-/** mosquitto on loopback with a TCP and a WebSocket listener; restartable. */
-class Broker {
-  constructor(dir, tcp, ws) {
-    Object.assign(this, { dir, tcp, ws, proc: null });
-    this.conf = join(dir, "mosquitto.conf");
-    writeFileSync(
-      this.conf,
-      `per_listener_settings false\nallow_anonymous true\npersistence false\nlog_dest none\n` +
-        `listener ${tcp} 127.0.0.1\nlistener ${ws} 127.0.0.1\nprotocol websockets\nsocket_domain ipv4\n`,
-    );
-  }
-  async start() {
-    this.proc = spawn(MOSQUITTO, ["-c", this.conf], { stdio: "ignore" });
-    for (let i = 0; i < 100; i++) {
-      if (await this.accepts()) return;
-      await sleep(50);
-    }
-    throw new Error("mosquitto did not start");
-  }
-  accepts() {
-    return new Promise((resolve) => {
-      const s = new Socket();
-      s.once("connect", () => (s.destroy(), resolve(true)));
-      s.once("error", () => resolve(false));
-      s.connect(this.ws, "127.0.0.1");
-    });
-  }
-  async stop() {
-    if (!this.proc) return;
-    const exited = new Promise((r) => this.proc.once("exit", r));
-    this.proc.kill("SIGTERM");
-    await exited;
-    this.proc = null;
-  }
-  pub(args, input) {
-    const r = spawnSync("mosquitto_pub", ["-h", "127.0.0.1", "-p", String(this.tcp), ...args], { input, encoding: "utf8" });
-    assert(r.status === 0, `mosquitto_pub failed: ${r.stderr}`);
-  }
-  /** mosquitto_sub for one message; resolves with its output line. */
-  subOne(topic) {
-    const p = spawn("mosquitto_sub", ["-h", "127.0.0.1", "-p", String(this.tcp), "-t", topic, "-C", "1", "-v", "-W", "20"]);
-    let out = "";
-    p.stdout.on("data", (d) => (out += d));
-    const done = new Promise((resolve, reject) =>
-      p.once("exit", (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`mosquitto_sub exited ${code}`)))),
-    );
-    return { done, ready: sleep(300) };
-  }
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits until `fn` (in the page) returns a truthy value. */
 async function until(page, fn, arg, what, timeout = 15000) {
@@ -240,19 +166,6 @@ function steps(ctx) {
   ];
 }
 
-/** Collects console errors, page errors, failed requests and dialogs. */
-function watchForProblems(page) {
-  const problems = [];
-  page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
-  page.on("dialog", (d) => {
-    problems.push(`dialog: ${d.message()}`);
-    d.dismiss();
-  });
-  return problems;
-}
-
 /** Problems the test causes on purpose: connections to the closed port, the doctor's
  *  probes there, and reconnect attempts while the broker is down. */
 function expected(problem, ctx) {
@@ -273,51 +186,19 @@ async function main() {
     return 2;
   }
   const dir = mkdtempSync(join(tmpdir(), "mqttscope-e2e-"));
-  const broker = new Broker(dir, await freePort(), await freePort());
+  const broker = await Broker.onFreePorts(dir);
   const ctx = { broker, closedPort: await freePort() };
   await broker.start();
-  const context = await chromium.launchPersistentContext(join(dir, "profile"), {
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1440, height: 1000 },
-    colorScheme: "light",
-    reducedMotion: "reduce",
-  });
-  let failed = 0;
   try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    await page.addInitScript(() => {
-      document.addEventListener("securitypolicyviolation", (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`));
-    });
-    const problems = watchForProblems(page);
-    await page.goto(url, { waitUntil: "load" });
-    await page.waitForSelector('[data-testid="add-connection"]');
-    for (const step of steps(ctx)) {
-      try {
-        await step(page);
-        console.log(`ok   ${step.name}`);
-      } catch (e) {
-        failed += 1;
-        console.log(`FAIL ${step.name}: ${e.message}`);
-        await page.screenshot({ path: join(ARTIFACTS, `fail-${step.name}.png`), fullPage: true }).catch(() => {});
-      }
-    }
-    for (const p of problems.filter((p) => !expected(p, ctx))) {
-      failed += 1;
-      console.log(`FAIL ${p}`);
-    }
+    const ready = async function pageLoads(page) {
+      await page.waitForSelector('[data-testid="add-connection"]');
+    };
+    const failed = await runSteps({ url, height: 1000, steps: [ready, ...steps(ctx)], expected: (p) => expected(p, ctx) });
+    return failed ? 1 : 0;
   } finally {
-    await context.close();
     await broker.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log(failed ? `${failed} failure(s)` : "all checks passed");
-  return failed ? 1 : 0;
 }
 
-mkdirSync(ARTIFACTS, { recursive: true });
-process.exitCode = await main().catch((e) => {
-  console.error(e);
-  return 1;
-});
+await exitWith(main);

@@ -9,34 +9,16 @@
 // light one to docs/hexpad.png (set HEXPAD_DOCS_SCREENSHOT=0 to leave docs/ alone).
 // CHROMIUM overrides the browser (default /usr/bin/chromium). Exits non-zero on failure.
 
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { ARTIFACTS, ROOT, assert, exitWith, runSteps } from "./harness.mjs";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const ARTIFACTS = join(ROOT, "test-artifacts");
 const DOCS_SHOT = join(ROOT, "docs", "hexpad.png");
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 const ROW = '[data-testid="field-row"]';
 const PICKER = '[data-testid="example-picker"]';
 const INPUT = '[data-testid="hex-input"]';
 const HEX = '[data-testid="hex-view"]';
-
-/** Throws with `message` unless `ok`. */
-function assert(ok, message) {
-  if (!ok) throw new Error(message);
-}
 
 /** The rows of the field tree as {label, value, path, ref, span, lit}. */
 async function treeRows(page) {
@@ -191,69 +173,14 @@ async function screenshots(page) {
   await page.screenshot({ path: join(ARTIFACTS, "hexpad-narrow.png"), fullPage: true });
 }
 
-/** Collects every console error, page error, failed request and dialog. */
-function watchForProblems(page) {
-  const problems = [];
-  page.on("console", (m) => m.type() === "error" && problems.push(`console: ${m.text()}`));
-  page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
-  page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
-  page.on("response", (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.url()}`));
-  page.on("dialog", (d) => {
-    problems.push(`dialog: ${d.message()}`);
-    d.dismiss();
-  });
-  return problems;
-}
-
 async function main() {
   const url = process.argv[2];
   if (!url) {
     console.error("usage: node tests/e2e/hexpad.mjs <page url>");
     return 2;
   }
-  const profile = mkdtempSync(join(tmpdir(), "mqttscope-e2e-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: { width: 1440, height: 900 },
-    colorScheme: "light",
-    reducedMotion: "reduce",
-  });
-  let failed = 0;
-  try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    await page.addInitScript(() => {
-      document.addEventListener("securitypolicyviolation", (e) =>
-        console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`),
-      );
-    });
-    const problems = watchForProblems(page);
-    await page.goto(new URL("#/hexpad", url).href, { waitUntil: "load" });
-    for (const step of [...steps, screenshots]) {
-      try {
-        await step(page);
-        console.log(`ok   ${step.name}`);
-      } catch (e) {
-        failed += 1;
-        console.log(`FAIL ${step.name}: ${e.message}`);
-        await page.screenshot({ path: join(ARTIFACTS, `fail-${step.name}.png`) }).catch(() => {});
-      }
-    }
-    for (const p of problems) {
-      failed += 1;
-      console.log(`FAIL ${p}`);
-    }
-  } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
-  console.log(failed ? `${failed} failure(s)` : "all checks passed");
+  const failed = await runSteps({ url: new URL("#/hexpad", url).href, steps: [...steps, screenshots] });
   return failed ? 1 : 0;
 }
 
-mkdirSync(ARTIFACTS, { recursive: true });
-process.exitCode = await main().catch((e) => {
-  console.error(e);
-  return 1;
-});
+await exitWith(main);
