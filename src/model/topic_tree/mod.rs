@@ -174,11 +174,13 @@ mod tests {
 
     use super::*;
 
-    fn rc(b: &[u8]) -> Arc<[u8]> {
+    /// A shared payload.
+    pub(crate) fn rc(b: &[u8]) -> Arc<[u8]> {
         Arc::from(b)
     }
 
-    fn tree(topics: &[&str]) -> TopicTree {
+    /// A tree that saw one message on each of `topics`.
+    pub(crate) fn tree(topics: &[&str]) -> TopicTree {
         let mut t = TopicTree::new();
         for (i, topic) in topics.iter().enumerate() {
             assert!(t.record(topic, &rc(b"v"), false, i as f64));

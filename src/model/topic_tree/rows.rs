@@ -83,22 +83,10 @@ fn tree_row(n: &Node, depth: usize, expanded: bool) -> TreeRow {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
 
+    use super::super::tests::{rc, tree};
     use super::super::MAX_LEVELS;
     use super::*;
-
-    fn rc(b: &[u8]) -> Arc<[u8]> {
-        Arc::from(b)
-    }
-
-    fn tree(topics: &[&str]) -> TopicTree {
-        let mut t = TopicTree::new();
-        for (i, topic) in topics.iter().enumerate() {
-            assert!(t.record(topic, &rc(b"v"), false, i as f64));
-        }
-        t
-    }
 
     fn open(paths: &[&str]) -> HashSet<String> {
         paths.iter().map(|p| p.to_string()).collect()
