@@ -37,10 +37,7 @@ pub fn connect(conn: Conn) -> Result<(), String> {
     let link = Link::open(&target.ws_url(), opts, auth, move |r| {
         reports::apply(conn, r)
     });
-    conn.data.update_value(|d| {
-        d.link = Some(link);
-        d.subscribed_saved = false;
-    });
+    conn.data.update_value(|d| d.link = Some(link));
     Ok(())
 }
 
@@ -70,12 +67,33 @@ pub fn subscribe(conn: Conn, mut entry: SubscriptionEntry) -> Result<(), String>
     Ok(())
 }
 
-/// Sends SUBSCRIBE for every saved subscription (after connecting).
-pub fn subscribe_saved(conn: Conn) {
+/// Sends SUBSCRIBE for every saved subscription the core does not restore by itself,
+/// after a CONNACK with `session_present`: on a link's first connection all of them,
+/// after a reconnect those added (or not granted) since the core last heard of them.
+pub fn subscribe_saved(conn: Conn, session_present: bool) {
     let Some(link) = conn.link() else { return };
-    for entry in conn.subscriptions.get_untracked() {
-        let _ = send_subscribe(&link, &entry);
+    let saved = conn.subscriptions.get_untracked();
+    let entries: Vec<&SubscriptionEntry> = link.with_client(|c| {
+        let kept = |filter: &str| c.keeps_subscription(filter);
+        not_restored(&saved, session_present, c.resubscribes(), kept).collect()
+    });
+    for entry in entries {
+        let _ = send_subscribe(&link, entry);
     }
+}
+
+/// The saved subscriptions to send after a CONNACK: all but those the core restores by
+/// itself, which are the ones it `kept` (granted, not unsubscribed) when the server
+/// resumed the session (it still holds them) or the core `resubscribes` (it sends them
+/// again).
+fn not_restored(
+    saved: &[SubscriptionEntry],
+    session_present: bool,
+    resubscribes: bool,
+    kept: impl Fn(&str) -> bool,
+) -> impl Iterator<Item = &SubscriptionEntry> {
+    let restores = session_present || resubscribes;
+    saved.iter().filter(move |e| !(restores && kept(&e.filter)))
 }
 
 fn is_connected(conn: Conn) -> bool {
@@ -124,4 +142,52 @@ pub fn unsubscribe(conn: Conn, id: u32) -> Result<(), String> {
 pub fn publish(conn: Conn, msg: Message) -> Result<(), String> {
     let link = conn.link().ok_or("not connected")?;
     link.publish(msg).map(|_| ()).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mqttscope_proto::codec::QoS;
+
+    fn entry(filter: &str) -> SubscriptionEntry {
+        SubscriptionEntry {
+            id: 0,
+            filter: filter.to_owned(),
+            qos: QoS::AtMostOnce,
+            no_local: false,
+            retain_as_published: false,
+            retain_handling: 0,
+            identifier: None,
+            colour: 0,
+            alias: String::new(),
+            status: SubStatus::Pending,
+        }
+    }
+
+    /// The filters sent when the core kept "a" and "b" of saved "a", "b", "c".
+    fn sent(session_present: bool, resubscribes: bool) -> Vec<String> {
+        let saved = ["a", "b", "c"].map(entry);
+        let kept = |f: &str| f == "a" || f == "b";
+        not_restored(&saved, session_present, resubscribes, kept)
+            .map(|e| e.filter.clone())
+            .collect()
+    }
+
+    #[test]
+    fn after_a_reconnect_only_what_the_core_does_not_restore_is_sent() {
+        // Lost session, the core resubscribes "a" and "b": "c" was added offline.
+        assert_eq!(sent(false, true), ["c"]);
+        // Resumed session: the server still holds "a" and "b".
+        assert_eq!(sent(true, false), ["c"]);
+        assert_eq!(sent(true, true), ["c"]);
+        // Lost session and the core does not resubscribe: everything.
+        assert_eq!(sent(false, false), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn on_a_first_connection_every_saved_subscription_is_sent() {
+        let saved = ["a", "a/#"].map(entry);
+        let sent: Vec<_> = not_restored(&saved, true, true, |_| false).collect();
+        assert_eq!(sent.len(), 2);
+    }
 }

@@ -149,9 +149,6 @@ pub struct ConnData {
     pub last_redraw: f64,
     /// The driver, while a connection is open or being retried.
     pub link: Option<Link>,
-    /// The saved subscriptions were sent on this link's first connection (later ones
-    /// are resubscribed by the core).
-    pub subscribed_saved: bool,
 }
 
 impl Default for ConnData {
@@ -166,7 +163,6 @@ impl Default for ConnData {
             tick_pending: false,
             last_redraw: f64::NEG_INFINITY,
             link: None,
-            subscribed_saved: false,
         }
     }
 }

@@ -130,12 +130,7 @@ fn on_event(conn: Conn, event: Event) {
         } => {
             conn.diagnosis.set(None);
             conn.status.set(ConnStatus::Connected { session_present });
-            let first = conn
-                .data
-                .try_update_value(|d| !std::mem::replace(&mut d.subscribed_saved, true));
-            if first == Some(true) {
-                crate::state::actions::subscribe_saved(conn);
-            }
+            crate::state::actions::subscribe_saved(conn, session_present);
         }
         Event::Message(publish) => on_message(conn, &publish),
         Event::Disconnected(cause) => on_disconnected(conn, cause),

@@ -308,6 +308,22 @@ impl Client {
         self.timer(Timer::Reconnect)
     }
 
+    /// Whether `filter` is one of the subscriptions this client keeps for resubscribing:
+    /// the server granted it and it was not unsubscribed since. After a reconnect these
+    /// need nothing from the application: a resumed session still holds them, and when
+    /// the server lost the session the client subscribes to them again itself if it
+    /// [`resubscribes`](Client::resubscribes).
+    pub fn keeps_subscription(&self, filter: &str) -> bool {
+        self.active.iter().any(|s| *s.filter == *filter)
+    }
+
+    /// Whether the client subscribes again to the subscriptions it keeps after a
+    /// connection on which the server lost the session (the reconnect policy's
+    /// `resubscribe`).
+    pub fn resubscribes(&self) -> bool {
+        self.opts.reconnect.is_some_and(|p| p.resubscribe)
+    }
+
     // ---- commands ----
 
     /// Uses `a` for enhanced authentication (MQTT 5): CONNECT then names its method.

@@ -66,7 +66,7 @@ impl Client {
     /// not keep the session.
     pub(super) fn resubscribe(&mut self, now: Instant) {
         let subs = self.active.clone();
-        if subs.is_empty() || !self.opts.reconnect.is_some_and(|p| p.resubscribe) {
+        if subs.is_empty() || !self.resubscribes() {
             return;
         }
         let Some(packet_id) = self.session.alloc_id() else {

@@ -196,6 +196,36 @@ fn unsubscribed_filters_are_not_resubscribed() {
 }
 
 #[test]
+fn the_kept_subscriptions_are_those_granted_and_not_unsubscribed() {
+    let mut p = Peer::connected(V4, with_reconnect);
+    assert!(p.client.resubscribes());
+    p.client
+        .subscribe(
+            p.now,
+            vec![
+                Subscription::new("a", QoS::AtMostOnce),
+                Subscription::new("b", QoS::AtMostOnce),
+                Subscription::new("c", QoS::AtMostOnce),
+            ],
+            Default::default(),
+        )
+        .unwrap();
+    p.drain();
+    assert!(!p.client.keeps_subscription("a"), "not granted yet");
+    // "c" is refused.
+    p.server(&[0x90, 0x05, 0, 1, 0, 0, 0x80]);
+    let kept = |p: &Peer| ["a", "b", "c"].map(|f| p.client.keeps_subscription(f));
+    assert_eq!(kept(&p), [true, true, false]);
+    p.client
+        .unsubscribe(p.now, vec!["a".into()], Default::default())
+        .unwrap();
+    p.drain();
+    p.server(&[0xb0, 0x02, 0, 2]);
+    assert_eq!(kept(&p), [false, true, false]);
+    assert!(!Peer::connected(V4, |_| {}).client.resubscribes());
+}
+
+#[test]
 fn requests_unanswered_when_the_connection_ends_are_reported_lost() {
     let mut p = Peer::connected(V4, |_| {});
     let h = p
