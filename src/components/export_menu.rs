@@ -47,7 +47,7 @@ pub fn ExportMenu(
                 <button class="small" on:click=packets>"Packet log (JSON)"</button>
                 <label class="check">
                     <input type="checkbox" on:change=move |ev| reveal.set(event_target_checked(&ev)) />
-                    <span>"Include passwords"</span>
+                    <span>"Include passwords and authentication data"</span>
                 </label>
             </div>
         </details>

@@ -1,6 +1,6 @@
 //! One packet byte by byte: the dissector's field tree beside the hex and ASCII view,
 //! with highlighting both ways, the WebSocket frame boundaries, any violation, and the
-//! CONNECT password masked until revealed.
+//! secrets (CONNECT password, MQTT 5 Authentication Data) masked until revealed.
 
 use leptos::prelude::*;
 use mqttscope_proto::codec::ProtocolVersion;
@@ -9,7 +9,7 @@ use crate::components::error_banner::ErrorBanner;
 use crate::components::field_tree::FieldTree;
 use crate::components::hex_view::HexView;
 use crate::hexpad::model::{Analysis, Hover};
-use crate::model::export::mask_connect_password;
+use crate::model::export::mask_secrets;
 use crate::model::message::PacketRow;
 use crate::model::payload::human_size;
 
@@ -25,16 +25,13 @@ pub fn PacketDetail(
     version: Signal<ProtocolVersion>,
 ) -> impl IntoView {
     let reveal = RwSignal::new(false);
-    let masked = matches!(
-        mask_connect_password(&row.bytes),
-        std::borrow::Cow::Owned(_)
-    );
+    let masked = matches!(mask_secrets(&row.bytes), std::borrow::Cow::Owned(_));
     let bytes = row.bytes.clone();
     let analysis = Memo::new(move |_| {
         let shown = if reveal.get() {
             bytes.to_vec()
         } else {
-            mask_connect_password(&bytes).into_owned()
+            mask_secrets(&bytes).into_owned()
         };
         let cut = shown.len().min(VIEW_LIMIT);
         Analysis::of_bytes(shown[..cut].to_vec(), version.get())
@@ -58,7 +55,7 @@ pub fn PacketDetail(
             <Show when=move || masked>
                 <label class="check">
                     <input type="checkbox" on:change=move |ev| reveal.set(event_target_checked(&ev)) />
-                    <span>"Reveal the password"</span>
+                    <span>"Reveal the password and authentication data"</span>
                 </label>
             </Show>
             <ErrorBanner id=format!("pkt-{}-error", row.id) analysis hover />

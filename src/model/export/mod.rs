@@ -2,7 +2,8 @@
 //!
 //! Every export is one string, ready to download. The JSON exports are an array with
 //! one object per line; the CSV export follows RFC 4180 (see [`messages_csv`]). Packet
-//! exports hide CONNECT passwords unless asked not to (see [`mask_connect_password`]).
+//! exports hide CONNECT passwords and MQTT 5 Authentication Data unless asked not to
+//! (see [`mask_secrets`]).
 
 use super::base64;
 use super::json::{self, ArrayWriter, Json, ObjectWriter};
@@ -11,7 +12,7 @@ use super::time::iso8601;
 
 mod packets;
 
-pub use packets::{mask_connect_password, packets_json};
+pub use packets::{mask_secrets, packets_json};
 
 /// Writes `rows` as a JSON array, one object per line.
 fn json_array<T>(rows: impl Iterator<Item = T>, mut write: impl FnMut(&mut String, T)) -> String {
