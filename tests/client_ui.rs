@@ -14,17 +14,19 @@ use mqttscope::app::App;
 use mqttscope::components::doctor_panel::DoctorPanel;
 use mqttscope::components::message_list::MessageList;
 use mqttscope::components::packet_detail::PacketDetail;
+use mqttscope::components::will_editor::WillEditor;
 use mqttscope::doctor::{self, Failure, Probes};
 use mqttscope::driver::timer::Timer;
 use mqttscope::model::message::{Direction, MessageRow, PacketRow};
+use mqttscope::model::payload::PayloadFormat;
 use mqttscope::state::connection::Conn;
 use mqttscope::state::persist::STORAGE_KEY;
-use mqttscope::state::settings::ConnectionSettings;
+use mqttscope::state::settings::{ConnectionSettings, WillSettings};
 use mqttscope::state::workspace::provide_workspace;
 use mqttscope_proto::codec::{ProtocolVersion, QoS};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement};
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 
 mod common;
 
@@ -231,6 +233,34 @@ async fn the_inspector_masks_the_password_until_revealed() {
     settle().await;
     assert!(div.text_content().unwrap().contains("secret"));
     assert!(find_all(&div, "[data-testid=field-row]").len() > 10);
+    div.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_will_payload_switches_format_keeping_its_bytes() {
+    let div = fresh_div();
+    let draft = RwSignal::new(ConnectionSettings {
+        will: Some(WillSettings {
+            topic: "gone".to_owned(),
+            payload: "hi".to_owned(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    });
+    mount_to(div.clone(), move || view! { <WillEditor draft /> }).forget();
+    settle().await;
+    let hex = find_all(&div, "button.seg")
+        .into_iter()
+        .find(|b| b.text_content().as_deref() == Some("Hex"))
+        .unwrap();
+    click(&hex);
+    settle().await;
+    let will = draft.with_untracked(|d| d.will.clone().unwrap());
+    assert_eq!(will.format, PayloadFormat::Hex);
+    let shown: HtmlTextAreaElement = find(&div, "[data-testid=will-payload]").unchecked_into();
+    assert_eq!(shown.value(), will.payload);
+    let (opts, _) = draft.get_untracked().to_options("n", 1).unwrap();
+    assert_eq!(&opts.will.unwrap().payload[..], b"hi");
     div.remove();
 }
 

@@ -1,62 +1,67 @@
 //! The payload editor: text, JSON (validated, formatted), hex or base64; switching the
-//! format converts the content, keeping the bytes.
+//! format converts the content, keeping the bytes. The publish form and the will use it.
 
 use leptos::prelude::*;
 
 use crate::model::payload::{self, PayloadFormat};
-use crate::state::publish::PublishDraft;
 
-/// Edits `draft.payload` in `draft.format`.
+/// Edits a payload written as `text` in `format`.
 #[component]
 pub fn PayloadEditor(
-    /// The publish form's content.
-    draft: RwSignal<PublishDraft>,
+    /// The label, also the name of the text box and of its format buttons.
+    #[prop(default = "Payload")]
+    label: &'static str,
+    /// The payload as written.
+    #[prop(into)]
+    text: Signal<String>,
+    /// How `text` is written.
+    #[prop(into)]
+    format: Signal<PayloadFormat>,
+    /// Called with the new text and format on every edit; a new format comes with the
+    /// text converted to it.
+    on_change: Callback<(String, PayloadFormat)>,
+    /// `data-testid` of the text box, for the tests.
+    #[prop(optional)]
+    test_id: &'static str,
 ) -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let check = move || {
-        let (text, format) = draft.with(|d| (d.payload.clone(), d.format));
-        let result = payload::encode(&text, format);
+        let result = text.with(|t| payload::encode(t, format.get()));
         problem.set(result.as_ref().err().map(|e| e.to_string()));
         result.map(|b| b.len()).unwrap_or(0)
     };
     let size = Memo::new(move |_| check());
     let switch = move |to: PayloadFormat| {
-        let (text, from) = draft.with_untracked(|d| (d.payload.clone(), d.format));
-        match payload::convert(&text, from, to) {
-            Ok(converted) => draft.update(|d| {
-                d.payload = converted;
-                d.format = to;
-            }),
+        let from = format.get_untracked();
+        match text.with_untracked(|t| payload::convert(t, from, to)) {
+            Ok(converted) => on_change.run((converted, to)),
             Err(e) => problem.set(Some(format!("cannot show as {}: {e}", to.label()))),
         }
     };
-    let format_json = move |_| {
-        let text = draft.with_untracked(|d| d.payload.clone());
-        match payload::format_json(&text) {
-            Ok(pretty) => draft.update(|d| d.payload = pretty),
-            Err(e) => problem.set(Some(e.to_string())),
-        }
+    let format_json = move |_| match text.with_untracked(|t| payload::format_json(t)) {
+        Ok(pretty) => on_change.run((pretty, PayloadFormat::Json)),
+        Err(e) => problem.set(Some(e.to_string())),
     };
     let buttons = PayloadFormat::all().map(|f| {
         view! {
-            <button type="button" class="seg" aria-pressed=move || (draft.with(|d| d.format) == f).to_string()
+            <button type="button" class="seg" aria-pressed=move || (format.get() == f).to_string()
                 on:click=move |_| switch(f)>{f.label()}</button>
         }
     });
     view! {
         <div class="payload-editor">
             <div class="payload-bar">
-                <span class="field-label">"Payload"</span>
-                <span class="segs" role="group" aria-label="Payload format">{buttons}</span>
-                <Show when=move || draft.with(|d| d.format == PayloadFormat::Json)>
+                <span class="field-label">{label}</span>
+                <span class="segs" role="group" aria-label=format!("{label} format")>{buttons}</span>
+                <Show when=move || format.get() == PayloadFormat::Json>
                     <button type="button" class="small" on:click=format_json>"Format"</button>
                 </Show>
                 <span class="muted">{move || payload::human_size(size.get())}</span>
             </div>
-            <textarea data-testid="pub-payload" rows="4" spellcheck="false" aria-label="Payload"
-                aria-invalid=move || problem.with(Option::is_some).to_string()
-                prop:value=move || draft.with(|d| d.payload.clone())
-                on:input=move |ev| draft.update(|d| d.payload = event_target_value(&ev))></textarea>
+            <textarea data-testid=(!test_id.is_empty()).then_some(test_id) rows="4" spellcheck="false"
+                aria-label=label aria-invalid=move || problem.with(Option::is_some).to_string()
+                prop:value=move || text.get()
+                on:input=move |ev| on_change.run((event_target_value(&ev), format.get_untracked()))></textarea>
             {move || problem.get().map(|p| view! { <p class="field-error">{p}</p> })}
         </div>
     }

@@ -62,7 +62,9 @@ pub fn PublishPanel(
                     <CheckField label="Retain" checked=Signal::derive(move || draft.with(|d| d.retain))
                         on_change=Callback::new(move |b| draft.update(|d| d.retain = b)) />
                 </div>
-                <PayloadEditor draft />
+                <PayloadEditor test_id="pub-payload" text=Signal::derive(move || draft.with(|d| d.payload.clone()))
+                    format=Signal::derive(move || draft.with(|d| d.format))
+                    on_change=Callback::new(move |(text, format)| draft.update(|d| (d.payload, d.format) = (text, format))) />
                 <Show when=v5>
                     <details class="group">
                         <summary>"MQTT 5 properties"</summary>

@@ -5,11 +5,14 @@ use leptos::prelude::*;
 use crate::components::check_field::CheckField;
 use crate::components::number_field::NumberField;
 use crate::components::pair_editor::PairEditor;
+use crate::components::payload_editor::PayloadEditor;
 use crate::components::qos_select::QosSelect;
 use crate::components::text_field::TextField;
+use crate::model::payload::PayloadFormat;
 use crate::state::settings::{ConnectionSettings, WillSettings};
 
-/// Edits `draft.will`: off, or topic, payload, QoS, retain and the MQTT 5 properties.
+/// Edits `draft.will`: off, or topic, payload (in any of the payload editor's formats),
+/// QoS, retain and the MQTT 5 properties.
 #[component]
 pub fn WillEditor(
     /// The settings being edited.
@@ -47,7 +50,11 @@ pub fn WillEditor(
                     <CheckField label="Retain" checked=Signal::derive(move || draft.with(|d| d.will.as_ref().is_some_and(|w| w.retain)))
                         on_change=Callback::new(move |b| draft.update(|d| d.will.iter_mut().for_each(|w| w.retain = b))) />
                 </div>
-                <TextField label="Will payload (text)" class="wide" value=get(|w| w.payload.clone()) on_input=set(|w, v| w.payload = v) />
+                <PayloadEditor label="Will payload" test_id="will-payload" text=get(|w| w.payload.clone())
+                    format=Signal::derive(move || draft.with(|d| d.will.as_ref().map(|w| w.format).unwrap_or_default()))
+                    on_change=Callback::new(move |(text, format): (String, PayloadFormat)| draft.update(|d| {
+                        d.will.iter_mut().for_each(|w| (w.payload, w.format) = (text.clone(), format))
+                    })) />
                 <Show when=v5>
                     <div class="row-fields">
                         <NumberField label="Will delay" hint="s" max=u32::MAX as u64 value=num(|w| w.delay_interval) on_input=set_num(|w, v| w.delay_interval = v) />

@@ -312,6 +312,19 @@ mod tests {
     }
 
     #[test]
+    fn the_will_keeps_its_payload_format() {
+        for format in PayloadFormat::all() {
+            let mut saved = sample();
+            let will = saved.settings.will.as_mut().unwrap();
+            (will.payload, will.format) = ("6869".to_owned(), format);
+            let back = from_json(&to_json(std::slice::from_ref(&saved)));
+            let will = back[0].settings.will.as_ref().unwrap();
+            assert_eq!(will.format, format);
+            assert_eq!(will.payload, "6869");
+        }
+    }
+
+    #[test]
     fn garbage_and_partial_entries_are_skipped() {
         assert!(from_json("not json").is_empty());
         assert!(from_json("{}").is_empty());

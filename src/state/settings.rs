@@ -431,6 +431,26 @@ mod tests {
     }
 
     #[test]
+    fn a_will_payload_converted_to_another_format_sends_the_same_bytes() {
+        // A JSON string, which converting to JSON (pretty printing) leaves as it is.
+        let text = "\"gone\"";
+        for format in PayloadFormat::all() {
+            let payload = payload::convert(text, PayloadFormat::Text, format).unwrap();
+            let s = ConnectionSettings {
+                will: Some(WillSettings {
+                    topic: "t".to_owned(),
+                    payload,
+                    format,
+                    ..Default::default()
+                }),
+                ..Default::default()
+            };
+            let (o, _) = s.to_options("n", 1).unwrap();
+            assert_eq!(&o.will.unwrap().payload[..], text.as_bytes(), "{format:?}");
+        }
+    }
+
+    #[test]
     fn scram_needs_a_username_and_gives_an_authenticator() {
         let mut s = ConnectionSettings {
             auth_method: AuthMethod::ScramSha512,
