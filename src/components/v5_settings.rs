@@ -5,9 +5,11 @@ use leptos::prelude::*;
 use crate::components::check_field::CheckField;
 use crate::components::number_field::NumberField;
 use crate::components::pair_editor::PairEditor;
-use crate::state::settings::ConnectionSettings;
+use crate::state::settings::{
+    alias_policy_from_name, alias_policy_name, ConnectionSettings, ALIAS_POLICIES,
+};
 
-/// The MQTT 5 CONNECT properties.
+/// The MQTT 5 CONNECT properties, and whether our publishes use Topic Aliases.
 #[component]
 pub fn V5Settings(
     /// The settings being edited.
@@ -19,6 +21,10 @@ pub fn V5Settings(
     let (alias_max, set_alias_max) = number!(draft.topic_alias_maximum: u16);
     let (resp_info, set_resp_info) = flag!(draft.request_response_information);
     let (problem_info, set_problem_info) = flag!(draft.request_problem_information);
+    let set_aliases = move |ev: web_sys::Event| {
+        let policy = alias_policy_from_name(&event_target_value(&ev));
+        draft.update(|d| d.topic_alias = policy);
+    };
     view! {
         <fieldset class="group">
             <legend>"MQTT 5 properties"</legend>
@@ -26,8 +32,15 @@ pub fn V5Settings(
                 <NumberField label="Session expiry" hint="s" max=u32::MAX as u64 value=expiry on_input=set_expiry />
                 <NumberField label="Receive maximum" hint="0: default" max=65535 value=recv_max on_input=set_recv_max />
                 <NumberField label="Maximum packet size" hint="bytes, 0: none" max=u32::MAX as u64 value=max_packet on_input=set_max_packet />
-                <NumberField label="Topic alias maximum" max=65535 value=alias_max on_input=set_alias_max />
+                <NumberField label="Topic alias maximum" hint="from the broker" max=65535 value=alias_max on_input=set_alias_max />
             </div>
+            <label class="field wide">
+                <span class="field-label">"Topic aliases for what we publish"</span>
+                <select data-testid="topic-alias-policy" on:change=set_aliases
+                    prop:value=move || draft.with(|d| alias_policy_name(d.topic_alias))>
+                    {ALIAS_POLICIES.map(|(_, name, text)| view! { <option value=name>{text}</option> })}
+                </select>
+            </label>
             <div class="row-fields">
                 <CheckField label="Request response information" checked=resp_info on_change=set_resp_info />
                 <CheckField label="Request problem information" checked=problem_info on_change=set_problem_info />

@@ -6,7 +6,9 @@ use mqttscope_proto::codec::{ProtocolVersion, QoS};
 use crate::model::json::{self, Json};
 use crate::model::payload::PayloadFormat;
 use crate::state::connection::{SubStatus, SubscriptionEntry};
-use crate::state::settings::{AuthMethod, ConnectionSettings, WillSettings};
+use crate::state::settings::{
+    alias_policy_from_name, alias_policy_name, AuthMethod, ConnectionSettings, WillSettings,
+};
 
 /// The localStorage key (versioned, so a later format can migrate).
 pub const STORAGE_KEY: &str = "mqttscope.connections.v1";
@@ -75,6 +77,7 @@ fn saved_json(saved: &Saved) -> Json {
         ("receive_maximum", n(c.receive_maximum)),
         ("maximum_packet_size", n(c.maximum_packet_size)),
         ("topic_alias_maximum", n(c.topic_alias_maximum)),
+        ("topic_alias", s(alias_policy_name(c.topic_alias))),
         (
             "request_response_information",
             Json::Bool(c.request_response_information),
@@ -201,6 +204,7 @@ fn read_saved(v: &Json) -> Option<Saved> {
         receive_maximum: f.num("receive_maximum").unwrap_or(0),
         maximum_packet_size: f.num("maximum_packet_size").unwrap_or(0),
         topic_alias_maximum: f.num("topic_alias_maximum").unwrap_or(0),
+        topic_alias: alias_policy_from_name(&f.str("topic_alias").unwrap_or_default()),
         request_response_information: f.bool("request_response_information").unwrap_or(false),
         request_problem_information: f.bool("request_problem_information").unwrap_or(true),
         user_properties: f.pairs("user_properties"),
@@ -257,6 +261,8 @@ fn read_sub((k, v): (usize, &Json)) -> Option<SubscriptionEntry> {
 
 #[cfg(test)]
 mod tests {
+    use mqttscope_proto::client::TopicAliasPolicy;
+
     use super::*;
 
     fn sample() -> Saved {
@@ -272,6 +278,7 @@ mod tests {
                 ..Default::default()
             }),
             auth_method: AuthMethod::ScramSha512,
+            topic_alias: TopicAliasPolicy::Lru,
             ..Default::default()
         };
         let sub = SubscriptionEntry {
@@ -333,5 +340,6 @@ mod tests {
         assert_eq!(back[0].settings.url, "ws://h:1");
         assert_eq!(back[0].settings.version, ProtocolVersion::V5);
         assert_eq!(back[0].settings.keep_alive, 60);
+        assert_eq!(back[0].settings.topic_alias, TopicAliasPolicy::Off);
     }
 }

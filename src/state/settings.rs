@@ -4,7 +4,9 @@
 use std::num::{NonZeroU16, NonZeroU32};
 use std::time::Duration;
 
-use mqttscope_proto::client::{Authenticator, ClientOptions, ReconnectPolicy, Scram, ScramHash};
+use mqttscope_proto::client::{
+    Authenticator, ClientOptions, ReconnectPolicy, Scram, ScramHash, TopicAliasPolicy,
+};
 use mqttscope_proto::codec::{
     ConnectProperties, ProtocolVersion, QoS, UserProperty, Will, WillProperties,
 };
@@ -43,6 +45,38 @@ impl AuthMethod {
             .find(|m| m.label() == label)
             .unwrap_or_default()
     }
+}
+
+/// The core's outbound Topic Alias policies (MQTT 5), each with the name it is saved
+/// under and what the form's menu says about it.
+pub const ALIAS_POLICIES: [(TopicAliasPolicy, &str, &str); 2] = [
+    (
+        TopicAliasPolicy::Off,
+        "off",
+        "off · the full topic in every PUBLISH",
+    ),
+    (
+        TopicAliasPolicy::Lru,
+        "lru",
+        "on · a topic once, then only its alias; past the broker's Topic Alias Maximum \
+         the least recently used alias is reused",
+    ),
+];
+
+/// The name `policy` is saved under.
+pub fn alias_policy_name(policy: TopicAliasPolicy) -> &'static str {
+    ALIAS_POLICIES
+        .iter()
+        .find(|(p, ..)| *p == policy)
+        .map_or("off", |(_, name, _)| name)
+}
+
+/// The policy saved as `name` (off for a name it does not know).
+pub fn alias_policy_from_name(name: &str) -> TopicAliasPolicy {
+    ALIAS_POLICIES
+        .iter()
+        .find(|(_, n, _)| *n == name)
+        .map_or(TopicAliasPolicy::Off, |(p, ..)| *p)
 }
 
 /// The will message, as the form edits it.
@@ -119,8 +153,11 @@ pub struct ConnectionSettings {
     pub receive_maximum: u16,
     /// MQTT 5 Maximum Packet Size (0: not sent, no limit).
     pub maximum_packet_size: u32,
-    /// MQTT 5 Topic Alias Maximum.
+    /// MQTT 5 Topic Alias Maximum: the aliases the broker may use towards us.
     pub topic_alias_maximum: u16,
+    /// MQTT 5: whether we give our own publishes Topic Aliases (within the broker's
+    /// maximum).
+    pub topic_alias: TopicAliasPolicy,
     /// MQTT 5: ask for Response Information.
     pub request_response_information: bool,
     /// MQTT 5: allow Reason Strings and User Properties on failures.
@@ -152,6 +189,7 @@ impl Default for ConnectionSettings {
             receive_maximum: 0,
             maximum_packet_size: 0,
             topic_alias_maximum: 0,
+            topic_alias: TopicAliasPolicy::Off,
             request_response_information: false,
             request_problem_information: true,
             user_properties: Vec::new(),
@@ -248,6 +286,7 @@ impl ConnectionSettings {
         };
         if v5 {
             opts.properties = self.connect_properties();
+            opts.topic_alias = self.topic_alias;
         }
         if self.auto_reconnect {
             opts.reconnect = Some(ReconnectPolicy {
@@ -361,6 +400,7 @@ mod tests {
         };
         let (o, auth) = s.to_options("n", 7).unwrap();
         assert!(auth.is_none());
+        assert_eq!(o.topic_alias, TopicAliasPolicy::Off);
         assert_eq!(o.username.as_deref(), Some("u"));
         assert_eq!(o.password.as_deref(), Some(&b"p"[..]));
         assert_eq!(o.properties.session_expiry_interval, Some(300));
@@ -372,6 +412,32 @@ mod tests {
         let r = o.reconnect.unwrap();
         assert!(r.resubscribe);
         assert_eq!(r.seed, 7);
+    }
+
+    #[test]
+    fn outbound_topic_aliases_are_passed_on_in_mqtt5_only() {
+        let mut s = ConnectionSettings {
+            topic_alias: TopicAliasPolicy::Lru,
+            ..Default::default()
+        };
+        assert_eq!(
+            s.to_options("n", 1).unwrap().0.topic_alias,
+            TopicAliasPolicy::Lru
+        );
+        s.version = ProtocolVersion::V3_1_1;
+        assert_eq!(
+            s.to_options("n", 1).unwrap().0.topic_alias,
+            TopicAliasPolicy::Off
+        );
+    }
+
+    #[test]
+    fn every_alias_policy_has_its_own_name() {
+        for (policy, name, _) in ALIAS_POLICIES {
+            assert_eq!(alias_policy_name(policy), name);
+            assert_eq!(alias_policy_from_name(name), policy);
+        }
+        assert_eq!(alias_policy_from_name("bogus"), TopicAliasPolicy::Off);
     }
 
     #[test]
