@@ -190,10 +190,12 @@ fn wasm_app() -> Result<(), String> {
 
 /// `trunk build --release --offline`, then the end-to-end scripts against the built page
 /// served on loopback: `tests/e2e/hexpad.mjs` (the hex pad) and `tests/e2e/client.mjs`
-/// (the client, against a mosquitto it starts on free loopback ports).
+/// (the client, against a mosquitto it starts on free loopback ports), then
+/// `tests/e2e/background.mjs` (keep-alive in a hidden tab, through chromedriver; it serves
+/// `dist/` itself, once without the timer worker).
 fn e2e() -> Result<(), String> {
     let e2e_dir = cmd::root().join("tests").join("e2e");
-    for file in ["hexpad.mjs", "client.mjs", "package.json"] {
+    for file in ["hexpad.mjs", "client.mjs", "background.mjs", "package.json"] {
         if !e2e_dir.join(file).is_file() {
             return Err(format!(
                 "tests/e2e/{file} is missing: the end-to-end test is not written"
@@ -213,7 +215,14 @@ fn e2e() -> Result<(), String> {
         node.env("MOSQUITTO", tools::MOSQUITTO);
         cmd::run(&mut node)?;
     }
-    Ok(())
+    drop(server);
+    let mut node = cmd::command("node");
+    node.arg(Path::new("tests").join("e2e").join("background.mjs"))
+        .arg(&dist);
+    node.env("CHROMIUM", tools::CHROMIUM);
+    node.env("CHROMEDRIVER", tools::CHROMEDRIVER);
+    node.env("MOSQUITTO", tools::MOSQUITTO);
+    cmd::run(&mut node)
 }
 
 /// `cargo test -p <package> --target wasm32-unknown-unknown`, run by

@@ -1,0 +1,251 @@
+// Keep-alive in a background tab, measured in headless Chromium against a real mosquitto.
+//
+//   node tests/e2e/background.mjs <dist dir>
+//
+// Chromium throttles the timers of a hidden page: aligned to 1 s at once, and after five
+// minutes hidden ("intensive wake-up throttling") to one wake-up a minute, which starves an
+// MQTT keep-alive (MQTT.js issue #1257). The driver therefore runs its timers in a
+// dedicated Worker (src/driver/timer.rs). This script measures both designs in the same
+// run, on the same build:
+//
+//   1. "worker": the page as built; its timers run in timer-worker.js;
+//   2. "page timers": the same page with timer-worker.js answered 404, so the driver falls
+//      back to timers on the page (the design MQTT.js and most browser clients use).
+//
+// Each run connects with keep-alive 10 s (mosquitto drops a client after 1.5 × 10 s of
+// silence), then opens a new tab in front of it so that the page is hidden for 75 s,
+// shows it again and reads what happened from the packet inspector. The browser is
+// WebDriver's (chromedriver), not Playwright's: Playwright opens every page in a window of
+// its own, so a page never becomes hidden, and it turns timer throttling off; here
+// chromedriver's switches that turn it off are removed and the five-minute grace period is
+// shortened to 10 s (IntensiveWakeUpThrottling:grace_period_seconds/10).
+//
+// Fails unless the worker run keeps its one connection with a PINGREQ at least every 12 s,
+// and unless the control run loses its connection (which shows the measurement can see the
+// failure it guards against). Prints one JSON line of figures per run.
+
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { extname, join, normalize } from "node:path";
+import { Broker, freePort, sleep } from "./mosquitto.mjs";
+
+const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
+const CHROMEDRIVER = process.env.CHROMEDRIVER || "/usr/bin/chromedriver";
+const KEEP_ALIVE_S = 10;
+const HIDDEN_S = 75;
+const GRACE_S = 10;
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" };
+
+/** Serves `dir` on loopback; answers 404 for `refuse` (a file name) when it is set. */
+async function serve(dir, refuse) {
+  const port = await freePort();
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, "http://x").pathname;
+    const file = normalize(join(dir, path === "/" ? "index.html" : path));
+    if (!file.startsWith(normalize(dir)) || (refuse && path.endsWith(`/${refuse}`))) {
+      res.writeHead(404).end();
+      return;
+    }
+    try {
+      const body = readFileSync(file);
+      res.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((r) => server.listen(port, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${port}/`, close: () => server.close() };
+}
+
+/** A minimal W3C WebDriver client for one chromedriver session. */
+class Driver {
+  static async start() {
+    const port = await freePort();
+    const proc = spawn(CHROMEDRIVER, [`--port=${port}`], { stdio: "ignore" });
+    const d = new Driver(`http://127.0.0.1:${port}`, proc);
+    for (let i = 0; i < 100 && !(await d.ready()); i++) await sleep(50);
+    const options = {
+      binary: CHROMIUM,
+      args: [
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--window-size=1280,900",
+        `--enable-features=IntensiveWakeUpThrottling:grace_period_seconds/${GRACE_S}`,
+      ],
+      // chromedriver turns background throttling off by default; this test needs it on.
+      excludeSwitches: ["disable-background-timer-throttling", "disable-backgrounding-occluded-windows"],
+    };
+    const s = await d.send("POST", "/session", { capabilities: { alwaysMatch: { "goog:chromeOptions": options } } });
+    d.session = `/session/${s.sessionId}`;
+    return d;
+  }
+  constructor(base, proc) {
+    Object.assign(this, { base, proc, session: "" });
+  }
+  async ready() {
+    try {
+      return (await this.send("GET", "/status")).ready;
+    } catch {
+      return false;
+    }
+  }
+  async send(method, path, body) {
+    const r = await fetch(this.base + path, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: body && JSON.stringify(body),
+    });
+    const { value } = await r.json();
+    if (value?.error) throw new Error(`WebDriver ${path}: ${value.error}: ${value.message?.split("\n")[0]}`);
+    return value;
+  }
+  /** Runs `script` (a function body; `arguments` are `args`) in the current tab. */
+  js(script, ...args) {
+    return this.send("POST", `${this.session}/execute/sync`, { script, args });
+  }
+  async until(script, what, timeoutMs = 15000) {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+      if (await this.js(script)) return;
+      await sleep(100);
+    }
+    throw new Error(`timed out waiting for ${what}`);
+  }
+  async quit() {
+    await this.send("DELETE", this.session).catch(() => {});
+    this.proc.kill();
+  }
+}
+
+/** Sets an input or select the way a user would (Leptos listens to input and change). */
+const FILL = `
+  const [css, value] = arguments;
+  const el = document.querySelector(css);
+  el.value = value;
+  el.dispatchEvent(new Event(el.tagName === "SELECT" ? "change" : "input", { bubbles: true }));`;
+
+const KEEP_ALIVE_INPUT = `[...document.querySelectorAll("label.field")]
+  .find((l) => l.textContent.includes("Keep alive")).querySelector("input")`;
+
+/** Adds a connection to `wsUrl` with keep-alive KEEP_ALIVE_S and connects. */
+async function connect(d, wsUrl) {
+  await d.until(`return document.querySelector('[data-testid="add-connection"]')`, "the app");
+  await d.js(`document.querySelector('[data-testid="add-connection"]').click()`);
+  await d.until(`return document.querySelector('[data-testid="url"]')`, "the connect form");
+  await d.js(FILL, '[data-testid="url"]', wsUrl);
+  await d.js(FILL, '[data-testid="version"]', "5");
+  await d.js(`const i = ${KEEP_ALIVE_INPUT}; i.value = arguments[0]; i.dispatchEvent(new Event("input", { bubbles: true }));`, String(KEEP_ALIVE_S));
+  await d.js(`document.querySelector('[data-testid="save-connect"]').click()`);
+  await d.until(`return document.querySelector('[data-testid="conn-status"]')?.textContent.trim().startsWith("connected")`, "connected");
+}
+
+/** Records every visibility change of the page, with its time. */
+const WATCH_VISIBILITY = `
+  window.__visibility = [[performance.now(), document.visibilityState]];
+  document.addEventListener("visibilitychange", () => window.__visibility.push([performance.now(), document.visibilityState]));`;
+
+/** What the page saw: visibility changes, status, and the packet log (oldest first). */
+const READ_PAGE = `
+  const rows = [...document.querySelectorAll(".pkt-btn")].reverse().map((b) => ({
+    at: b.querySelector(".mono").textContent,
+    dir: b.querySelector(".pkt-dir").textContent,
+    kind: b.querySelector('[data-testid="pkt-kind"]').textContent,
+  }));
+  return {
+    visibility: window.__visibility,
+    status: document.querySelector('[data-testid="conn-status"]').textContent,
+    rows,
+  };`;
+
+/** Seconds since midnight of an `hh:mm:ss.mmm` clock text. */
+function seconds(clock) {
+  const [h, m, s] = clock.split(":").map(Number);
+  return h * 3600 + m * 60 + s;
+}
+
+/** One run: connect, hide the page for HIDDEN_S, show it, read the packet log. */
+async function run(name, distDir, broker, refuseWorker) {
+  const server = await serve(distDir, refuseWorker ? "timer-worker.js" : null);
+  const d = await Driver.start();
+  try {
+    await d.send("POST", `${d.session}/url`, { url: server.url });
+    await connect(d, `ws://127.0.0.1:${broker.ws}`);
+    await d.js(WATCH_VISIBILITY);
+    const page = await d.send("GET", `${d.session}/window`);
+    const tab = await d.send("POST", `${d.session}/window/new`, { type: "tab" });
+    await d.send("POST", `${d.session}/window`, { handle: tab.handle });
+    await sleep(HIDDEN_S * 1000);
+    await d.send("POST", `${d.session}/window`, { handle: page });
+    await d.js(`document.querySelector('[data-testid="tab-packets"]').click()`);
+    await d.until(`return document.querySelector(".pkt-btn")`, "the packet log");
+    const seen = await d.js(READ_PAGE);
+    const hidden = seen.visibility.find(([, v]) => v === "hidden");
+    const shown = seen.visibility.findLast(([, v]) => v === "visible");
+    const hiddenFor = hidden && shown && shown[0] > hidden[0] ? (shown[0] - hidden[0]) / 1000 : 0;
+    const connects = seen.rows.filter((r) => r.kind === "CONNECT").length;
+    const pings = seen.rows.filter((r) => r.kind === "PINGREQ").map((r) => seconds(r.at));
+    const gaps = pings.slice(1).map((t, i) => t - pings[i]);
+    const figures = {
+      bench: "background-keep-alive",
+      run: name,
+      hidden_s: Math.round(hiddenFor),
+      keep_alive_s: KEEP_ALIVE_S,
+      connects,
+      pingreqs: pings.length,
+      longest_gap_between_pingreqs_s: gaps.length ? Math.max(...gaps).toFixed(1) : null,
+      status_when_shown: seen.status.trim(),
+      connected_when_shown: /^connected/.test(seen.status.trim()),
+    };
+    console.log(JSON.stringify(figures));
+    return { ...figures, hiddenFor, gaps };
+  } finally {
+    await d.quit();
+    server.close();
+  }
+}
+
+async function main() {
+  const distDir = process.argv[2];
+  if (!distDir) throw new Error("usage: node tests/e2e/background.mjs <dist dir>");
+  const dir = mkdtempSync(join(tmpdir(), "mqttscope-background-"));
+  const broker = await Broker.onFreePorts(dir);
+  await broker.start();
+  const failures = [];
+  const check = (ok, what) => {
+    console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
+    if (!ok) failures.push(what);
+  };
+  try {
+    const worker = await run("worker", distDir, broker, false);
+    check(worker.hiddenFor >= HIDDEN_S - 5, `worker: the page was hidden for ${worker.hiddenFor.toFixed(1)} s`);
+    check(worker.connects === 1, `worker: one connection, never dropped (${worker.connects} CONNECT)`);
+    check(worker.connected_when_shown, `worker: still connected ("${worker.status_when_shown}")`);
+    const longest = Math.max(...worker.gaps);
+    check(
+      worker.pingreqs >= HIDDEN_S / KEEP_ALIVE_S - 1 && longest <= KEEP_ALIVE_S + 2,
+      `worker: ${worker.pingreqs} PINGREQ, at most ${longest.toFixed(1)} s apart (keep-alive ${KEEP_ALIVE_S} s)`,
+    );
+    const control = await run("page timers", distDir, broker, true);
+    check(control.hiddenFor >= HIDDEN_S - 5, `page timers: the page was hidden for ${control.hiddenFor.toFixed(1)} s`);
+    check(
+      control.connects > 1 || !control.connected_when_shown,
+      `page timers (control): the throttled keep-alive lost the connection (${control.connects} CONNECT, "${control.status_when_shown}")`,
+    );
+  } finally {
+    await broker.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (failures.length) {
+    console.log(`${failures.length} check(s) failed`);
+    process.exit(1);
+  }
+  console.log("keep-alive holds in a background tab with the worker's timers, and fails without them");
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
