@@ -177,6 +177,11 @@ impl Link {
         self.command(|c| c.unsubscribe(clock::now(), filters, props))
     }
 
+    /// Forgets `filters` while not connected (see [`Client::forget_subscriptions`]).
+    pub fn forget_subscriptions(&self, filters: Vec<String>) {
+        self.command(|c| c.forget_subscriptions(filters));
+    }
+
     /// Ends the connection: DISCONNECT when connected, and no more reconnects.
     pub fn close(&self) {
         self.with(|i| {

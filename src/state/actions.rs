@@ -125,14 +125,20 @@ fn send_subscribe(link: &Link, entry: &SubscriptionEntry) -> Result<(), String> 
         .map_err(|e| e.to_string())
 }
 
-/// Removes subscription `id` (UNSUBSCRIBE when connected).
+/// Removes subscription `id`: UNSUBSCRIBE when connected; otherwise the core forgets it,
+/// so that it is not subscribed again on reconnect (and is unsubscribed if the server
+/// resumes a session that still holds it).
 pub fn unsubscribe(conn: Conn, id: u32) -> Result<(), String> {
     let filter = conn
         .subscriptions
         .with_untracked(|s| s.iter().find(|e| e.id == id).map(|e| e.filter.clone()));
     let Some(filter) = filter else { return Ok(()) };
-    if let Some(link) = conn.link().filter(|_| is_connected(conn)) {
-        link.unsubscribe(vec![filter]).map_err(|e| e.to_string())?;
+    match conn.link() {
+        Some(link) if is_connected(conn) => {
+            link.unsubscribe(vec![filter]).map_err(|e| e.to_string())?;
+        }
+        Some(link) => link.forget_subscriptions(vec![filter]),
+        None => {}
     }
     conn.subscriptions.update(|s| s.retain(|e| e.id != id));
     Ok(())

@@ -139,6 +139,7 @@ impl Client {
             session_present: c.session_present,
             properties: c.properties.into_inner(),
         });
+        self.unsubscribe_forgotten(now, c.session_present);
         if !c.session_present {
             self.resubscribe(now);
         }
@@ -357,8 +358,8 @@ impl Client {
 
     fn on_suback(&mut self, s: SubAck<'static>) -> Result<(), ProtocolError> {
         let request = self.take_request(PacketType::SubAck, s.packet_id)?;
-        if let RequestKind::Subscribe(subs) = request.kind {
-            self.note_granted(subs, &s.reason_codes);
+        if let RequestKind::Subscribe(subs, properties) = request.kind {
+            self.note_granted(subs, properties, &s.reason_codes);
         }
         self.event(Event::Subscribed {
             handle: request.handle,

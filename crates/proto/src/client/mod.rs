@@ -218,8 +218,12 @@ pub struct Client {
     requests: HashMap<PacketId, Request>,
     next_handle: u64,
     inbound_aliases: HashMap<u16, String>,
-    /// Subscriptions the server granted, by filter, for resubscribing.
-    active: Vec<Subscription<'static>>,
+    /// Subscriptions the server granted, by filter, with the properties they were
+    /// subscribed with, for resubscribing.
+    active: Vec<(Subscription<'static>, SubscribeProperties<'static>)>,
+    /// Filters forgotten while offline: unsubscribed at the next CONNACK that resumes a
+    /// session (the server still holds them).
+    forgotten: Vec<String>,
     backoff: Backoff,
     /// The last ending was worth retrying: a failed transport open schedules another try.
     retrying: bool,
@@ -240,7 +244,7 @@ pub(crate) struct Request {
 
 #[derive(Debug, Clone)]
 enum RequestKind {
-    Subscribe(Vec<Subscription<'static>>),
+    Subscribe(Vec<Subscription<'static>>, SubscribeProperties<'static>),
     Unsubscribe(Vec<String>),
 }
 
@@ -265,6 +269,7 @@ impl Client {
             next_handle: 0,
             inbound_aliases: HashMap::new(),
             active: Vec::new(),
+            forgotten: Vec::new(),
             backoff,
             retrying: false,
             aliases: OutboundAliases::default(),
@@ -314,7 +319,7 @@ impl Client {
     /// the server lost the session the client subscribes to them again itself if it
     /// [`resubscribes`](Client::resubscribes).
     pub fn keeps_subscription(&self, filter: &str) -> bool {
-        self.active.iter().any(|s| *s.filter == *filter)
+        self.active.iter().any(|(s, _)| *s.filter == *filter)
     }
 
     /// Whether the client subscribes again to the subscriptions it keeps after a
@@ -432,7 +437,7 @@ impl Client {
     ) -> Result<RequestHandle, ClientError> {
         self.require_connected()?;
         let packet_id = self.session.alloc_id().ok_or(ClientError::NoPacketId)?;
-        let kind = RequestKind::Subscribe(subscriptions.clone());
+        let kind = RequestKind::Subscribe(subscriptions.clone(), properties.clone());
         let packet = Packet::Subscribe(Subscribe {
             packet_id,
             properties: properties.into(),
@@ -460,6 +465,19 @@ impl Client {
         });
         self.check_size(&packet)?;
         Ok(self.send_request(now, packet_id, packet, kind))
+    }
+
+    /// Forgets `filters` while not connected (use [`unsubscribe`](Client::unsubscribe)
+    /// when connected): they are not subscribed again after a reconnect, and when the
+    /// next CONNACK resumes a session, which still holds them, the client sends
+    /// UNSUBSCRIBE for them first.
+    pub fn forget_subscriptions(&mut self, filters: Vec<String>) {
+        self.note_unsubscribed(&filters);
+        for f in filters {
+            if !self.forgotten.contains(&f) {
+                self.forgotten.push(f);
+            }
+        }
     }
 
     /// Starts re-authentication (AUTH 0x19) while traffic continues; success is reported

@@ -63,23 +63,45 @@ impl Client {
     }
 
     /// Subscribes again to everything the server had granted, after a reconnect that did
-    /// not keep the session.
+    /// not keep the session: one SUBSCRIBE per set of properties (Subscription Identifier,
+    /// User Properties), in the order they were first granted.
     pub(super) fn resubscribe(&mut self, now: Instant) {
-        let subs = self.active.clone();
-        if subs.is_empty() || !self.resubscribes() {
+        if !self.resubscribes() {
+            return;
+        }
+        for (properties, subs) in group_by_properties(&self.active) {
+            let Some(packet_id) = self.session.alloc_id() else {
+                return;
+            };
+            let kind = RequestKind::Subscribe(subs.clone(), properties.clone());
+            let packet = Packet::Subscribe(Subscribe {
+                packet_id,
+                properties: properties.into(),
+                subscriptions: subs,
+            });
+            if self.check_size(&packet).is_ok() {
+                self.send_request(now, packet_id, packet, kind);
+            }
+        }
+    }
+
+    /// Unsubscribes from the filters forgotten while offline, after a CONNACK that
+    /// resumed the session (the server still holds them); forgets them either way.
+    pub(super) fn unsubscribe_forgotten(&mut self, now: Instant, session_present: bool) {
+        let filters = std::mem::take(&mut self.forgotten);
+        if !session_present || filters.is_empty() {
             return;
         }
         let Some(packet_id) = self.session.alloc_id() else {
             return;
         };
-        let properties = SubscribeProperties::default();
-        let packet = Packet::Subscribe(Subscribe {
+        let packet = Packet::Unsubscribe(Unsubscribe {
             packet_id,
-            properties: properties.into(),
-            subscriptions: subs.clone(),
+            properties: UnsubscribeProperties::default().into(),
+            filters: filters.iter().cloned().map(Into::into).collect(),
         });
         if self.check_size(&packet).is_ok() {
-            self.send_request(now, packet_id, packet, RequestKind::Subscribe(subs));
+            self.send_request(now, packet_id, packet, RequestKind::Unsubscribe(filters));
         }
     }
 
@@ -87,21 +109,23 @@ impl Client {
     pub(super) fn note_granted(
         &mut self,
         subs: Vec<Subscription<'static>>,
+        properties: SubscribeProperties<'static>,
         reasons: &[ReasonCode],
     ) {
         for (sub, reason) in subs.into_iter().zip(reasons) {
             if reason.is_error() {
                 continue;
             }
-            self.active.retain(|s| s.filter != sub.filter);
-            self.active.push(sub);
+            self.forgotten.retain(|f| **f != *sub.filter);
+            self.active.retain(|(s, _)| s.filter != sub.filter);
+            self.active.push((sub, properties.clone()));
         }
     }
 
     /// Forgets unsubscribed filters.
     pub(super) fn note_unsubscribed(&mut self, filters: &[String]) {
         self.active
-            .retain(|s| !filters.iter().any(|f| *f == *s.filter));
+            .retain(|(s, _)| !filters.iter().any(|f| *f == *s.filter));
     }
 
     /// Sends queued QoS 1/2 publishes while the server's Receive Maximum allows
@@ -183,4 +207,18 @@ impl Client {
             self.send(now, p);
         }
     }
+}
+
+/// `active` grouped by equal properties, each group in first-granted order.
+fn group_by_properties(
+    active: &[(Subscription<'static>, SubscribeProperties<'static>)],
+) -> Vec<(SubscribeProperties<'static>, Vec<Subscription<'static>>)> {
+    let mut groups: Vec<(SubscribeProperties<'static>, Vec<Subscription<'static>>)> = Vec::new();
+    for (sub, props) in active {
+        match groups.iter_mut().find(|(p, _)| p == props) {
+            Some((_, subs)) => subs.push(sub.clone()),
+            None => groups.push((props.clone(), vec![sub.clone()])),
+        }
+    }
+    groups
 }

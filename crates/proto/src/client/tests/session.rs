@@ -1,6 +1,9 @@
 //! Session resumption and the reconnect policy.
 
+use std::num::NonZeroU32;
+
 use super::*;
+use crate::codec::SubscribeProperties;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -193,6 +196,84 @@ fn unsubscribed_filters_are_not_resubscribed() {
     p.drain();
     reconnect_now(&mut p, false);
     assert_eq!(p.sent(), [vec![0x82, 0x06, 0, 3, 0, 1, b'b', 0]]);
+}
+
+/// Subscribes to `filter` with `props` and has the server grant it.
+fn subscribe_granted(p: &mut Peer, filter: &'static str, props: SubscribeProperties<'static>) {
+    p.client
+        .subscribe(
+            p.now,
+            vec![Subscription::new(filter, QoS::AtLeastOnce)],
+            props,
+        )
+        .unwrap();
+    p.drain();
+    let sent = p.sent();
+    let id = [sent[0][2], sent[0][3]];
+    if p.client.version().is_v5() {
+        p.server(&[0x90, 0x04, id[0], id[1], 0, 1]);
+    } else {
+        p.server(&[0x90, 0x03, id[0], id[1], 1]);
+    }
+    p.take();
+}
+
+#[test]
+fn resubscribing_keeps_each_subscription_identifier() {
+    let mut p = Peer::connected(V5, with_reconnect);
+    let seven = SubscribeProperties {
+        subscription_identifier: NonZeroU32::new(7),
+        ..Default::default()
+    };
+    subscribe_granted(&mut p, "a", seven.clone());
+    subscribe_granted(&mut p, "b", Default::default());
+    subscribe_granted(&mut p, "c", seven);
+    p.client.handle_closed(p.now);
+    p.drain();
+    p.take();
+    reconnect_now(&mut p, false);
+    // One SUBSCRIBE per set of properties: "a" and "c" with identifier 7, then "b".
+    assert_eq!(
+        p.sent(),
+        [
+            vec![0x82, 0x0d, 0, 4, 0x02, 0x0b, 0x07, 0, 1, b'a', 1, 0, 1, b'c', 1],
+            vec![0x82, 0x07, 0, 5, 0, 0, 1, b'b', 1],
+        ]
+    );
+}
+
+#[test]
+fn a_filter_forgotten_offline_is_unsubscribed_when_the_session_resumes() {
+    let mut p = Peer::connected(V4, |o| {
+        with_reconnect(o);
+        o.clean_start = false;
+    });
+    subscribe_granted(&mut p, "a", Default::default());
+    p.client.handle_closed(p.now);
+    p.drain();
+    p.client.forget_subscriptions(vec!["a".into()]);
+    assert!(!p.client.keeps_subscription("a"));
+    reconnect_now(&mut p, true);
+    // The resumed session still holds "a": UNSUBSCRIBE it, once.
+    assert_eq!(p.sent(), [vec![0xa2, 0x05, 0, 2, 0, 1, b'a']]);
+    p.server(&[0xb0, 0x02, 0, 2]);
+    p.client.handle_closed(p.now);
+    p.drain();
+    reconnect_now(&mut p, true);
+    assert_eq!(p.sent(), Vec::<Vec<u8>>::new());
+}
+
+#[test]
+fn a_filter_forgotten_offline_is_not_resubscribed_on_a_new_session() {
+    let mut p = Peer::connected(V4, with_reconnect);
+    subscribe_granted(&mut p, "a", Default::default());
+    subscribe_granted(&mut p, "b", Default::default());
+    p.client.handle_closed(p.now);
+    p.drain();
+    p.client.forget_subscriptions(vec!["a".into()]);
+    reconnect_now(&mut p, false);
+    // No UNSUBSCRIBE (the new session has nothing), and only "b" again.
+    assert_eq!(p.sent(), [vec![0x82, 0x06, 0, 3, 0, 1, b'b', 1]]);
 }
 
 #[test]
