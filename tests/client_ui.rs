@@ -4,7 +4,7 @@
 //! `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p mqttscope --target wasm32-unknown-unknown`
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -16,6 +16,8 @@ use mqttscope::components::message_list::MessageList;
 use mqttscope::components::packet_detail::PacketDetail;
 use mqttscope::components::will_editor::WillEditor;
 use mqttscope::doctor::{self, Failure, Probes};
+use mqttscope::driver::relay;
+use mqttscope::driver::socket::{Socket, SocketEvent};
 use mqttscope::driver::timer::Timer;
 use mqttscope::model::message::{Direction, MessageRow, PacketRow};
 use mqttscope::model::payload::PayloadFormat;
@@ -317,6 +319,38 @@ async fn the_timer_fires_even_where_its_worker_cannot_load() {
     assert_eq!(fired.get(), 1, "re-arming did not replace the earlier time");
     sleep(200).await;
     assert_eq!(fired.get(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn sockets_open_on_the_page_where_their_worker_cannot_load() {
+    // The test page does not serve socket-worker.js either: the relay never gets ready,
+    // and a socket opens on the page and reports its refusal like any other.
+    relay::prepare();
+    sleep(300).await;
+    let events = Rc::new(RefCell::new(Vec::new()));
+    let sink = Rc::clone(&events);
+    let socket = Socket::open("ws://127.0.0.1:1/", &["mqtt"], move |e| {
+        sink.borrow_mut().push(e)
+    })
+    .expect("the URL is valid");
+    assert!(!socket.in_worker());
+    for _ in 0..50 {
+        if !events.borrow().is_empty() {
+            break;
+        }
+        sleep(100).await;
+    }
+    let events = events.borrow();
+    assert!(
+        matches!(
+            events[..],
+            [SocketEvent::Closed {
+                was_open: false,
+                ..
+            }]
+        ),
+        "{events:?}"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -6,5 +6,6 @@
 
 fn main() {
     console_error_panic_hook::set_once();
+    mqttscope::driver::relay::prepare();
     leptos::mount::mount_to_body(mqttscope::app::App);
 }

@@ -13,8 +13,9 @@ use crate::state::connection::Conn;
 /// How many rows are drawn at first, and added by "show more".
 const PAGE: usize = 50;
 
-/// How many line slots one redraw may add.
-const GROW: usize = 20;
+/// How many line slots one frame may add: creating a line is the costliest part of
+/// drawing, so a list that fills under a flood grows over several frames.
+const GROW: usize = 8;
 
 /// What the list shows: the newest matching rows, and the counts around them.
 #[derive(Clone, Default, PartialEq)]
@@ -179,7 +180,8 @@ fn list<'a>(
 
 /// "1,234 messages · 56 evicted from the history · 7 arrived while paused".
 fn counts(l: &Listing) -> String {
-    let mut s = format!("{} messages", l.stored);
+    let noun = if l.stored == 1 { "message" } else { "messages" };
+    let mut s = format!("{} {noun}", l.stored);
     if l.matching != l.stored.saturating_sub(l.held) {
         s.push_str(&format!(" · {} match the filter", l.matching));
     }

@@ -25,6 +25,7 @@ use crate::model::frames::FrameMap;
 
 pub mod clock;
 pub mod probe;
+pub mod relay;
 pub mod socket;
 pub mod timer;
 

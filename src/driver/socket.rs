@@ -1,4 +1,5 @@
-//! A browser WebSocket carrying MQTT: subprotocol `mqtt`, binary frames as array buffers.
+//! A browser WebSocket carrying MQTT: subprotocol `mqtt`, binary frames as array buffers,
+//! run in the socket worker when it runs ([`super::relay`] says why), on the page otherwise.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -9,6 +10,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 
 use super::clock;
+use super::relay::RelayedSocket;
 
 /// The WebSocket subprotocol MQTT uses [MQTT-6.0.0-3].
 pub const SUBPROTOCOL: &str = "mqtt";
@@ -40,9 +42,16 @@ pub enum SocketEvent {
 
 /// An open (or opening) WebSocket and its event handlers. Dropping it closes the socket
 /// and silences its handlers.
-pub struct Socket {
-    ws: WebSocket,
-    _handlers: Vec<Closure<dyn FnMut(JsValue)>>,
+pub enum Socket {
+    /// In the socket worker.
+    Relayed(RelayedSocket),
+    /// On the page.
+    Page {
+        /// The socket.
+        ws: WebSocket,
+        /// Its event handlers, kept alive.
+        handlers: Vec<Closure<dyn FnMut(JsValue)>>,
+    },
 }
 
 impl Socket {
@@ -54,36 +63,44 @@ impl Socket {
         protocols: &[&str],
         on_event: impl Fn(SocketEvent) + 'static,
     ) -> Result<Socket, String> {
+        let on_event: Rc<dyn Fn(SocketEvent)> = Rc::new(on_event);
+        if let Some(relayed) = RelayedSocket::open(url, protocols, Rc::clone(&on_event)) {
+            return Ok(Socket::Relayed(relayed));
+        }
         let list = js_sys::Array::new();
         for p in protocols {
             list.push(&JsValue::from_str(p));
         }
         let ws = WebSocket::new_with_str_sequence(url, &list).map_err(describe_exception)?;
         ws.set_binary_type(BinaryType::Arraybuffer);
-        let handlers = attach(&ws, Rc::new(on_event));
-        Ok(Socket {
-            ws,
-            _handlers: handlers,
-        })
+        let handlers = attach(&ws, on_event);
+        Ok(Socket::Page { ws, handlers })
     }
 
     /// Sends one binary message; false when the socket is not open.
     pub fn send(&self, bytes: &[u8]) -> bool {
-        self.ws.ready_state() == WebSocket::OPEN && self.ws.send_with_u8_array(bytes).is_ok()
+        match self {
+            Socket::Relayed(relayed) => relayed.send(bytes),
+            Socket::Page { ws, .. } => {
+                ws.ready_state() == WebSocket::OPEN && ws.send_with_u8_array(bytes).is_ok()
+            }
+        }
     }
 
-    /// Bytes queued in the browser but not yet sent.
-    pub fn buffered(&self) -> u32 {
-        self.ws.buffered_amount()
+    /// Whether the socket runs in the socket worker.
+    pub fn in_worker(&self) -> bool {
+        matches!(self, Socket::Relayed(_))
     }
 }
 
 impl Drop for Socket {
     fn drop(&mut self) {
-        self.ws.set_onopen(None);
-        self.ws.set_onmessage(None);
-        self.ws.set_onclose(None);
-        let _ = self.ws.close_with_code(1000);
+        if let Socket::Page { ws, .. } = self {
+            ws.set_onopen(None);
+            ws.set_onmessage(None);
+            ws.set_onclose(None);
+            let _ = ws.close_with_code(1000);
+        }
     }
 }
 

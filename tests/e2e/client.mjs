@@ -69,6 +69,12 @@ function steps(ctx) {
       await configure(page, wsUrl, "4");
       await statusIs(page, "connected");
     },
+    async function theWebSocketRunsInTheSocketWorker(page) {
+      const worker = page.workers().find((w) => w.url().endsWith("/socket-worker.js"));
+      assert(worker, `no socket worker among ${page.workers().map((w) => w.url()).join(", ")}`);
+      const open = await worker.evaluate(() => [...sockets.values()].filter((s) => s.ws?.readyState === WebSocket.OPEN).length);
+      assert(open === 1, `${open} open WebSockets in the socket worker, expected the connection's one`);
+    },
     async function subscribesAndSeesAMessageFromMosquittoPub(page) {
       await page.fill('[data-testid="sub-filter"]', "e2e/#");
       await page.click('[data-testid="subscribe"]');
