@@ -6,6 +6,7 @@
 //! animation frame when something changed. Views read `tick` and then borrow the data.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use leptos::prelude::*;
 use mqttscope_proto::codec::{QoS, ReasonCode};
@@ -73,24 +74,32 @@ impl ConnStatus {
 pub const MIN_REDRAW_MS: f64 = 100.0;
 
 /// Bumps `conn.tick` on the first animation frame at least [`MIN_REDRAW_MS`] after the
-/// previous bump.
+/// previous bump. The wait before that frame is a timeout, not a chain of animation
+/// frames: a frame requested while nothing changes still makes the browser produce one,
+/// which under a flood took CPU from the page for nothing.
 fn schedule_redraw(conn: Conn) {
-    request_animation_frame(move || {
-        if conn.tick.is_disposed() {
-            return;
-        }
-        let now = crate::driver::clock::monotonic_ms();
-        let last = conn.data.with_value(|d| d.last_redraw);
-        if now - last < MIN_REDRAW_MS {
-            schedule_redraw(conn);
-            return;
-        }
-        conn.data.update_value(|d| {
-            d.tick_pending = false;
-            d.last_redraw = now;
-        });
-        conn.tick.update(|t| *t += 1);
+    let last = conn.data.with_value(|d| d.last_redraw);
+    let wait = MIN_REDRAW_MS - (crate::driver::clock::monotonic_ms() - last);
+    if wait > 0.0 {
+        set_timeout(
+            move || request_animation_frame(move || redraw(conn)),
+            Duration::from_millis(wait.ceil() as u64),
+        );
+    } else {
+        request_animation_frame(move || redraw(conn));
+    }
+}
+
+fn redraw(conn: Conn) {
+    if conn.tick.is_disposed() {
+        return;
+    }
+    let now = crate::driver::clock::monotonic_ms();
+    conn.data.update_value(|d| {
+        d.tick_pending = false;
+        d.last_redraw = now;
     });
+    conn.tick.update(|t| *t += 1);
 }
 
 /// What the broker said about one subscription.
