@@ -5,24 +5,23 @@
 // Chromium throttles the timers of a hidden page: aligned to 1 s at once, and after five
 // minutes hidden ("intensive wake-up throttling") to one wake-up a minute, which starves an
 // MQTT keep-alive (MQTT.js issue #1257). The driver therefore runs its timers in a
-// dedicated Worker (src/driver/timer.rs). This script measures both designs in the same
-// run, on the same build:
-//
-//   1. "worker": the page as built; its timers run in timer-worker.js;
-//   2. "page timers": the same page with timer-worker.js answered 404, so the driver falls
-//      back to timers on the page (the design MQTT.js and most browser clients use).
-//
-// Each run connects with keep-alive 10 s (mosquitto drops a client after 1.5 × 10 s of
-// silence), then opens a new tab in front of it so that the page is hidden for 75 s,
-// shows it again and reads what happened from the packet inspector. The browser is
+// dedicated Worker (src/driver/timer.rs). This script measures both kinds of timer in the
+// same page at the same time: the app connects with keep-alive 10 s (mosquitto drops a
+// client after 1.5 × 10 s of silence) and a chained 500 ms timer runs on the page beside
+// it, the way a page-timer keep-alive would. Then a new tab opens in front of the page,
+// which stays hidden for 75 s, is shown again, and the script reads what happened: the
+// PINGREQs from the packet inspector, and the page timer's gaps. The browser is
 // WebDriver's (chromedriver), not Playwright's: Playwright opens every page in a window of
 // its own, so a page never becomes hidden, and it turns timer throttling off; here
 // chromedriver's switches that turn it off are removed and the five-minute grace period is
 // shortened to 10 s (IntensiveWakeUpThrottling:grace_period_seconds/10).
 //
-// Fails unless the worker run keeps its one connection with a PINGREQ at least every 12 s,
-// and unless the control run loses its connection (which shows the measurement can see the
-// failure it guards against). Prints one JSON line of figures per run.
+// Fails unless the app keeps its one connection with a PINGREQ at least every 12 s, and
+// unless the page timer was throttled (at most about one run a second instead of two),
+// which shows that the page really was a throttled background page. Whether Chromium
+// goes on to intensive throttling (one wake-up a minute, which starves a 10 s keep-alive)
+// varied from run to run here, so the page timer's longest gap is printed, not asserted.
+// Prints one JSON line of figures.
 
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -38,13 +37,13 @@ const HIDDEN_S = 75;
 const GRACE_S = 10;
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" };
 
-/** Serves `dir` on loopback; answers 404 for `refuse` (a file name) when it is set. */
-async function serve(dir, refuse) {
+/** Serves `dir` on loopback. */
+async function serve(dir) {
   const port = await freePort();
   const server = createServer((req, res) => {
     const path = new URL(req.url, "http://x").pathname;
     const file = normalize(join(dir, path === "/" ? "index.html" : path));
-    if (!file.startsWith(normalize(dir)) || (refuse && path.endsWith(`/${refuse}`))) {
+    if (!file.startsWith(normalize(dir))) {
       res.writeHead(404).end();
       return;
     }
@@ -142,10 +141,17 @@ async function connect(d, wsUrl) {
   await d.until(`return document.querySelector('[data-testid="conn-status"]')?.textContent.trim().startsWith("connected")`, "connected");
 }
 
-/** Records every visibility change of the page, with its time. */
-const WATCH_VISIBILITY = `
+/** Records every visibility change of the page, with its time, and starts the page timer:
+ *  a chained 500 ms timeout that records when it runs. */
+const WATCH_PAGE = `
   window.__visibility = [[performance.now(), document.visibilityState]];
-  document.addEventListener("visibilitychange", () => window.__visibility.push([performance.now(), document.visibilityState]));`;
+  document.addEventListener("visibilitychange", () => window.__visibility.push([performance.now(), document.visibilityState]));
+  window.__pageTimer = [];
+  const tick = () => {
+    window.__pageTimer.push(performance.now());
+    setTimeout(tick, 500);
+  };
+  tick();`;
 
 /** What the page saw: visibility changes, status, and the packet log (oldest first). */
 const READ_PAGE = `
@@ -156,6 +162,7 @@ const READ_PAGE = `
   }));
   return {
     visibility: window.__visibility,
+    pageTimer: window.__pageTimer,
     status: document.querySelector('[data-testid="conn-status"]').textContent,
     rows,
   };`;
@@ -166,14 +173,20 @@ function seconds(clock) {
   return h * 3600 + m * 60 + s;
 }
 
-/** One run: connect, hide the page for HIDDEN_S, show it, read the packet log. */
-async function run(name, distDir, broker, refuseWorker) {
-  const server = await serve(distDir, refuseWorker ? "timer-worker.js" : null);
+/** The longest gap (s) between successive times (ms) from `from` to `to`. */
+function longestGap(times, from, to) {
+  const inside = times.filter((t) => t >= from && t <= to);
+  return Math.max(0, ...inside.slice(1).map((t, i) => (t - inside[i]) / 1000));
+}
+
+/** Connects, hides the page for HIDDEN_S, shows it, reads the packet log and page timer. */
+async function run(distDir, broker) {
+  const server = await serve(distDir);
   const d = await Driver.start();
   try {
     await d.send("POST", `${d.session}/url`, { url: server.url });
     await connect(d, `ws://127.0.0.1:${broker.ws}`);
-    await d.js(WATCH_VISIBILITY);
+    await d.js(WATCH_PAGE);
     const page = await d.send("GET", `${d.session}/window`);
     const tab = await d.send("POST", `${d.session}/window/new`, { type: "tab" });
     await d.send("POST", `${d.session}/window`, { handle: tab.handle });
@@ -188,9 +201,9 @@ async function run(name, distDir, broker, refuseWorker) {
     const connects = seen.rows.filter((r) => r.kind === "CONNECT").length;
     const pings = seen.rows.filter((r) => r.kind === "PINGREQ").map((r) => seconds(r.at));
     const gaps = pings.slice(1).map((t, i) => t - pings[i]);
+    const pageTimerGap = hiddenFor ? longestGap(seen.pageTimer, hidden[0], shown[0]) : 0;
     const figures = {
       bench: "background-keep-alive",
-      run: name,
       hidden_s: Math.round(hiddenFor),
       keep_alive_s: KEEP_ALIVE_S,
       connects,
@@ -198,9 +211,11 @@ async function run(name, distDir, broker, refuseWorker) {
       longest_gap_between_pingreqs_s: gaps.length ? Math.max(...gaps).toFixed(1) : null,
       status_when_shown: seen.status.trim(),
       connected_when_shown: /^connected/.test(seen.status.trim()),
+      page_timer_runs_while_hidden: seen.pageTimer.filter((t) => hidden && t >= hidden[0] && t <= shown[0]).length,
+      page_timer_longest_gap_s: pageTimerGap.toFixed(1),
     };
     console.log(JSON.stringify(figures));
-    return { ...figures, hiddenFor, gaps };
+    return { ...figures, hiddenFor, gaps, pageTimerGap };
   } finally {
     await d.quit();
     server.close();
@@ -219,20 +234,20 @@ async function main() {
     if (!ok) failures.push(what);
   };
   try {
-    const worker = await run("worker", distDir, broker, false);
-    check(worker.hiddenFor >= HIDDEN_S - 5, `worker: the page was hidden for ${worker.hiddenFor.toFixed(1)} s`);
-    check(worker.connects === 1, `worker: one connection, never dropped (${worker.connects} CONNECT)`);
-    check(worker.connected_when_shown, `worker: still connected ("${worker.status_when_shown}")`);
-    const longest = Math.max(...worker.gaps);
+    const r = await run(distDir, broker);
+    check(r.hiddenFor >= HIDDEN_S - 5, `the page was hidden for ${r.hiddenFor.toFixed(1)} s`);
+    check(r.connects === 1, `one connection, never dropped (${r.connects} CONNECT)`);
+    check(r.connected_when_shown, `still connected ("${r.status_when_shown}")`);
+    const longest = Math.max(...r.gaps);
     check(
-      worker.pingreqs >= HIDDEN_S / KEEP_ALIVE_S - 1 && longest <= KEEP_ALIVE_S + 2,
-      `worker: ${worker.pingreqs} PINGREQ, at most ${longest.toFixed(1)} s apart (keep-alive ${KEEP_ALIVE_S} s)`,
+      r.pingreqs >= HIDDEN_S / KEEP_ALIVE_S - 1 && longest <= KEEP_ALIVE_S + 2,
+      `worker timers: ${r.pingreqs} PINGREQ, at most ${longest.toFixed(1)} s apart (keep-alive ${KEEP_ALIVE_S} s)`,
     );
-    const control = await run("page timers", distDir, broker, true);
-    check(control.hiddenFor >= HIDDEN_S - 5, `page timers: the page was hidden for ${control.hiddenFor.toFixed(1)} s`);
+    const runs = r.page_timer_runs_while_hidden;
     check(
-      control.connects > 1 || !control.connected_when_shown,
-      `page timers (control): the throttled keep-alive lost the connection (${control.connects} CONNECT, "${control.status_when_shown}")`,
+      runs <= r.hiddenFor * 1.1,
+      `page timer (control): throttled while hidden, ${runs} runs in ${r.hiddenFor.toFixed(0)} s ` +
+        `(${Math.round(r.hiddenFor * 2)} unthrottled), gaps of up to ${r.pageTimerGap.toFixed(1)} s`,
     );
   } finally {
     await broker.stop();
@@ -242,7 +257,7 @@ async function main() {
     console.log(`${failures.length} check(s) failed`);
     process.exit(1);
   }
-  console.log("keep-alive holds in a background tab with the worker's timers, and fails without them");
+  console.log("keep-alive holds in a background tab with the worker's timers, while a page timer beside it is throttled");
 }
 
 main().catch((e) => {
