@@ -264,6 +264,27 @@ fn a_filter_forgotten_offline_is_unsubscribed_when_the_session_resumes() {
 }
 
 #[test]
+fn an_unsubscribe_cut_off_by_the_connection_still_stands() {
+    let mut p = Peer::connected(V4, |o| {
+        with_reconnect(o);
+        o.clean_start = false;
+    });
+    subscribe_granted(&mut p, "a", Default::default());
+    p.client
+        .unsubscribe(p.now, vec!["a".into()], Default::default())
+        .unwrap();
+    p.drain();
+    p.take();
+    // The connection ends before the UNSUBACK.
+    p.client.handle_closed(p.now);
+    p.drain();
+    reconnect_now(&mut p, true);
+    // The resumed session may still hold "a": UNSUBSCRIBE it again.
+    assert_eq!(p.sent(), [vec![0xa2, 0x05, 0, 3, 0, 1, b'a']]);
+    assert!(!p.client.keeps_subscription("a"));
+}
+
+#[test]
 fn a_filter_forgotten_offline_is_not_resubscribed_on_a_new_session() {
     let mut p = Peer::connected(V4, with_reconnect);
     subscribe_granted(&mut p, "a", Default::default());
