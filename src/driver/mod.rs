@@ -28,6 +28,7 @@ pub mod probe;
 pub mod relay;
 pub mod socket;
 pub mod timer;
+pub mod worker;
 
 use socket::{Socket, SocketEvent, SUBPROTOCOL};
 use timer::Timer;

@@ -20,11 +20,10 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use js_sys::{Array, ArrayBuffer, Uint8Array};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{MessageEvent, Worker};
 
 use super::socket::SocketEvent;
+use super::worker::PageWorker;
 
 /// The worker script, copied next to `index.html` by Trunk.
 const WORKER_URL: &str = "./socket-worker.js";
@@ -69,13 +68,11 @@ struct Entry {
 
 /// The worker and the sockets it runs for the page.
 struct Service {
-    worker: Option<Worker>,
+    worker: Option<PageWorker>,
     /// The worker posted "ready".
     ready: bool,
     entries: HashMap<u32, Entry>,
     next_id: u32,
-    /// Keeps the worker's event handlers alive.
-    _handlers: Vec<Closure<dyn FnMut(JsValue)>>,
 }
 
 thread_local! {
@@ -92,26 +89,12 @@ fn with_service<T>(f: impl FnOnce(&mut Service) -> T) -> T {
 
 impl Service {
     fn start() -> Self {
-        let mut service = Service {
-            worker: None,
+        Service {
+            worker: PageWorker::start(WORKER_URL, on_worker_message, fall_back),
             ready: false,
             entries: HashMap::new(),
             next_id: 1,
-            _handlers: Vec::new(),
-        };
-        if let Ok(worker) = Worker::new(WORKER_URL) {
-            let on_message = Closure::<dyn FnMut(JsValue)>::new(|e: JsValue| {
-                if let Some(m) = e.dyn_ref::<MessageEvent>() {
-                    on_worker_message(&m.data());
-                }
-            });
-            let on_error = Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| fall_back());
-            worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-            worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-            service._handlers = vec![on_message, on_error];
-            service.worker = Some(worker);
         }
-        service
     }
 
     fn open(
@@ -124,7 +107,9 @@ impl Service {
         let id = self.next_id;
         let list: Array = protocols.iter().map(|p| JsValue::from_str(p)).collect();
         let message = Array::of4(&"open".into(), &id.into(), &url.into(), &list);
-        worker.post_message(&message).ok()?;
+        if !worker.post(&message) {
+            return None;
+        }
         self.next_id = self.next_id.wrapping_add(1).max(1);
         let entry = Entry {
             on_event,
@@ -142,22 +127,20 @@ impl Service {
         let buffer = Uint8Array::from(bytes).buffer();
         let message = Array::of3(&"send".into(), &id.into(), &buffer);
         let transfer = Array::of1(&buffer);
-        worker
-            .post_message_with_transfer(&message, &transfer)
-            .is_ok()
+        worker.post_transferring(&message, &transfer)
     }
 
     fn close(&mut self, id: u32) {
         if self.entries.remove(&id).is_some() {
             if let Some(worker) = &self.worker {
-                let _ = worker.post_message(&Array::of2(&"close".into(), &id.into()));
+                worker.post(&Array::of2(&"close".into(), &id.into()));
             }
         }
     }
 }
 
 /// Dispatches one message of the worker (see `socket-worker.js` for the protocol).
-fn on_worker_message(data: &JsValue) {
+fn on_worker_message(data: JsValue) {
     let Some(message) = data.dyn_ref::<Array>() else {
         return;
     };
@@ -234,9 +217,7 @@ fn fall_back() {
         let Some(service) = slot.as_mut() else {
             return Vec::new();
         };
-        if let Some(worker) = service.worker.take() {
-            worker.terminate();
-        }
+        service.worker = None;
         service.ready = false;
         service.entries.drain().map(|(_, e)| e).collect()
     });

@@ -27,11 +27,10 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{MessageEvent, Worker};
+use wasm_bindgen::JsValue;
 
 use super::clock;
+use super::worker::PageWorker;
 
 /// The worker script, copied next to `index.html` by Trunk.
 const WORKER_URL: &str = "./timer-worker.js";
@@ -82,11 +81,9 @@ struct Entry {
 
 /// Every timer of the page, and the worker that runs them.
 struct Service {
-    worker: Option<Worker>,
+    worker: Option<PageWorker>,
     entries: HashMap<u32, Entry>,
     next_id: u32,
-    /// Keeps the worker's event handlers alive.
-    _handlers: Vec<Closure<dyn FnMut(JsValue)>>,
 }
 
 thread_local! {
@@ -103,26 +100,16 @@ fn with_service<T>(f: impl FnOnce(&mut Service) -> T) -> T {
 
 impl Service {
     fn start() -> Self {
-        let mut service = Service {
-            worker: None,
+        let on_message = |data: JsValue| {
+            if let Some(id) = data.as_f64() {
+                fire(id as u32);
+            }
+        };
+        Service {
+            worker: PageWorker::start(WORKER_URL, on_message, fall_back),
             entries: HashMap::new(),
             next_id: 1,
-            _handlers: Vec::new(),
-        };
-        if let Ok(worker) = Worker::new(WORKER_URL) {
-            let on_message = Closure::<dyn FnMut(JsValue)>::new(|e: JsValue| {
-                let id = e.dyn_ref::<MessageEvent>().and_then(|m| m.data().as_f64());
-                if let Some(id) = id {
-                    fire(id as u32);
-                }
-            });
-            let on_error = Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| fall_back());
-            worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-            worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-            service._handlers = vec![on_message, on_error];
-            service.worker = Some(worker);
         }
-        service
     }
 
     fn register(&mut self, on_fire: Rc<dyn Fn()>) -> u32 {
@@ -151,9 +138,7 @@ impl Service {
 
     /// Stops the worker and runs every timer on the page, re-arming the pending ones.
     fn run_locally(&mut self) {
-        if let Some(worker) = self.worker.take() {
-            worker.terminate();
-        }
+        self.worker = None;
         let now = clock::monotonic_ms();
         for (id, entry) in &mut self.entries {
             if let Some(due) = entry.due {
@@ -181,9 +166,9 @@ impl Service {
 
 /// Tells the worker to arm (or, for a negative delay, cancel) timer `id`; false if the
 /// message could not be posted.
-fn post(worker: &Worker, id: u32, delay_ms: f64) -> bool {
+fn post(worker: &PageWorker, id: u32, delay_ms: f64) -> bool {
     let message = js_sys::Array::of2(&JsValue::from(id), &JsValue::from(delay_ms));
-    worker.post_message(&message).is_ok()
+    worker.post(&message)
 }
 
 /// A page-side timeout for timer `id`.
