@@ -1,29 +1,12 @@
 //! The subscriptions of a connection and the form that adds one.
 
 use leptos::prelude::*;
-use mqttscope_proto::codec::QoS;
 
 use crate::components::check_field::CheckField;
 use crate::components::qos_select::QosSelect;
 use crate::components::subscription_row::SubscriptionRow;
 use crate::state::actions;
-use crate::state::connection::{Conn, SubStatus, SubscriptionEntry};
-
-/// A blank subscription for the form.
-fn blank() -> SubscriptionEntry {
-    SubscriptionEntry {
-        id: 0,
-        filter: String::new(),
-        qos: QoS::AtMostOnce,
-        no_local: false,
-        retain_as_published: false,
-        retain_handling: 0,
-        identifier: None,
-        colour: 0,
-        alias: String::new(),
-        status: SubStatus::Pending,
-    }
-}
+use crate::state::connection::{Conn, SubscriptionEntry};
 
 /// The subscription list and the add form.
 #[component]
@@ -31,7 +14,7 @@ pub fn SubscriptionPanel(
     /// The connection.
     conn: Conn,
 ) -> impl IntoView {
-    let draft = RwSignal::new(blank());
+    let draft = RwSignal::new(SubscriptionEntry::new(""));
     let error = RwSignal::new(None::<String>);
     let v5 = move || conn.settings.with(|s| s.version.is_v5());
     let add = move |ev: web_sys::SubmitEvent| {

@@ -153,21 +153,9 @@ pub fn publish(conn: Conn, msg: Message) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use mqttscope_proto::codec::QoS;
 
     fn entry(filter: &str) -> SubscriptionEntry {
-        SubscriptionEntry {
-            id: 0,
-            filter: filter.to_owned(),
-            qos: QoS::AtMostOnce,
-            no_local: false,
-            retain_as_published: false,
-            retain_handling: 0,
-            identifier: None,
-            colour: 0,
-            alias: String::new(),
-            status: SubStatus::Pending,
-        }
+        SubscriptionEntry::new(filter)
     }
 
     /// The filters sent when the core kept "a" and "b" of saved "a", "b", "c".

@@ -138,6 +138,24 @@ pub struct SubscriptionEntry {
     pub status: SubStatus,
 }
 
+impl SubscriptionEntry {
+    /// A subscription to `filter` at QoS 0 with every option off, not yet sent.
+    pub fn new(filter: impl Into<String>) -> Self {
+        SubscriptionEntry {
+            id: 0,
+            filter: filter.into(),
+            qos: QoS::AtMostOnce,
+            no_local: false,
+            retain_as_published: false,
+            retain_handling: 0,
+            identifier: None,
+            colour: 0,
+            alias: String::new(),
+            status: SubStatus::Pending,
+        }
+    }
+}
+
 /// The live data of a connection (not reactive; see the module docs).
 pub struct ConnData {
     /// Messages received and sent.
