@@ -6,28 +6,22 @@
 //
 // No dependencies: a loopback-only HTTP server (127.0.0.1, ephemeral port) serves a blank
 // page, the module and the workload files; Chromium is driven over the DevTools protocol
-// on `--remote-debugging-pipe` (file descriptors 3 and 4). Timing happens inside the page
+// on `--remote-debugging-pipe` (../cdp.mjs). Timing happens inside the page
 // with performance.now() around each call, the page being cross-origin isolated (COOP +
 // COEP) so the clock is not coarsened to 100 µs. In each round every workload runs once.
 //
 // Prints one JSON line per workload in the format of `mqttscope-bench` (implementation
 // `mqttscope-wasm`), and, given the native probe's lines (`--native`), the ratio of the
 // browser's speed to native.
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import fs from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
+import { evaluate, launchChromium, openPage } from '../cdp.mjs'
 
 const WORKLOADS = [
   { workload: 'W1', file: 'w1_publish_v311_qos0.bin', chunk: 4096, level: 4, packets: 1000000, bytes: 63000000 },
   { workload: 'W3', file: 'w3_mqtt5_mixed.bin', chunk: 4096, level: 5, packets: 200000, bytes: 14376730 }
-]
-const CHROMIUM_ARGS = [
-  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--remote-debugging-pipe'
 ]
 const TIMEOUT_MS = 10 * 60 * 1000
 
@@ -103,109 +97,12 @@ function startServer (wasmPath, dataDir) {
   })
 }
 
-// ---------- the DevTools protocol over the pipe ----------
-
-class Cdp {
-  constructor (input, output) {
-    this.out = output
-    this.nextId = 1
-    this.pending = new Map()
-    this.listeners = []
-    let buffered = ''
-    input.on('data', chunk => {
-      buffered += chunk.toString('utf8')
-      let end
-      while ((end = buffered.indexOf('\0')) >= 0) {
-        this.dispatch(JSON.parse(buffered.slice(0, end)))
-        buffered = buffered.slice(end + 1)
-      }
-    })
-  }
-
-  dispatch (msg) {
-    if (msg.id !== undefined && this.pending.has(msg.id)) {
-      const { resolve, reject, method } = this.pending.get(msg.id)
-      this.pending.delete(msg.id)
-      if (msg.error) reject(new Error(`${method}: ${msg.error.message}`))
-      else resolve(msg.result)
-    } else if (msg.method) {
-      for (const l of this.listeners) l(msg)
-    }
-  }
-
-  send (method, params = {}, sessionId) {
-    const id = this.nextId++
-    const msg = { id, method, params }
-    if (sessionId) msg.sessionId = sessionId
-    this.out.write(JSON.stringify(msg) + '\0')
-    return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject, method }))
-  }
-
-  waitFor (method, sessionId) {
-    return new Promise(resolve => {
-      const l = msg => {
-        if (msg.method === method && msg.sessionId === sessionId) {
-          this.listeners.splice(this.listeners.indexOf(l), 1)
-          resolve(msg.params)
-        }
-      }
-      this.listeners.push(l)
-    })
-  }
-
-  // Copies the page's console output and uncaught exceptions to stderr.
-  logPage (sessionId) {
-    this.listeners.push(msg => {
-      if (msg.sessionId !== sessionId) return
-      if (msg.method === 'Runtime.consoleAPICalled') {
-        console.error('page:', msg.params.args.map(a => a.value ?? a.description).join(' '))
-      } else if (msg.method === 'Runtime.exceptionThrown') {
-        console.error('page exception:', msg.params.exceptionDetails.exception?.description ?? msg.params.exceptionDetails.text)
-      }
-    })
-  }
-}
-
-function launchChromium (executable) {
-  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'mqttscope-bench-chromium-'))
-  const child = spawn(executable, [...CHROMIUM_ARGS, `--user-data-dir=${profile}`, 'about:blank'], {
-    stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe']
-  })
-  let stderr = ''
-  child.stdio[2].on('data', d => { stderr = (stderr + d).slice(-4000) })
-  const cdp = new Cdp(child.stdio[4], child.stdio[3])
-  const exited = once(child, 'exit')
-  const close = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      await Promise.race([cdp.send('Browser.close').catch(() => {}), exited])
-      const killer = setTimeout(() => child.kill('SIGKILL'), 5000)
-      await exited
-      clearTimeout(killer)
-    }
-    fs.rmSync(profile, { recursive: true, force: true })
-  }
-  exited.then(() => { for (const { reject } of cdp.pending.values()) reject(new Error('chromium exited: ' + stderr)) })
-  return { cdp, close }
-}
-
 // Opens the page, runs pageBench in it and returns its result and the browser's name.
 async function benchInBrowser (cdp, url, config) {
   const { product } = await cdp.send('Browser.getVersion')
-  const { targetId } = await cdp.send('Target.createTarget', { url: 'about:blank' })
-  const { sessionId } = await cdp.send('Target.attachToTarget', { targetId, flatten: true })
-  cdp.logPage(sessionId)
-  await cdp.send('Page.enable', {}, sessionId)
-  await cdp.send('Runtime.enable', {}, sessionId)
-  const loaded = cdp.waitFor('Page.loadEventFired', sessionId)
-  await cdp.send('Page.navigate', { url }, sessionId)
-  await loaded
-  const { result, exceptionDetails } = await cdp.send('Runtime.evaluate', {
-    expression: `(${pageBench.toString()})(${JSON.stringify(config)})`,
-    awaitPromise: true,
-    returnByValue: true
-  }, sessionId)
-  if (exceptionDetails) throw new Error('in the page: ' + (exceptionDetails.exception?.description ?? exceptionDetails.text))
-  return { product, ...result.value }
+  const sessionId = await openPage(cdp, url)
+  const result = await evaluate(cdp, sessionId, `(${pageBench.toString()})(${JSON.stringify(config)})`)
+  return { product, ...result }
 }
 
 // ---------- statistics and lines ----------

@@ -62,7 +62,6 @@ fn client_bench(args: &[String]) -> Result<(), String> {
 fn app_bench(args: &[String]) -> Result<(), String> {
     crate::tools::setup_all()?;
     let dir = cmd::root().join("bench").join("app");
-    crate::tools::npm_dependencies(&dir)?;
     crate::serve::trunk_build()?;
     let dist = cmd::root().join("dist");
     let server =
