@@ -1,4 +1,4 @@
-//! The payload editor: text, JSON (validated, formatted), hex or base64; switching the
+//! The payload editor: text, JSON (validated; formatted on request), hex or base64; switching the
 //! format converts the content, keeping the bytes. The publish form and the will use it.
 
 use leptos::prelude::*;

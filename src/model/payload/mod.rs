@@ -100,11 +100,16 @@ pub fn encode(text: &str, format: PayloadFormat) -> Result<Vec<u8>, PayloadError
 }
 
 /// `bytes` as editor text in `format`: Text needs UTF-8; JSON needs UTF-8 that parses,
-/// and is pretty-printed; Hex is sixteen bytes to a line; Base64 is one padded line.
+/// shown as it is (the Format button re-indents it, on request, since that changes the
+/// bytes sent); Hex is sixteen bytes to a line; Base64 is one padded line.
 pub fn render(bytes: &[u8], format: PayloadFormat) -> Result<String, PayloadError> {
     match format {
         PayloadFormat::Text => utf8(bytes, format).map(str::to_string),
-        PayloadFormat::Json => format_json(utf8(bytes, format)?),
+        PayloadFormat::Json => {
+            let text = utf8(bytes, format)?;
+            json::parse(text).map_err(PayloadError::Json)?;
+            Ok(text.to_string())
+        }
         PayloadFormat::Hex => Ok(format_hex(bytes)),
         PayloadFormat::Base64 => Ok(base64::encode(bytes)),
     }
@@ -119,8 +124,7 @@ fn utf8(bytes: &[u8], format: PayloadFormat) -> Result<&str, PayloadError> {
 }
 
 /// Rewrites the editor's `text` from format `from` to format `to`, keeping the bytes it
-/// stands for (except that JSON is re-indented on the way in). The same format returns
-/// the text unchanged once it is valid.
+/// stands for. The same format returns the text unchanged once it is valid.
 pub fn convert(text: &str, from: PayloadFormat, to: PayloadFormat) -> Result<String, PayloadError> {
     let bytes = encode(text, from)?;
     if from == to {
@@ -183,10 +187,12 @@ mod tests {
         assert_eq!(convert("hi", Text, Hex).unwrap(), "68 69");
         assert_eq!(convert("68 69", Hex, Base64).unwrap(), "aGk=");
         assert_eq!(convert("aGk=", Base64, Text).unwrap(), "hi");
+        // Showing text as JSON only checks it: pretty-printing would change what is sent.
         assert_eq!(
             convert("{\"a\":[1,2]}", Text, Json).unwrap(),
-            "{\n  \"a\": [\n    1,\n    2\n  ]\n}"
+            "{\"a\":[1,2]}"
         );
+        assert_eq!(convert("7b 7d 0a", Hex, Json).unwrap(), "{}\n");
         assert_eq!(convert("{\"a\":1}", Json, Text).unwrap(), "{\"a\":1}");
         assert_eq!(convert("  7 ", Json, Json).unwrap(), "  7 ");
         let long: String = (0..40u8).map(|b| format!("{b:02x}")).collect();
