@@ -167,6 +167,92 @@ async fn messages_render_as_text_with_counts_evictions_and_pause() {
     div.remove();
 }
 
+/// The topics of the message lines drawn under `root`, top to bottom.
+fn drawn_topics(root: &Element) -> Vec<String> {
+    find_all(root, "[data-testid=msg-topic]")
+        .iter()
+        .map(|e| e.text_content().unwrap())
+        .collect()
+}
+
+/// Scrolls the message list to `px` and lets it redraw.
+async fn scroll_list(list: &HtmlElement, px: i32) {
+    list.set_scroll_top(px);
+    list.dispatch_event(&web_sys::Event::new("scroll").unwrap())
+        .unwrap();
+    sleep(250).await;
+    settle().await;
+}
+
+#[wasm_bindgen_test]
+async fn the_list_scrolls_through_the_whole_history_drawing_only_what_is_in_view() {
+    let div = fresh_div();
+    let conn = Rc::new(Cell::new(None::<Conn>));
+    let slot = Rc::clone(&conn);
+    mount_to(div.clone(), move || {
+        let c = Conn::new(1, ConnectionSettings::default());
+        slot.set(Some(c));
+        view! { <MessageList conn=c /> }
+    })
+    .forget();
+    let conn = conn.get().unwrap();
+    // The page's stylesheet is not loaded here: give the list its box by hand.
+    let list: HtmlElement = find(&div, "[data-testid=messages]").unchecked_into();
+    let style = list.style();
+    style.set_property("display", "block").unwrap();
+    style.set_property("height", "260px").unwrap();
+    style.set_property("overflow", "auto").unwrap();
+    receive(
+        conn,
+        (1..=1000)
+            .map(|i| message(i, &format!("t/{i}"), b"x"))
+            .collect(),
+    );
+    scroll_list(&list, 0).await;
+    sleep(250).await; // the lines are created a few per frame
+    let top = drawn_topics(&div);
+    assert_eq!(top.first().map(String::as_str), Some("t/1000"));
+    // 260 px is 10 rows of 26 px, 11 once scrolled, and 6 more below.
+    assert_eq!(top.len(), 17, "{top:?}");
+
+    // Row 500 from the top is message 500; the window starts 6 rows above it.
+    scroll_list(&list, 500 * 26).await;
+    let deep = drawn_topics(&div);
+    assert_eq!(deep.first().map(String::as_str), Some("t/506"), "{deep:?}");
+    assert!(
+        deep.contains(&"t/500".to_owned()) && deep.len() <= 23,
+        "{deep:?}"
+    );
+    assert!(
+        list.scroll_height() >= 1000 * 26 - 260,
+        "the spacers stand for every row"
+    );
+
+    // Scrolled away from the top, the list holds: new messages are counted, not drawn.
+    receive(
+        conn,
+        vec![message(1001, "t/1001", b"y"), message(1002, "t/1002", b"y")],
+    );
+    sleep(250).await;
+    settle().await;
+    assert_eq!(drawn_topics(&div), deep, "the rows being read stayed put");
+    let counts = text(&div, "[data-testid=message-counts]");
+    assert!(counts.contains("2 newer: scroll to the top"), "{counts}");
+
+    // Back at the top, it is live again.
+    scroll_list(&list, 0).await;
+    assert_eq!(
+        drawn_topics(&div).first().map(String::as_str),
+        Some("t/1002")
+    );
+    let counts = text(&div, "[data-testid=message-counts]");
+    assert!(
+        counts.starts_with("1002 messages") && !counts.contains("newer"),
+        "{counts}"
+    );
+    div.remove();
+}
+
 #[wasm_bindgen_test]
 async fn the_topic_filter_takes_mqtt_wildcards() {
     let div = fresh_div();

@@ -68,7 +68,7 @@ pub fn MessageLine(
             <button class="msg-btn" on:click=move |_| on_select.run(s.with_untracked(|s| s.id))>
                 <span class="msg-time mono">{field(|s| s.time.clone())}</span>
                 <span class="msg-dir" title=move || s.with(|s| s.direction)>{move || s.with(|s| s.arrow)}</span>
-                <span class="msg-topic mono" data-testid="msg-topic">{field(|s| s.topic.clone())}</span>
+                <span class="msg-topic mono" data-testid="msg-topic" title=field(|s| s.topic.clone())>{field(|s| s.topic.clone())}</span>
                 <span class="msg-flags muted">{field(|s| s.flags.clone())}</span>
                 <span class="msg-size muted">{field(|s| s.size.clone())}</span>
                 <span class="msg-preview mono" data-testid="msg-payload">{field(|s| s.preview.clone())}</span>

@@ -1,31 +1,30 @@
-//! The live message stream of a connection: filters, pause, a bounded history with its
-//! counts, and the selected message's detail.
+//! The live message stream of a connection: filters, pause, the whole bounded history in
+//! one scrolling list, its counts, and the selected message's detail.
+//!
+//! The list draws only the rows in view (see [`viewport`]), so scrolling through 10,000
+//! messages costs what a screenful does. Scrolling away from the top holds the list at
+//! the newest message shown, as Pause does, so the rows being read do not slide away
+//! under a flood; back at the top, the list is live again.
 
+use leptos::ev;
+use leptos::html;
 use leptos::prelude::*;
 
 use crate::components::export_menu::ExportMenu;
 use crate::components::message_detail::MessageDetail;
 use crate::components::message_line::MessageLine;
 use crate::model::filter::{CompiledFilter, MessageFilter};
+use crate::model::listing::{counts, list, Hold};
 use crate::model::message::MessageRow;
+use crate::model::viewport;
 use crate::state::connection::Conn;
-
-/// How many rows are drawn at first, and added by "show more".
-const PAGE: usize = 50;
 
 /// How many line slots one frame may add: creating a line is the costliest part of
 /// drawing, so a list that fills under a flood grows over several frames.
 const GROW: usize = 8;
 
-/// What the list shows: the newest matching rows, and the counts around them.
-#[derive(Clone, Default, PartialEq)]
-struct Listing {
-    rows: Vec<MessageRow>,
-    matching: usize,
-    held: usize,
-    stored: usize,
-    evicted: u64,
-}
+/// The list's height in pixels until it is measured.
+const UNMEASURED_PX: f64 = 800.0;
 
 /// Lists `conn`'s messages, newest first.
 #[component]
@@ -36,43 +35,78 @@ pub fn MessageList(
     let topic = RwSignal::new(String::new());
     let text = RwSignal::new(String::new());
     let paused_at = RwSignal::new(None::<u64>);
-    let shown = RwSignal::new(PAGE);
+    let scrolled_at = RwSignal::new(None::<u64>);
     let selected = RwSignal::new(None::<u64>);
-    // Slots are added at most GROW per redraw: building a hundred rows at once is one
-    // long task when a flood starts; after that the slots are reused.
-    let slots = StoredValue::new(0usize);
-    let grow = RwSignal::new(0u32);
+    // (scrollTop, clientHeight) of the list.
+    let scroll = RwSignal::new((0.0, UNMEASURED_PX));
+    let list_ref = NodeRef::<html::Ol>::new();
+    let hold = move || match (paused_at.get(), scrolled_at.get()) {
+        (Some(id), _) => Some((id, Hold::Paused)),
+        (None, Some(id)) => Some((id, Hold::Scrolled)),
+        (None, None) => None,
+    };
     let listing = Memo::new(move |_| {
         conn.tick.track();
         let filter = CompiledFilter::new(&MessageFilter {
             topic: topic.get(),
             text: text.get(),
         });
-        let (limit, pause) = (shown.get(), paused_at.get());
+        let (top, height) = scroll.get();
+        let held_at = hold().map(|(id, _)| id);
         conn.data.with_value(|d| {
             list(
                 d.messages.iter(),
                 &filter,
-                pause,
-                limit,
+                held_at,
+                viewport::window(top, height),
                 d.messages.evicted(),
             )
         })
     });
-    let slot_range = move || {
+    // Slots are added at most GROW per frame: building a screenful of rows at once is one
+    // long task when a flood starts; after that the slots are reused.
+    let slots = StoredValue::new(0usize);
+    let grow = RwSignal::new(0u32);
+    let drawn = Memo::new(move |_| {
         grow.track();
         let rows = listing.with(|l| l.rows.len());
         let n = slot_count(rows, slots);
         if n < rows {
             request_animation_frame(move || grow.update(|g| *g = g.wrapping_add(1)));
         }
-        0..n
+        n
+    });
+    // Where a pause or a scroll made now holds the list: where it is held already, or
+    // else at the newest message of the last redraw, so that the rows shown stay put.
+    let hold_point = move || {
+        paused_at
+            .get_untracked()
+            .or(scrolled_at.get_untracked())
+            .unwrap_or_else(|| listing.with_untracked(|l| l.newest))
     };
+    let measure = move || {
+        let Some(el) = list_ref.get_untracked() else {
+            return;
+        };
+        let now = (f64::from(el.scroll_top()), f64::from(el.client_height()));
+        let away = now.0 > 0.0;
+        if away != scrolled_at.with_untracked(Option::is_some) {
+            scrolled_at.set(away.then(hold_point));
+        }
+        if now != scroll.get_untracked() {
+            scroll.set(now);
+        }
+    };
+    Effect::new(move |_| {
+        if list_ref.get().is_some() {
+            measure();
+        }
+    });
+    let resize = window_event_listener(ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
     let toggle_pause = move |_| {
-        let last = conn
-            .data
-            .with_value(|d| d.messages.back().map_or(0, |m| m.id));
-        paused_at.update(|p| *p = if p.is_some() { None } else { Some(last) });
+        let at = paused_at.get_untracked().is_none().then(hold_point);
+        paused_at.set(at);
     };
     let colour_of = move |sub: Option<u32>| {
         conn.subscriptions.with_untracked(|s| {
@@ -87,6 +121,12 @@ pub fn MessageList(
             .with_value(|d| d.messages.iter().find(|m| m.id == id).cloned())
             .map(|row| view! { <MessageDetail row /> })
     };
+    let above = move || px(listing.with(|l| l.first));
+    let below = move || {
+        px(listing
+            .with(|l| l.matching - l.first)
+            .saturating_sub(drawn.get()))
+    };
     view! {
         <div class="messages">
             <div class="toolbar">
@@ -99,9 +139,12 @@ pub fn MessageList(
                 </button>
                 <ExportMenu conn />
             </div>
-            <p class="counts" data-testid="message-counts">{move || counts(&listing.get())}</p>
-            <ol class="message-list" data-testid="messages">
-                <For each=slot_range key=|k| *k let:k>
+            <p class="counts" data-testid="message-counts">
+                {move || counts(&listing.get(), hold().map(|(_, why)| why))}
+            </p>
+            <ol class="message-list" data-testid="messages" node_ref=list_ref on:scroll=move |_| measure()>
+                <li class="spacer" aria-hidden="true" style:height=above></li>
+                <For each=move || 0..drawn.get() key=|k| *k let:k>
                     <MessageLine selected on_select=Callback::new(move |id| selected.set(Some(id)))
                         row=Signal::derive(move || {
                             let row = listing.with(|l| l.rows.get(k).cloned()).unwrap_or_else(|| placeholder(k));
@@ -109,15 +152,16 @@ pub fn MessageList(
                             (row, colour)
                         }) />
                 </For>
+                <li class="spacer" aria-hidden="true" style:height=below></li>
             </ol>
-            <Show when=move || listing.with(|l| l.rows.len() < l.matching)>
-                <button class="more" on:click=move |_| shown.update(|n| *n += PAGE)>
-                    {move || format!("Show {} more", PAGE.min(listing.with(|l| l.matching - l.rows.len())))}
-                </button>
-            </Show>
             {detail}
         </div>
     }
+}
+
+/// The CSS height of a spacer for `rows` rows.
+fn px(rows: usize) -> String {
+    format!("{}px", viewport::spacer_px(rows))
 }
 
 /// How many slots to draw for `rows` rows: up to [`GROW`] more than last time.
@@ -141,58 +185,4 @@ fn placeholder(k: usize) -> MessageRow {
         subscription: None,
         properties: Vec::new(),
     }
-}
-
-/// The newest rows matching `filter` (up to `limit`), ignoring those after `pause`.
-fn list<'a>(
-    all: impl DoubleEndedIterator<Item = &'a MessageRow> + ExactSizeIterator,
-    filter: &CompiledFilter,
-    pause: Option<u64>,
-    limit: usize,
-    evicted: u64,
-) -> Listing {
-    let stored = all.len();
-    let mut out = Listing {
-        stored,
-        evicted,
-        ..Default::default()
-    };
-    if filter.is_empty() && pause.is_none() {
-        // The common case under load: no need to look past the rows shown.
-        out.matching = stored;
-        out.rows = all.rev().take(limit).cloned().collect();
-        return out;
-    }
-    for row in all.rev() {
-        if pause.is_some_and(|p| row.id > p) {
-            out.held += 1;
-            continue;
-        }
-        if filter.matches(&row.topic, &row.payload) {
-            out.matching += 1;
-            if out.rows.len() < limit {
-                out.rows.push(row.clone());
-            }
-        }
-    }
-    out
-}
-
-/// "1,234 messages · 56 evicted from the history · 7 arrived while paused".
-fn counts(l: &Listing) -> String {
-    let noun = if l.stored == 1 { "message" } else { "messages" };
-    let mut s = format!("{} {noun}", l.stored);
-    if l.matching != l.stored.saturating_sub(l.held) {
-        s.push_str(&format!(" · {} match the filter", l.matching));
-    }
-    if l.evicted > 0 {
-        s.push_str(&format!(
-            " · {} older ones evicted from the history",
-            l.evicted
-        ));
-    }
-    if l.held > 0 {
-        s.push_str(&format!(" · {} arrived while paused", l.held));
-    }
-    s
 }

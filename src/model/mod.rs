@@ -9,9 +9,11 @@
 //! - [`payload`]: the publish editor's formats (text, JSON, hex, Base64) and the viewer's
 //!   classification, one-line previews and sizes.
 //! - [`filter`]: topic and payload filters for the message list.
+//! - [`listing`]: the window of filtered messages the list draws, and its counts.
 //! - [`topic_tree`]: the tree of topics seen, with counts and last values.
 //! - [`export`]: messages as JSON or CSV, packets as JSON.
 //! - [`frames`]: where WebSocket frames ended inside each received packet.
+//! - [`viewport`]: which rows of a long list to draw.
 //! - [`json`], [`base64`], [`time`]: the formats underneath.
 
 pub mod base64;
@@ -19,8 +21,10 @@ pub mod export;
 pub mod filter;
 pub mod frames;
 pub mod json;
+pub mod listing;
 pub mod message;
 pub mod payload;
 pub mod ring;
 pub mod time;
 pub mod topic_tree;
+pub mod viewport;

@@ -155,6 +155,15 @@ function steps(ctx) {
       await until(page, (n) => document.querySelector('[data-testid="message-counts"]').textContent.includes(`${n} match the filter`), BURST, `${BURST} burst messages`, 60000);
       const counts = await page.textContent('[data-testid="message-counts"]');
       assert(!counts.includes("evicted"), `nothing evicted yet: ${counts}`);
+      // The whole burst scrolls in one list, which draws only the rows in view.
+      const payloads = () => [...document.querySelectorAll('[data-testid="msg-payload"]')].map((e) => e.textContent);
+      const list = page.locator('[data-testid="messages"]');
+      await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
+      await until(page, `(${payloads})().at(-1) === "burst 0"`, null, "the oldest message of the burst at the bottom of the list");
+      const drawn = await page.$$eval('[data-testid="messages"] .msg', (rows) => rows.length);
+      assert(drawn > 0 && drawn <= 40, `${drawn} rows drawn for a list of ${BURST}`);
+      await list.evaluate((el) => (el.scrollTop = 0));
+      await until(page, `(${payloads})()[0] === "burst ${BURST - 1}"`, null, "the newest message of the burst at the top again");
       await page.fill('[data-testid="filter-topic"]', "");
     },
     async function screenshotsOfEachView(page) {
