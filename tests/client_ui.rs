@@ -14,6 +14,7 @@ use mqttscope::app::App;
 use mqttscope::components::doctor_panel::DoctorPanel;
 use mqttscope::components::message_list::MessageList;
 use mqttscope::components::packet_detail::PacketDetail;
+use mqttscope::components::packet_log::PacketLog;
 use mqttscope::components::will_editor::WillEditor;
 use mqttscope::doctor::{self, Failure, Probes};
 use mqttscope::driver::relay;
@@ -250,6 +251,100 @@ async fn the_list_scrolls_through_the_whole_history_drawing_only_what_is_in_view
         counts.starts_with("1002 messages") && !counts.contains("newer"),
         "{counts}"
     );
+    div.remove();
+}
+
+/// A PINGRESP (or, for even ids, a PUBLISH) received as packet `id`.
+fn packet(id: u64) -> PacketRow {
+    let (kind, bytes): (_, &[u8]) = if id % 2 == 0 {
+        ("PUBLISH", &[0x30, 0x03, 0x00, 0x01, b't'])
+    } else {
+        ("PINGRESP", &[0xd0, 0x00])
+    };
+    PacketRow {
+        id,
+        direction: Direction::In,
+        at_ms: 0.0,
+        bytes: Arc::from(bytes),
+        kind,
+        frame_ends: Vec::new(),
+        violation: None,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_packet_log_scrolls_holds_and_keeps_the_selected_packet() {
+    let div = fresh_div();
+    let conn = Rc::new(Cell::new(None::<Conn>));
+    let slot = Rc::clone(&conn);
+    mount_to(div.clone(), move || {
+        let c = Conn::new(1, ConnectionSettings::default());
+        slot.set(Some(c));
+        view! { <PacketLog conn=c /> }
+    })
+    .forget();
+    let conn = conn.get().unwrap();
+    let add = |ids: std::ops::RangeInclusive<u64>| {
+        conn.data.update_value(|d| {
+            for id in ids {
+                d.packets.push(packet(id));
+            }
+        });
+        conn.touch();
+    };
+    let list: HtmlElement = find(&div, "[data-testid=packets]").unchecked_into();
+    let style = list.style();
+    style.set_property("display", "block").unwrap();
+    style.set_property("height", "260px").unwrap();
+    style.set_property("overflow", "auto").unwrap();
+    add(1..=600);
+    scroll_list(&list, 0).await;
+    sleep(250).await;
+    let kinds = find_all(&div, "[data-testid=pkt-kind]");
+    assert_eq!(
+        kinds.len(),
+        17,
+        "only the rows in view and a few more are drawn"
+    );
+
+    // Select the newest packet, then let 600 more arrive: it stays in the detail.
+    click(&find(&div, ".pkt-btn"));
+    settle().await;
+    assert!(text(&div, ".pkt-detail").contains("PUBLISH"));
+    add(601..=1200);
+    sleep(250).await;
+    settle().await;
+    assert!(
+        text(&div, ".pkt-detail").contains("PUBLISH"),
+        "the selection outlived its row"
+    );
+
+    // Scrolled down, the log holds; hiding PUBLISH leaves the PINGRESPs.
+    scroll_list(&list, 100 * 26).await;
+    let held = text(&div, "[data-testid=packet-counts]");
+    add(1201..=1203);
+    sleep(250).await;
+    settle().await;
+    let counts = text(&div, "[data-testid=packet-counts]");
+    assert!(
+        counts.contains("3 newer: scroll to the top"),
+        "{held} -> {counts}"
+    );
+    let hide: HtmlInputElement = find(&div, "input[type=checkbox]").unchecked_into();
+    hide.set_checked(true);
+    hide.dispatch_event(&bubbling("change")).unwrap();
+    sleep(250).await;
+    settle().await;
+    let kinds: Vec<_> = find_all(&div, "[data-testid=pkt-kind]")
+        .iter()
+        .map(|e| e.text_content().unwrap())
+        .collect();
+    assert!(
+        !kinds.is_empty() && kinds.iter().all(|k| k == "PINGRESP"),
+        "{kinds:?}"
+    );
+    let counts = text(&div, "[data-testid=packet-counts]");
+    assert!(counts.contains("600 match the filter"), "{counts}");
     div.remove();
 }
 

@@ -26,8 +26,9 @@
 // For investigating: PROFILE=1 prints the functions with the most self time over a few
 // seconds of the flood (build with names kept to read the wasm ones), TRACE=1 traces the
 // page from 3 s on and prints each main-thread task of 50 ms or more with its time on the
-// CPU and what took it (layout, paint, script...), and NOVIEW=1 shows the hex pad during
-// the flood, so that only receiving is measured, not drawing.
+// CPU and what took it (layout, paint, script...), NOVIEW=1 shows the hex pad during
+// the flood, so that only receiving is measured, not drawing, and VIEW=packets or
+// VIEW=topics shows that tab of the connection instead of its messages.
 
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { connect } from "node:net";
@@ -216,6 +217,7 @@ async function floodBench(url, seconds, rate) {
     await tab.click('[data-testid="subscribe"]');
     await tab.waitForText('[data-testid="sub-status"]', "granted");
     if (process.env.NOVIEW) await tab.clickText("Hex pad");
+    if (process.env.VIEW) await tab.click(`[data-testid="tab-${process.env.VIEW}"]`);
     const retainedBefore = await retainedHeap(tab);
     const samples = [{ at_s: 0, ...(await memory(tab)) }];
     await tab.run(() => Object.assign(globalThis.mqttscopeBench, { counting: true, since: performance.now() }));
@@ -268,6 +270,7 @@ async function floodBench(url, seconds, rate) {
     samples.push({ at_s: Math.round(result.seconds + 1), ...(await memory(tab)) });
     const retained = { before: retainedBefore, after: await retainedHeap(tab) };
     if (process.env.NOVIEW) await tab.clickText("Client");
+    if (process.env.VIEW) await tab.click('[data-testid="tab-messages"]');
     // Let the page drain what the broker still has in flight, then read its counts.
     let counts = "";
     for (let i = 0; i < 30; i++) {

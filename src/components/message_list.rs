@@ -1,30 +1,21 @@
 //! The live message stream of a connection: filters, pause, the whole bounded history in
-//! one scrolling list, its counts, and the selected message's detail.
+//! one scrolling list (a [`WindowedList`]), its counts, and the selected message's detail.
 //!
-//! The list draws only the rows in view (see [`viewport`]), so scrolling through 10,000
-//! messages costs what a screenful does. Scrolling away from the top holds the list at
-//! the newest message shown, as Pause does, so the rows being read do not slide away
-//! under a flood; back at the top, the list is live again.
+//! Scrolling away from the top holds the list at the newest message shown, as Pause does,
+//! so that the rows being read do not slide away under a flood; back at the top, the list
+//! is live again.
 
-use leptos::ev;
-use leptos::html;
 use leptos::prelude::*;
 
 use crate::components::export_menu::ExportMenu;
 use crate::components::message_detail::MessageDetail;
 use crate::components::message_line::MessageLine;
+use crate::components::windowed_list::{initial_scroll, WindowedList};
 use crate::model::filter::{CompiledFilter, MessageFilter};
-use crate::model::listing::{counts, list, Hold};
+use crate::model::listing::{counts, list_messages, Hold};
 use crate::model::message::MessageRow;
 use crate::model::viewport;
 use crate::state::connection::Conn;
-
-/// How many line slots one frame may add: creating a line is the costliest part of
-/// drawing, so a list that fills under a flood grows over several frames.
-const GROW: usize = 8;
-
-/// The list's height in pixels until it is measured.
-const UNMEASURED_PX: f64 = 800.0;
 
 /// Lists `conn`'s messages, newest first.
 #[component]
@@ -37,9 +28,7 @@ pub fn MessageList(
     let paused_at = RwSignal::new(None::<u64>);
     let scrolled_at = RwSignal::new(None::<u64>);
     let selected = RwSignal::new(None::<u64>);
-    // (scrollTop, clientHeight) of the list.
-    let scroll = RwSignal::new((0.0, UNMEASURED_PX));
-    let list_ref = NodeRef::<html::Ol>::new();
+    let scroll = RwSignal::new(initial_scroll());
     let hold = move || match (paused_at.get(), scrolled_at.get()) {
         (Some(id), _) => Some((id, Hold::Paused)),
         (None, Some(id)) => Some((id, Hold::Scrolled)),
@@ -54,7 +43,7 @@ pub fn MessageList(
         let (top, height) = scroll.get();
         let held_at = hold().map(|(id, _)| id);
         conn.data.with_value(|d| {
-            list(
+            list_messages(
                 d.messages.iter(),
                 &filter,
                 held_at,
@@ -62,19 +51,6 @@ pub fn MessageList(
                 d.messages.evicted(),
             )
         })
-    });
-    // Slots are added at most GROW per frame: building a screenful of rows at once is one
-    // long task when a flood starts; after that the slots are reused.
-    let slots = StoredValue::new(0usize);
-    let grow = RwSignal::new(0u32);
-    let drawn = Memo::new(move |_| {
-        grow.track();
-        let rows = listing.with(|l| l.rows.len());
-        let n = slot_count(rows, slots);
-        if n < rows {
-            request_animation_frame(move || grow.update(|g| *g = g.wrapping_add(1)));
-        }
-        n
     });
     // Where a pause or a scroll made now holds the list: where it is held already, or
     // else at the newest message of the last redraw, so that the rows shown stay put.
@@ -84,26 +60,7 @@ pub fn MessageList(
             .or(scrolled_at.get_untracked())
             .unwrap_or_else(|| listing.with_untracked(|l| l.newest))
     };
-    let measure = move || {
-        let Some(el) = list_ref.get_untracked() else {
-            return;
-        };
-        let now = (f64::from(el.scroll_top()), f64::from(el.client_height()));
-        let away = now.0 > 0.0;
-        if away != scrolled_at.with_untracked(Option::is_some) {
-            scrolled_at.set(away.then(hold_point));
-        }
-        if now != scroll.get_untracked() {
-            scroll.set(now);
-        }
-    };
-    Effect::new(move |_| {
-        if list_ref.get().is_some() {
-            measure();
-        }
-    });
-    let resize = window_event_listener(ev::resize, move |_| measure());
-    on_cleanup(move || resize.remove());
+    let on_away = Callback::new(move |away: bool| scrolled_at.set(away.then(hold_point)));
     let toggle_pause = move |_| {
         let at = paused_at.get_untracked().is_none().then(hold_point);
         paused_at.set(at);
@@ -114,18 +71,29 @@ pub fn MessageList(
                 .map(|e| e.colour)
         })
     };
-    let detail = move || {
+    // The selected message, looked up in the whole history: it stays shown while newer
+    // messages arrive, and the detail is drawn again only if it changes.
+    let selected_row = Memo::new(move |_| {
         let id = selected.get()?;
         conn.tick.track();
         conn.data
-            .with_value(|d| d.messages.iter().find(|m| m.id == id).cloned())
+            .with_value(|d| d.messages.iter().rev().find(|m| m.id == id).cloned())
+    });
+    let detail = move || {
+        selected_row
+            .get()
             .map(|row| view! { <MessageDetail row /> })
     };
-    let above = move || px(listing.with(|l| l.first));
-    let below = move || {
-        px(listing
-            .with(|l| l.matching - l.first)
-            .saturating_sub(drawn.get()))
+    let shape = Signal::derive(move || listing.with(|l| (l.first, l.rows.len(), l.matching)));
+    let draw = move |k: usize| {
+        let row = Signal::derive(move || {
+            let row = listing
+                .with(|l| l.rows.get(k).cloned())
+                .unwrap_or_else(|| placeholder(k));
+            let colour = colour_of(row.subscription);
+            (row, colour)
+        });
+        view! { <MessageLine selected on_select=Callback::new(move |id| selected.set(Some(id))) row /> }
     };
     view! {
         <div class="messages">
@@ -140,35 +108,12 @@ pub fn MessageList(
                 <ExportMenu conn />
             </div>
             <p class="counts" data-testid="message-counts">
-                {move || counts(&listing.get(), hold().map(|(_, why)| why))}
+                {move || counts(&listing.get(), hold().map(|(_, why)| why), ("message", "messages"))}
             </p>
-            <ol class="message-list" data-testid="messages" node_ref=list_ref on:scroll=move |_| measure()>
-                <li class="spacer" aria-hidden="true" style:height=above></li>
-                <For each=move || 0..drawn.get() key=|k| *k let:k>
-                    <MessageLine selected on_select=Callback::new(move |id| selected.set(Some(id)))
-                        row=Signal::derive(move || {
-                            let row = listing.with(|l| l.rows.get(k).cloned()).unwrap_or_else(|| placeholder(k));
-                            let colour = colour_of(row.subscription);
-                            (row, colour)
-                        }) />
-                </For>
-                <li class="spacer" aria-hidden="true" style:height=below></li>
-            </ol>
+            <WindowedList class="message-list" test_id="messages" scroll shape on_away draw />
             {detail}
         </div>
     }
-}
-
-/// The CSS height of a spacer for `rows` rows.
-fn px(rows: usize) -> String {
-    format!("{}px", viewport::spacer_px(rows))
-}
-
-/// How many slots to draw for `rows` rows: up to [`GROW`] more than last time.
-fn slot_count(rows: usize, slots: StoredValue<usize>) -> usize {
-    let n = rows.min(slots.get_value() + GROW);
-    slots.set_value(n);
-    n
 }
 
 /// A row for a slot that is about to go away (the list shrank before the slot did).

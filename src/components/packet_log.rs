@@ -1,17 +1,19 @@
-//! Every control packet of a connection, both ways, with time, direction, type and size;
-//! the selected one is shown byte by byte.
+//! Every control packet of a connection, both ways, with time, direction, type and size,
+//! in one scrolling list over the whole history (a [`WindowedList`]); the selected one
+//! is shown byte by byte.
+//!
+//! Scrolling away from the top holds the log at the newest packet shown, so that the
+//! rows being read do not slide away under a flood; back at the top, it is live again.
 
 use leptos::prelude::*;
 
 use crate::components::packet_detail::PacketDetail;
-use crate::driver::clock;
+use crate::components::packet_line::PacketLine;
+use crate::components::windowed_list::{initial_scroll, WindowedList};
+use crate::model::listing::{counts, list, Hold};
 use crate::model::message::{Direction, PacketRow};
-use crate::model::payload::human_size;
-use crate::model::time;
+use crate::model::viewport;
 use crate::state::connection::Conn;
-
-/// How many rows are drawn at first, and added by "show more".
-const PAGE: usize = 300;
 
 /// The packet log of `conn`, newest first.
 #[component]
@@ -19,55 +21,58 @@ pub fn PacketLog(
     /// The connection.
     conn: Conn,
 ) -> impl IntoView {
-    let shown = RwSignal::new(PAGE);
     let selected = RwSignal::new(None::<u64>);
     let hide_publish = RwSignal::new(false);
-    let rows = Memo::new(move |_| {
+    let scrolled_at = RwSignal::new(None::<u64>);
+    let scroll = RwSignal::new(initial_scroll());
+    let listing = Memo::new(move |_| {
         conn.tick.track();
-        let (limit, hide) = (shown.get(), hide_publish.get());
+        let keep = |p: &PacketRow| !is_publish_flow(p);
+        let keep = hide_publish
+            .get()
+            .then_some(&keep as &dyn Fn(&PacketRow) -> bool);
+        let (top, height) = scroll.get();
+        let window = viewport::window(top, height);
         conn.data.with_value(|d| {
-            let rows: Vec<PacketRow> = d
-                .packets
-                .iter()
-                .rev()
-                .filter(|p| {
-                    !hide
-                        || !matches!(
-                            p.kind,
-                            "PUBLISH" | "PUBACK" | "PUBREC" | "PUBREL" | "PUBCOMP"
-                        )
-                })
-                .take(limit)
-                .cloned()
-                .collect();
-            (rows, d.packets.len(), d.packets.evicted())
+            list(
+                d.packets.iter(),
+                keep,
+                scrolled_at.get(),
+                window,
+                d.packets.evicted(),
+            )
         })
+    });
+    let on_away = Callback::new(move |away: bool| {
+        let at = scrolled_at
+            .get_untracked()
+            .unwrap_or_else(|| listing.with_untracked(|l| l.newest));
+        scrolled_at.set(away.then_some(at));
+    });
+    // The selected packet, looked up in the whole history: it stays shown while newer
+    // packets arrive, and the detail is drawn again only if it changes.
+    let selected_row = Memo::new(move |_| {
+        let id = selected.get()?;
+        conn.tick.track();
+        conn.data
+            .with_value(|d| d.packets.iter().rev().find(|p| p.id == id).cloned())
     });
     let version = Signal::derive(move || conn.settings.with(|s| s.version));
     let detail = move || {
-        let id = selected.get()?;
-        let row = rows.with(|(r, _, _)| r.iter().find(|p| p.id == id).cloned())?;
-        Some(view! { <PacketDetail row version /> })
+        selected_row
+            .get()
+            .map(|row| view! { <PacketDetail row version /> })
     };
-    let line = move |p: PacketRow| {
-        let id = p.id;
-        let arrow = match p.direction {
-            Direction::In => "← in",
-            Direction::Out => "→ out",
-        };
-        let flagged = p.violation.is_some();
-        view! {
-            <li class="pkt" class:selected=move || selected.get() == Some(id) class:violation=flagged>
-                <button class="pkt-btn" on:click=move |_| selected.set(Some(id))>
-                    <span class="mono">{time::clock(p.at_ms, clock::utc_offset_minutes())}</span>
-                    <span class="pkt-dir">{arrow}</span>
-                    <span class="pkt-kind" data-testid="pkt-kind">{p.kind}</span>
-                    <span class="muted">{human_size(p.bytes.len())}</span>
-                    {p.violation.map(|v| view! { <span class="pkt-violation">{v}</span> })}
-                </button>
-            </li>
-        }
+    let shape = Signal::derive(move || listing.with(|l| (l.first, l.rows.len(), l.matching)));
+    let draw = move |k: usize| {
+        let row = Signal::derive(move || {
+            listing
+                .with(|l| l.rows.get(k).cloned())
+                .unwrap_or_else(|| placeholder(k))
+        });
+        view! { <PacketLine row selected /> }
     };
+    let hold = move || scrolled_at.get().map(|_| Hold::Scrolled);
     view! {
         <div class="packets">
             <div class="toolbar">
@@ -75,17 +80,35 @@ pub fn PacketLog(
                     <input type="checkbox" on:change=move |ev| hide_publish.set(event_target_checked(&ev)) />
                     <span>"Hide PUBLISH and its acknowledgements"</span>
                 </label>
-                <span class="counts muted">{move || rows.with(|(_, n, ev)| format!("{n} packets · {ev} older ones evicted"))}</span>
+                <span class="counts muted" data-testid="packet-counts">
+                    {move || counts(&listing.get(), hold(), ("packet", "packets"))}
+                </span>
             </div>
             <div class="pkt-split">
-                <ol class="pkt-list" data-testid="packets">
-                    <For each=move || rows.get().0 key=|p| p.id children=line />
-                </ol>
+                <WindowedList class="pkt-list" test_id="packets" scroll shape on_away draw />
                 <div class="pkt-detail">{detail}</div>
             </div>
-            <Show when=move || rows.with(|(r, n, _)| r.len() < *n && !hide_publish.get())>
-                <button class="more" on:click=move |_| shown.update(|n| *n += PAGE)>"Show more"</button>
-            </Show>
         </div>
+    }
+}
+
+/// PUBLISH and its acknowledgements, which "Hide PUBLISH" leaves out.
+fn is_publish_flow(p: &PacketRow) -> bool {
+    matches!(
+        p.kind,
+        "PUBLISH" | "PUBACK" | "PUBREC" | "PUBREL" | "PUBCOMP"
+    )
+}
+
+/// A row for a slot that is about to go away (the log shrank before the slot did).
+fn placeholder(k: usize) -> PacketRow {
+    PacketRow {
+        id: u64::MAX - k as u64,
+        direction: Direction::In,
+        at_ms: 0.0,
+        bytes: std::sync::Arc::from(&[][..]),
+        kind: "",
+        frame_ends: Vec::new(),
+        violation: None,
     }
 }

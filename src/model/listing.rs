@@ -1,10 +1,29 @@
-//! What the message list draws: a window of the messages that pass its filter, newest
-//! first, held at one message while the user pauses or scrolls, and the counts around it.
+//! What the message list and the packet log draw: a window of the rows that pass their
+//! filter, newest first, held at one row while the user pauses or scrolls, and the counts
+//! around it.
 
 use std::ops::Range;
 
 use super::filter::CompiledFilter;
-use super::message::MessageRow;
+use super::message::{MessageRow, PacketRow};
+
+/// A row of a history: its id is unique and increases with arrival.
+pub trait Row: Clone {
+    /// The row's id.
+    fn id(&self) -> u64;
+}
+
+impl Row for MessageRow {
+    fn id(&self) -> u64 {
+        self.id
+    }
+}
+
+impl Row for PacketRow {
+    fn id(&self) -> u64 {
+        self.id
+    }
+}
 
 /// Why the list is held: newer messages are counted, not shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,10 +35,10 @@ pub enum Hold {
 }
 
 /// A window of the list and the counts around it.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Listing {
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listing<R> {
     /// The rows of the window: rows `first..first + rows.len()` of the matching ones.
-    pub rows: Vec<MessageRow>,
+    pub rows: Vec<R>,
     /// The index of the first row of the window among the matching rows.
     pub first: usize,
     /// How many stored messages (up to the hold) pass the filter.
@@ -35,30 +54,44 @@ pub struct Listing {
     pub newest: u64,
 }
 
-/// The rows `window` of the messages in `all` (oldest first) that pass `filter`, newest
-/// first, leaving out those after message `hold` (an id) when there is one.
-pub fn list<'a>(
-    all: impl DoubleEndedIterator<Item = &'a MessageRow> + ExactSizeIterator,
-    filter: &CompiledFilter,
+impl<R> Default for Listing<R> {
+    fn default() -> Self {
+        Listing {
+            rows: Vec::new(),
+            first: 0,
+            matching: 0,
+            held: 0,
+            stored: 0,
+            evicted: 0,
+            newest: 0,
+        }
+    }
+}
+
+/// The rows `window` of the rows in `all` (oldest first) that `keep` accepts (all of them
+/// for `None`), newest first, leaving out those after row `hold` (an id) if there is one.
+pub fn list<'a, R: Row + 'a>(
+    all: impl DoubleEndedIterator<Item = &'a R> + ExactSizeIterator,
+    keep: Option<&dyn Fn(&R) -> bool>,
     hold: Option<u64>,
     window: Range<usize>,
     evicted: u64,
-) -> Listing {
+) -> Listing<R> {
     let mut out = Listing {
         stored: all.len(),
         evicted,
         ..Default::default()
     };
     let mut newest_first = all.rev().peekable();
-    out.newest = newest_first.peek().map_or(0, |r| r.id);
-    // Ids increase with arrival, so the held messages are the newest few.
+    out.newest = newest_first.peek().map_or(0, |r| r.id());
+    // Ids increase with arrival, so the held rows are the newest few.
     while newest_first
-        .next_if(|r| hold.is_some_and(|h| r.id > h))
+        .next_if(|r| hold.is_some_and(|h| r.id() > h))
         .is_some()
     {
         out.held += 1;
     }
-    if filter.is_empty() {
+    let Some(keep) = keep else {
         // The common case under a flood: the window is an index away.
         out.matching = out.stored - out.held;
         out.first = window.start.min(out.matching);
@@ -68,8 +101,8 @@ pub fn list<'a>(
             .cloned()
             .collect();
         return out;
-    }
-    for row in newest_first.filter(|r| filter.matches(&r.topic, &r.payload)) {
+    };
+    for row in newest_first.filter(|r| keep(r)) {
         if window.contains(&out.matching) {
             out.rows.push(row.clone());
         }
@@ -79,9 +112,25 @@ pub fn list<'a>(
     out
 }
 
+/// [`list`] for the message list: the messages that pass `filter`.
+pub fn list_messages<'a>(
+    all: impl DoubleEndedIterator<Item = &'a MessageRow> + ExactSizeIterator,
+    filter: &CompiledFilter,
+    hold: Option<u64>,
+    window: Range<usize>,
+    evicted: u64,
+) -> Listing<MessageRow> {
+    let matches = |r: &MessageRow| filter.matches(&r.topic, &r.payload);
+    let keep = (!filter.is_empty()).then_some(&matches as &dyn Fn(&MessageRow) -> bool);
+    list(all, keep, hold, window, evicted)
+}
+
+/// The noun for what a list holds, singular and plural: `("message", "messages")`.
+pub type Noun = (&'static str, &'static str);
+
 /// "1,234 messages · 56 evicted from the history · 7 arrived while paused".
-pub fn counts(l: &Listing, hold: Option<Hold>) -> String {
-    let noun = if l.stored == 1 { "message" } else { "messages" };
+pub fn counts<R>(l: &Listing<R>, hold: Option<Hold>, (one, many): Noun) -> String {
+    let noun = if l.stored == 1 { one } else { many };
     let mut s = format!("{} {noun}", l.stored);
     if l.matching != l.stored - l.held {
         s.push_str(&format!(" · {} match the filter", l.matching));
@@ -138,19 +187,21 @@ mod tests {
         })
     }
 
-    fn ids(l: &Listing) -> Vec<u64> {
-        l.rows.iter().map(|r| r.id).collect()
+    const MESSAGES: Noun = ("message", "messages");
+
+    fn ids<R: Row>(l: &Listing<R>) -> Vec<u64> {
+        l.rows.iter().map(|r| r.id()).collect()
     }
 
     #[test]
     fn the_window_of_all_rows_newest_first() {
         let all = rows(100);
-        let l = list(all.iter(), &filter(""), None, 10..13, 7);
+        let l = list_messages(all.iter(), &filter(""), None, 10..13, 7);
         assert_eq!(ids(&l), [90, 89, 88]);
         assert_eq!((l.first, l.matching, l.held, l.stored), (10, 100, 0, 100));
         assert_eq!(l.newest, 100);
         assert_eq!(
-            counts(&l, None),
+            counts(&l, None, MESSAGES),
             "100 messages · 7 older ones evicted from the history"
         );
     }
@@ -158,44 +209,70 @@ mod tests {
     #[test]
     fn a_window_past_the_end_is_empty_and_starts_at_the_end() {
         let all = rows(5);
-        let l = list(all.iter(), &filter(""), None, 20..30, 0);
+        let l = list_messages(all.iter(), &filter(""), None, 20..30, 0);
         assert!(l.rows.is_empty());
         assert_eq!(l.first, 5);
-        let l = list(all.iter(), &filter("t/1"), None, 20..30, 0);
+        let l = list_messages(all.iter(), &filter("t/1"), None, 20..30, 0);
         assert_eq!((l.first, l.matching), (3, 3));
     }
 
     #[test]
     fn the_window_counts_only_matching_rows() {
         let all = rows(100);
-        let l = list(all.iter(), &filter("t/1"), None, 1..3, 0);
+        let l = list_messages(all.iter(), &filter("t/1"), None, 1..3, 0);
         assert_eq!(ids(&l), [97, 95]);
         assert_eq!(l.matching, 50);
-        assert_eq!(counts(&l, None), "100 messages · 50 match the filter");
+        assert_eq!(
+            counts(&l, None, MESSAGES),
+            "100 messages · 50 match the filter"
+        );
     }
 
     #[test]
     fn a_hold_leaves_out_and_counts_what_came_after_it() {
         let all = rows(100);
         for f in ["", "t/#"] {
-            let l = list(all.iter(), &filter(f), Some(95), 0..2, 0);
+            let l = list_messages(all.iter(), &filter(f), Some(95), 0..2, 0);
             assert_eq!(ids(&l), [95, 94], "filter {f:?}");
             assert_eq!((l.held, l.matching, l.newest), (5, 95, 100));
             assert_eq!(
-                counts(&l, Some(Hold::Paused)),
+                counts(&l, Some(Hold::Paused), MESSAGES),
                 "100 messages · 5 arrived while paused"
             );
             assert_eq!(
-                counts(&l, Some(Hold::Scrolled)),
+                counts(&l, Some(Hold::Scrolled), MESSAGES),
                 "100 messages · 5 newer: scroll to the top"
             );
         }
     }
 
     #[test]
+    fn packets_list_the_same_way() {
+        let packets: Vec<PacketRow> = (1..=10)
+            .map(|id| PacketRow {
+                id,
+                direction: Direction::In,
+                at_ms: 0.0,
+                bytes: Arc::from(&[0xc0, 0][..]),
+                kind: if id % 2 == 0 { "PUBLISH" } else { "PINGRESP" },
+                frame_ends: Vec::new(),
+                violation: None,
+            })
+            .collect();
+        let not_publish = |p: &PacketRow| p.kind != "PUBLISH";
+        let l = list(packets.iter(), Some(&not_publish), Some(8), 1..3, 0);
+        assert_eq!(ids(&l), [5, 3]);
+        assert_eq!((l.matching, l.held, l.newest), (4, 2, 10));
+        assert_eq!(
+            counts(&l, Some(Hold::Scrolled), ("packet", "packets")),
+            "10 packets · 4 match the filter · 2 newer: scroll to the top"
+        );
+    }
+
+    #[test]
     fn one_message_is_singular() {
         let all = rows(1);
-        let l = list(all.iter(), &filter(""), None, 0..10, 0);
-        assert_eq!(counts(&l, None), "1 message");
+        let l = list_messages(all.iter(), &filter(""), None, 0..10, 0);
+        assert_eq!(counts(&l, None, MESSAGES), "1 message");
     }
 }

@@ -194,6 +194,9 @@ async function run(distDir, broker) {
     await d.send("POST", `${d.session}/window`, { handle: page });
     await d.js(`document.querySelector('[data-testid="tab-packets"]').click()`);
     await d.until(`return document.querySelector(".pkt-btn")`, "the packet log");
+    // The log draws only the rows in view: make room for all of them, then wait for the oldest.
+    await d.js(`document.querySelector('[data-testid="packets"]').style.maxHeight = "none"; dispatchEvent(new Event("resize"));`);
+    await d.until(`return [...document.querySelectorAll('[data-testid="pkt-kind"]')].at(-1)?.textContent === "CONNECT"`, "the whole packet log drawn");
     const seen = await d.js(READ_PAGE);
     const hidden = seen.visibility.find(([, v]) => v === "hidden");
     const shown = seen.visibility.findLast(([, v]) => v === "visible");

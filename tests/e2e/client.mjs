@@ -156,14 +156,14 @@ function steps(ctx) {
       const counts = await page.textContent('[data-testid="message-counts"]');
       assert(!counts.includes("evicted"), `nothing evicted yet: ${counts}`);
       // The whole burst scrolls in one list, which draws only the rows in view.
-      const payloads = () => [...document.querySelectorAll('[data-testid="msg-payload"]')].map((e) => e.textContent);
+      const drawnPayload = ([at, text]) => [...document.querySelectorAll('[data-testid="msg-payload"]')].at(at)?.textContent === text;
       const list = page.locator('[data-testid="messages"]');
       await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
-      await until(page, `(${payloads})().at(-1) === "burst 0"`, null, "the oldest message of the burst at the bottom of the list");
+      await until(page, drawnPayload, [-1, "burst 0"], "the oldest message of the burst at the bottom of the list");
       const drawn = await page.$$eval('[data-testid="messages"] .msg', (rows) => rows.length);
       assert(drawn > 0 && drawn <= 40, `${drawn} rows drawn for a list of ${BURST}`);
       await list.evaluate((el) => (el.scrollTop = 0));
-      await until(page, `(${payloads})()[0] === "burst ${BURST - 1}"`, null, "the newest message of the burst at the top again");
+      await until(page, drawnPayload, [0, `burst ${BURST - 1}`], "the newest message of the burst at the top again");
       await page.fill('[data-testid="filter-topic"]', "");
     },
     async function screenshotsOfEachView(page) {
