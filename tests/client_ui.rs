@@ -76,6 +76,34 @@ fn receive(conn: Conn, rows: Vec<MessageRow>) {
     conn.touch();
 }
 
+/// Mounts `draw(conn)` into `div` for a fresh connection (id 1, default settings), made
+/// inside the mount so that its signals belong to the mounted view, and returns it.
+fn mount_conn<V: IntoView + 'static>(
+    div: &HtmlElement,
+    draw: impl FnOnce(Conn) -> V + 'static,
+) -> Conn {
+    let conn = Rc::new(Cell::new(None::<Conn>));
+    let slot = Rc::clone(&conn);
+    mount_to(div.clone(), move || {
+        let c = Conn::new(1, ConnectionSettings::default());
+        slot.set(Some(c));
+        draw(c)
+    })
+    .forget();
+    conn.get().unwrap()
+}
+
+/// The list `test_id` under `root`, given the box the page's stylesheet (not loaded in
+/// these tests) gives it: 260 px tall, scrolling.
+fn sized_list(root: &Element, test_id: &str) -> HtmlElement {
+    let list: HtmlElement = find(root, &format!("[data-testid={test_id}]")).unchecked_into();
+    let style = list.style();
+    style.set_property("display", "block").unwrap();
+    style.set_property("height", "260px").unwrap();
+    style.set_property("overflow", "auto").unwrap();
+    list
+}
+
 #[wasm_bindgen_test]
 async fn the_app_opens_on_saved_presets_and_adds_a_connection() {
     let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
@@ -118,16 +146,10 @@ async fn the_app_opens_on_saved_presets_and_adds_a_connection() {
 #[wasm_bindgen_test]
 async fn messages_render_as_text_with_counts_evictions_and_pause() {
     let div = fresh_div();
-    let conn = Rc::new(Cell::new(None::<Conn>));
-    let slot = Rc::clone(&conn);
-    mount_to(div.clone(), move || {
-        let c = Conn::new(1, ConnectionSettings::default());
+    let conn = mount_conn(&div, |c| {
         c.data.update_value(|d| d.messages.set_capacity(3));
-        slot.set(Some(c));
         view! { <MessageList conn=c /> }
-    })
-    .forget();
-    let conn = conn.get().unwrap();
+    });
     let evil = b"<img src=x onerror=alert(1)>";
     receive(
         conn,
@@ -188,21 +210,8 @@ async fn scroll_list(list: &HtmlElement, px: i32) {
 #[wasm_bindgen_test]
 async fn the_list_scrolls_through_the_whole_history_drawing_only_what_is_in_view() {
     let div = fresh_div();
-    let conn = Rc::new(Cell::new(None::<Conn>));
-    let slot = Rc::clone(&conn);
-    mount_to(div.clone(), move || {
-        let c = Conn::new(1, ConnectionSettings::default());
-        slot.set(Some(c));
-        view! { <MessageList conn=c /> }
-    })
-    .forget();
-    let conn = conn.get().unwrap();
-    // The page's stylesheet is not loaded here: give the list its box by hand.
-    let list: HtmlElement = find(&div, "[data-testid=messages]").unchecked_into();
-    let style = list.style();
-    style.set_property("display", "block").unwrap();
-    style.set_property("height", "260px").unwrap();
-    style.set_property("overflow", "auto").unwrap();
+    let conn = mount_conn(&div, |c| view! { <MessageList conn=c /> });
+    let list = sized_list(&div, "messages");
     receive(
         conn,
         (1..=1000)
@@ -275,15 +284,7 @@ fn packet(id: u64) -> PacketRow {
 #[wasm_bindgen_test]
 async fn the_packet_log_scrolls_holds_and_keeps_the_selected_packet() {
     let div = fresh_div();
-    let conn = Rc::new(Cell::new(None::<Conn>));
-    let slot = Rc::clone(&conn);
-    mount_to(div.clone(), move || {
-        let c = Conn::new(1, ConnectionSettings::default());
-        slot.set(Some(c));
-        view! { <PacketLog conn=c /> }
-    })
-    .forget();
-    let conn = conn.get().unwrap();
+    let conn = mount_conn(&div, |c| view! { <PacketLog conn=c /> });
     let add = |ids: std::ops::RangeInclusive<u64>| {
         conn.data.update_value(|d| {
             for id in ids {
@@ -292,11 +293,7 @@ async fn the_packet_log_scrolls_holds_and_keeps_the_selected_packet() {
         });
         conn.touch();
     };
-    let list: HtmlElement = find(&div, "[data-testid=packets]").unchecked_into();
-    let style = list.style();
-    style.set_property("display", "block").unwrap();
-    style.set_property("height", "260px").unwrap();
-    style.set_property("overflow", "auto").unwrap();
+    let list = sized_list(&div, "packets");
     add(1..=600);
     scroll_list(&list, 0).await;
     sleep(250).await;
@@ -351,15 +348,7 @@ async fn the_packet_log_scrolls_holds_and_keeps_the_selected_packet() {
 #[wasm_bindgen_test]
 async fn the_topic_filter_takes_mqtt_wildcards() {
     let div = fresh_div();
-    let conn = Rc::new(Cell::new(None::<Conn>));
-    let slot = Rc::clone(&conn);
-    mount_to(div.clone(), move || {
-        let c = Conn::new(1, ConnectionSettings::default());
-        slot.set(Some(c));
-        view! { <MessageList conn=c /> }
-    })
-    .forget();
-    let conn = conn.get().unwrap();
+    let conn = mount_conn(&div, |c| view! { <MessageList conn=c /> });
     let rows = vec![
         message(1, "home/kitchen/temp", b"21"),
         message(2, "home/hall/temp", b"19"),
