@@ -15,6 +15,7 @@ use mqttscope::components::doctor_panel::DoctorPanel;
 use mqttscope::components::message_list::MessageList;
 use mqttscope::components::packet_detail::PacketDetail;
 use mqttscope::components::packet_log::PacketLog;
+use mqttscope::components::topic_tree_view::TopicTreeView;
 use mqttscope::components::will_editor::WillEditor;
 use mqttscope::doctor::{self, Failure, Probes};
 use mqttscope::driver::relay;
@@ -342,6 +343,117 @@ async fn the_packet_log_scrolls_holds_and_keeps_the_selected_packet() {
     );
     let counts = text(&div, "[data-testid=packet-counts]");
     assert!(counts.contains("600 match the filter"), "{counts}");
+    div.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_topic_shows_its_whole_history_and_holds_while_scrolled() {
+    let div = fresh_div();
+    let conn = mount_conn(&div, |c| view! { <TopicTreeView conn=c /> });
+    let add = |ids: std::ops::RangeInclusive<u64>| {
+        conn.data.update_value(|d| {
+            for id in ids {
+                let topic = if id % 2 == 0 { "a/b" } else { "a/c" };
+                let row = message(id, topic, id.to_string().as_bytes());
+                d.tree.record(&row.topic, &row.payload, false, row.at_ms);
+                d.messages.push(row);
+            }
+        });
+        conn.touch();
+    };
+    add(1..=600);
+    sleep(250).await;
+    settle().await;
+    let pick = |name: &str| {
+        let row = find_all(&div, "[data-testid=topic-name]")
+            .into_iter()
+            .find(|e| e.text_content().as_deref() == Some(name))
+            .unwrap_or_else(|| panic!("no topic {name}"));
+        click(&row);
+    };
+    pick("a");
+    settle().await;
+    pick("b");
+    sleep(250).await;
+    settle().await;
+    let counts = text(&div, "[data-testid=topic-history-counts]");
+    assert!(
+        counts.starts_with("300 messages on this topic and below"),
+        "{counts}"
+    );
+    let list = sized_list(&div, "topic-history");
+    scroll_list(&list, 0).await;
+    sleep(250).await;
+    assert_eq!(
+        drawn_topics(&list).len(),
+        17,
+        "only the rows in view are drawn"
+    );
+    assert!(drawn_topics(&list).iter().all(|t| t == "a/b"));
+
+    // Scrolled to its end: the oldest message of a/b; new ones are counted, not drawn.
+    scroll_list(&list, 300 * 26).await;
+    let payloads = find_all(&list, "[data-testid=msg-payload]");
+    let last = payloads.last().and_then(|p| p.text_content());
+    assert_eq!(last.as_deref(), Some("2"), "message 2 is the oldest on a/b");
+    add(601..=604);
+    sleep(250).await;
+    settle().await;
+    let counts = text(&div, "[data-testid=topic-history-counts]");
+    assert!(
+        counts.contains("2 newer: scroll to the top"),
+        "only the new ones on a/b count: {counts}"
+    );
+    div.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_topic_tree_draws_the_rows_in_view_and_flashes_on_arrival() {
+    let div = fresh_div();
+    let conn = mount_conn(&div, |c| view! { <TopicTreeView conn=c /> });
+    let add = |ids: &[u64]| {
+        conn.data.update_value(|d| {
+            for &id in ids {
+                let row = message(id, &format!("d/{id:04}"), b"v");
+                d.tree.record(&row.topic, &row.payload, false, row.at_ms);
+                d.messages.push(row);
+            }
+        });
+        conn.touch();
+    };
+    add(&(1..=1000).collect::<Vec<_>>());
+    sleep(250).await;
+    settle().await;
+    click(&find(&div, "[data-testid=topic-name]"));
+    let tree = sized_list(&div, "topic-tree");
+    scroll_list(&tree, 0).await;
+    sleep(250).await;
+    let names = |root: &Element| -> Vec<String> {
+        find_all(root, "[data-testid=topic-name]")
+            .iter()
+            .map(|e| e.text_content().unwrap())
+            .collect()
+    };
+    let top = names(&tree);
+    assert_eq!(top.len(), 17, "{top:?}");
+    assert_eq!(&top[..3], ["d", "0001", "0002"]);
+
+    // A message on d/0001 restarts its row's flash (the other animation class).
+    let rows = find_all(&tree, ".topic-row");
+    assert!(rows[1].class_list().contains("flash"));
+    add(&[1]);
+    sleep(250).await;
+    settle().await;
+    let rows = find_all(&tree, ".topic-row");
+    assert!(
+        rows[1].class_list().contains("flash-again"),
+        "d/0001 flashed"
+    );
+    assert!(rows[2].class_list().contains("flash"), "d/0002 did not");
+
+    scroll_list(&tree, 500 * 26).await;
+    let deep = names(&tree);
+    assert_eq!(deep.first().map(String::as_str), Some("0494"), "{deep:?}");
     div.remove();
 }
 

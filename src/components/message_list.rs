@@ -10,9 +10,9 @@ use leptos::prelude::*;
 use crate::components::export_menu::ExportMenu;
 use crate::components::message_detail::MessageDetail;
 use crate::components::message_line::MessageLine;
-use crate::components::windowed_list::{initial_scroll, WindowedList};
+use crate::components::windowed_list::{hold_while_scrolled, initial_scroll, WindowedList};
 use crate::model::filter::{CompiledFilter, MessageFilter};
-use crate::model::listing::{counts, list_messages, Hold};
+use crate::model::listing::{counts, list_messages, Hold, Listing};
 use crate::model::message::MessageRow;
 use crate::model::viewport;
 use crate::state::connection::Conn;
@@ -60,7 +60,7 @@ pub fn MessageList(
             .or(scrolled_at.get_untracked())
             .unwrap_or_else(|| listing.with_untracked(|l| l.newest))
     };
-    let on_away = Callback::new(move |away: bool| scrolled_at.set(away.then(hold_point)));
+    let on_away = hold_while_scrolled(scrolled_at, hold_point);
     let toggle_pause = move |_| {
         let at = paused_at.get_untracked().is_none().then(hold_point);
         paused_at.set(at);
@@ -84,12 +84,12 @@ pub fn MessageList(
             .get()
             .map(|row| view! { <MessageDetail row /> })
     };
-    let shape = Signal::derive(move || listing.with(|l| (l.first, l.rows.len(), l.matching)));
+    let shape = Signal::derive(move || listing.with(Listing::shape));
     let draw = move |k: usize| {
         let row = Signal::derive(move || {
             let row = listing
                 .with(|l| l.rows.get(k).cloned())
-                .unwrap_or_else(|| placeholder(k));
+                .unwrap_or_else(|| MessageRow::blank(u64::MAX - k as u64));
             let colour = colour_of(row.subscription);
             (row, colour)
         });
@@ -113,21 +113,5 @@ pub fn MessageList(
             <WindowedList class="message-list" test_id="messages" scroll shape on_away draw />
             {detail}
         </div>
-    }
-}
-
-/// A row for a slot that is about to go away (the list shrank before the slot did).
-fn placeholder(k: usize) -> MessageRow {
-    MessageRow {
-        id: u64::MAX - k as u64,
-        direction: crate::model::message::Direction::In,
-        at_ms: 0.0,
-        topic: "".into(),
-        payload: std::sync::Arc::from(&[][..]),
-        qos: mqttscope_proto::codec::QoS::AtMostOnce,
-        retain: false,
-        dup: false,
-        subscription: None,
-        properties: Vec::new(),
     }
 }

@@ -65,6 +65,8 @@ pub mod qos_select;
 pub mod subscription_panel;
 pub mod subscription_row;
 pub mod text_field;
+pub mod topic_history;
+pub mod topic_line;
 pub mod topic_tree_view;
 pub mod v5_settings;
 pub mod version_picker;

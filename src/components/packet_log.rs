@@ -9,9 +9,9 @@ use leptos::prelude::*;
 
 use crate::components::packet_detail::PacketDetail;
 use crate::components::packet_line::PacketLine;
-use crate::components::windowed_list::{initial_scroll, WindowedList};
-use crate::model::listing::{counts, list, Hold};
-use crate::model::message::{Direction, PacketRow};
+use crate::components::windowed_list::{hold_while_scrolled, initial_scroll, WindowedList};
+use crate::model::listing::{counts, list, Hold, Listing};
+use crate::model::message::PacketRow;
 use crate::model::viewport;
 use crate::state::connection::Conn;
 
@@ -43,12 +43,7 @@ pub fn PacketLog(
             )
         })
     });
-    let on_away = Callback::new(move |away: bool| {
-        let at = scrolled_at
-            .get_untracked()
-            .unwrap_or_else(|| listing.with_untracked(|l| l.newest));
-        scrolled_at.set(away.then_some(at));
-    });
+    let on_away = hold_while_scrolled(scrolled_at, move || listing.with_untracked(|l| l.newest));
     // The selected packet, looked up in the whole history: it stays shown while newer
     // packets arrive, and the detail is drawn again only if it changes.
     let selected_row = Memo::new(move |_| {
@@ -63,12 +58,12 @@ pub fn PacketLog(
             .get()
             .map(|row| view! { <PacketDetail row version /> })
     };
-    let shape = Signal::derive(move || listing.with(|l| (l.first, l.rows.len(), l.matching)));
+    let shape = Signal::derive(move || listing.with(Listing::shape));
     let draw = move |k: usize| {
         let row = Signal::derive(move || {
             listing
                 .with(|l| l.rows.get(k).cloned())
-                .unwrap_or_else(|| placeholder(k))
+                .unwrap_or_else(|| PacketRow::blank(u64::MAX - k as u64))
         });
         view! { <PacketLine row selected /> }
     };
@@ -98,17 +93,4 @@ fn is_publish_flow(p: &PacketRow) -> bool {
         p.kind,
         "PUBLISH" | "PUBACK" | "PUBREC" | "PUBREL" | "PUBCOMP"
     )
-}
-
-/// A row for a slot that is about to go away (the log shrank before the slot did).
-fn placeholder(k: usize) -> PacketRow {
-    PacketRow {
-        id: u64::MAX - k as u64,
-        direction: Direction::In,
-        at_ms: 0.0,
-        bytes: std::sync::Arc::from(&[][..]),
-        kind: "",
-        frame_ends: Vec::new(),
-        violation: None,
-    }
 }

@@ -74,6 +74,16 @@ where
     }
 }
 
+/// An `on_away` for a list that holds while scrolled away from its top: it sets `held_at`
+/// to `newest()` (the newest row shown) when the list leaves its top, and clears it when
+/// the list is back.
+pub fn hold_while_scrolled(
+    held_at: RwSignal<Option<u64>>,
+    newest: impl Fn() -> u64 + Send + Sync + 'static,
+) -> Callback<bool> {
+    Callback::new(move |away: bool| held_at.set(away.then(&newest)))
+}
+
 /// How many slots to draw for `rows` rows: at most [`GROW`] more each frame until there
 /// are as many as rows, and fewer at once when the rows are fewer.
 fn grown_slots(rows: Signal<usize>) -> Memo<usize> {

@@ -43,7 +43,7 @@ pub struct Listing<R> {
     pub first: usize,
     /// How many stored messages (up to the hold) pass the filter.
     pub matching: usize,
-    /// How many stored messages arrived after the hold.
+    /// How many rows that pass the filter arrived after the hold.
     pub held: usize,
     /// How many messages the history keeps.
     pub stored: usize,
@@ -52,6 +52,14 @@ pub struct Listing<R> {
     /// The id of the newest stored message, held or not (0 when there is none): where a
     /// pause or a scroll made now holds the list.
     pub newest: u64,
+}
+
+impl<R> Listing<R> {
+    /// `(first, rows, total)`: the window's first row, how many rows it has, and how many
+    /// rows pass the filter (the shape [`crate::components::windowed_list`] draws).
+    pub fn shape(&self) -> (usize, usize, usize) {
+        (self.first, self.rows.len(), self.matching)
+    }
 }
 
 impl<R> Default for Listing<R> {
@@ -85,11 +93,8 @@ pub fn list<'a, R: Row + 'a>(
     let mut newest_first = all.rev().peekable();
     out.newest = newest_first.peek().map_or(0, |r| r.id());
     // Ids increase with arrival, so the held rows are the newest few.
-    while newest_first
-        .next_if(|r| hold.is_some_and(|h| r.id() > h))
-        .is_some()
-    {
-        out.held += 1;
+    while let Some(r) = newest_first.next_if(|r| hold.is_some_and(|h| r.id() > h)) {
+        out.held += usize::from(keep.is_none_or(|keep| keep(r)));
     }
     let Some(keep) = keep else {
         // The common case under a flood: the window is an index away.
@@ -200,6 +205,7 @@ mod tests {
         assert_eq!(ids(&l), [90, 89, 88]);
         assert_eq!((l.first, l.matching, l.held, l.stored), (10, 100, 0, 100));
         assert_eq!(l.newest, 100);
+        assert_eq!(l.shape(), (10, 3, 100));
         assert_eq!(
             counts(&l, None, MESSAGES),
             "100 messages · 7 older ones evicted from the history"
@@ -262,10 +268,11 @@ mod tests {
         let not_publish = |p: &PacketRow| p.kind != "PUBLISH";
         let l = list(packets.iter(), Some(&not_publish), Some(8), 1..3, 0);
         assert_eq!(ids(&l), [5, 3]);
-        assert_eq!((l.matching, l.held, l.newest), (4, 2, 10));
+        // Held: 9 and 10, but 10 is a PUBLISH, which the filter leaves out.
+        assert_eq!((l.matching, l.held, l.newest), (4, 1, 10));
         assert_eq!(
             counts(&l, Some(Hold::Scrolled), ("packet", "packets")),
-            "10 packets · 4 match the filter · 2 newer: scroll to the top"
+            "10 packets · 4 match the filter · 1 newer: scroll to the top"
         );
     }
 

@@ -64,6 +64,23 @@ pub struct MessageRow {
 }
 
 impl MessageRow {
+    /// A message with no content, for a list slot about to go away (the list shrank
+    /// before the slot did).
+    pub fn blank(id: u64) -> Self {
+        MessageRow {
+            id,
+            direction: Direction::In,
+            at_ms: 0.0,
+            topic: Arc::from(""),
+            payload: Arc::from(&[][..]),
+            qos: QoS::AtMostOnce,
+            retain: false,
+            dup: false,
+            subscription: None,
+            properties: Vec::new(),
+        }
+    }
+
     /// The payload's size in bytes.
     pub fn size(&self) -> usize {
         self.payload.len()
@@ -88,6 +105,21 @@ pub struct PacketRow {
     pub frame_ends: Vec<usize>,
     /// A protocol violation by the broker, with its rule id.
     pub violation: Option<String>,
+}
+
+impl PacketRow {
+    /// A packet with no content, for a list slot about to go away.
+    pub fn blank(id: u64) -> Self {
+        PacketRow {
+            id,
+            direction: Direction::In,
+            at_ms: 0.0,
+            bytes: Arc::from(&[][..]),
+            kind: "",
+            frame_ends: Vec::new(),
+            violation: None,
+        }
+    }
 }
 
 /// A [`MessageRow`] for a decoded PUBLISH: topic, payload, QoS, flags and properties

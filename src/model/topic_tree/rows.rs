@@ -9,7 +9,7 @@ use crate::model::payload::{preview, Preview};
 pub const PREVIEW_CHARS: usize = 80;
 
 /// One visible row of the tree view.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TreeRow {
     /// Nesting depth: 0 for top-level nodes.
     pub depth: usize,
