@@ -27,8 +27,9 @@
 // seconds of the flood (build with names kept to read the wasm ones), TRACE=1 traces the
 // page from 3 s on and prints each main-thread task of 50 ms or more with its time on the
 // CPU and what took it (layout, paint, script...), NOVIEW=1 shows the hex pad during
-// the flood, so that only receiving is measured, not drawing, and VIEW=packets or
-// VIEW=topics shows that tab of the connection instead of its messages.
+// the flood, so that only receiving is measured, not drawing, VIEW=packets or
+// VIEW=topics shows that tab of the connection instead of its messages, and with
+// VIEW=topics, TOPIC=flood selects that topic 3 s into the flood (its history opens).
 
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { connect } from "node:net";
@@ -218,6 +219,8 @@ async function floodBench(url, seconds, rate) {
     await tab.waitForText('[data-testid="sub-status"]', "granted");
     if (process.env.NOVIEW) await tab.clickText("Hex pad");
     if (process.env.VIEW) await tab.click(`[data-testid="tab-${process.env.VIEW}"]`);
+    const pickTopic = (name) => [...document.querySelectorAll('[data-testid="topic-name"]')].find((e) => e.textContent === name)?.click();
+    if (process.env.TOPIC) setTimeout(() => tab.run(pickTopic, process.env.TOPIC), 3000);
     const retainedBefore = await retainedHeap(tab);
     const samples = [{ at_s: 0, ...(await memory(tab)) }];
     await tab.run(() => Object.assign(globalThis.mqttscopeBench, { counting: true, since: performance.now() }));
@@ -269,6 +272,7 @@ async function floodBench(url, seconds, rate) {
     });
     samples.push({ at_s: Math.round(result.seconds + 1), ...(await memory(tab)) });
     const retained = { before: retainedBefore, after: await retainedHeap(tab) };
+    if (process.env.TOPIC) console.log(`topic history: ${(await tab.text('[data-testid="topic-history-counts"]')) || "NOT SHOWN"}`);
     if (process.env.NOVIEW) await tab.clickText("Client");
     if (process.env.VIEW) await tab.click('[data-testid="tab-messages"]');
     // Let the page drain what the broker still has in flight, then read its counts.
