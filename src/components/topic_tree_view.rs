@@ -40,13 +40,11 @@ pub fn TopicTreeView(
         let window = viewport::window(top, height);
         expanded.with(|e| {
             conn.data.with_value(|d| {
-                let all = d.tree.rows(e);
-                let first = window.start.min(all.len());
-                let end = window.end.min(all.len());
+                let (rows, visible) = d.tree.rows_in(e, window.clone());
                 TreeWindow {
-                    rows: all[first..end].to_vec(),
-                    first,
-                    visible: all.len(),
+                    rows,
+                    first: window.start.min(visible),
+                    visible,
                     topics: d.tree.len(),
                     overflow: d.tree.overflow(),
                 }

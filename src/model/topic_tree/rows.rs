@@ -1,6 +1,7 @@
 //! The tree flattened into the rows a view draws.
 
 use std::collections::HashSet;
+use std::ops::Range;
 
 use super::{levels, Node, TopicTree};
 use crate::model::payload::{preview, Preview};
@@ -52,17 +53,32 @@ impl TopicTree {
     /// The visible rows, depth first: top-level nodes always, and the children of every
     /// node whose path is in `expanded`.
     pub fn rows(&self, expanded: &HashSet<String>) -> Vec<TreeRow> {
+        self.rows_in(expanded, 0..usize::MAX).0
+    }
+
+    /// The visible rows `window` of [`TopicTree::rows`], and how many visible rows there
+    /// are: the tree view draws a screenful, so only those rows are built, however many
+    /// topics are open.
+    pub fn rows_in(
+        &self,
+        expanded: &HashSet<String>,
+        window: Range<usize>,
+    ) -> (Vec<TreeRow>, usize) {
         let mut rows = Vec::new();
+        let mut visible = 0;
         let mut stack: Vec<(usize, &Node)> =
             self.root.children.values().rev().map(|n| (0, n)).collect();
         while let Some((depth, n)) = stack.pop() {
             let open = !n.children.is_empty() && expanded.contains(&n.path);
-            rows.push(tree_row(n, depth, open));
+            if window.contains(&visible) {
+                rows.push(tree_row(n, depth, open));
+            }
+            visible += 1;
             if open {
                 stack.extend(n.children.values().rev().map(|c| (depth + 1, c)));
             }
         }
-        rows
+        (rows, visible)
     }
 }
 
@@ -111,6 +127,19 @@ mod tests {
             names(&rows),
             [(0, ""), (1, "/a"), (0, "a"), (1, "a/"), (2, "a//b")]
         );
+    }
+
+    #[test]
+    fn a_window_of_rows_is_the_same_rows_and_counts_them_all() {
+        let t = tree(&["b/z", "b/a/1", "$SYS/broker/uptime", "A", "a"]);
+        let e = open(&["b", "b/a"]);
+        let all = t.rows(&e);
+        assert_eq!(all.len(), 7);
+        let (some, visible) = t.rows_in(&e, 2..5);
+        assert_eq!((some.as_slice(), visible), (&all[2..5], 7));
+        let (none, visible) = t.rows_in(&e, 9..20);
+        assert!(none.is_empty());
+        assert_eq!(visible, 7);
     }
 
     #[test]
