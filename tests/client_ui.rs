@@ -15,6 +15,7 @@ use mqttscope::components::doctor_panel::DoctorPanel;
 use mqttscope::components::message_list::MessageList;
 use mqttscope::components::packet_detail::PacketDetail;
 use mqttscope::components::packet_log::PacketLog;
+use mqttscope::components::subscription_panel::SubscriptionPanel;
 use mqttscope::components::topic_tree_view::TopicTreeView;
 use mqttscope::components::will_editor::WillEditor;
 use mqttscope::doctor::{self, Failure, Probes};
@@ -23,11 +24,11 @@ use mqttscope::driver::socket::{Socket, SocketEvent};
 use mqttscope::driver::timer::Timer;
 use mqttscope::model::message::{Direction, MessageRow, PacketRow};
 use mqttscope::model::payload::PayloadFormat;
-use mqttscope::state::connection::Conn;
+use mqttscope::state::connection::{Conn, SubStatus, SubscriptionEntry};
 use mqttscope::state::persist::STORAGE_KEY;
 use mqttscope::state::settings::{ConnectionSettings, WillSettings};
 use mqttscope::state::workspace::provide_workspace;
-use mqttscope_proto::codec::{ProtocolVersion, QoS};
+use mqttscope_proto::codec::{ProtocolVersion, QoS, ReasonCode};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
@@ -454,6 +455,34 @@ async fn the_topic_tree_draws_the_rows_in_view_and_flashes_on_arrival() {
     scroll_list(&tree, 500 * 26).await;
     let deep = names(&tree);
     assert_eq!(deep.first().map(String::as_str), Some("0494"), "{deep:?}");
+    div.remove();
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_subscription_can_be_retried() {
+    let div = fresh_div();
+    let conn = mount_conn(&div, |c| {
+        let mut refused = SubscriptionEntry::new("secret/#");
+        refused.id = 1;
+        refused.status = SubStatus::Refused(ReasonCode::NotAuthorized);
+        c.subscriptions
+            .set(vec![refused, SubscriptionEntry::new("open/#")]);
+        view! { <SubscriptionPanel conn=c /> }
+    });
+    settle().await;
+    assert_eq!(
+        find_all(&div, "[data-testid=sub-retry]").len(),
+        1,
+        "only the refused one offers a retry"
+    );
+    assert!(text(&div, "[data-testid=sub-status]").starts_with("refused"));
+    click(&find(&div, "[data-testid=sub-retry]"));
+    settle().await;
+    assert_eq!(text(&div, "[data-testid=sub-status]"), "pending");
+    assert!(find_all(&div, "[data-testid=sub-retry]").is_empty());
+    assert!(conn
+        .subscriptions
+        .with_untracked(|s| s.iter().all(|e| e.status == SubStatus::Pending)));
     div.remove();
 }
 

@@ -14,7 +14,7 @@ fn status_text(status: SubStatus) -> String {
     }
 }
 
-/// A subscription with its remove and colour buttons.
+/// A subscription with its remove and colour buttons, and a retry button once refused.
 #[component]
 pub fn SubscriptionRow(
     /// The connection.
@@ -56,6 +56,10 @@ pub fn SubscriptionRow(
                 <span class="sub-filter mono">{title}</span>
                 <span class="muted">{options} " · " <span data-testid="sub-status">{status_text(sub.status)}</span></span>
             </span>
+            <Show when=move || refused>
+                <button class="small" data-testid="sub-retry" title="Subscribe again"
+                    on:click=move |_| drop(actions::retry_subscription(conn, id))>"Retry"</button>
+            </Show>
             <button class="small" aria-label=format!("Unsubscribe {}", sub.filter)
                 on:click=move |_| drop(actions::unsubscribe(conn, id))>"×"</button>
         </li>

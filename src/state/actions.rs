@@ -69,7 +69,10 @@ pub fn subscribe(conn: Conn, mut entry: SubscriptionEntry) -> Result<(), String>
 
 /// Sends SUBSCRIBE for every saved subscription the core does not restore by itself,
 /// after a CONNACK with `session_present`: on a link's first connection all of them,
-/// after a reconnect those added (or not granted) since the core last heard of them.
+/// after a reconnect those added since the core last heard of them. One the broker
+/// refused stays refused until the user retries it ([`retry_subscription`]) or connects
+/// again: asking again on every reconnect only repeats the refusal (MQTT.js does not
+/// either).
 pub fn subscribe_saved(conn: Conn, session_present: bool) {
     let Some(link) = conn.link() else { return };
     let saved = conn.subscriptions.get_untracked();
@@ -82,10 +85,10 @@ pub fn subscribe_saved(conn: Conn, session_present: bool) {
     }
 }
 
-/// The saved subscriptions to send after a CONNACK: all but those the core restores by
-/// itself, which are the ones it `kept` (granted, not unsubscribed) when the server
-/// resumed the session (it still holds them) or the core `resubscribes` (it sends them
-/// again).
+/// The saved subscriptions to send after a CONNACK: all but the refused ones and those
+/// the core restores by itself, which are the ones it `kept` (granted, not unsubscribed)
+/// when the server resumed the session (it still holds them) or the core `resubscribes`
+/// (it sends them again).
 fn not_restored(
     saved: &[SubscriptionEntry],
     session_present: bool,
@@ -93,7 +96,26 @@ fn not_restored(
     kept: impl Fn(&str) -> bool,
 ) -> impl Iterator<Item = &SubscriptionEntry> {
     let restores = session_present || resubscribes;
-    saved.iter().filter(move |e| !(restores && kept(&e.filter)))
+    saved
+        .iter()
+        .filter(|e| !matches!(e.status, SubStatus::Refused(_)))
+        .filter(move |e| !(restores && kept(&e.filter)))
+}
+
+/// Asks for subscription `id` again (the broker refused it): SUBSCRIBE now when
+/// connected, else on the next connection.
+pub fn retry_subscription(conn: Conn, id: u32) -> Result<(), String> {
+    let mut entry = None;
+    conn.subscriptions.update(|subs| {
+        if let Some(e) = subs.iter_mut().find(|e| e.id == id) {
+            e.status = SubStatus::Pending;
+            entry = Some(e.clone());
+        }
+    });
+    match (entry, conn.link().filter(|_| is_connected(conn))) {
+        (Some(entry), Some(link)) => send_subscribe(&link, &entry),
+        _ => Ok(()),
+    }
 }
 
 fn is_connected(conn: Conn) -> bool {
@@ -176,6 +198,16 @@ mod tests {
         assert_eq!(sent(true, true), ["c"]);
         // Lost session and the core does not resubscribe: everything.
         assert_eq!(sent(false, false), ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn a_refused_subscription_is_not_asked_for_again_on_a_reconnect() {
+        let mut saved = ["a", "b"].map(entry);
+        saved[1].status = SubStatus::Refused(mqttscope_proto::codec::ReasonCode::NotAuthorized);
+        let sent: Vec<_> = not_restored(&saved, false, false, |_| false)
+            .map(|e| e.filter.as_str())
+            .collect();
+        assert_eq!(sent, ["a"]);
     }
 
     #[test]
