@@ -459,6 +459,37 @@ async fn the_topic_tree_draws_the_rows_in_view_and_flashes_on_arrival() {
 }
 
 #[wasm_bindgen_test]
+async fn the_packet_log_fills_its_box_as_packets_arrive() {
+    // The page's own stylesheet this time: the list's height comes from it.
+    let style = document().create_element("style").unwrap();
+    style.set_text_content(Some(include_str!("../style/client.css")));
+    document().head().unwrap().append_child(&style).unwrap();
+    let div = fresh_div();
+    let conn = mount_conn(&div, |c| view! { <PacketLog conn=c /> });
+    let add = |ids: std::ops::RangeInclusive<u64>| {
+        conn.data.update_value(|d| {
+            for id in ids {
+                d.packets.push(packet(id));
+            }
+        });
+        conn.touch();
+    };
+    add(1..=3);
+    sleep(250).await;
+    settle().await;
+    add(4..=500);
+    sleep(500).await;
+    settle().await;
+    let list = find(&div, "[data-testid=packets]");
+    let in_view = (f64::from(list.client_height()) / 26.0).floor() as usize;
+    let drawn = find_all(&list, ".pkt").len();
+    style.remove();
+    div.remove();
+    assert!(in_view >= 10, "the list has its height: {in_view} rows");
+    assert!(drawn >= in_view, "{drawn} rows drawn for {in_view} in view");
+}
+
+#[wasm_bindgen_test]
 async fn a_refused_subscription_can_be_retried() {
     let div = fresh_div();
     let conn = mount_conn(&div, |c| {
