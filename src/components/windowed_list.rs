@@ -43,6 +43,10 @@ where
     let list_ref = NodeRef::<html::Ol>::new();
     let away = StoredValue::new(false);
     let measure = move || {
+        // A frame or an event may come after the list is gone.
+        if away.is_disposed() || scroll.is_disposed() {
+            return;
+        }
         let Some(el) = list_ref.get_untracked() else {
             return;
         };
@@ -55,9 +59,13 @@ where
             scroll.set(now);
         }
     };
+    // Measure once drawn, and again when the number of rows changes: a list whose height
+    // follows its rows (up to a maximum) grows without a scroll or a resize. The frame
+    // after, so that the spacers have their new heights.
     Effect::new(move |_| {
+        shape.with(|s| s.2);
         if list_ref.get().is_some() {
-            measure();
+            request_animation_frame(measure);
         }
     });
     let resize = window_event_listener(ev::resize, move |_| measure());
