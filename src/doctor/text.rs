@@ -34,15 +34,16 @@ pub fn broker_says(reason: Option<&str>) -> String {
 /// Milliseconds as seconds for a sentence: "10 s", "2.5 s", "0.3 s" (negative or not a
 /// number: "0 s").
 pub fn seconds(ms: f64) -> String {
-    let s = if ms.is_finite() && ms > 0.0 {
-        ms / 1000.0
+    // Whole numbers only: formatting a float would bring the float formatter (over 10 kB)
+    // into the wasm for this one sentence.
+    let ms = if ms.is_finite() && ms > 0.0 { ms } else { 0.0 };
+    let tenths = (ms / 100.0).round() as u64;
+    if ms >= 10_000.0 {
+        format!("{} s", (ms / 1000.0).round() as u64)
+    } else if tenths % 10 == 0 {
+        format!("{} s", tenths / 10)
     } else {
-        0.0
-    };
-    if s >= 10.0 || s.fract() == 0.0 {
-        format!("{s:.0} s")
-    } else {
-        format!("{s:.1} s").replace(".0 s", " s")
+        format!("{}.{} s", tenths / 10, tenths % 10)
     }
 }
 
@@ -99,6 +100,8 @@ mod tests {
         assert_eq!(seconds(-5.0), "0 s");
         assert_eq!(seconds(f64::NAN), "0 s");
         assert_eq!(seconds(f64::INFINITY), "0 s");
+        assert_eq!(seconds(300.0), "0.3 s");
+        assert_eq!(seconds(9_960.0), "10 s");
     }
 
     #[test]

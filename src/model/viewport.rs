@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 /// The height of one row in CSS pixels: `.msg` in `style/client.css` has this height.
-pub const ROW_PX: f64 = 26.0;
+pub const ROW_PX: usize = 26;
 
 /// Rows drawn beyond each edge of the view, so that a short scroll lands on drawn rows.
 pub const OVERSCAN: usize = 6;
@@ -16,19 +16,20 @@ pub const OVERSCAN: usize = 6;
 /// the caller takes what there is.
 pub fn window(scroll_top: f64, height: f64) -> Range<usize> {
     let top = row_at(scroll_top);
-    let in_view = (height.max(0.0) / ROW_PX).ceil() as usize + 1;
+    let in_view = (height.max(0.0) / ROW_PX as f64).ceil() as usize + 1;
     top.saturating_sub(OVERSCAN)..top + in_view + OVERSCAN
 }
 
-/// The height of the spacer that stands for the `rows` rows not drawn above or below.
-pub fn spacer_px(rows: usize) -> f64 {
-    rows as f64 * ROW_PX
+/// The height in pixels of the spacer that stands for the `rows` rows not drawn above
+/// or below (a whole number, so that no float is formatted for the page).
+pub fn spacer_px(rows: usize) -> usize {
+    rows.saturating_mul(ROW_PX)
 }
 
 /// The row at `px` pixels from the top of the list (0 for anything not a positive number).
 fn row_at(px: f64) -> usize {
     if px.is_finite() && px > 0.0 {
-        (px / ROW_PX) as usize
+        (px / ROW_PX as f64) as usize
     } else {
         0
     }
@@ -46,9 +47,9 @@ mod tests {
 
     #[test]
     fn scrolled_down_the_overscan_is_on_both_sides() {
-        let w = window(ROW_PX * 1000.0 + 13.0, 520.0);
+        let w = window(26_013.0, 520.0);
         assert_eq!(w, 1000 - OVERSCAN..1000 + 21 + OVERSCAN);
-        assert_eq!(spacer_px(w.start), (1000 - OVERSCAN) as f64 * ROW_PX);
+        assert_eq!(spacer_px(w.start), (1000 - OVERSCAN) * 26);
     }
 
     #[test]
@@ -60,6 +61,6 @@ mod tests {
 
     #[test]
     fn near_the_top_the_overscan_above_is_cut_short() {
-        assert_eq!(window(ROW_PX * 2.0, 52.0).start, 0);
+        assert_eq!(window(52.0, 52.0).start, 0);
     }
 }

@@ -142,9 +142,12 @@ pub fn human_size(n: usize) -> String {
     if n < 1024 {
         return format!("{n} B");
     }
-    let mut div: u128 = 1024;
+    // In u64 (n / div and the tenths of the rest), not u128: that would bring u128's
+    // formatter into the wasm.
+    let n = n as u64;
+    let mut div: u64 = 1024;
     for (i, unit) in UNITS.iter().enumerate() {
-        let tenths = (n as u128 * 10 + div / 2) / div;
+        let tenths = n / div * 10 + (n % div * 10 + div / 2) / div;
         if tenths < 10_240 || i + 1 == UNITS.len() {
             return format!("{}.{} {unit}", tenths / 10, tenths % 10);
         }
