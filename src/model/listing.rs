@@ -1,6 +1,6 @@
-//! What the message list and the packet log draw: a window of the rows that pass their
-//! filter, newest first, held at one row while the user pauses or scrolls, and the counts
-//! around it.
+//! What the message list, the packet log and the topic history draw: a window of the
+//! rows that pass their filter, newest first, held at one row while the user pauses or
+//! scrolls, and the counts around it.
 
 use std::ops::Range;
 
@@ -25,12 +25,12 @@ impl Row for PacketRow {
     }
 }
 
-/// Why the list is held: newer messages are counted, not shown.
+/// Why the list is held: newer rows are counted, not shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Hold {
     /// The user pressed Pause.
     Paused,
-    /// The user scrolled away from the newest messages.
+    /// The user scrolled away from the newest rows.
     Scrolled,
 }
 
@@ -41,15 +41,15 @@ pub struct Listing<R> {
     pub rows: Vec<R>,
     /// The index of the first row of the window among the matching rows.
     pub first: usize,
-    /// How many stored messages (up to the hold) pass the filter.
+    /// How many stored rows (up to the hold) pass the filter.
     pub matching: usize,
     /// How many rows that pass the filter arrived after the hold.
     pub held: usize,
-    /// How many messages the history keeps.
+    /// How many rows the history keeps.
     pub stored: usize,
     /// How many the history has dropped, oldest first.
     pub evicted: u64,
-    /// The id of the newest stored message, held or not (0 when there is none): where a
+    /// The id of the newest stored row, held or not (0 when there is none): where a
     /// pause or a scroll made now holds the list.
     pub newest: u64,
 }
