@@ -2,6 +2,8 @@
 //! reading their text, firing events.
 #![allow(dead_code)] // each test binary uses its own subset
 
+pub mod app;
+
 use leptos::prelude::document;
 use leptos::task::tick;
 use wasm_bindgen::JsCast;
