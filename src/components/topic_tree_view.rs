@@ -77,7 +77,7 @@ pub fn TopicTreeView(
                 s
             })}</p>
             <div class="topic-split">
-                <WindowedList class="topic-tree" test_id="topic-tree" scroll shape on_away=Callback::new(|_| {}) draw />
+                <WindowedList class="topic-tree" test_id="topic-tree" scroll shape draw />
                 {history}
             </div>
         </div>

@@ -31,8 +31,9 @@ pub fn WindowedList<F, V>(
     #[prop(into)]
     shape: Signal<(usize, usize, usize)>,
     /// Called with `true` when the list is scrolled away from its top and with `false`
-    /// when it is back, before `scroll` changes.
-    on_away: Callback<bool>,
+    /// when it is back, before `scroll` changes (a list that does not hold has none).
+    #[prop(optional)]
+    on_away: Option<Callback<bool>>,
     /// Draws slot `k` (named `draw`, since `slot` means something else in `view!`).
     draw: F,
 ) -> impl IntoView
@@ -41,21 +42,20 @@ where
     V: IntoView + 'static,
 {
     let list_ref = NodeRef::<html::Ol>::new();
-    let away = StoredValue::new(false);
     let measure = move || {
         // A frame or an event may come after the list is gone.
-        if away.is_disposed() || scroll.is_disposed() {
+        if list_ref.is_disposed() || scroll.is_disposed() {
             return;
         }
         let Some(el) = list_ref.get_untracked() else {
             return;
         };
         let now = (f64::from(el.scroll_top()), f64::from(el.client_height()));
-        if (now.0 > 0.0) != away.get_value() {
-            away.set_value(now.0 > 0.0);
+        let before = scroll.get_untracked();
+        if let Some(on_away) = on_away.filter(|_| (now.0 > 0.0) != (before.0 > 0.0)) {
             on_away.run(now.0 > 0.0);
         }
-        if now != scroll.get_untracked() {
+        if now != before {
             scroll.set(now);
         }
     };
