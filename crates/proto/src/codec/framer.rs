@@ -212,10 +212,9 @@ impl Frames<'_, '_> {
                 self.pos += h.len();
                 Ok(Some((h, Slot::Chunk(a, self.pos))))
             }
-            status => {
-                if let Status::Complete(h) = status {
-                    self.framer.buf.reserve(h.len());
-                }
+            _ => {
+                // Nothing is reserved for the announced length: six bytes may announce
+                // 256 MiB. The buffer grows with the bytes that really arrive.
                 self.framer.buf.extend_from_slice(rest);
                 self.pos = self.chunk.len();
                 Ok(None)
@@ -371,5 +370,40 @@ mod tests {
             types(&mut f, &[&STREAM[13..]]).unwrap(),
             [PacketType::Publish, PacketType::PingResp]
         );
+    }
+
+    #[test]
+    fn an_announced_length_reserves_nothing_until_its_bytes_arrive() {
+        // Six bytes announcing the largest packet there is: nothing is set aside for it.
+        let mut f = Framer::new(V4, usize::MAX);
+        let head = [0x30, 0xff, 0xff, 0xff, 0x7f, 0x00];
+        assert!(f.feed(&head).next_frame().unwrap().is_none());
+        assert_eq!(f.buffered(), head.len());
+        assert!(f.buf.capacity() < 4096, "{} reserved", f.buf.capacity());
+        // The buffer grows with what arrives, and no faster.
+        let chunk = vec![0u8; 64 * 1024];
+        for _ in 0..4 {
+            assert!(f.feed(&chunk).next_frame().unwrap().is_none());
+        }
+        assert_eq!(f.buffered(), head.len() + 4 * chunk.len());
+        assert!(f.buf.capacity() <= 2 * f.buffered() + 4096);
+    }
+
+    #[test]
+    fn a_w4_sized_publish_reassembles_from_64_kib_chunks() {
+        let mut bytes = Vec::new();
+        let payload: Vec<u8> = (0..256 * 1024).map(|i| (i % 251) as u8).collect();
+        crate::codec::Packet::Publish(crate::codec::Publish::new("w4/a", &payload[..]))
+            .encode(ProtocolVersion::V5, &mut bytes)
+            .unwrap();
+        let mut f = Framer::new(ProtocolVersion::V5, 1 << 20);
+        let mut got = None;
+        for c in bytes.chunks(64 * 1024) {
+            let mut frames = f.feed(c);
+            if let Some(crate::codec::Packet::Publish(p)) = frames.next_packet().unwrap() {
+                got = Some(p.payload.into_owned());
+            }
+        }
+        assert_eq!(got.as_deref(), Some(&payload[..]));
     }
 }

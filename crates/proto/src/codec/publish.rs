@@ -7,7 +7,7 @@ use super::error::{DecodeError, DecodeErrorKind, UsageError};
 use super::properties::{id, property_set, quick_props, read_props_seen, Props, UserProperty};
 use super::reader::{Meta, Reader, Trace};
 use super::string::{check_outgoing, StrKind};
-use super::{check_bin, read_packet_id, PacketId, ProtocolVersion, QoS};
+use super::{read_packet_id, PacketId, ProtocolVersion, QoS};
 use crate::dissect::Value;
 
 property_set! {
@@ -173,7 +173,8 @@ impl<'a> Publish<'a> {
             StrKind::TopicName
         };
         check_outgoing(&self.topic, kind, "topic", v)?;
-        check_bin(&self.payload, "payload")?;
+        // The payload is not length-prefixed: it runs to the end of the packet (3.3.3), so
+        // only the Remaining Length limit (checked by `encoded_len`) bounds it.
         let id = if self.qos_pid == QosPid::AtMostOnce {
             0
         } else {
@@ -530,5 +531,28 @@ mod tests {
         let p = publish(&bytes, V4);
         assert!(matches!(p.payload, Cow::Borrowed(_)));
         assert!(std::ptr::eq(p.payload.as_ptr(), bytes[5..].as_ptr()));
+    }
+
+    #[test]
+    fn a_payload_runs_to_the_end_of_the_packet_not_to_64_kib() {
+        // 5 MiB: far past a two-byte length, well inside the Remaining Length limit.
+        let payload: Vec<u8> = (0..5 << 20).map(|i| (i % 253) as u8).collect();
+        for v in [V4, V5] {
+            let mut p = Publish::new("big/file", &payload[..]);
+            p.qos_pid = QosPid::AtLeastOnce(PacketId::MIN);
+            let bytes = enc(p.clone(), v);
+            assert_eq!(Packet::Publish(p).encoded_len(v), Ok(bytes.len()));
+            assert_eq!(&publish(&bytes, v).payload[..], &payload[..]);
+        }
+    }
+
+    #[test]
+    fn a_payload_past_the_remaining_length_limit_is_refused_before_encoding() {
+        let payload = vec![0u8; crate::codec::MAX_REMAINING_LENGTH as usize];
+        let p = Packet::Publish(Publish::new("t", &payload[..]));
+        assert!(matches!(
+            p.encoded_len(V4),
+            Err(UsageError::PacketTooLarge { .. })
+        ));
     }
 }
