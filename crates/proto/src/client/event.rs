@@ -112,6 +112,31 @@ pub enum Event {
     /// The reconnect policy says: open a new transport now and call `connect`; if the
     /// transport cannot be opened, call `handle_closed` and the next try is scheduled.
     Reconnect,
+    /// A QoS 1/2 publish that was in flight when the server said it has no session
+    /// (Session Present 0): our session state is discarded [MQTT-3.2.2-5], and the client
+    /// does not send the message again on its own, since the server may already have it
+    /// (a PUBREC said so) and a new send could deliver it twice. Offer to publish again.
+    PublishLost {
+        /// The publish.
+        handle: PublishHandle,
+        /// The message as it was sent (full topic, no Topic Alias).
+        message: Publish<'static>,
+        /// How far it got.
+        stage: PublishStage,
+    },
+    /// The server broke a rule that does not put anything at risk (an acknowledgement
+    /// for a packet identifier not in flight): reported, and the connection goes on.
+    Violation(ProtocolError),
+}
+
+/// How far an outgoing QoS 1/2 publish got before its session was lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PublishStage {
+    /// Sent, never acknowledged: the server may or may not have it.
+    Sent,
+    /// QoS 2, PUBREC received: the server had it (and may have delivered it); PUBCOMP
+    /// never came.
+    Received,
 }
 
 /// Why a connection ended.
@@ -138,6 +163,16 @@ pub enum DisconnectCause {
     Protocol(ProtocolError),
     /// No PINGRESP or other packet within the keep-alive window.
     KeepAliveTimeout,
+    /// The server sent a packet over this client's receive limit, in MQTT 3 where the
+    /// limit cannot be announced (in MQTT 5 it is announced, and a bigger packet is the
+    /// server's [`ProtocolError`]). Raise the limit, or clear what is too big (often a
+    /// retained message).
+    TooLarge {
+        /// The packet's size, fixed header included.
+        size: usize,
+        /// The receive limit.
+        limit: usize,
+    },
     /// No CONNACK in time.
     ConnectTimeout,
     /// The transport closed under us.
@@ -145,4 +180,16 @@ pub enum DisconnectCause {
     /// This client could not encode a packet it had to send (e.g. oversized data from a
     /// custom authenticator); nothing malformed was sent.
     Internal(String),
+}
+
+impl DisconnectCause {
+    /// Whether the connection ended on a packet over this client's receive limit (in
+    /// either version).
+    pub fn is_oversized(&self) -> bool {
+        match self {
+            DisconnectCause::TooLarge { .. } => true,
+            DisconnectCause::Protocol(e) => e.reason == ReasonCode::PacketTooLarge,
+            _ => false,
+        }
+    }
 }

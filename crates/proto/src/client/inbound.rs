@@ -124,15 +124,19 @@ impl Client {
             0
         });
         self.state = State::Connected;
-        self.backoff.reset();
+        self.set_timer(Timer::Stable, Some(now + self.stable_after()));
         if c.session_present {
             self.resend_in_flight(now);
         } else {
-            // The server has no session: discard ours [MQTT-3.2.2-5], but keep the
-            // application's messages by sending them again as new ones, in order.
-            let unsent = self.session.clear();
-            for m in unsent.into_iter().rev() {
-                self.queue.push_front(m);
+            // The server has no session: discard ours [MQTT-3.2.2-5]. What was in flight
+            // is reported, not sent again as new: the server may have it already.
+            for f in self.session.clear() {
+                let stage = f.state.stage();
+                self.event(Event::PublishLost {
+                    handle: f.handle,
+                    message: f.publish,
+                    stage,
+                });
             }
         }
         self.event(Event::Connected {
@@ -286,10 +290,10 @@ impl Client {
             Some(Awaiting::Ack) => {
                 self.finish_publish(a.packet_id, a.reason);
                 self.flush_queue(now);
-                Ok(())
             }
-            _ => Err(unknown_id(PacketType::PubAck, a.packet_id)),
+            _ => self.stray_ack(PacketType::PubAck, a.packet_id),
         }
+        Ok(())
     }
 
     fn on_pubrec(&mut self, now: Instant, a: Ack<'static>) -> Result<(), ProtocolError> {
@@ -314,7 +318,7 @@ impl Client {
                     }),
                 );
             }
-            _ => return Err(unknown_id(PacketType::PubRec, id)),
+            _ => self.stray_ack(PacketType::PubRec, id),
         }
         Ok(())
     }
@@ -341,10 +345,10 @@ impl Client {
             Some(Awaiting::Comp) => {
                 self.finish_publish(a.packet_id, a.reason);
                 self.flush_queue(now);
-                Ok(())
             }
-            _ => Err(unknown_id(PacketType::PubComp, a.packet_id)),
+            _ => self.stray_ack(PacketType::PubComp, a.packet_id),
         }
+        Ok(())
     }
 
     fn finish_publish(&mut self, id: PacketId, reason: ReasonCode) {
@@ -359,6 +363,18 @@ impl Client {
     fn on_suback(&mut self, s: SubAck<'static>) -> Result<(), ProtocolError> {
         let request = self.take_request(PacketType::SubAck, s.packet_id)?;
         if let RequestKind::Subscribe(subs, properties) = request.kind {
+            let rule = if self.opts.version.is_v5() {
+                "MQTT-3.8.4-6"
+            } else {
+                "MQTT-3.8.4-5"
+            };
+            self.check_count(
+                &request.handle,
+                PacketType::SubAck,
+                subs.len(),
+                s.reason_codes.len(),
+                rule,
+            )?;
             self.note_granted(subs, properties, &s.reason_codes);
         }
         self.event(Event::Subscribed {
@@ -371,6 +387,17 @@ impl Client {
     fn on_unsuback(&mut self, u: UnsubAck<'static>) -> Result<(), ProtocolError> {
         let request = self.take_request(PacketType::UnsubAck, u.packet_id)?;
         if let RequestKind::Unsubscribe(filters) = &request.kind {
+            if self.opts.version.is_v5() {
+                // MQTT 3 UNSUBACK carries no codes.
+                let n = u.reason_codes.len();
+                self.check_count(
+                    &request.handle,
+                    PacketType::UnsubAck,
+                    filters.len(),
+                    n,
+                    "MQTT-3.11.3-2",
+                )?;
+            }
             self.note_unsubscribed(filters);
         }
         self.event(Event::Unsubscribed {
@@ -378,6 +405,36 @@ impl Client {
             reasons: u.reason_codes,
         });
         Ok(())
+    }
+
+    /// One reason code per filter, or the acknowledgement is a Protocol Error; the
+    /// request is then lost (its handle says so) and the connection ends.
+    fn check_count(
+        &mut self,
+        handle: &super::RequestHandle,
+        t: PacketType,
+        asked: usize,
+        answered: usize,
+        rule: &'static str,
+    ) -> Result<(), ProtocolError> {
+        if asked == answered {
+            return Ok(());
+        }
+        self.event(Event::RequestLost { handle: *handle });
+        Err(ProtocolError::new(
+            ReasonCode::ProtocolError,
+            rule,
+            format!("{t} with {answered} reason codes for {asked} topic filters"),
+        ))
+    }
+
+    /// An acknowledgement for an identifier we are not waiting on [MQTT-2.2.1-5]: a
+    /// duplicate, or one the server made up. It is reported, and the connection goes on:
+    /// nothing of ours is at risk (the publish it names is already done, or never was),
+    /// while ending the connection would make a reconnect loop of a broker bug that
+    /// repeats. MQTT.js and mosquitto's clients ignore such acks too.
+    fn stray_ack(&mut self, t: PacketType, id: PacketId) {
+        self.event(Event::Violation(unknown_id(t, id)));
     }
 
     fn take_request(&mut self, t: PacketType, id: PacketId) -> Result<Request, ProtocolError> {

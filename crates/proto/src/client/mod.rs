@@ -68,9 +68,10 @@ pub use alias::TopicAliasPolicy;
 pub use auth::{AuthError, Authenticator, Scram, ScramHash, MAX_SCRAM_ITERATIONS};
 pub use error::{ClientError, ProtocolError};
 pub use event::{
-    Direction, DisconnectCause, Event, Output, PacketRecord, PublishHandle, RequestHandle,
+    Direction, DisconnectCause, Event, Output, PacketRecord, PublishHandle, PublishStage,
+    RequestHandle,
 };
-pub use options::ClientOptions;
+pub use options::{ClientOptions, DEFAULT_RECEIVE_LIMIT};
 pub use reconnect::ReconnectPolicy;
 pub use time::Instant;
 
@@ -197,9 +198,16 @@ enum Timer {
     PingResponse,
     /// Time to reconnect (the reconnect policy's backoff).
     Reconnect,
+    /// The connection has stayed up long enough to forget earlier failures (the backoff).
+    Stable,
 }
 
-const TIMERS: [Timer; 3] = [Timer::Connect, Timer::PingResponse, Timer::Reconnect];
+const TIMERS: [Timer; 4] = [
+    Timer::Connect,
+    Timer::PingResponse,
+    Timer::Reconnect,
+    Timer::Stable,
+];
 
 /// The sans-IO MQTT client. See the module documentation for the run loop.
 #[derive(Debug)]
@@ -208,7 +216,7 @@ pub struct Client {
     state: State,
     framer: Framer,
     outputs: VecDeque<Output>,
-    timers: [Option<Instant>; 3],
+    timers: [Option<Instant>; 4],
     last_sent: Instant,
     last_received: Instant,
     limits: ServerLimits,
@@ -227,6 +235,10 @@ pub struct Client {
     backoff: Backoff,
     /// The last ending was worth retrying: a failed transport open schedules another try.
     retrying: bool,
+    /// The last connection ended on a packet over our receive limit, and none has stayed
+    /// up since: the same ending again stops reconnecting (a retained message that is too
+    /// big would otherwise end every connection as soon as it is delivered).
+    oversized: bool,
     aliases: OutboundAliases,
     /// Requests waiting for a response, by Correlation Data.
     pending_responses: HashMap<Vec<u8>, PublishHandle>,
@@ -259,7 +271,7 @@ impl Client {
             state: State::Idle,
             framer,
             outputs: VecDeque::new(),
-            timers: [None; 3],
+            timers: [None; 4],
             last_sent: now,
             last_received: now,
             limits,
@@ -272,6 +284,7 @@ impl Client {
             forgotten: Vec::new(),
             backoff,
             retrying: false,
+            oversized: false,
             aliases: OutboundAliases::default(),
             pending_responses: HashMap::new(),
             authenticator: None,
@@ -375,7 +388,7 @@ impl Client {
         self.session.drop_requests();
         self.last_received = now;
         self.state = State::Connecting;
-        self.timers = [None; 3];
+        self.timers = [None; 4];
         self.set_timer(Timer::Connect, Some(now + self.opts.connect_timeout));
         self.send(now, Packet::Connect(Box::new(connect)));
         Ok(())
@@ -552,7 +565,7 @@ impl Client {
             self.handle_frame(now, frame);
         }
         if let Some(e) = failure {
-            self.protocol_error(now, ProtocolError::from(e));
+            self.stream_failed(now, e);
         }
     }
 
@@ -597,7 +610,11 @@ impl Client {
         c.password = o.password.clone().map(Into::into);
         c.will = o.will.clone();
         if o.version.is_v5() {
-            c.properties = o.properties.clone().into();
+            let mut props = o.properties.clone();
+            // Always announce the receive limit, so that the server drops what we would
+            // refuse instead of ending the connection with it [MQTT-3.1.2-25].
+            props.maximum_packet_size = std::num::NonZeroU32::new(receive_limit(o) as u32);
+            c.properties = props.into();
         }
         c
     }
@@ -647,8 +664,12 @@ impl Client {
     /// reconnect timer when the policy says another try may help.
     fn close(&mut self, now: Instant, cause: DisconnectCause) {
         self.state = State::Closed;
-        self.timers = [None; 3];
-        self.retrying = self.opts.reconnect.is_some() && reconnect::worth_retrying(&cause);
+        self.timers = [None; 4];
+        let oversized = cause.is_oversized();
+        let repeated = oversized && std::mem::replace(&mut self.oversized, true);
+        self.oversized |= oversized;
+        self.retrying =
+            self.opts.reconnect.is_some() && !repeated && reconnect::worth_retrying(&cause);
         self.event(Event::Disconnected(cause));
         self.schedule_reconnect(now);
     }
@@ -657,6 +678,20 @@ impl Client {
         if let (true, Some(policy)) = (self.retrying, self.opts.reconnect) {
             let delay = self.backoff.next_delay(&policy);
             self.set_timer(Timer::Reconnect, Some(now + delay));
+        }
+    }
+
+    /// The framer refused the stream. A packet over our receive limit is the server's
+    /// violation in MQTT 5, where the limit was announced [MQTT-3.1.2-24]; MQTT 3 cannot
+    /// announce one, so there it is our limit, not the server's fault.
+    fn stream_failed(&mut self, now: Instant, e: crate::codec::DecodeError) {
+        match e.kind {
+            crate::codec::DecodeErrorKind::PacketTooLarge { size, max }
+                if !self.opts.version.is_v5() =>
+            {
+                self.close(now, DisconnectCause::TooLarge { size, limit: max })
+            }
+            _ => self.protocol_error(now, ProtocolError::from(e)),
         }
     }
 
@@ -674,13 +709,16 @@ impl Client {
     }
 }
 
-/// The largest packet this client accepts: its advertised Maximum Packet Size, else its
-/// buffer limit.
+/// The largest packet this client accepts: its receive limit, or the smaller Maximum
+/// Packet Size its options set for MQTT 5; never above the largest MQTT packet, and never
+/// 0 (a Maximum Packet Size of 0 is a Protocol Error).
 fn receive_limit(o: &ClientOptions) -> usize {
-    match (o.version.is_v5(), o.properties.maximum_packet_size) {
+    const LARGEST_PACKET: usize = crate::codec::MAX_REMAINING_LENGTH as usize + 5;
+    let announced = match (o.version.is_v5(), o.properties.maximum_packet_size) {
         (true, Some(max)) => max.get() as usize,
-        _ => o.receive_buffer_limit,
-    }
+        _ => usize::MAX,
+    };
+    o.receive_limit.min(announced).clamp(1, LARGEST_PACKET)
 }
 
 /// Copies the limits CONNACK announces.

@@ -4,6 +4,9 @@ use std::time::Duration;
 
 use crate::codec::{ConnectProperties, ProtocolVersion, Will};
 
+/// The default [`ClientOptions::receive_limit`]: 16 MiB.
+pub const DEFAULT_RECEIVE_LIMIT: usize = 16 << 20;
+
 /// Client configuration. `Default` gives an MQTT 5 client with a clean start, a 60 s keep
 /// alive and a generated-by-server client id.
 #[derive(Debug, Clone)]
@@ -27,9 +30,13 @@ pub struct ClientOptions {
     /// Topic Alias Maximum, …). Receive Maximum and Maximum Packet Size set here are also
     /// enforced on what the server sends.
     pub properties: ConnectProperties<'static>,
-    /// The largest packet accepted from the server when no Maximum Packet Size is
-    /// advertised (a resource limit of this client).
-    pub receive_buffer_limit: usize,
+    /// The largest packet accepted from the server, fixed header included (a resource
+    /// limit of this client). In MQTT 5 it is always announced as Maximum Packet Size
+    /// (the smaller of it and `properties.maximum_packet_size`), so that the server drops
+    /// what is bigger instead of sending it [MQTT-3.1.2-24] [MQTT-3.1.2-25]; MQTT 3 has
+    /// no way to announce it, and a bigger packet ends the connection
+    /// ([`super::DisconnectCause::TooLarge`]).
+    pub receive_limit: usize,
     /// How many QoS 1/2 publishes may wait for a send slot (server Receive Maximum) or
     /// for a connection; beyond it `publish` fails rather than drop anything.
     pub max_queued: usize,
@@ -57,7 +64,7 @@ impl Default for ClientOptions {
             password: None,
             will: None,
             properties: ConnectProperties::default(),
-            receive_buffer_limit: 1 << 20,
+            receive_limit: DEFAULT_RECEIVE_LIMIT,
             max_queued: 1000,
             connect_timeout: Duration::from_secs(10),
             reconnect: None,

@@ -130,8 +130,19 @@ impl Client {
 
     /// Sends queued QoS 1/2 publishes while the server's Receive Maximum allows
     /// [MQTT-4.9.0-1]; other packets are never held back by it [MQTT-4.9.0-2].
+    /// Publishes of a resumed session waiting for a slot go first, in their order.
     pub(super) fn flush_queue(&mut self, now: Instant) {
-        while self.state == State::Connected && self.session.in_flight_len() < self.send_window() {
+        while self.state == State::Connected && self.session.outstanding() < self.send_window() {
+            if let Some((_, publish)) = self.session.next_deferred() {
+                self.send(
+                    now,
+                    Packet::Publish(Publish {
+                        dup: true,
+                        ..publish
+                    }),
+                );
+                continue;
+            }
             let Some((handle, mut publish)) = self.queue.pop_front() else {
                 return;
             };
@@ -155,6 +166,7 @@ impl Client {
                     handle,
                     publish: publish.clone(),
                     state,
+                    counted: true,
                 },
             );
             let publish = self.with_alias(publish);
@@ -191,20 +203,29 @@ impl Client {
 
     /// After a CONNACK with Session Present 1: resend unacknowledged PUBLISH (DUP 1) and
     /// PUBREL with their original identifiers, in their original order [MQTT-4.4.0-1].
+    /// PUBLISHes take slots of the new connection's Receive Maximum [MQTT-4.9.0-2]: those
+    /// beyond it wait (in order) for acknowledgements; PUBRELs are never held back
+    /// [MQTT-4.9.0-3].
     pub(super) fn resend_in_flight(&mut self, now: Instant) {
-        let resend: Vec<Packet<'static>> = self
-            .session
-            .in_flight()
-            .map(|(id, f)| match f.state {
-                Awaiting::Comp => Packet::PubRel(Ack::new(id)),
-                _ => Packet::Publish(Publish {
-                    dup: true,
-                    ..f.publish.clone()
-                }),
-            })
-            .collect();
-        for p in resend {
-            self.send(now, p);
+        let window = self.send_window();
+        for id in self.session.begin_resume() {
+            let rel = self
+                .session
+                .get_mut(id)
+                .is_some_and(|f| f.state == Awaiting::Comp);
+            if rel {
+                self.send(now, Packet::PubRel(Ack::new(id)));
+            } else if self.session.has_deferred() || self.session.outstanding() >= window {
+                self.session.defer_resend(id);
+            } else if let Some(publish) = self.session.take_slot(id) {
+                self.send(
+                    now,
+                    Packet::Publish(Publish {
+                        dup: true,
+                        ..publish
+                    }),
+                );
+            }
         }
     }
 }

@@ -47,7 +47,7 @@ impl Backoff {
         }
     }
 
-    /// Forgets earlier failures (after a successful CONNACK).
+    /// Forgets earlier failures (once a connection has stayed up for a while).
     pub fn reset(&mut self) {
         self.attempt = 0;
     }
@@ -78,6 +78,12 @@ impl Backoff {
 pub(crate) fn worth_retrying(cause: &DisconnectCause) -> bool {
     match cause {
         DisconnectCause::Local(_) => false,
+        // Another connection with our client id took the session over: reconnecting would
+        // take it back, and two clients with one id would steal it from each other forever.
+        DisconnectCause::Server {
+            reason: ReasonCode::SessionTakenOver,
+            ..
+        } => false,
         DisconnectCause::Refused { reason, .. } => !matches!(
             reason,
             ReasonCode::UnsupportedProtocolVersion

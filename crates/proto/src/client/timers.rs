@@ -21,6 +21,10 @@ impl Client {
                 self.close(now, DisconnectCause::KeepAliveTimeout)
             }
             Timer::Reconnect if self.state == State::Closed => self.event(Event::Reconnect),
+            Timer::Stable if self.state == State::Connected => {
+                self.backoff.reset();
+                self.oversized = false;
+            }
             _ => {}
         }
     }
@@ -52,6 +56,17 @@ impl Client {
             // Half an interval for the answer: a silent server is found within 1.5 times
             // the keep alive of the last packet it sent.
             self.set_timer(Timer::PingResponse, Some(now + interval / 2));
+        }
+    }
+
+    /// How long a connection must stay up before earlier failures are forgotten: one
+    /// keep-alive interval (30 s without keep alive). A CONNACK alone is not enough: a
+    /// server that accepts and then drops every connection would otherwise be retried at
+    /// the shortest delay forever.
+    pub(super) fn stable_after(&self) -> Duration {
+        match self.limits.keep_alive {
+            0 => Duration::from_secs(30),
+            s => Duration::from_secs(u64::from(s)),
         }
     }
 

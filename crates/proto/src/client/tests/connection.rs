@@ -15,8 +15,10 @@ fn connect_sends_connect_and_connack_connects() {
         ),
         (
             V5,
+            // Maximum Packet Size 16 MiB (0x27), the receive limit, is always announced.
             vec![
-                0x10, 0x0e, 0, 4, b'M', b'Q', b'T', b'T', 5, 0x02, 0, 10, 0, 0, 1, b'c',
+                0x10, 0x13, 0, 4, b'M', b'Q', b'T', b'T', 5, 0x02, 0, 10, 5, 0x27, 1, 0, 0, 0, 0,
+                1, b'c',
             ],
         ),
     ] {
@@ -84,6 +86,11 @@ fn traffic_postpones_the_pingreq() {
     p.publish(QoS::AtMostOnce, b"x");
     p.server(&[0x30, 0x04, 0x00, 0x01, b't', b'y']);
     p.take();
+    // First the connection counts as stable (one keep-alive interval after CONNACK),
+    // which sends nothing.
+    assert_eq!(p.deadline, Instant::from_millis(10_000));
+    p.advance();
+    assert_eq!(p.take(), (vec![], vec![]));
     // Nothing sent or received for 10 s counts from 6 s.
     assert_eq!(p.deadline, Instant::from_millis(16_000));
 }
@@ -118,7 +125,11 @@ fn server_keep_alive_replaces_ours() {
 
 #[test]
 fn keep_alive_0_disables_pings() {
-    let p = Peer::connected(V4, |o| o.keep_alive = 0);
+    let mut p = Peer::connected(V4, |o| o.keep_alive = 0);
+    // Only the stability timer (30 s without keep alive), which sends nothing.
+    assert_eq!(p.deadline, Instant::from_millis(30_000));
+    p.advance();
+    assert_eq!(p.take(), (vec![], vec![]));
     assert_eq!(p.deadline, NEVER);
 }
 

@@ -217,6 +217,7 @@ impl Authenticator for Oversized {
 mod aliases;
 mod auth;
 mod connection;
+mod limits;
 mod qos;
 mod session;
 
@@ -251,7 +252,7 @@ mod properties {
                     prop_assert!(sent.is_empty() && events.is_empty(), "activity after close: {sent:?} {events:?}");
                 }
                 if let Some(cause) = disconnected(&events) {
-                    prop_assert!(matches!(cause, DisconnectCause::Protocol(_) | DisconnectCause::Server { .. }), "{cause:?}");
+                    prop_assert!(matches!(cause, DisconnectCause::Protocol(_) | DisconnectCause::Server { .. } | DisconnectCause::TooLarge { .. }), "{cause:?}");
                     closed = true;
                 }
             }

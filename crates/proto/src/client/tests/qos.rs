@@ -252,10 +252,29 @@ fn subscribe_and_unsubscribe_report_their_acks() {
 }
 
 #[test]
-fn an_ack_for_an_unused_id_is_a_protocol_error() {
-    let mut p = Peer::connected(V5, |_| {});
-    p.server(&[0x40, 0x02, 0, 42]);
-    assert_eq!(p.sent(), [vec![0xe0, 0x01, 0x82]]);
+fn a_stray_or_duplicate_ack_is_reported_and_the_connection_goes_on() {
+    for v in [V4, V5] {
+        let mut p = Peer::connected(v, |_| {});
+        let h = p.publish(QoS::AtLeastOnce, b"x");
+        p.take();
+        // PUBACK, the same PUBACK again, a PUBCOMP nobody waits for.
+        p.server(&[0x40, 0x02, 0, 1, 0x40, 0x02, 0, 1, 0x70, 0x02, 0, 9]);
+        let (sent, events) = p.take();
+        assert_eq!(sent, Vec::<Vec<u8>>::new(), "nothing sent, no DISCONNECT");
+        assert_eq!(events.len(), 3, "{events:?}");
+        assert!(matches!(events[0], Event::PublishDone { handle, .. } if handle == h));
+        for (e, what) in events[1..].iter().zip([
+            "PUBACK for packet identifier 1",
+            "PUBCOMP for packet identifier 9",
+        ]) {
+            let Event::Violation(e) = e else {
+                panic!("{e:?}")
+            };
+            assert_eq!(e.rule, "MQTT-2.2.1-5");
+            assert!(e.detail.starts_with(what), "{}", e.detail);
+        }
+        assert_eq!(p.client.state(), State::Connected);
+    }
 }
 
 #[test]

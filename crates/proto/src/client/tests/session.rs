@@ -36,25 +36,72 @@ fn session_resumption_resends_publish_with_dup_and_pubrel_in_order() {
 }
 
 #[test]
-fn no_session_on_the_server_sends_the_messages_again_as_new() {
-    let mut p = Peer::connected(V4, |o| o.clean_start = false);
-    let h = p.publish(QoS::AtLeastOnce, b"1");
-    p.take();
-    p.client.handle_closed(p.now);
-    p.client.connect(p.now).unwrap();
-    p.drain();
-    p.take();
-    p.server(&connack(V4, false));
-    // DUP 0 and a fresh identifier: a new message in a new session [MQTT-3.2.2-5]; not lost.
-    assert_eq!(p.sent(), [vec![0x32, 0x06, 0, 1, b't', 0, 2, b'1']]);
-    p.server(&[0x40, 0x02, 0, 2]);
-    assert_eq!(
-        p.events.last(),
-        Some(&Event::PublishDone {
-            handle: h,
+/// [MQTT-3.2.2-5]
+fn no_session_on_the_server_reports_what_was_in_flight_and_sends_nothing_again() {
+    for v in [V4, V5] {
+        let mut p = Peer::connected(v, |o| o.clean_start = false);
+        let one = p.publish(QoS::AtLeastOnce, b"1");
+        let two = p.publish(QoS::ExactlyOnce, b"2");
+        p.server(&[0x50, 0x02, 0, 2]); // PUBREC: the server has "2"
+        p.take();
+        p.client.handle_closed(p.now);
+        p.client.connect(p.now).unwrap();
+        p.drain();
+        p.take();
+        // A message queued while offline was never sent: it goes out as usual.
+        let three = p.publish(QoS::AtLeastOnce, b"3");
+        p.server(&connack(v, false));
+        let (sent, events) = p.take();
+        // Neither is sent again as new (a PUBREC'd "2" would be delivered twice).
+        let new3 = if v.is_v5() {
+            vec![0x32, 0x07, 0, 1, b't', 0, 3, 0, b'3']
+        } else {
+            vec![0x32, 0x06, 0, 1, b't', 0, 3, b'3']
+        };
+        assert_eq!(sent, [new3]);
+        let lost: Vec<_> = events
+            .iter()
+            .filter_map(|e| match e {
+                Event::PublishLost {
+                    handle,
+                    message,
+                    stage,
+                } => Some((
+                    *handle,
+                    message.topic.to_string(),
+                    message.payload.to_vec(),
+                    message.qos_pid.qos(),
+                    *stage,
+                )),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            lost,
+            [
+                (
+                    one,
+                    "t".into(),
+                    b"1".to_vec(),
+                    QoS::AtLeastOnce,
+                    PublishStage::Sent
+                ),
+                (
+                    two,
+                    "t".into(),
+                    b"2".to_vec(),
+                    QoS::ExactlyOnce,
+                    PublishStage::Received
+                ),
+            ]
+        );
+        assert_eq!((p.client.in_flight(), p.client.queued()), (1, 0));
+        p.server(&[0x40, 0x02, 0, 3]);
+        assert!(p.events.contains(&Event::PublishDone {
+            handle: three,
             reason: ReasonCode::Success
-        })
-    );
+        }));
+    }
 }
 
 #[test]
