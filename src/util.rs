@@ -22,3 +22,19 @@ fn try_download(name: &str, mime: &str, bytes: &[u8]) -> Option<()> {
     let _ = web_sys::Url::revoke_object_url(&url);
     Some(())
 }
+
+/// A fresh SCRAM nonce: 18 bytes from the browser's cryptographic random source
+/// (`crypto.getRandomValues`), in base64 (printable, no comma). `Math.random` is not a
+/// cryptographic source, and a nonce must never repeat.
+pub fn random_nonce() -> String {
+    let mut bytes = [0u8; 18];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        // Without Web Crypto there is no safe nonce: an empty one makes SCRAM refuse to
+        // start, and the user sees why.
+        return String::new();
+    }
+    crate::model::base64::encode(&bytes)
+}

@@ -26,7 +26,7 @@ pub fn ConnectForm(
     let error = RwSignal::new(None::<String>);
     let save = move |and_connect: bool| {
         let settings = draft.get_untracked();
-        if let Err(e) = settings.to_options("check", 1) {
+        if let Err(e) = settings.to_options(Box::new(String::new), 1) {
             error.set(Some(e.to_string()));
             return;
         }
@@ -51,6 +51,7 @@ pub fn ConnectForm(
     let (password, set_password) = text!(draft.password);
     let (remember, set_remember) = flag!(draft.remember_password);
     let (keep_alive, set_keep_alive) = number!(draft.keep_alive: u16);
+    let (limit, set_limit) = number!(draft.maximum_packet_size: u32);
     let (clean, set_clean) = flag!(draft.clean_start);
     let (reconnect, set_reconnect) = flag!(draft.auto_reconnect);
     let v5 = move || draft.with(|d| d.version.is_v5());
@@ -68,6 +69,7 @@ pub fn ConnectForm(
                     draft.update(|d| d.client_id = generate_client_id(random_seed()))
                 }>"New ID"</button>
                 <NumberField label="Keep alive" hint="s, 0: off" max=65535 value=keep_alive on_input=set_keep_alive />
+                <NumberField label="Receive limit" hint="bytes, 0: 16 MiB" max=268_435_460 value=limit on_input=set_limit />
                 <CheckField label="Clean start" checked=clean on_change=set_clean />
                 <CheckField label="Reconnect automatically" checked=reconnect on_change=set_reconnect />
             </div>

@@ -17,7 +17,6 @@ pub fn V5Settings(
 ) -> impl IntoView {
     let (expiry, set_expiry) = number!(draft.session_expiry: u32);
     let (recv_max, set_recv_max) = number!(draft.receive_maximum: u16);
-    let (max_packet, set_max_packet) = number!(draft.maximum_packet_size: u32);
     let (alias_max, set_alias_max) = number!(draft.topic_alias_maximum: u16);
     let (resp_info, set_resp_info) = flag!(draft.request_response_information);
     let (problem_info, set_problem_info) = flag!(draft.request_problem_information);
@@ -31,7 +30,6 @@ pub fn V5Settings(
             <div class="row-fields">
                 <NumberField label="Session expiry" hint="s" max=u32::MAX as u64 value=expiry on_input=set_expiry />
                 <NumberField label="Receive maximum" hint="0: default" max=65535 value=recv_max on_input=set_recv_max />
-                <NumberField label="Maximum packet size" hint="bytes, 0: none" max=u32::MAX as u64 value=max_packet on_input=set_max_packet />
                 <NumberField label="Topic alias maximum" hint="from the broker" max=65535 value=alias_max on_input=set_alias_max />
             </div>
             <label class="field wide">

@@ -30,7 +30,7 @@ pub fn connect(conn: Conn) -> Result<(), String> {
     };
     let seed = random_seed();
     let (opts, auth) = settings
-        .to_options(&format!("{seed:x}"), seed)
+        .to_options(Box::new(crate::util::random_nonce), seed)
         .map_err(|e| e.to_string())?;
     conn.subscriptions
         .update(|subs| subs.iter_mut().for_each(|s| s.status = SubStatus::Pending));

@@ -1,11 +1,12 @@
 //! A saved connection's settings, as the connect form edits them, and how they become the
 //! core's [`ClientOptions`].
 
-use std::num::{NonZeroU16, NonZeroU32};
+use std::num::NonZeroU16;
 use std::time::Duration;
 
 use mqttscope_proto::client::{
-    Authenticator, ClientOptions, ReconnectPolicy, Scram, ScramHash, TopicAliasPolicy,
+    Authenticator, ClientOptions, NonceSource, ReconnectPolicy, Scram, ScramHash, TopicAliasPolicy,
+    DEFAULT_RECEIVE_LIMIT,
 };
 use mqttscope_proto::codec::{
     ConnectProperties, ProtocolVersion, QoS, UserProperty, Will, WillProperties,
@@ -151,7 +152,9 @@ pub struct ConnectionSettings {
     pub session_expiry: u32,
     /// MQTT 5 Receive Maximum (0: not sent, the default 65,535).
     pub receive_maximum: u16,
-    /// MQTT 5 Maximum Packet Size (0: not sent, no limit).
+    /// The largest packet accepted from the broker, in bytes (0: the default, 16 MiB).
+    /// MQTT 5 announces it as Maximum Packet Size, so the broker drops what is bigger; in
+    /// MQTT 3 a bigger packet ends the connection (the doctor explains).
     pub maximum_packet_size: u32,
     /// MQTT 5 Topic Alias Maximum: the aliases the broker may use towards us.
     pub topic_alias_maximum: u16,
@@ -260,11 +263,11 @@ pub fn generate_client_id(seed: u64) -> String {
 }
 
 impl ConnectionSettings {
-    /// The core's options, and the authenticator when one is chosen; `nonce` seeds SCRAM
-    /// and `seed` the reconnect jitter.
+    /// The core's options, and the authenticator when one is chosen; `nonces` gives SCRAM
+    /// a fresh nonce for every exchange and `seed` seeds the reconnect jitter.
     pub fn to_options(
         &self,
-        nonce: &str,
+        nonces: NonceSource,
         seed: u64,
     ) -> Result<(ClientOptions, Option<Box<dyn Authenticator>>), SettingsError> {
         let v5 = self.version.is_v5();
@@ -279,6 +282,7 @@ impl ConnectionSettings {
             client_id: self.client_id.clone(),
             clean_start: self.clean_start,
             keep_alive: self.keep_alive,
+            receive_limit: self.receive_limit(),
             username: non_empty(&self.username),
             password: non_empty(&self.password).map(String::into_bytes),
             will: self.will.as_ref().map(|w| w.to_will(v5)).transpose()?,
@@ -296,15 +300,22 @@ impl ConnectionSettings {
                 resubscribe: true,
             });
         }
-        let auth = self.authenticator(nonce)?;
+        let auth = self.authenticator(nonces)?;
         Ok((opts, auth))
+    }
+
+    /// The receive limit in force: the setting, or the core's default for 0.
+    pub fn receive_limit(&self) -> usize {
+        match self.maximum_packet_size {
+            0 => DEFAULT_RECEIVE_LIMIT,
+            n => n as usize,
+        }
     }
 
     fn connect_properties(&self) -> ConnectProperties<'static> {
         ConnectProperties {
             session_expiry_interval: (self.session_expiry != 0).then_some(self.session_expiry),
             receive_maximum: NonZeroU16::new(self.receive_maximum),
-            maximum_packet_size: NonZeroU32::new(self.maximum_packet_size),
             topic_alias_maximum: (self.topic_alias_maximum != 0)
                 .then_some(self.topic_alias_maximum),
             request_response_information: self.request_response_information.then_some(true),
@@ -314,7 +325,10 @@ impl ConnectionSettings {
         }
     }
 
-    fn authenticator(&self, nonce: &str) -> Result<Option<Box<dyn Authenticator>>, SettingsError> {
+    fn authenticator(
+        &self,
+        nonces: NonceSource,
+    ) -> Result<Option<Box<dyn Authenticator>>, SettingsError> {
         let hash = match self.auth_method {
             AuthMethod::None => return Ok(None),
             AuthMethod::ScramSha256 => ScramHash::Sha256,
@@ -326,7 +340,7 @@ impl ConnectionSettings {
         if self.username.is_empty() {
             return Err(invalid("Username", "SCRAM needs a username"));
         }
-        let scram = Scram::new(hash, &self.username, &self.password, nonce);
+        let scram = Scram::with_nonces(hash, &self.username, &self.password, nonces);
         Ok(Some(Box::new(scram)))
     }
 }

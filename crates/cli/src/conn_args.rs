@@ -10,6 +10,10 @@ use crate::driver::{self, Driver};
 use crate::props::{self, PropertyArg};
 use crate::report;
 
+/// The largest MQTT packet: a 268,435,455-byte body, a 4-byte Remaining Length and the
+/// first byte.
+pub const LARGEST_PACKET: u32 = 268_435_460;
+
 /// How to reach and greet the broker.
 #[derive(Args, Debug, Clone)]
 pub struct ConnArgs {
@@ -56,9 +60,18 @@ pub struct ConnArgs {
     /// Retain the will.
     #[arg(long)]
     pub will_retain: bool,
-    /// Print every packet's dissection as it goes over the wire.
+    /// Print every packet's dissection as it goes over the wire (the CONNECT password and
+    /// MQTT 5 Authentication Data masked with `*`).
     #[arg(long = "packets")]
     pub packets: bool,
+    /// With --packets, print passwords and Authentication Data as they are.
+    #[arg(long = "show-secrets")]
+    pub show_secrets: bool,
+    /// The largest packet accepted from the broker, in bytes (MQTT 5 announces it as
+    /// Maximum Packet Size; in MQTT 3 a bigger packet ends the connection). Default: the
+    /// largest MQTT packet there is.
+    #[arg(long = "receive-limit", default_value_t = LARGEST_PACKET, value_parser = clap::value_parser!(u32).range(16..=LARGEST_PACKET as i64))]
+    pub receive_limit: u32,
     /// Print help.
     #[arg(long, action = clap::ArgAction::Help)]
     pub help: Option<bool>,
@@ -98,6 +111,7 @@ impl ConnArgs {
             client_id: self.client_id_or_generated(),
             clean_start: !self.keep_session,
             keep_alive: self.keep_alive,
+            receive_limit: self.receive_limit as usize,
             username: self.username.clone(),
             password: self.password.clone().map(String::into_bytes),
             ..ClientOptions::default()
@@ -159,7 +173,7 @@ impl ConnArgs {
     pub fn show(&self, e: &Event) {
         if self.packets {
             if let Event::Packet(r) = e {
-                eprint!("{}", report::packet(r, self.protocol()));
+                eprint!("{}", report::packet(r, self.protocol(), self.show_secrets));
             }
         }
     }

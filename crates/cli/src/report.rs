@@ -2,7 +2,7 @@
 
 use mqttscope_proto::client::{Direction, DisconnectCause, PacketRecord};
 use mqttscope_proto::codec::ProtocolVersion;
-use mqttscope_proto::dissect::dissect;
+use mqttscope_proto::dissect::{dissect, mask_secrets};
 
 /// Why a connection ended, in words.
 pub fn cause(c: &DisconnectCause) -> String {
@@ -25,6 +25,12 @@ pub fn cause(c: &DisconnectCause) -> String {
             format!("the broker disconnected: {reason}{why}")
         }
         DisconnectCause::Protocol(e) => format!("the broker broke a rule: {e}"),
+        DisconnectCause::TooLarge { size, limit } => format!(
+            "the broker sent a packet of {size} bytes, over this client's receive limit of \
+             {limit} bytes (MQTT 3 cannot announce a limit): raise it with --receive-limit, \
+             or clear what is too big (a retained message: publish an empty retained \
+             message to its topic)"
+        ),
         DisconnectCause::KeepAliveTimeout => {
             "no answer from the broker within the keep-alive window".into()
         }
@@ -34,17 +40,23 @@ pub fn cause(c: &DisconnectCause) -> String {
     }
 }
 
-/// A packet's dissection headed by its direction and time.
-pub fn packet(r: &PacketRecord, v: ProtocolVersion) -> String {
+/// A packet's dissection headed by its direction and time; passwords and Authentication
+/// Data masked unless `show_secrets`.
+pub fn packet(r: &PacketRecord, v: ProtocolVersion, show_secrets: bool) -> String {
     let arrow = match r.direction {
         Direction::Sent => "-->",
         Direction::Received => "<--",
     };
     let name = r.packet.packet_type().name();
+    let bytes = if show_secrets {
+        std::borrow::Cow::Borrowed(&r.bytes[..])
+    } else {
+        mask_secrets(&r.bytes)
+    };
     format!(
         "{arrow} {name} at {} ({} bytes)\n{}",
         r.at,
         r.bytes.len(),
-        dissect(&r.bytes, v)
+        dissect(&bytes, v)
     )
 }

@@ -12,7 +12,8 @@ use super::time::iso8601;
 
 mod packets;
 
-pub use packets::{mask_secrets, packets_json};
+pub use mqttscope_proto::dissect::mask_secrets;
+pub use packets::packets_json;
 
 /// Writes `rows` as a JSON array, one object per line.
 fn json_array<T>(rows: impl Iterator<Item = T>, mut write: impl FnMut(&mut String, T)) -> String {

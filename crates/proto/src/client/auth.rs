@@ -49,13 +49,19 @@ pub enum ScramHash {
 /// cannot stall the client (the RFC asks for at least 4,096).
 pub const MAX_SCRAM_ITERATIONS: u32 = 600_000;
 
+/// Where a SCRAM client takes a fresh nonce for each exchange: a cryptographically
+/// random printable string (the driver's source of randomness; the core has none).
+pub type NonceSource = Box<dyn FnMut() -> String + Send>;
+
 /// A SCRAM client without channel binding (`n,,`).
-#[derive(Clone)]
 pub struct Scram {
     hash: ScramHash,
     username: String,
     password: String,
     nonce: String,
+    /// The nonce has been sent in an exchange: it must not be sent again (RFC 5802 5.1).
+    used: bool,
+    nonces: Option<NonceSource>,
     state: ScramState,
 }
 
@@ -77,21 +83,53 @@ impl fmt::Debug for Scram {
 }
 
 impl Scram {
-    /// A SCRAM client for `username` / `password`. `nonce` must be fresh and random for
-    /// each exchange (the driver supplies it; tests pass a fixed one).
+    /// A SCRAM client for `username` / `password` for one exchange with `nonce`; a
+    /// second exchange (a reconnect, a re-authentication) fails unless [`Scram::set_nonce`]
+    /// gave it a fresh nonce first. Drivers use [`Scram::with_nonces`].
     pub fn new(hash: ScramHash, username: &str, password: &str, nonce: &str) -> Self {
         Scram {
             hash,
             username: username.to_owned(),
             password: password.to_owned(),
             nonce: nonce.to_owned(),
+            used: false,
+            nonces: None,
             state: ScramState::Initial,
         }
     }
 
-    /// Sets the nonce for the next exchange (re-authentication needs a fresh one).
+    /// A SCRAM client that takes a fresh nonce from `nonces` for every exchange: every
+    /// CONNECT, automatic reconnects included, and every re-authentication.
+    pub fn with_nonces(
+        hash: ScramHash,
+        username: &str,
+        password: &str,
+        nonces: NonceSource,
+    ) -> Self {
+        Scram {
+            nonces: Some(nonces),
+            ..Scram::new(hash, username, password, "")
+        }
+    }
+
+    /// Sets the nonce for the next exchange.
     pub fn set_nonce(&mut self, nonce: &str) {
         self.nonce = nonce.to_owned();
+        self.used = false;
+    }
+
+    /// The nonce for a new exchange: fresh from the source, or the one given if unused.
+    fn fresh_nonce(&mut self) -> Result<(), AuthError> {
+        if let Some(next) = self.nonces.as_mut() {
+            self.nonce = next();
+        } else if self.used {
+            return fail("a SCRAM nonce must not be used twice: give each exchange a fresh one");
+        }
+        if self.nonce.is_empty() || self.nonce.contains(',') {
+            return fail("a SCRAM nonce must be printable and hold no comma");
+        }
+        self.used = true;
+        Ok(())
     }
 
     fn client_final(&mut self, first_bare: &str, server_first: &str) -> Result<Vec<u8>, AuthError> {
@@ -145,6 +183,7 @@ impl Authenticator for Scram {
     }
 
     fn start(&mut self) -> Result<Option<Vec<u8>>, AuthError> {
+        self.fresh_nonce()?;
         let first_bare = format!("n={},r={}", escape(&self.username), self.nonce);
         let data = format!("n,,{first_bare}").into_bytes();
         self.state = ScramState::SentFirst { first_bare };

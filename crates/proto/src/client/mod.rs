@@ -65,7 +65,7 @@ mod timers;
 mod tests;
 
 pub use alias::TopicAliasPolicy;
-pub use auth::{AuthError, Authenticator, Scram, ScramHash, MAX_SCRAM_ITERATIONS};
+pub use auth::{AuthError, Authenticator, NonceSource, Scram, ScramHash, MAX_SCRAM_ITERATIONS};
 pub use error::{ClientError, ProtocolError};
 pub use event::{
     Direction, DisconnectCause, Event, Output, PacketRecord, PublishHandle, PublishStage,

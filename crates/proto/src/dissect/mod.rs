@@ -25,8 +25,10 @@ use crate::codec::{
     Status,
 };
 
+mod secrets;
 mod value;
 
+pub use secrets::mask_secrets;
 pub use value::Value;
 
 /// One field of a dissected packet.

@@ -177,3 +177,43 @@ fn an_unencodable_authentication_step_ends_the_connection_without_sending_it() {
         "{events:?}"
     );
 }
+
+#[test]
+fn every_exchange_takes_a_fresh_nonce_and_none_is_used_twice() {
+    let mut n = 0;
+    let mut p = Peer::new(V5, with_reconnect);
+    p.client.set_authenticator(Box::new(Scram::with_nonces(
+        ScramHash::Sha256,
+        "user",
+        "pencil",
+        Box::new(move || {
+            n += 1;
+            format!("nonce{n}")
+        }),
+    )));
+    let mut firsts = Vec::new();
+    for _ in 0..2 {
+        p.client.connect(p.now).unwrap();
+        p.drain();
+        firsts.push(auth_data(&p.sent()[0]).1);
+        p.client.handle_closed(p.now);
+        p.drain();
+    }
+    assert_eq!(firsts, ["n,,n=user,r=nonce1", "n,,n=user,r=nonce2"]);
+    // A fixed nonce serves one exchange; a reconnect with it is refused, not sent.
+    let mut p = Peer::new(V5, |_| {});
+    p.client.set_authenticator(Box::new(Scram::new(
+        ScramHash::Sha256,
+        "user",
+        "pencil",
+        "once",
+    )));
+    p.client.connect(p.now).unwrap();
+    p.drain();
+    p.client.handle_closed(p.now);
+    p.drain();
+    p.take();
+    assert!(matches!(p.client.connect(p.now), Err(ClientError::Auth(_))));
+    p.drain();
+    assert_eq!(p.sent(), Vec::<Vec<u8>>::new());
+}

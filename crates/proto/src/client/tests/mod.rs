@@ -184,11 +184,12 @@ const CLIENT_FINAL: &str = "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)
 
 fn scram_peer() -> Peer {
     let mut p = Peer::new(V5, |_| {});
-    p.client.set_authenticator(Box::new(Scram::new(
+    // The RFC 7677 example's nonce, every time, so that its server messages fit.
+    p.client.set_authenticator(Box::new(Scram::with_nonces(
         ScramHash::Sha256,
         "user",
         "pencil",
-        "rOprNGfwEbeRWgbNEkqO",
+        Box::new(|| "rOprNGfwEbeRWgbNEkqO".into()),
     )));
     p.client.connect(p.now).unwrap();
     p.drain();
