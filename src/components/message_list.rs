@@ -12,7 +12,8 @@ use crate::components::message_detail::MessageDetail;
 use crate::components::message_line::MessageLine;
 use crate::components::windowed_list::{hold_while_scrolled, initial_scroll, WindowedList};
 use crate::model::filter::{CompiledFilter, MessageFilter};
-use crate::model::listing::{counts, list_messages, Hold, Listing};
+use crate::model::listing::{counts, Hold, Listing};
+use crate::model::match_index::MatchIndex;
 use crate::model::message::MessageRow;
 use crate::model::viewport;
 use crate::state::connection::Conn;
@@ -34,6 +35,9 @@ pub fn MessageList(
         (None, Some(id)) => Some((id, Hold::Scrolled)),
         (None, None) => None,
     };
+    // Which messages match, remembered between redraws: a redraw searches only the
+    // payloads that arrived since the last one.
+    let index = StoredValue::new(MatchIndex::default());
     let listing = Memo::new(move |_| {
         conn.tick.track();
         let filter = CompiledFilter::new(&MessageFilter {
@@ -42,14 +46,14 @@ pub fn MessageList(
         });
         let (top, height) = scroll.get();
         let held_at = hold().map(|(id, _)| id);
+        let window = viewport::window(top, height);
         conn.data.with_value(|d| {
-            list_messages(
-                d.messages.iter(),
-                &filter,
-                held_at,
-                viewport::window(top, height),
-                d.messages.evicted(),
-            )
+            index
+                .try_update_value(|ix| {
+                    ix.update(&filter, &d.messages);
+                    ix.listing(&d.messages, held_at, window)
+                })
+                .unwrap_or_default()
         })
     });
     // Where a pause or a scroll made now holds the list: where it is held already, or

@@ -50,6 +50,7 @@ pub mod hex_pad;
 pub mod hex_row;
 pub mod hex_view;
 pub mod json_tree;
+pub mod lost_publishes;
 pub mod message_detail;
 pub mod message_line;
 pub mod message_list;

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::check_field::CheckField;
+use crate::components::lost_publishes::LostPublishes;
 use crate::components::pair_editor::PairEditor;
 use crate::components::payload_editor::PayloadEditor;
 use crate::components::publish_history::PublishHistory;
@@ -91,6 +92,7 @@ pub fn PublishPanel(
                     <span class="muted">"Ctrl+Enter"</span>
                 </div>
             </form>
+            <LostPublishes conn />
             <PublishHistory conn on_pick=Callback::new(move |d: PublishDraft| draft.set(d)) on_send=Callback::new(send) />
         </section>
     }

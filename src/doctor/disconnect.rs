@@ -87,7 +87,9 @@ pub fn advice(code: ReasonCode) -> Option<Advice> {
         R::SessionTakenOver => wait(
             "Another client took over your session",
             "A client connected with the same client id, so the broker dropped this \
-             connection. Another tab may be using it; choose a different client id.",
+             connection. Another tab may be using it; choose a different client id. \
+             mqttscope does not reconnect on its own after this: two clients with one id \
+             would take the session from each other forever.",
             vec![Action::Edit(Setting::ClientId)],
         ),
         R::TopicFilterInvalid => fix(

@@ -68,6 +68,17 @@ pub enum Failure {
         /// What happened.
         detail: String,
     },
+    /// The broker sent a packet over this connection's receive limit, in MQTT 3 (which
+    /// cannot announce a limit).
+    TooLarge {
+        /// The packet's size in bytes.
+        size: usize,
+        /// The receive limit.
+        limit: usize,
+        /// The client tries again (false: the same happened right after a reconnect, so it
+        /// stopped).
+        retrying: bool,
+    },
     /// This client could not encode a packet it had to send; nothing malformed was sent.
     Internal {
         /// What went wrong.
@@ -85,6 +96,8 @@ pub struct Setup {
     pub keep_alive_s: u16,
     /// How long the client waits for CONNACK, in milliseconds.
     pub connect_timeout_ms: f64,
+    /// Whether the client has scheduled another try (`Client::reconnect_at`).
+    pub retrying: bool,
 }
 
 impl From<&ClientOptions> for Setup {
@@ -93,6 +106,7 @@ impl From<&ClientOptions> for Setup {
             version: o.version,
             keep_alive_s: o.keep_alive,
             connect_timeout_ms: o.connect_timeout.as_secs_f64() * 1000.0,
+            retrying: o.reconnect.is_some(),
         }
     }
 }
@@ -121,6 +135,11 @@ impl Failure {
             },
             DisconnectCause::ConnectTimeout => Failure::ConnectTimeout {
                 after_ms: setup.connect_timeout_ms,
+            },
+            DisconnectCause::TooLarge { size, limit } => Failure::TooLarge {
+                size: *size,
+                limit: *limit,
+                retrying: setup.retrying,
             },
             DisconnectCause::Internal(detail) => Failure::Internal {
                 detail: detail.clone(),

@@ -167,3 +167,43 @@ fn nothing_to_diagnose_when_we_left_or_the_socket_closed() {
         })
     );
 }
+
+#[test]
+fn a_packet_over_the_mqtt3_limit_says_whose_limit_and_what_to_do() {
+    let cause = DisconnectCause::TooLarge {
+        size: 2_000_000,
+        limit: 1 << 20,
+    };
+    let mut s = setup(ProtocolVersion::V3_1_1);
+    s.retrying = false;
+    let f = Failure::from_cause(&cause, &s).expect("explained");
+    let url = crate::doctor::precheck("ws://h:9001/mqtt", false).expect("valid");
+    let d = crate::doctor::diagnose(&url, &f, &Default::default());
+    assert_eq!(
+        d.title,
+        "A packet of 2,000,000 was too big for this connection"
+    );
+    for words in [
+        "receive limit of 1,048,576 bytes",
+        "stopped reconnecting automatically",
+        "retained message",
+        "publish an empty retained message",
+    ] {
+        assert!(d.detail.contains(words), "{words}: {}", d.detail);
+    }
+    assert!(
+        !d.detail.contains("broke a rule"),
+        "not blamed on the broker: {}",
+        d.detail
+    );
+    assert!(d.actions.contains(&crate::doctor::Action::Edit(
+        crate::doctor::Setting::ReceiveLimit
+    )));
+    s.retrying = true;
+    let d = crate::doctor::diagnose(
+        &url,
+        &Failure::from_cause(&cause, &s).unwrap(),
+        &Default::default(),
+    );
+    assert!(d.detail.contains("tries once more"), "{}", d.detail);
+}

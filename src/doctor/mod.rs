@@ -96,6 +96,11 @@ pub fn diagnose(url: &BrokerUrl, failure: &Failure, probes: &Probes) -> Diagnosi
             disconnect::server_disconnect(url, *code, said)
         }
         Failure::Violation { rule, detail } => session::violation(url, rule, detail),
+        Failure::TooLarge {
+            size,
+            limit,
+            retrying,
+        } => session::too_large(url, *size, *limit, *retrying),
         Failure::Internal { detail } => session::internal(detail),
     }
 }
@@ -153,6 +158,11 @@ mod tests {
             Failure::Violation {
                 rule: "MQTT-3.2.2-6".into(),
                 detail: "x".into(),
+            },
+            Failure::TooLarge {
+                size: 2_000_000,
+                limit: 1 << 20,
+                retrying: false,
             },
             Failure::Internal { detail: "x".into() },
         ];

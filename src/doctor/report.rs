@@ -31,6 +31,8 @@ pub enum Setting {
     Will,
     /// Enhanced authentication (MQTT 5 Authentication Method).
     Authentication,
+    /// The largest packet accepted from the broker.
+    ReceiveLimit,
 }
 
 /// Something the page can offer to do, as a button.
@@ -99,6 +101,7 @@ impl Setting {
             Setting::KeepAlive => "the keep alive",
             Setting::Will => "the will",
             Setting::Authentication => "the authentication method",
+            Setting::ReceiveLimit => "the receive limit",
         }
     }
 }

@@ -76,6 +76,50 @@ pub fn violation(url: &BrokerUrl, rule: &str, detail: &str) -> Diagnosis {
     Diagnosis::new(Severity::Error, title, detail).with(Action::Retry)
 }
 
+/// The broker sent a packet of `size` bytes, over the receive limit of `limit` (MQTT 3,
+/// where the limit cannot be announced); `retrying` false: it came again right after a
+/// reconnect, and automatic reconnection stopped.
+pub fn too_large(url: &BrokerUrl, size: usize, limit: usize, retrying: bool) -> Diagnosis {
+    let what = format!(
+        "{} sent a packet of {} bytes, over this connection's receive limit of {} bytes. \
+         MQTT 3.1.1 has no way to tell the broker the limit (MQTT 5 does, and the broker \
+         then drops what is too big), so mqttscope closed the connection rather than hold \
+         more than you allowed.",
+        url.host_port(),
+        group_digits(size),
+        group_digits(limit)
+    );
+    let then = if retrying {
+        " It tries once more, in case the message was cleared meanwhile."
+    } else {
+        " It came again right after reconnecting, so mqttscope stopped reconnecting \
+         automatically: a retained message is the usual cause, sent again on every \
+         subscribe."
+    };
+    let todo = " Raise the receive limit, or clear the retained message (publish an empty \
+                retained message to its topic from another client), then retry.";
+    let title = format!(
+        "A packet of {} was too big for this connection",
+        group_digits(size)
+    );
+    Diagnosis::new(Severity::Error, title, format!("{what}{then}{todo}"))
+        .with(Action::Edit(Setting::ReceiveLimit))
+        .with(Action::Retry)
+}
+
+/// 2000000 as "2,000,000".
+fn group_digits(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// This client could not encode a packet; nothing malformed was sent.
 pub fn internal(detail: &str) -> Diagnosis {
     let detail = format!(

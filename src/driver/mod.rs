@@ -119,6 +119,12 @@ impl Link {
         if let Some(a) = auth {
             client.set_authenticator(a);
         }
+        Link::resume(url, client, sink)
+    }
+
+    /// Starts connecting to `url` with `client`, which may hold a session from an
+    /// earlier link (see [`Link::take_client`]).
+    pub fn resume(url: &str, client: Client, sink: impl Fn(Report) + 'static) -> Link {
         let inner = Rc::new_cyclic(|weak: &Weak<RefCell<Inner>>| {
             RefCell::new(Inner {
                 client,
@@ -198,6 +204,13 @@ impl Link {
                 t.cancel();
             }
         });
+    }
+
+    /// After [`Link::close`]: the client, with its session (in-flight and queued QoS 1/2
+    /// messages), for a later [`Link::resume`]. The link is left with a blank client.
+    pub fn take_client(&self) -> Client {
+        let blank = Client::new(ClientOptions::default(), clock::now());
+        self.with(|i| std::mem::replace(&mut i.client, blank))
     }
 
     /// Runs a client command and drains its output.

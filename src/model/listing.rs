@@ -4,7 +4,6 @@
 
 use std::ops::Range;
 
-use super::filter::CompiledFilter;
 use super::message::{MessageRow, PacketRow};
 
 /// A row of a history: its id is unique and increases with arrival.
@@ -117,19 +116,6 @@ pub fn list<'a, R: Row + 'a>(
     out
 }
 
-/// [`list`] for the message list: the messages that pass `filter`.
-pub fn list_messages<'a>(
-    all: impl DoubleEndedIterator<Item = &'a MessageRow> + ExactSizeIterator,
-    filter: &CompiledFilter,
-    hold: Option<u64>,
-    window: Range<usize>,
-    evicted: u64,
-) -> Listing<MessageRow> {
-    let matches = |r: &MessageRow| filter.matches(&r.topic, &r.payload);
-    let keep = (!filter.is_empty()).then_some(&matches as &dyn Fn(&MessageRow) -> bool);
-    list(all, keep, hold, window, evicted)
-}
-
 /// The noun for what a list holds, singular and plural: `("message", "messages")`.
 pub type Noun = (&'static str, &'static str);
 
@@ -165,8 +151,19 @@ mod tests {
     use mqttscope_proto::codec::QoS;
 
     use super::*;
-    use crate::model::filter::MessageFilter;
+    use crate::model::filter::{CompiledFilter, MessageFilter};
+    use crate::model::match_index::list_messages;
     use crate::model::message::Direction;
+    use crate::model::ring::Ring;
+
+    /// A history of messages `1..=n` that keeps the newest `capacity`.
+    fn history(capacity: usize, n: u64) -> Ring<MessageRow> {
+        let mut ring = Ring::new(capacity);
+        for row in rows(n) {
+            ring.push(row);
+        }
+        ring
+    }
 
     fn rows(n: u64) -> Vec<MessageRow> {
         (1..=n)
@@ -200,11 +197,11 @@ mod tests {
 
     #[test]
     fn the_window_of_all_rows_newest_first() {
-        let all = rows(100);
-        let l = list_messages(all.iter(), &filter(""), None, 10..13, 7);
-        assert_eq!(ids(&l), [90, 89, 88]);
+        let all = history(100, 107);
+        let l = list_messages(&all, &filter(""), None, 10..13);
+        assert_eq!(ids(&l), [97, 96, 95]);
         assert_eq!((l.first, l.matching, l.held, l.stored), (10, 100, 0, 100));
-        assert_eq!(l.newest, 100);
+        assert_eq!(l.newest, 107);
         assert_eq!(l.shape(), (10, 3, 100));
         assert_eq!(
             counts(&l, None, MESSAGES),
@@ -214,18 +211,18 @@ mod tests {
 
     #[test]
     fn a_window_past_the_end_is_empty_and_starts_at_the_end() {
-        let all = rows(5);
-        let l = list_messages(all.iter(), &filter(""), None, 20..30, 0);
+        let all = history(5, 5);
+        let l = list_messages(&all, &filter(""), None, 20..30);
         assert!(l.rows.is_empty());
         assert_eq!(l.first, 5);
-        let l = list_messages(all.iter(), &filter("t/1"), None, 20..30, 0);
+        let l = list_messages(&all, &filter("t/1"), None, 20..30);
         assert_eq!((l.first, l.matching), (3, 3));
     }
 
     #[test]
     fn the_window_counts_only_matching_rows() {
-        let all = rows(100);
-        let l = list_messages(all.iter(), &filter("t/1"), None, 1..3, 0);
+        let all = history(100, 100);
+        let l = list_messages(&all, &filter("t/1"), None, 1..3);
         assert_eq!(ids(&l), [97, 95]);
         assert_eq!(l.matching, 50);
         assert_eq!(
@@ -236,9 +233,9 @@ mod tests {
 
     #[test]
     fn a_hold_leaves_out_and_counts_what_came_after_it() {
-        let all = rows(100);
+        let all = history(100, 100);
         for f in ["", "t/#"] {
-            let l = list_messages(all.iter(), &filter(f), Some(95), 0..2, 0);
+            let l = list_messages(&all, &filter(f), Some(95), 0..2);
             assert_eq!(ids(&l), [95, 94], "filter {f:?}");
             assert_eq!((l.held, l.matching, l.newest), (5, 95, 100));
             assert_eq!(
@@ -278,8 +275,8 @@ mod tests {
 
     #[test]
     fn one_message_is_singular() {
-        let all = rows(1);
-        let l = list_messages(all.iter(), &filter(""), None, 0..10, 0);
+        let all = history(1, 1);
+        let l = list_messages(&all, &filter(""), None, 0..10);
         assert_eq!(counts(&l, None, MESSAGES), "1 message");
     }
 }

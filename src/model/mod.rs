@@ -10,6 +10,7 @@
 //!   classification, one-line previews and sizes.
 //! - [`filter`]: topic and payload filters for the message list.
 //! - [`listing`]: the window of filtered messages the list draws, and its counts.
+//! - [`match_index`]: which messages pass the filter, updated as they arrive.
 //! - [`topic_tree`]: the tree of topics seen, with counts and last values.
 //! - [`export`]: messages as JSON or CSV, packets as JSON.
 //! - [`frames`]: where WebSocket frames ended inside each received packet.
@@ -22,6 +23,7 @@ pub mod filter;
 pub mod frames;
 pub mod json;
 pub mod listing;
+pub mod match_index;
 pub mod message;
 pub mod payload;
 pub mod ring;

@@ -99,6 +99,12 @@ impl<T> Ring<T> {
         self.items.get(i)
     }
 
+    /// The index of the first item for which `pred` is false, given that it is true for
+    /// every item before that one and false from there on (as for a slice).
+    pub fn partition_point(&self, pred: impl FnMut(&T) -> bool) -> usize {
+        self.items.partition_point(pred)
+    }
+
     /// The item at `i` (0 is the oldest), to change it in place.
     pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
         self.items.get_mut(i)

@@ -4,7 +4,7 @@
 use std::num::NonZeroU32;
 
 use leptos::prelude::*;
-use mqttscope_proto::client::Message;
+use mqttscope_proto::client::{Authenticator, Client, ClientOptions, Message};
 use mqttscope_proto::codec::{
     RetainHandling, SubscribeProperties, Subscription, SubscriptionOptions,
 };
@@ -12,6 +12,7 @@ use mqttscope_proto::codec::{
 use crate::doctor;
 use crate::driver::Link;
 use crate::state::connection::{Conn, ConnStatus, SubStatus, SubscriptionEntry};
+use crate::state::kept::{Carry, KeptSession, SessionKey};
 use crate::state::reports::{self, page_is_https};
 use crate::state::workspace::random_seed;
 
@@ -19,6 +20,7 @@ use crate::state::workspace::random_seed;
 /// content, not a WebSocket URL) is explained instead.
 pub fn connect(conn: Conn) -> Result<(), String> {
     disconnect(conn);
+    let kept = conn.data.try_update_value(|d| d.kept.take()).flatten();
     let settings = conn.settings.get_untracked();
     let target = match doctor::precheck(&settings.url, page_is_https()) {
         Ok(t) => t,
@@ -32,20 +34,67 @@ pub fn connect(conn: Conn) -> Result<(), String> {
     let (opts, auth) = settings
         .to_options(Box::new(crate::util::random_nonce), seed)
         .map_err(|e| e.to_string())?;
+    let url = target.ws_url();
+    let key = SessionKey::new(&url, &settings);
+    let client = match kept {
+        Some(k) if k.carry(&key, settings.clean_start) == Carry::Resume => {
+            let mut client = k.client;
+            client.set_options(opts).map_err(|e| e.to_string())?;
+            if let Some(a) = auth {
+                client.set_authenticator(a);
+            }
+            client
+        }
+        Some(k) => match k.carry(&key, settings.clean_start) {
+            Carry::AskFirst(n) if !confirm_discard(n) => {
+                conn.data.update_value(|d| d.kept = Some(k));
+                return Err(format!("not connected: {n} QoS 1/2 message(s) kept"));
+            }
+            _ => new_client(opts, auth),
+        },
+        None => new_client(opts, auth),
+    };
     conn.subscriptions
         .update(|subs| subs.iter_mut().for_each(|s| s.status = SubStatus::Pending));
-    let link = Link::open(&target.ws_url(), opts, auth, move |r| {
-        reports::apply(conn, r)
-    });
+    let link = Link::resume(&url, client, move |r| reports::apply(conn, r));
     conn.data.update_value(|d| d.link = Some(link));
     Ok(())
 }
 
-/// Closes `conn` (DISCONNECT when connected) and stops reconnecting.
+fn new_client(opts: ClientOptions, auth: Option<Box<dyn Authenticator>>) -> Client {
+    let mut client = Client::new(opts, crate::driver::clock::now());
+    if let Some(a) = auth {
+        client.set_authenticator(a);
+    }
+    client
+}
+
+/// Asks the user before a new session discards `n` messages of the old one.
+fn confirm_discard(n: usize) -> bool {
+    let text = format!(
+        "{n} QoS 1/2 message(s) of this connection's session are still in flight or \
+         queued. The new connection starts a new session (Clean Start, or another broker, \
+         client id or version), which discards them.\n\nDiscard them and connect?"
+    );
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(&text).ok())
+        .unwrap_or(false)
+}
+
+/// Closes `conn` (DISCONNECT when connected) and stops reconnecting. The client is kept
+/// with its session, for the next connection to continue.
 pub fn disconnect(conn: Conn) {
     let link = conn.data.try_update_value(|d| d.link.take()).flatten();
     if let Some(link) = link {
         link.close();
+        let client = link.take_client();
+        let key = SessionKey {
+            url: link.url(),
+            client_id: client.options().client_id.clone(),
+            version: client.version(),
+        };
+        conn.data
+            .update_value(|d| d.kept = Some(KeptSession { key, client }));
         conn.status.set(ConnStatus::Offline);
     }
 }

@@ -16,7 +16,8 @@ use crate::driver::Link;
 use crate::model::message::{MessageRow, PacketRow};
 use crate::model::ring::{Ring, DEFAULT_CAPACITY};
 use crate::model::topic_tree::TopicTree;
-use crate::state::publish::PublishDraft;
+use crate::state::kept::KeptSession;
+use crate::state::publish::{LostPublish, PublishDraft};
 use crate::state::settings::ConnectionSettings;
 
 /// Where a connection stands, as shown in the list.
@@ -176,6 +177,9 @@ pub struct ConnData {
     pub last_redraw: f64,
     /// The driver, while a connection is open or being retried.
     pub link: Option<Link>,
+    /// The client of the last link closed by hand, with its session, for the next
+    /// connection to continue.
+    pub kept: Option<KeptSession>,
 }
 
 impl Default for ConnData {
@@ -190,6 +194,7 @@ impl Default for ConnData {
             tick_pending: false,
             last_redraw: f64::NEG_INFINITY,
             link: None,
+            kept: None,
         }
     }
 }
@@ -212,6 +217,9 @@ pub struct Conn {
     pub tick: RwSignal<u64>,
     /// What was published, newest first.
     pub history: RwSignal<Vec<PublishDraft>>,
+    /// QoS 1/2 messages that were in flight when the broker lost the session, until the
+    /// user publishes them again or dismisses them.
+    pub lost: RwSignal<Vec<LostPublish>>,
     /// The live data.
     pub data: StoredValue<ConnData, LocalStorage>,
 }
@@ -227,6 +235,7 @@ impl Conn {
             subscriptions: RwSignal::new(Vec::new()),
             tick: RwSignal::new(0),
             history: RwSignal::new(Vec::new()),
+            lost: RwSignal::new(Vec::new()),
             data: StoredValue::new_local(ConnData::default()),
         }
     }
@@ -258,6 +267,7 @@ impl Conn {
         self.subscriptions.dispose();
         self.tick.dispose();
         self.history.dispose();
+        self.lost.dispose();
         self.data.dispose();
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod connection;
+pub mod kept;
 pub mod persist;
 pub mod publish;
 pub mod range_flags;

@@ -1,8 +1,8 @@
 //! What the publish form holds, how it becomes a [`Message`], and the history of what
 //! was sent.
 
-use mqttscope_proto::client::Message;
-use mqttscope_proto::codec::QoS;
+use mqttscope_proto::client::{Message, PublishStage};
+use mqttscope_proto::codec::{Publish, QoS};
 
 use crate::model::payload::{self, PayloadFormat};
 use crate::state::settings::{non_empty, user_properties};
@@ -85,9 +85,73 @@ pub fn remember(history: &mut Vec<PublishDraft>, draft: PublishDraft) {
     history.truncate(HISTORY);
 }
 
+/// A QoS 1/2 message that was in flight when the broker said it had no session: the
+/// client did not send it again on its own (the broker may have it), so the user decides.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LostPublish {
+    /// Unique in the connection, for the list's keys.
+    pub id: u64,
+    /// The message, ready to publish again.
+    pub message: Message,
+    /// How far it got.
+    pub stage: PublishStage,
+}
+
+impl LostPublish {
+    /// The message of a lost `publish` (full topic; a Topic Alias is not kept).
+    pub fn new(id: u64, publish: Publish<'static>, stage: PublishStage) -> Self {
+        let mut properties = publish.properties.into_inner();
+        properties.topic_alias = None;
+        let message = Message {
+            topic: publish.topic.into_owned(),
+            payload: publish.payload.into_owned(),
+            qos: publish.qos_pid.qos(),
+            retain: publish.retain,
+            properties,
+        };
+        LostPublish { id, message, stage }
+    }
+
+    /// What happened to it, in words: "QoS 2 · the broker had it (PUBREC), PUBCOMP never
+    /// came".
+    pub fn describe(&self) -> String {
+        let what = match self.stage {
+            PublishStage::Sent => "sent, never acknowledged: the broker may not have it",
+            PublishStage::Received => {
+                "the broker had it (PUBREC) and may have delivered it; PUBCOMP never came"
+            }
+        };
+        format!("QoS {} · {what}", self.message.qos as u8)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_lost_publish_keeps_its_message_and_says_how_far_it_got() {
+        let mut p = Publish::new("a/b", b"xy".to_vec());
+        p.qos_pid = mqttscope_proto::codec::QosPid::ExactlyOnce(std::num::NonZeroU16::MIN);
+        p.retain = true;
+        p.properties.to_mut().topic_alias = std::num::NonZeroU16::new(3);
+        p.properties.to_mut().content_type = Some("text/plain".into());
+        let lost = LostPublish::new(1, p, PublishStage::Received);
+        assert_eq!(lost.message.topic, "a/b");
+        assert_eq!(lost.message.payload, b"xy");
+        assert_eq!(
+            (lost.message.qos, lost.message.retain),
+            (QoS::ExactlyOnce, true)
+        );
+        assert_eq!(lost.message.properties.topic_alias, None);
+        assert_eq!(
+            lost.message.properties.content_type.as_deref(),
+            Some("text/plain")
+        );
+        assert!(lost
+            .describe()
+            .starts_with("QoS 2 · the broker had it (PUBREC)"));
+    }
 
     #[test]
     fn builds_a_message_with_v5_properties_only_in_v5() {

@@ -13,6 +13,7 @@ use crate::driver::socket::SUBPROTOCOL;
 use crate::driver::{probe, Report};
 use crate::model::message::{message_from_publish, Direction, MessageRow, PacketRow};
 use crate::state::connection::{Conn, ConnData, ConnStatus, SubStatus, SubscriptionEntry};
+use crate::state::publish::LostPublish;
 
 /// How long the core waits for CONNACK (its default), for the doctor's words.
 const CONNECT_TIMEOUT_MS: f64 = 10_000.0;
@@ -134,6 +135,19 @@ fn on_event(conn: Conn, event: Event) {
         }
         Event::Message(publish) => on_message(conn, &publish),
         Event::Disconnected(cause) => on_disconnected(conn, cause),
+        Event::PublishLost { message, stage, .. } => {
+            let id = conn
+                .lost
+                .with_untracked(|l| l.last().map_or(1, |p| p.id + 1));
+            conn.lost
+                .update(|l| l.push(LostPublish::new(id, message, stage)));
+        }
+        Event::Violation(e) => {
+            // Not fatal (a stray acknowledgement): the row it came in says so.
+            let text = e.to_string();
+            conn.data.update_value(|d| flag_last_received(d, text));
+            conn.touch();
+        }
         _ => {}
     }
 }
@@ -148,16 +162,17 @@ fn on_disconnected(conn: Conn, cause: DisconnectCause) {
         conn.data.update_value(|d| flag_last_received(d, text));
         conn.touch();
     }
-    let setup = conn.settings.with_untracked(|s| Setup {
-        version: s.version,
-        keep_alive_s: s.keep_alive,
-        connect_timeout_ms: CONNECT_TIMEOUT_MS,
-    });
     // The core decides whether it tries again (not after a refusal that another try
     // cannot fix); it has scheduled that try before this report arrives.
     let retrying = conn
         .link()
         .is_some_and(|l| l.with_client(|c| c.reconnect_at().is_some()));
+    let setup = conn.settings.with_untracked(|s| Setup {
+        version: s.version,
+        keep_alive_s: s.keep_alive,
+        connect_timeout_ms: CONNECT_TIMEOUT_MS,
+        retrying,
+    });
     match Failure::from_cause(&cause, &setup) {
         Some(failure) => diagnose(conn, failure),
         None => conn

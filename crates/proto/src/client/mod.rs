@@ -304,6 +304,11 @@ impl Client {
         self.limits
     }
 
+    /// The options in force.
+    pub fn options(&self) -> &ClientOptions {
+        &self.opts
+    }
+
     /// The protocol version spoken.
     pub fn version(&self) -> ProtocolVersion {
         self.opts.version
@@ -347,6 +352,23 @@ impl Client {
     /// Uses `a` for enhanced authentication (MQTT 5): CONNECT then names its method.
     pub fn set_authenticator(&mut self, a: Box<dyn Authenticator>) {
         self.authenticator = Some(a);
+    }
+
+    /// Replaces the options while not connected, keeping the session: the in-flight and
+    /// queued QoS 1/2 messages, QoS 2 receipts, and the subscriptions to restore. The
+    /// caller keeps a client only for the same session (client id and broker); the new
+    /// options take effect at the next [`connect`](Client::connect).
+    pub fn set_options(&mut self, opts: ClientOptions) -> Result<(), ClientError> {
+        if matches!(self.state, State::Connecting | State::Connected) {
+            return Err(ClientError::InvalidState {
+                expected: "idle or closed",
+            });
+        }
+        self.framer = Framer::new(opts.version, receive_limit(&opts));
+        self.backoff = Backoff::new(opts.reconnect.map_or(0, |p| p.seed));
+        self.timers = [None; 4];
+        self.opts = opts;
+        Ok(())
     }
 
     /// Sends CONNECT on a freshly opened transport.

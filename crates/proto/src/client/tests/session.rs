@@ -404,3 +404,30 @@ fn requests_unanswered_when_the_connection_ends_are_reported_lost() {
         Some(DisconnectCause::Protocol(_))
     ));
 }
+
+#[test]
+fn new_options_keep_the_session_for_a_manual_reconnect() {
+    let mut p = Peer::connected(V4, |o| o.clean_start = false);
+    p.publish(QoS::AtLeastOnce, b"1");
+    p.take();
+    p.client.disconnect(p.now, ReasonCode::Success).unwrap();
+    p.drain();
+    assert_eq!(p.sent(), [vec![0xe0, 0x00]]);
+    assert!(p
+        .client
+        .set_options(ClientOptions {
+            keep_alive: 30,
+            ..p.client.opts.clone()
+        })
+        .is_ok());
+    p.client.connect(p.now).unwrap();
+    p.drain();
+    let connect = p.sent();
+    assert_eq!(connect[0][10..12], [0, 30], "the new keep alive");
+    p.server(&connack(V4, true));
+    // The in-flight message of the session goes again, with DUP and its identifier.
+    assert_eq!(p.sent(), [vec![0x3a, 0x06, 0, 1, b't', 0, 1, b'1']]);
+    // Not while connected.
+    let opts = p.client.opts.clone();
+    assert!(p.client.set_options(opts).is_err());
+}
