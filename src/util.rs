@@ -2,9 +2,12 @@
 
 use wasm_bindgen::JsCast;
 
-/// Offers `bytes` as a file download named `name`.
+use crate::model::filename::safe_file_name;
+
+/// Offers `bytes` as a file download named `name`, made safe first
+/// ([`safe_file_name`]: names come from topics and connection names).
 pub fn download(name: &str, mime: &str, bytes: &[u8]) {
-    let _ = try_download(name, mime, bytes);
+    let _ = try_download(&safe_file_name(name), mime, bytes);
 }
 
 fn try_download(name: &str, mime: &str, bytes: &[u8]) -> Option<()> {

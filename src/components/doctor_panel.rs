@@ -21,8 +21,11 @@ pub fn DoctorPanel(
             let _ = actions::connect(conn);
         }
         Action::OpenPage { url, .. } => {
+            // The broker's page must not get a handle on this one (`window.opener`),
+            // nor learn where it came from.
             if let Some(w) = web_sys::window() {
-                let _ = w.open_with_url_and_target(&url, "_blank");
+                let _ =
+                    w.open_with_url_and_target_and_features(&url, "_blank", "noopener,noreferrer");
             }
         }
         Action::SwitchVersion(v) => {

@@ -8,6 +8,7 @@ use crate::model::json;
 use crate::model::message::MessageRow;
 use crate::model::payload::{classify, human_size, PayloadKind, COLLAPSE_AT};
 use crate::model::time;
+use crate::model::visible::visible;
 use crate::util::download;
 
 /// The payload views.
@@ -57,11 +58,11 @@ pub fn MessageDetail(
     let properties = row
         .properties
         .iter()
-        .map(|(k, v)| view! { <tr><th>{k.clone()}</th><td class="mono">{v.clone()}</td></tr> })
+        .map(|(k, v)| view! { <tr><th>{visible(k).into_owned()}</th><td class="mono">{visible(v).into_owned()}</td></tr> })
         .collect_view();
     view! {
         <section class="detail panel" aria-label="Message">
-            <h3 class="mono">{row.topic.to_string()}</h3>
+            <h3 class="mono" data-testid="detail-topic">{visible(&row.topic).into_owned()}</h3>
             <p class="muted">
                 {time::iso8601(row.at_ms)} " · " {row.direction.label()} " · QoS " {row.qos as u8}
                 {row.retain.then_some(" · retained")} {row.dup.then_some(" · DUP")} " · " {size}

@@ -10,6 +10,7 @@ use crate::driver::clock;
 use crate::model::message::{Direction, MessageRow};
 use crate::model::payload::{human_size, preview};
 use crate::model::time;
+use crate::model::visible::visible;
 
 /// How many characters of the payload the line shows.
 const PREVIEW: usize = 120;
@@ -42,7 +43,7 @@ fn shown(row: &MessageRow, colour: Option<u8>) -> Shown {
             Direction::Out => "↑",
         },
         direction: row.direction.label(),
-        topic: row.topic.to_string(),
+        topic: visible(&row.topic).into_owned(),
         flags,
         size: human_size(row.payload.len()),
         preview: if p.truncated { p.text + "…" } else { p.text },

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::model::visible::visible;
 use crate::state::connection::Conn;
 use crate::state::publish::PublishDraft;
 
@@ -30,7 +31,7 @@ pub fn PublishHistory(
                 view! {
                     <li class="history-row">
                         <button class="history-pick" on:click=move |_| on_pick.run(pick.clone())>
-                            <span class="mono">{d.topic.clone()}</span>
+                            <span class="mono">{visible(&d.topic).into_owned()}</span>
                             <span class="muted">{summary}</span>
                         </button>
                         <button class="small" aria-label="Publish again" title="Publish again"

@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use crate::model::visible::visible;
 use crate::state::actions;
 use crate::state::connection::{Conn, SubStatus, SubscriptionEntry};
 
@@ -23,10 +24,11 @@ pub fn SubscriptionRow(
     sub: SubscriptionEntry,
 ) -> impl IntoView {
     let id = sub.id;
+    let filter = visible(&sub.filter);
     let title = if sub.alias.is_empty() {
-        sub.filter.clone()
+        filter.into_owned()
     } else {
-        format!("{} ({})", sub.alias, sub.filter)
+        format!("{} ({filter})", visible(&sub.alias))
     };
     let mut options = format!("QoS {}", sub.qos as u8);
     if sub.no_local {

@@ -9,6 +9,7 @@ use crate::components::windowed_list::{hold_while_scrolled, initial_scroll, Wind
 use crate::model::listing::{list, Listing};
 use crate::model::message::MessageRow;
 use crate::model::viewport;
+use crate::model::visible::visible;
 use crate::state::connection::Conn;
 
 /// The history of `path` and below in `conn`.
@@ -48,7 +49,7 @@ pub fn TopicHistory(
     };
     view! {
         <section class="panel topic-history" aria-label="Topic history">
-            <h3 class="mono">{path}</h3>
+            <h3 class="mono" data-testid="topic-history-topic">{move || path.with(|p| visible(p).into_owned())}</h3>
             <p class="muted" data-testid="topic-history-counts">{move || listing.with(summary)}</p>
             <WindowedList class="message-list" test_id="topic-history" scroll shape on_away draw />
         </section>

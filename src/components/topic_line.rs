@@ -9,6 +9,7 @@
 use leptos::prelude::*;
 
 use crate::model::topic_tree::TreeRow;
+use crate::model::visible::visible;
 
 /// What a line shows of a row, computed once per change.
 #[derive(Clone, PartialEq)]
@@ -35,7 +36,7 @@ fn shown(r: &TreeRow) -> Shown {
         name: if r.name.is_empty() {
             "(empty)".to_owned()
         } else {
-            r.name.clone()
+            visible(&r.name).into_owned()
         },
         expanded: r
             .has_children

@@ -11,6 +11,8 @@
 //! - [`filter`]: topic and payload filters for the message list.
 //! - [`listing`]: the window of filtered messages the list draws, and its counts.
 //! - [`match_index`]: which messages pass the filter, updated as they arrive.
+//! - [`visible`]: topics with their invisible and bidirectional characters made visible.
+//! - [`filename`]: safe names for downloaded files.
 //! - [`topic_tree`]: the tree of topics seen, with counts and last values.
 //! - [`export`]: messages as JSON or CSV, packets as JSON.
 //! - [`frames`]: where WebSocket frames ended inside each received packet.
@@ -19,6 +21,7 @@
 
 pub mod base64;
 pub mod export;
+pub mod filename;
 pub mod filter;
 pub mod frames;
 pub mod json;
@@ -30,3 +33,4 @@ pub mod ring;
 pub mod time;
 pub mod topic_tree;
 pub mod viewport;
+pub mod visible;
