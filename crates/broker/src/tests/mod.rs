@@ -37,6 +37,8 @@ pub(crate) struct Net {
     pub events: Vec<Event>,
     /// Each connection's protocol version, for decoding what it was sent.
     pub versions: BTreeMap<ConnId, ProtocolVersion>,
+    /// Connections that were sent something after their Close.
+    pub late: Vec<ConnId>,
 }
 
 impl Net {
@@ -52,6 +54,7 @@ impl Net {
             closed: Vec::new(),
             events: Vec::new(),
             versions: BTreeMap::new(),
+            late: Vec::new(),
         };
         net.drain();
         net
@@ -60,7 +63,12 @@ impl Net {
     pub fn drain(&mut self) {
         loop {
             match self.broker.poll_output(self.now) {
-                Output::Transmit { conn, bytes } => self.sent.entry(conn).or_default().push(bytes),
+                Output::Transmit { conn, bytes } => {
+                    if self.closed.contains(&conn) {
+                        self.late.push(conn);
+                    }
+                    self.sent.entry(conn).or_default().push(bytes)
+                }
                 Output::Close(c) => self.closed.push(c),
                 Output::Event(Event::Packet { .. }) => {}
                 Output::Event(e) => self.events.push(e),
