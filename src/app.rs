@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::components::client_page::ClientPage;
 use crate::components::hex_pad::HexPad;
+use crate::components::storage_notice::StorageNotice;
 use crate::state::workspace::{provide_workspace, Page};
 
 /// The whole app: the workspace store, a top bar, and the page it selects.
@@ -35,6 +36,7 @@ pub fn App() -> impl IntoView {
             <span class="topbar-note">"MQTT 3.1, 3.1.1 and 5.0, byte by byte"</span>
         </header>
         <main class="main">
+            <StorageNotice />
             <Show when=move || ws.page.get() == Page::Client fallback=|| view! { <HexPad /> }>
                 <ClientPage />
             </Show>

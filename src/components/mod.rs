@@ -63,6 +63,7 @@ pub mod payload_editor;
 pub mod publish_history;
 pub mod publish_panel;
 pub mod qos_select;
+pub mod storage_notice;
 pub mod subscription_panel;
 pub mod subscription_row;
 pub mod text_field;

@@ -9,4 +9,6 @@ pub mod publish;
 pub mod range_flags;
 pub mod reports;
 pub mod settings;
+pub mod storage;
+pub mod sync;
 pub mod workspace;

@@ -1,5 +1,9 @@
-//! Saved connections as JSON (for localStorage): settings and subscriptions. The
+//! Saved connections as JSON (for localStorage): an id, settings and subscriptions. The
 //! password is saved only when the user ticked "remember".
+//!
+//! Each connection has a stable id, so that tabs open on the page merge their changes
+//! connection by connection ([`crate::state::sync`]); entries saved before ids existed
+//! get `legacy-<index>`, the same in every tab that reads them.
 
 use mqttscope_proto::codec::{ProtocolVersion, QoS};
 
@@ -7,7 +11,7 @@ use crate::model::json::{self, Json};
 use crate::model::payload::PayloadFormat;
 use crate::state::connection::{SubStatus, SubscriptionEntry};
 use crate::state::settings::{
-    alias_policy_from_name, alias_policy_name, AuthMethod, ConnectionSettings, WillSettings,
+    self, alias_policy_from_name, alias_policy_name, AuthMethod, ConnectionSettings, WillSettings,
 };
 
 /// The localStorage key (versioned, so a later format can migrate).
@@ -16,10 +20,26 @@ pub const STORAGE_KEY: &str = "mqttscope.connections.v1";
 /// One saved connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Saved {
+    /// Stable and unique among the saved connections.
+    pub id: String,
     /// Its settings.
     pub settings: ConnectionSettings,
     /// Its subscriptions (status not saved).
     pub subscriptions: Vec<SubscriptionEntry>,
+}
+
+/// The presets as saved connections. Their ids are fixed, so that two tabs that both
+/// start from an empty storage save the same four connections, not eight.
+pub fn presets() -> Vec<Saved> {
+    settings::presets()
+        .into_iter()
+        .enumerate()
+        .map(|(k, settings)| Saved {
+            id: format!("preset-{k}"),
+            settings,
+            subscriptions: Vec::new(),
+        })
+        .collect()
 }
 
 /// The saved connections as JSON text.
@@ -27,11 +47,44 @@ pub fn to_json(saved: &[Saved]) -> String {
     Json::Array(saved.iter().map(saved_json).collect()).compact()
 }
 
-/// The saved connections in `text`; what cannot be read is skipped, never fatal.
-pub fn from_json(text: &str) -> Vec<Saved> {
-    match json::parse(text) {
-        Ok(Json::Array(items)) => items.iter().filter_map(read_saved).collect(),
-        _ => Vec::new(),
+/// One connection as it is stored: two connections with the same text need not be
+/// written again (the status of subscriptions, and the password when it is not
+/// remembered, are not part of it).
+pub fn entry_text(saved: &Saved) -> String {
+    saved_json(saved).compact()
+}
+
+/// What a stored text holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stored {
+    /// Every entry was read.
+    Read(Vec<Saved>),
+    /// Not JSON, not an array, or entries that cannot be read (the ones that can are
+    /// here): the text must be kept somewhere before anything is written over it.
+    Damaged(Vec<Saved>),
+}
+
+/// The saved connections in `text`; nothing in it can make this fail or panic.
+pub fn read(text: &str) -> Stored {
+    let Ok(Json::Array(items)) = json::parse(text) else {
+        return Stored::Damaged(Vec::new());
+    };
+    let mut saved: Vec<Saved> = items.iter().enumerate().filter_map(read_saved).collect();
+    unique_ids(&mut saved);
+    if saved.len() == items.len() {
+        Stored::Read(saved)
+    } else {
+        Stored::Damaged(saved)
+    }
+}
+
+/// Makes ids unique: a repeated id (a hand-edited text) gets its position appended.
+fn unique_ids(saved: &mut [Saved]) {
+    for k in 1..saved.len() {
+        let (before, rest) = saved.split_at_mut(k);
+        if before.iter().any(|s| s.id == rest[0].id) {
+            rest[0].id = format!("{}~{k}", rest[0].id);
+        }
     }
 }
 
@@ -63,6 +116,7 @@ fn saved_json(saved: &Saved) -> Json {
         ""
     };
     obj(vec![
+        ("id", s(&saved.id)),
         ("name", s(&c.name)),
         ("colour", n(c.colour)),
         ("url", s(&c.url)),
@@ -183,8 +237,12 @@ fn qos(v: Option<u8>) -> QoS {
     v.and_then(QoS::from_u8).unwrap_or(QoS::AtMostOnce)
 }
 
-fn read_saved(v: &Json) -> Option<Saved> {
+fn read_saved((index, v): (usize, &Json)) -> Option<Saved> {
     let f = fields(v)?;
+    let id = f
+        .str("id")
+        .filter(|id| !id.is_empty())
+        .unwrap_or_else(|| format!("legacy-{index}"));
     let d = ConnectionSettings::default();
     let settings = ConnectionSettings {
         name: f.str("name").unwrap_or(d.name),
@@ -217,6 +275,7 @@ fn read_saved(v: &Json) -> Option<Saved> {
         _ => Vec::new(),
     };
     Some(Saved {
+        id,
         settings,
         subscriptions,
     })
@@ -265,6 +324,14 @@ mod tests {
 
     use super::*;
 
+    /// What `text` holds, which must be readable in full.
+    fn from_json(text: &str) -> Vec<Saved> {
+        match read(text) {
+            Stored::Read(saved) => saved,
+            Stored::Damaged(_) => panic!("damaged: {text}"),
+        }
+    }
+
     fn sample() -> Saved {
         let settings = ConnectionSettings {
             name: "a \"quoted\" name".to_owned(),
@@ -294,6 +361,7 @@ mod tests {
             status: SubStatus::Pending,
         };
         Saved {
+            id: "c1".to_owned(),
             settings,
             subscriptions: vec![sub],
         }
@@ -332,14 +400,40 @@ mod tests {
     }
 
     #[test]
-    fn garbage_and_partial_entries_are_skipped() {
-        assert!(from_json("not json").is_empty());
-        assert!(from_json("{}").is_empty());
-        let back = from_json(r#"[{"name":"x"},{"url":"ws://h:1","version":9,"keep_alive":"x"}]"#);
+    fn unreadable_text_is_damaged_and_partial_entries_are_skipped() {
+        for garbage in ["not json", "{}", "", "[1, 2", "\"[]\"", "null"] {
+            assert_eq!(read(garbage), Stored::Damaged(Vec::new()), "{garbage:?}");
+        }
+        let text = r#"[{"name":"x"},{"url":"ws://h:1","version":9,"keep_alive":"x"}]"#;
+        let Stored::Damaged(back) = read(text) else {
+            panic!("an unreadable entry must make the text damaged");
+        };
         assert_eq!(back.len(), 1);
         assert_eq!(back[0].settings.url, "ws://h:1");
         assert_eq!(back[0].settings.version, ProtocolVersion::V5);
         assert_eq!(back[0].settings.keep_alive, 60);
         assert_eq!(back[0].settings.topic_alias, TopicAliasPolicy::Off);
+    }
+
+    #[test]
+    fn entries_without_an_id_get_one_from_their_place_and_ids_are_unique() {
+        let text = r#"[{"url":"ws://a"},{"id":"x","url":"ws://b"},{"id":"x","url":"ws://c"},{"id":"","url":"ws://d"}]"#;
+        let ids: Vec<_> = from_json(text).into_iter().map(|s| s.id).collect();
+        assert_eq!(ids, ["legacy-0", "x", "x~2", "legacy-3"]);
+        // Written back, they keep those ids.
+        let again = from_json(&to_json(&from_json(text)));
+        assert_eq!(again, from_json(text));
+    }
+
+    #[test]
+    fn the_entry_text_leaves_out_what_is_not_saved() {
+        let a = sample();
+        let mut b = sample();
+        b.settings.password = "other".to_owned();
+        b.subscriptions[0].status = SubStatus::Granted(QoS::AtMostOnce);
+        b.subscriptions[0].id = 9;
+        assert_eq!(entry_text(&a), entry_text(&b));
+        b.settings.name = "renamed".to_owned();
+        assert_ne!(entry_text(&a), entry_text(&b));
     }
 }

@@ -1,11 +1,16 @@
 //! The workspace: every connection, which one is selected, and what the page shows;
-//! provided by context to every component, and saved to localStorage.
+//! provided by context to every component, and saved to localStorage
+//! ([`crate::state::storage`]).
+
+use std::collections::HashMap;
 
 use leptos::prelude::*;
 
-use crate::state::connection::{Conn, SubscriptionEntry};
-use crate::state::persist::{self, Saved, STORAGE_KEY};
+use crate::state::connection::{Conn, SubStatus, SubscriptionEntry};
+use crate::state::persist::{Saved, STORAGE_KEY};
 use crate::state::settings::{self, ConnectionSettings};
+use crate::state::storage::{self, Notice};
+use crate::state::sync::{self, Changes};
 
 /// The main views of a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -61,6 +66,13 @@ pub struct Workspace {
     pub page: RwSignal<Page>,
     /// Whether the connect form is open for the selected connection.
     pub editing: RwSignal<bool>,
+    /// What the user must know about the saved connections (shown until dismissed).
+    pub notice: RwSignal<Option<Notice>>,
+    /// The connections as this tab last synchronised them with localStorage: what it
+    /// changed since is what it writes ([`crate::state::sync`]).
+    pub(crate) base: StoredValue<Vec<Saved>>,
+    /// Each connection's saved id (stable across tabs and reloads), by connection id.
+    keys: StoredValue<HashMap<u32, String>>,
     next_id: StoredValue<u32>,
     /// The owner of every connection's reactive parts: the workspace's own, so that a
     /// connection outlives the component that happened to create it (an event handler
@@ -68,34 +80,42 @@ pub struct Workspace {
     owner: StoredValue<Option<Owner>, LocalStorage>,
 }
 
-/// Creates the workspace from what localStorage holds (or the presets) and provides it.
+/// Creates the workspace from what localStorage holds (or the presets) and provides it;
+/// saves what changes, and takes over what other tabs save.
 pub fn provide_workspace() -> Workspace {
+    let mut notice = None;
+    let start = storage::load(&mut notice);
     let ws = Workspace {
         conns: RwSignal::new(Vec::new()),
         selected: RwSignal::new(None),
         tab: RwSignal::new(Tab::Messages),
         page: RwSignal::new(Page::from_hash(&location_hash())),
         editing: RwSignal::new(false),
+        notice: RwSignal::new(notice),
+        base: StoredValue::new(Vec::new()),
+        keys: StoredValue::new(HashMap::new()),
         next_id: StoredValue::new(1),
         owner: StoredValue::new_local(Owner::current()),
     };
-    let saved = load().unwrap_or_else(|| {
-        settings::presets()
-            .into_iter()
-            .map(|settings| Saved {
-                settings,
-                subscriptions: Vec::new(),
-            })
-            .collect()
-    });
-    for s in saved {
-        let conn = ws.add(s.settings);
+    for s in start.saved {
+        let conn = ws.add_keyed(s.id, s.settings);
         conn.subscriptions.set(s.subscriptions);
+    }
+    if start.stored {
+        ws.base.set_value(ws.snapshot());
     }
     ws.selected
         .set(ws.conns.with_untracked(|c| c.first().map(|c| c.id)));
     provide_context(ws);
-    Effect::new(move |_| save(&ws.snapshot()));
+    // Only what is saved: a SUBACK changes a subscription's status, not this.
+    let saved = Memo::new(move |_| ws.snapshot());
+    Effect::new(move |_| saved.with(|mine| storage::save(ws, mine)));
+    let other_tab = window_event_listener(leptos::ev::storage, move |e| {
+        if e.key().as_deref() == Some(STORAGE_KEY) {
+            storage::take_over(ws);
+        }
+    });
+    on_cleanup(move || other_tab.remove());
     Effect::new(move |_| set_location_hash(ws.page.get().hash()));
     ws
 }
@@ -107,7 +127,12 @@ pub fn use_workspace() -> Workspace {
 
 impl Workspace {
     /// Adds a connection (with a generated client id when it has none) and returns it.
-    pub fn add(&self, mut settings: ConnectionSettings) -> Conn {
+    pub fn add(&self, settings: ConnectionSettings) -> Conn {
+        self.add_keyed(sync::new_id(random_seed()), settings)
+    }
+
+    /// [`Workspace::add`] with the connection's saved id.
+    fn add_keyed(&self, key: String, mut settings: ConnectionSettings) -> Conn {
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
         if settings.client_id.is_empty() {
@@ -117,6 +142,7 @@ impl Workspace {
             Some(owner) => owner.with(|| Conn::new(id, settings)),
             None => Conn::new(id, settings),
         };
+        self.keys.update_value(|k| drop(k.insert(id, key)));
         self.conns.update(|c| c.push(conn));
         conn
     }
@@ -139,6 +165,7 @@ impl Workspace {
     pub fn remove(&self, id: u32) {
         let Some(conn) = self.get(id) else { return };
         self.conns.update(|c| c.retain(|c| c.id != id));
+        self.keys.update_value(|k| drop(k.remove(&id)));
         if self.selected.get_untracked() == Some(id) {
             self.selected
                 .set(self.conns.with_untracked(|c| c.first().map(|c| c.id)));
@@ -158,25 +185,88 @@ impl Workspace {
         self.conns.with(|c| c.iter().find(|c| c.id == id).copied())
     }
 
-    /// What is saved: every connection's settings and subscriptions (tracked, so an
-    /// effect over it saves on every change).
+    /// What is saved: every connection's id, settings and subscriptions (tracked, so a
+    /// memo over it changes with them).
     fn snapshot(&self) -> Vec<Saved> {
         self.conns.with(|conns| {
             conns
                 .iter()
                 .map(|c| Saved {
+                    id: self.key(c.id),
                     settings: c.settings.get(),
                     subscriptions: c.subscriptions.with(|s| s.iter().map(clean).collect()),
                 })
                 .collect()
         })
     }
+
+    /// Connection `id`'s saved id.
+    fn key(&self, id: u32) -> String {
+        self.keys
+            .with_value(|k| k.get(&id).cloned())
+            .unwrap_or_default()
+    }
+
+    /// The connection whose saved id is `key`.
+    fn by_key(&self, key: &str) -> Option<Conn> {
+        self.conns
+            .with_untracked(|c| c.iter().find(|c| self.key(c.id) == key).copied())
+    }
+
+    /// Makes in this tab the `changes` another tab saved.
+    pub(crate) fn take_over(&self, changes: &Changes) {
+        for key in &changes.removed {
+            if let Some(conn) = self.by_key(key) {
+                self.remove(conn.id);
+            }
+        }
+        for s in &changes.upserts {
+            match self.by_key(&s.id) {
+                Some(conn) => take_over_one(conn, s),
+                None => {
+                    let conn = self.add_keyed(s.id.clone(), s.settings.clone());
+                    conn.subscriptions.set(s.subscriptions.clone());
+                }
+            }
+        }
+    }
+}
+
+/// Gives `conn` the settings and subscriptions another tab saved, keeping what that
+/// tab could not know: a password typed here and not remembered, and what the broker
+/// said of each subscription.
+fn take_over_one(conn: Conn, saved: &Saved) {
+    let mut settings = saved.settings.clone();
+    if !settings.remember_password {
+        settings.password = conn.settings.with_untracked(|c| c.password.clone());
+    }
+    if conn.settings.with_untracked(|c| *c != settings) {
+        conn.settings.set(settings);
+    }
+    let subscriptions: Vec<SubscriptionEntry> = conn.subscriptions.with_untracked(|old| {
+        let status = |filter: &str| {
+            old.iter()
+                .find(|o| o.filter == filter)
+                .map_or(SubStatus::Pending, |o| o.status)
+        };
+        saved
+            .subscriptions
+            .iter()
+            .map(|s| SubscriptionEntry {
+                status: status(&s.filter),
+                ..s.clone()
+            })
+            .collect()
+    });
+    if conn.subscriptions.with_untracked(|s| *s != subscriptions) {
+        conn.subscriptions.set(subscriptions);
+    }
 }
 
 /// A subscription as saved: its status is the broker's, not ours.
 fn clean(s: &SubscriptionEntry) -> SubscriptionEntry {
     SubscriptionEntry {
-        status: crate::state::connection::SubStatus::Pending,
+        status: SubStatus::Pending,
         ..s.clone()
     }
 }
@@ -184,21 +274,6 @@ fn clean(s: &SubscriptionEntry) -> SubscriptionEntry {
 /// A random seed from the browser.
 pub fn random_seed() -> u64 {
     (js_sys::Math::random() * 2f64.powi(53)) as u64
-}
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
-fn load() -> Option<Vec<Saved>> {
-    let text = storage()?.get_item(STORAGE_KEY).ok()??;
-    Some(persist::from_json(&text))
-}
-
-fn save(saved: &[Saved]) {
-    if let Some(s) = storage() {
-        let _ = s.set_item(STORAGE_KEY, &persist::to_json(saved));
-    }
 }
 
 fn location_hash() -> String {
