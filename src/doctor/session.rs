@@ -120,6 +120,25 @@ fn group_digits(n: usize) -> String {
     out
 }
 
+/// Another tab of the page connected to `url` with the same client id, `client_id`.
+pub fn taken_by_another_tab(url: &str, client_id: &str) -> Diagnosis {
+    let detail = format!(
+        "Another tab of mqttscope connected to {url} with the same client id, {}. A broker \
+         keeps one connection per client id, so this tab stepped back (its session is kept \
+         for when you connect again) and does not reconnect on its own: two tabs with one \
+         client id would take the session from each other forever. Give one of them a \
+         different client id, or connect here again to take the session back.",
+        quoted(client_id)
+    );
+    Diagnosis::new(
+        Severity::Warning,
+        "Another tab took over this session".to_owned(),
+        detail,
+    )
+    .with(Action::Edit(Setting::ClientId))
+    .with(Action::Retry)
+}
+
 /// This client could not encode a packet; nothing malformed was sent.
 pub fn internal(detail: &str) -> Diagnosis {
     let detail = format!(

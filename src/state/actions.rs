@@ -14,6 +14,7 @@ use crate::driver::Link;
 use crate::state::connection::{Conn, ConnStatus, SubStatus, SubscriptionEntry};
 use crate::state::kept::{Carry, KeptSession, SessionKey};
 use crate::state::reports::{self, page_is_https};
+use crate::state::tabs;
 use crate::state::workspace::random_seed;
 
 /// Opens `conn` with its settings. A URL the doctor refuses before any traffic (mixed
@@ -58,6 +59,7 @@ pub fn connect(conn: Conn) -> Result<(), String> {
         .update(|subs| subs.iter_mut().for_each(|s| s.status = SubStatus::Pending));
     let link = Link::resume(&url, client, move |r| reports::apply(conn, r));
     conn.data.update_value(|d| d.link = Some(link));
+    tabs::announce(key, conn);
     Ok(())
 }
 
@@ -86,6 +88,7 @@ fn confirm_discard(n: usize) -> bool {
 pub fn disconnect(conn: Conn) {
     let link = conn.data.try_update_value(|d| d.link.take()).flatten();
     if let Some(link) = link {
+        tabs::release(conn);
         link.close();
         let client = link.take_client();
         let key = SessionKey {

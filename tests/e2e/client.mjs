@@ -17,47 +17,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ARTIFACTS, assert, exitWith, runSteps } from "./harness.mjs";
 import { Broker, freePort, sleep } from "./mosquitto.mjs";
+import { configure, inspectorHex, selectPacket, statusIs, until } from "./page.mjs";
 
 const BURST = 5000;
 
-/** Waits until `fn` (in the page) returns a truthy value. */
-async function until(page, fn, arg, what, timeout = 15000) {
-  try {
-    await page.waitForFunction(fn, arg, { timeout });
-  } catch {
-    throw new Error(`timed out waiting for ${what}`);
-  }
-}
-
-const statusIs = (page, text, what) =>
-  until(page, (t) => document.querySelector('[data-testid="conn-status"]')?.textContent.includes(t), text, what ?? `status "${text}"`);
-
-/** Opens the settings of the selected connection, sets URL and version, saves and connects. */
-async function configure(page, url, version) {
-  const open = await page.$('[data-testid="url"]');
-  if (!open) await page.click('button:has-text("Settings")');
-  await page.fill('[data-testid="url"]', url);
-  await page.selectOption('[data-testid="version"]', version);
-  await page.click('[data-testid="save-connect"]');
-}
-
 async function messagesText(page) {
   return page.$$eval('[data-testid="msg-topic"]', (els) => els.map((e) => e.textContent + " " + e.parentElement.querySelector('[data-testid="msg-payload"]').textContent));
-}
-
-/** The hex of the packet shown in the inspector, read from the hex view's byte cells. */
-async function inspectorHex(page) {
-  return page.$$eval('[data-testid="packet-detail"] [data-testid="hex-view"] .b[data-i]', (cells) =>
-    cells.map((c) => c.textContent.trim()).join(" "),
-  );
-}
-
-async function selectPacket(page, kind, nth = "last") {
-  await page.click('[data-testid="tab-packets"]');
-  const rows = page.locator('[data-testid="pkt-kind"]', { hasText: new RegExp(`^${kind}$`) });
-  await rows.first().waitFor({ timeout: 10000 });
-  await (nth === "last" ? rows.last() : rows.first()).click();
-  await page.waitForSelector('[data-testid="packet-detail"]');
 }
 
 function steps(ctx) {

@@ -189,13 +189,20 @@ fn wasm_app() -> Result<(), String> {
 }
 
 /// `trunk build --release --offline`, then the end-to-end scripts against the built page
-/// served on loopback: `tests/e2e/hexpad.mjs` (the hex pad) and `tests/e2e/client.mjs`
-/// (the client, against a mosquitto it starts on free loopback ports), then
+/// served on loopback: `tests/e2e/hexpad.mjs` (the hex pad), `tests/e2e/client.mjs`
+/// (the client, against a mosquitto it starts on free loopback ports) and
+/// `tests/e2e/reliability.mjs` (big payloads, two tabs, hostile peers), then
 /// `tests/e2e/background.mjs` (keep-alive in a hidden tab, through chromedriver; it serves
 /// `dist/` itself, once without the timer worker).
 fn e2e() -> Result<(), String> {
     let e2e_dir = cmd::root().join("tests").join("e2e");
-    for file in ["hexpad.mjs", "client.mjs", "background.mjs", "package.json"] {
+    for file in [
+        "hexpad.mjs",
+        "client.mjs",
+        "reliability.mjs",
+        "background.mjs",
+        "package.json",
+    ] {
         if !e2e_dir.join(file).is_file() {
             return Err(format!(
                 "tests/e2e/{file} is missing: the end-to-end test is not written"
@@ -207,7 +214,7 @@ fn e2e() -> Result<(), String> {
     let dist = cmd::root().join("dist");
     let server = StaticServer::start(&dist, 0).map_err(|e| format!("serving dist/: {e}"))?;
     println!("serving dist/ at {}", server.url());
-    for script in ["hexpad.mjs", "client.mjs"] {
+    for script in ["hexpad.mjs", "client.mjs", "reliability.mjs"] {
         let mut node = cmd::command("node");
         node.arg(Path::new("tests").join("e2e").join(script))
             .arg(server.url());

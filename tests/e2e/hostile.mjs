@@ -1,0 +1,132 @@
+// A scripted hostile MQTT peer over WebSocket, for what a real broker will not do: it
+// answers CONNECT, then misbehaves in the way the client id names.
+//
+//   "dup-ack"      a PUBACK twice for every QoS 1 PUBLISH (the second is stray)
+//   "suback-long"  a SUBACK with one reason code more than the SUBSCRIBE had filters
+//   "poison"       (MQTT 3.1.1) a retained PUBLISH of POISON_SIZE bytes after every SUBACK,
+//                  as a broker holding an oversize retained message does
+//
+// Every connection's CONNECT count is kept per client id, so a test can tell whether the
+// client reconnected. Binds 127.0.0.1 only.
+
+import { WebSocketServer } from "ws";
+
+export const POISON_SIZE = 2 * 1024 * 1024;
+
+/** A Remaining Length as a Variable Byte Integer. */
+function varint(n) {
+  const out = [];
+  do {
+    let b = n % 128;
+    n = Math.floor(n / 128);
+    if (n > 0) b |= 0x80;
+    out.push(b);
+  } while (n > 0);
+  return out;
+}
+
+function packet(first, body) {
+  return Buffer.concat([Buffer.from([first, ...varint(body.length)]), body]);
+}
+
+function str(s) {
+  const b = Buffer.from(s, "utf8");
+  return Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b]);
+}
+
+/** The client id and protocol level of a CONNECT. */
+function readConnect(p) {
+  let i = 1;
+  while (p[i] & 0x80) i++;
+  i++;
+  const nameLen = (p[i] << 8) | p[i + 1];
+  i += 2 + nameLen;
+  const level = p[i];
+  i += 4; // level, flags, keep alive
+  if (level === 5) {
+    let len = 0, mul = 1, b;
+    do {
+      b = p[i++];
+      len += (b & 0x7f) * mul;
+      mul *= 128;
+    } while (b & 0x80);
+    i += len;
+  }
+  const idLen = (p[i] << 8) | p[i + 1];
+  return { level, id: p.subarray(i + 2, i + 2 + idLen).toString("utf8") };
+}
+
+/** Where the body of a packet starts (after its first byte and Remaining Length). */
+function bodyStart(p) {
+  let i = 1;
+  while (p[i] & 0x80) i++;
+  return i + 1;
+}
+
+export class HostilePeer {
+  constructor() {
+    this.connects = new Map();
+  }
+
+  async start() {
+    this.wss = new WebSocketServer({ host: "127.0.0.1", port: 0, handleProtocols: () => "mqtt" });
+    await new Promise((r) => this.wss.once("listening", r));
+    this.port = this.wss.address().port;
+    this.wss.on("connection", (ws) => this.serve(ws));
+  }
+
+  url() {
+    return `ws://127.0.0.1:${this.port}`;
+  }
+
+  stop() {
+    for (const c of this.wss.clients) c.terminate();
+    return new Promise((r) => this.wss.close(r));
+  }
+
+  serve(ws) {
+    let session = null;
+    ws.on("message", (data) => {
+      const p = Buffer.from(data);
+      const type = p[0] >> 4;
+      if (type === 1) {
+        session = readConnect(p);
+        this.connects.set(session.id, (this.connects.get(session.id) ?? 0) + 1);
+        ws.send(session.level === 5 ? Buffer.from([0x20, 0x03, 0, 0, 0]) : Buffer.from([0x20, 0x02, 0, 0]));
+      } else if (session) {
+        this.misbehave(ws, session, type, p);
+      }
+    });
+  }
+
+  misbehave(ws, session, type, p) {
+    const at = bodyStart(p);
+    const v5 = session.level === 5;
+    if (type === 3 && (p[0] & 0x06) === 0x02 && session.id === "dup-ack") {
+      const topicLen = (p[at] << 8) | p[at + 1];
+      const id = p.subarray(at + 2 + topicLen, at + 4 + topicLen);
+      const ack = Buffer.concat([Buffer.from([0x40, 0x02]), id]);
+      ws.send(ack);
+      ws.send(ack);
+    } else if (type === 8) {
+      const id = p.subarray(at, at + 2);
+      // The filters: after the id (and the properties in 5.0), each a string + options.
+      let i = at + 2;
+      if (v5) i += 1 + p[i];
+      let filters = 0;
+      while (i < p.length) {
+        i += 2 + ((p[i] << 8) | p[i + 1]) + 1;
+        filters++;
+      }
+      const codes = session.id === "suback-long" ? filters + 1 : filters;
+      const body = Buffer.concat([id, Buffer.from(v5 ? [0] : []), Buffer.alloc(codes, 0)]);
+      ws.send(packet(0x90, body));
+      if (session.id === "poison") {
+        const topic = str("home/poison");
+        ws.send(packet(0x31, Buffer.concat([topic, Buffer.alloc(POISON_SIZE - topic.length - 4, 0x55)])));
+      }
+    } else if (type === 12) {
+      ws.send(Buffer.from([0xd0, 0x00]));
+    }
+  }
+}
