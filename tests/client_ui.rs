@@ -238,7 +238,10 @@ async fn the_will_payload_switches_format_keeping_its_bytes() {
     assert_eq!(will.format, PayloadFormat::Hex);
     let shown: HtmlTextAreaElement = find(&div, "[data-testid=will-payload]").unchecked_into();
     assert_eq!(shown.value(), will.payload);
-    let (opts, _) = draft.get_untracked().to_options("n", 1).unwrap();
+    let (opts, _) = draft
+        .get_untracked()
+        .to_options(Box::new(|| "n".to_owned()), 1)
+        .unwrap();
     assert_eq!(&opts.will.unwrap().payload[..], b"hi");
     div.remove();
 }

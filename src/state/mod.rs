@@ -9,7 +9,7 @@ pub mod publish;
 pub mod range_flags;
 pub mod reports;
 pub mod settings;
-pub mod tabs;
 pub mod storage;
 pub mod sync;
+pub mod tabs;
 pub mod workspace;
