@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::components::topic_history::TopicHistory;
 use crate::components::topic_line::TopicLine;
 use crate::components::windowed_list::{initial_scroll, WindowedList};
-use crate::model::topic_tree::TreeRow;
+use crate::model::topic_tree::{TreeRow, MAX_LEVELS, MAX_TOPIC_BYTES};
 use crate::model::viewport;
 use crate::state::connection::Conn;
 
@@ -22,6 +22,33 @@ struct TreeWindow {
     /// The nodes of the whole tree.
     topics: usize,
     overflow: u64,
+    cut_deep: u64,
+    cut_long: u64,
+}
+
+impl TreeWindow {
+    /// "12 topics", and what the tree's limits left out or cut.
+    fn counts(&self) -> String {
+        let mut s = format!("{} topics", self.topics);
+        let notes = [
+            (
+                self.overflow,
+                "on topics past the tree's limit (not in the tree)".to_owned(),
+            ),
+            (
+                self.cut_deep,
+                format!("on topics deeper than {MAX_LEVELS} levels (the rest joined in the last)"),
+            ),
+            (
+                self.cut_long,
+                format!("on topics longer than {MAX_TOPIC_BYTES} bytes (cut there)"),
+            ),
+        ];
+        for (n, what) in notes.into_iter().filter(|(n, _)| *n > 0) {
+            s.push_str(&format!(" · {n} messages {what}"));
+        }
+        s
+    }
 }
 
 /// The topic tree of `conn`.
@@ -47,6 +74,8 @@ pub fn TopicTreeView(
                     visible,
                     topics: d.tree.len(),
                     overflow: d.tree.overflow(),
+                    cut_deep: d.tree.cut_deep(),
+                    cut_long: d.tree.cut_long(),
                 }
             })
         })
@@ -71,11 +100,7 @@ pub fn TopicTreeView(
     };
     view! {
         <div class="topics">
-            <p class="counts muted">{move || rows.with(|w| {
-                let mut s = format!("{} topics", w.topics);
-                if w.overflow > 0 { s.push_str(&format!(" · {} messages on topics past the tree's limit", w.overflow)); }
-                s
-            })}</p>
+            <p class="counts muted" data-testid="topic-counts">{move || rows.with(TreeWindow::counts)}</p>
             <div class="topic-split">
                 <WindowedList class="topic-tree" test_id="topic-tree" scroll shape draw />
                 {history}

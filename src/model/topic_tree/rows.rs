@@ -66,34 +66,52 @@ impl TopicTree {
     ) -> (Vec<TreeRow>, usize) {
         let mut rows = Vec::new();
         let mut visible = 0;
-        let mut stack: Vec<(usize, &Node)> =
-            self.root.children.values().rev().map(|n| (0, n)).collect();
-        while let Some((depth, n)) = stack.pop() {
-            let open = !n.children.is_empty() && expanded.contains(&n.path);
+        // Nodes keep their own level only: the path is built on the way down, in one
+        // buffer cut back to the parent's path (its length is on the stack).
+        let mut path = String::new();
+        let mut stack: Vec<(usize, &Node, usize)> = self
+            .root
+            .children
+            .values()
+            .rev()
+            .map(|n| (0, n, 0))
+            .collect();
+        while let Some((depth, n, parent)) = stack.pop() {
+            path.truncate(parent);
+            if depth > 0 {
+                path.push('/');
+            }
+            path.push_str(&n.name);
+            let open = !n.children.is_empty() && expanded.contains(&path);
             if window.contains(&visible) {
-                rows.push(tree_row(n, depth, open));
+                rows.push(tree_row(n, &path, depth, open));
             }
             visible += 1;
             if open {
-                stack.extend(n.children.values().rev().map(|c| (depth + 1, c)));
+                let len = path.len();
+                stack.extend(n.children.values().rev().map(|c| (depth + 1, c, len)));
             }
         }
         (rows, visible)
     }
 }
 
-fn tree_row(n: &Node, depth: usize, expanded: bool) -> TreeRow {
+fn tree_row(n: &Node, path: &str, depth: usize, expanded: bool) -> TreeRow {
     TreeRow {
         depth,
         name: n.name.clone(),
-        path: n.path.clone(),
+        path: path.to_owned(),
         count: n.count,
         total: n.total,
         has_children: !n.children.is_empty(),
         expanded,
         retained: n.retained,
         last_at: n.last_at,
-        preview: n.last_payload.as_ref().map(|p| preview(p, PREVIEW_CHARS)),
+        preview: n.last_value.as_ref().map(|(start, size)| {
+            let mut p = preview(start, PREVIEW_CHARS);
+            p.truncated |= start.len() < *size;
+            p
+        }),
     }
 }
 
@@ -120,7 +138,7 @@ mod tests {
             t.node("a/").map(|n| (n.name.as_str(), n.count, n.total)),
             Some(("", 1, 2))
         );
-        assert_eq!(t.node("/a").map(|n| n.path.as_str()), Some("/a"));
+        assert_eq!(t.node("/a").map(|n| n.name.as_str()), Some("a"));
         assert_eq!(t.node("").map(|n| (n.count, n.total)), Some((1, 2)));
         let rows = t.rows(&open(&["", "a", "a/"]));
         assert_eq!(
@@ -184,11 +202,14 @@ mod tests {
         let mut t = TopicTree::new();
         assert!(t.record(&topic, &rc(b"deep"), false, 0.0));
         assert_eq!(t.len(), MAX_LEVELS);
+        let cut = &topic[..super::super::MAX_TOPIC_BYTES];
         let leaf = t.node(&topic).unwrap();
-        assert_eq!((leaf.count, leaf.path.len()), (1, topic.len()));
+        assert_eq!(leaf.count, 1);
         assert!(leaf.name.contains('/'));
-        let all: HashSet<String> = TopicTree::ancestors(&topic).into_iter().collect();
-        assert_eq!(t.rows(&all).len(), MAX_LEVELS);
+        let all: HashSet<String> = TopicTree::ancestors(cut).into_iter().collect();
+        let rows = t.rows(&all);
+        assert_eq!(rows.len(), MAX_LEVELS);
+        assert_eq!(rows.last().map(|r| r.path.as_str()), Some(cut));
     }
 
     #[test]
