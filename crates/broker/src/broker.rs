@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use mqttscope_proto::client::Instant;
 use mqttscope_proto::codec::{DecodeError, DecodeErrorKind, Disconnect, Will};
-use mqttscope_proto::{Packet, ReasonCode};
+use mqttscope_proto::{Packet, ProtocolVersion, ReasonCode};
 
 use crate::conn::{Conn, ConnState};
 use crate::event::{Direction, DisconnectCause, Event, Output};
@@ -150,7 +150,7 @@ impl Broker {
             return;
         };
         let (version, keep_alive) = (c.version, c.keep_alive);
-        let packet = match Packet::decode_exact(&frame, version) {
+        let packet = match decode(&frame, version) {
             Ok(p) => p,
             Err(e) => return self.decode_failed(conn, now, e),
         };
@@ -384,6 +384,19 @@ impl Broker {
         let cause = DisconnectCause::Administrative(reason);
         self.close(conn, now, cause, Some(reason), WillAction::Publish);
         Ok(())
+    }
+}
+
+/// Decodes one packet in `version`. A CONNECT is decoded by the level it names, but its
+/// fixed header was read by `version`'s rules: an MQTT 5 CONNECT is read again with
+/// MQTT 5's (a Remaining Length in its shortest form [MQTT-1.5.5-1]).
+fn decode(frame: &[u8], version: ProtocolVersion) -> Result<Packet<'_>, DecodeError> {
+    let packet = Packet::decode_exact(frame, version)?;
+    match &packet {
+        Packet::Connect(c) if c.protocol.is_v5() && !version.is_v5() => {
+            Packet::decode_exact(frame, ProtocolVersion::V5)
+        }
+        _ => Ok(packet),
     }
 }
 

@@ -45,6 +45,13 @@ impl Broker {
             // Enhanced authentication is not supported [MQTT-4.12.0-1].
             return Err(ReasonCode::BadAuthenticationMethod);
         }
+        if c.will
+            .as_ref()
+            .is_some_and(|w| w.qos > self.opts.maximum_qos)
+        {
+            // [MQTT-3.2.2-12]
+            return Err(ReasonCode::QosNotSupported);
+        }
         let (client_id, assigned) = self.client_id_for(c)?;
         let username = self.authenticate(c)?;
         let full = self.sessions.len() >= self.opts.max_sessions;

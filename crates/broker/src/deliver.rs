@@ -99,7 +99,11 @@ impl Broker {
             v5: c.version.is_v5(),
         };
         let mut publish = m.msg.to_publish(d, now);
-        let max = c.limits.topic_alias_maximum;
+        // At most as many aliases as we accept ourselves: each holds a topic.
+        let max = c
+            .limits
+            .topic_alias_maximum
+            .min(self.opts.topic_alias_maximum);
         if !(self.opts.assign_topic_aliases && d.v5 && max > 0) {
             return Some(Prepared {
                 publish,

@@ -71,7 +71,8 @@ pub struct BrokerOptions {
     /// Default 10.
     pub topic_alias_maximum: u16,
     /// Assign Topic Aliases to messages sent to MQTT 5 clients whose Topic Alias Maximum
-    /// allows it. Default false.
+    /// allows it (at most `topic_alias_maximum` per connection, first come first
+    /// served). Default false.
     pub assign_topic_aliases: bool,
     /// The longest Session Expiry Interval granted, in seconds (`u32::MAX`: sessions may
     /// never expire). A capped value is returned in CONNACK. Default one day.

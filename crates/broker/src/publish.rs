@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use mqttscope_proto::client::Instant;
-use mqttscope_proto::codec::{Ack, Publish, QosPid};
+use mqttscope_proto::codec::{Ack, PacketId, Publish, QosPid};
 use mqttscope_proto::{Packet, ReasonCode};
 
 use crate::event::DropReason;
@@ -15,6 +15,12 @@ use crate::{Broker, ConnId};
 impl Broker {
     /// A PUBLISH from a connected client.
     pub(crate) fn handle_publish(&mut self, conn: ConnId, now: Instant, p: &Publish<'_>) {
+        let v5 = self.conns.get(&conn).is_some_and(|c| c.version.is_v5());
+        if v5 && p.qos_pid.qos() > self.opts.maximum_qos {
+            let detail = format!("QoS {} above the Maximum QoS", p.qos_pid.qos() as u8);
+            let reason = ReasonCode::QosNotSupported;
+            return self.violation(conn, now, None, "MQTT-3.2.2-11", detail, reason);
+        }
         let Some(topic) = self.resolve_topic(conn, now, p) else {
             return;
         };
@@ -42,39 +48,28 @@ impl Broker {
         conn: ConnId,
         topic: String,
         p: &Publish<'_>,
-        id: mqttscope_proto::codec::PacketId,
+        id: PacketId,
         now: Instant,
     ) {
         let Some(s) = self.sessions.get(client) else {
             return;
         };
-        if !s.inbound_qos2.contains(&id) {
-            if s.inbound_qos2.len() >= usize::from(self.opts.receive_maximum) {
-                let detail = format!(
-                    "more than {} QoS 2 publishes awaiting PUBREL",
-                    self.opts.receive_maximum
-                );
-                return self.violation(
-                    conn,
-                    now,
-                    None,
-                    "MQTT-3.3.4-7",
-                    detail,
-                    ReasonCode::ReceiveMaximumExceeded,
-                );
-            }
-            let code = self.route_inbound(client, conn, topic, p, now);
-            if code.is_error() {
-                // [MQTT-4.3.3-9]: a refused id is free again.
-                return self.send(conn, now, Packet::PubRec(ack(id, code)));
-            }
-            if let Some(s) = self.sessions.get_mut(client) {
-                s.inbound_qos2.insert(id);
-            }
-            return self.send(conn, now, Packet::PubRec(ack(id, code)));
+        if s.inbound_qos2.contains(&id) {
+            // [MQTT-4.3.3-8]
+            return self.send(conn, now, Packet::PubRec(Ack::new(id)));
         }
-        // [MQTT-4.3.3-8]
-        self.send(conn, now, Packet::PubRec(Ack::new(id)));
+        let max = self.opts.receive_maximum;
+        if s.inbound_qos2.len() >= usize::from(max) {
+            let detail = format!("more than {max} QoS 2 publishes awaiting PUBREL");
+            let reason = ReasonCode::ReceiveMaximumExceeded;
+            return self.violation(conn, now, None, "MQTT-3.3.4-7", detail, reason);
+        }
+        let code = self.route_inbound(client, conn, topic, p, now);
+        // [MQTT-4.3.3-9]: a refused id is free again at once.
+        if let (false, Some(s)) = (code.is_error(), self.sessions.get_mut(client)) {
+            s.inbound_qos2.insert(id);
+        }
+        self.send(conn, now, Packet::PubRec(ack(id, code)));
     }
 
     /// The topic of `p`: its Topic Name, or the topic its Topic Alias stands for
@@ -215,7 +210,7 @@ impl Broker {
 }
 
 /// An acknowledgement of `id` with `reason`.
-fn ack(id: mqttscope_proto::codec::PacketId, reason: ReasonCode) -> Ack<'static> {
+fn ack(id: PacketId, reason: ReasonCode) -> Ack<'static> {
     let mut a = Ack::new(id);
     a.reason = reason;
     a

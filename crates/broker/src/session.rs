@@ -78,7 +78,7 @@ impl Session {
         }
     }
 
-    /// True when nothing worth resuming is held (Session Present may still be 1).
+    /// Outbound exchanges under way.
     pub(crate) fn in_flight(&self) -> usize {
         self.inflight.len()
     }

@@ -336,3 +336,46 @@ fn every_packet_in_and_out_is_reported_with_its_bytes() {
         ]
     );
 }
+
+/// [MQTT-1.5.5-1]
+#[test]
+fn an_mqtt_5_connect_is_held_to_mqtt_5_framing() {
+    let mut n = Net::new(|_| {});
+    let good = enc(V5, Packet::Connect(Box::new(Connect::new(V5, "x"))));
+    // The same CONNECT with its Remaining Length in two bytes where one would do.
+    let mut long = vec![0x10, good[1] | 0x80, 0x00];
+    long.extend_from_slice(&good[2..]);
+    let c = n.open(1);
+    n.feed(c, &long);
+    assert!(n.take(c).is_empty() && n.is_closed(c));
+    assert_eq!(violation(&n.events()), Some((Some(2), "MQTT-1.5.5-1")));
+    // MQTT 3.1.1 states no such rule: accepted.
+    let good = enc(V4, Packet::Connect(Box::new(Connect::new(V4, "y"))));
+    let mut long = vec![0x10, good[1] | 0x80, 0x00];
+    long.extend_from_slice(&good[2..]);
+    let c = n.open(2);
+    n.feed(c, &long);
+    assert_eq!(n.take(c), [vec![0x20, 0x02, 0x00, 0x00]]);
+}
+
+/// [MQTT-3.2.2-9] [MQTT-3.2.2-11] [MQTT-3.2.2-12]
+#[test]
+fn a_maximum_qos_below_2_is_announced_and_enforced() {
+    let mut n = Net::new(|o| o.maximum_qos = QoS::AtLeastOnce);
+    let (c, ack) = n.connect_with(1, V5, "x", |_| {});
+    let Packet::ConnAck(ack) = ack else { panic!() };
+    assert_eq!(ack.properties.maximum_qos(), Some(QoS::AtLeastOnce));
+    n.send(c, publish("t", b"x", q2(1)));
+    assert_eq!(n.take(c), [vec![0xe0, 0x01, 0x9b]]);
+    let (c, ack) = n.connect_with(2, V5, "y", |c| {
+        c.will = Some(mqttscope_proto::codec::Will {
+            topic: "w".into(),
+            payload: b"".to_vec().into(),
+            qos: QoS::ExactlyOnce,
+            retain: false,
+            properties: Default::default(),
+        });
+    });
+    assert_eq!(enc(V5, ack), [0x20, 0x03, 0x00, 0x9b, 0x00]);
+    assert!(n.is_closed(c));
+}
