@@ -171,8 +171,24 @@ impl Broker {
             });
         }
         for p in packets {
-            self.send(conn, now, p);
+            self.resend_one(client, conn, p, now);
         }
+    }
+
+    /// Sends one resent packet; a PUBLISH now too big for the client counts as delivered
+    /// and ends its exchange [MQTT-3.1.2-25].
+    fn resend_one(&mut self, client: &str, conn: ConnId, p: Packet<'static>, now: Instant) {
+        if let Packet::Publish(publish) = &p {
+            if let (Some(reason), Some(id)) =
+                (self.too_large(conn, publish), publish.qos_pid.packet_id())
+            {
+                if let Some(s) = self.sessions.get_mut(client) {
+                    s.finish(id);
+                }
+                return self.dropped(client, publish.topic.to_string(), reason);
+            }
+        }
+        self.send(conn, now, p);
     }
 }
 

@@ -24,6 +24,7 @@ fn a_first_packet_other_than_connect_closes_the_connection_unanswered() {
 }
 
 /// [MQTT-3.1.0-2] [MQTT-4.13.1-1]
+/// 3.1.1: [MQTT-3.1.0-2]
 #[test]
 fn a_second_connect_is_a_protocol_error() {
     let mut n = Net::new(|_| {});
@@ -42,6 +43,7 @@ fn a_second_connect_is_a_protocol_error() {
 }
 
 /// [MQTT-3.1.4-5] [MQTT-3.2.2-2] [MQTT-3.2.2-1]
+/// 3.1.1: [MQTT-3.1.4-4] [MQTT-3.2.0-1] [MQTT-3.2.2-1]
 #[test]
 fn connack_in_each_version_announces_our_limits_in_mqtt_5() {
     let mut n = Net::new(|_| {});
@@ -68,6 +70,7 @@ fn connack_in_each_version_announces_our_limits_in_mqtt_5() {
 }
 
 /// [MQTT-3.1.2-2]
+/// 3.1.1: [MQTT-3.1.2-2]
 #[test]
 fn an_unknown_protocol_level_gets_return_code_1_and_a_close() {
     let mut n = Net::new(|_| {});
@@ -81,6 +84,7 @@ fn an_unknown_protocol_level_gets_return_code_1_and_a_close() {
 }
 
 /// [MQTT-3.1.2-3] [MQTT-3.1.4-1]
+/// 3.1.1: [MQTT-3.1.2-3] [MQTT-3.1.4-1]
 #[test]
 fn a_reserved_connect_flag_closes_without_connack_naming_the_byte() {
     let mut n = Net::new(|_| {});
@@ -94,6 +98,7 @@ fn a_reserved_connect_flag_closes_without_connack_naming_the_byte() {
 }
 
 /// [MQTT-3.1.3-6] [MQTT-3.1.3-7] [MQTT-3.2.2-16] [MQTT-3.1.3-8]
+/// 3.1.1: [MQTT-3.1.3-6] [MQTT-3.1.3-8] [MQTT-3.1.3-9]
 #[test]
 fn empty_client_ids_are_assigned_or_refused_per_version() {
     let mut n = Net::new(|_| {});
@@ -124,6 +129,7 @@ fn empty_client_ids_are_assigned_or_refused_per_version() {
 }
 
 /// [MQTT-3.1.4-2] [MQTT-3.2.2-7] [MQTT-3.2.2-6]
+/// 3.1.1: [MQTT-3.2.2-4] [MQTT-3.2.2-5]
 #[test]
 fn username_and_password_are_checked_against_the_users() {
     let mut n = Net::new(|o| {
@@ -164,6 +170,7 @@ fn an_authentication_method_is_refused_with_0x8c() {
 }
 
 /// [MQTT-3.1.4-3]
+/// 3.1.1: [MQTT-3.1.4-2]
 #[test]
 fn a_second_connection_with_the_same_client_id_takes_the_session_over() {
     let mut n = Net::new(|_| {});
@@ -177,7 +184,8 @@ fn a_second_connection_with_the_same_client_id_takes_the_session_over() {
     assert!(n.take(old).is_empty() && n.is_closed(old));
 }
 
-/// [MQTT-3.1.2-22] [MQTT-3.1.2-24]
+/// [MQTT-3.1.2-22]
+/// 3.1.1: [MQTT-3.1.2-24]
 #[test]
 fn keep_alive_is_enforced_at_one_and_a_half_times() {
     let mut n = Net::new(|_| {});
@@ -262,6 +270,7 @@ fn connections_and_sessions_are_bounded() {
 }
 
 /// [MQTT-3.12.4-1]
+/// 3.1.1: [MQTT-3.12.4-1]
 #[test]
 fn pingreq_gets_pingresp() {
     let mut n = Net::new(|_| {});
@@ -378,4 +387,48 @@ fn a_maximum_qos_below_2_is_announced_and_enforced() {
     });
     assert_eq!(enc(V5, ack), [0x20, 0x03, 0x00, 0x9b, 0x00]);
     assert!(n.is_closed(c));
+}
+
+#[test]
+fn the_ui_sees_clients_and_can_disconnect_them() {
+    let mut n = Net::new(|_| {});
+    let (c, _) = n.connect_with(1, V5, "five", |c| {
+        c.keep_alive = 30;
+        c.properties.to_mut().receive_maximum = Some(nz16(5));
+    });
+    n.subscribe(c, "a/#", QoS::AtLeastOnce);
+    let info = n.broker.client(c).unwrap();
+    assert_eq!(
+        (
+            info.client_id.as_str(),
+            info.version,
+            info.keep_alive,
+            info.receive_maximum
+        ),
+        ("five", V5, 30, 5)
+    );
+    assert_eq!(info.session.subscriptions[0].filter, "a/#");
+    assert_eq!(n.broker.clients().len(), 1);
+    n.broker
+        .disconnect_client(c, n.now, ReasonCode::AdministrativeAction)
+        .unwrap();
+    n.drain();
+    assert_eq!(n.take(c), [vec![0xe0, 0x01, 0x98]]);
+    assert!(n.is_closed(c) && n.broker.clients().is_empty());
+    assert_eq!(
+        n.broker.disconnect_client(c, n.now, ReasonCode::Success),
+        Err(BrokerError::UnknownConnection(c))
+    );
+}
+
+#[test]
+fn an_early_or_repeated_timeout_does_nothing() {
+    let mut n = Net::new(|_| {});
+    let (c, _) = n.connect_with(1, V5, "x", |c| c.keep_alive = 10);
+    let deadline = n.deadline;
+    assert_eq!(deadline, Instant::from_millis(15_000));
+    n.sleep(14_999);
+    n.sleep(0);
+    assert!(!n.is_closed(c) && n.take(c).is_empty());
+    assert_eq!(n.deadline, deadline);
 }

@@ -1,6 +1,8 @@
 //! Scenario tests: the broker against scripted connections on a virtual clock. Each test
 //! is named after the behaviour it shows, asserts the bytes on the wire, and names the
-//! normative statements it covers in a `/// [MQTT-x.y.z-n]` line.
+//! normative statements it covers in its doc comment: MQTT 5.0 ids on a line of their
+//! own (`/// [MQTT-3.1.2-22]`), MQTT 3.1.1 ids (numbered differently) on a line that
+//! starts `/// 3.1.1:` (`/// 3.1.1: [MQTT-3.1.2-24]`).
 
 use std::collections::BTreeMap;
 use std::num::{NonZeroU16, NonZeroU32};

@@ -10,6 +10,7 @@ fn persistent_v4(n: &mut Net, id: u64, client: &str) -> (ConnId, Packet<'static>
 }
 
 /// [MQTT-4.3.2-4] [MQTT-3.3.4-1]
+/// 3.1.1: [MQTT-4.3.2-2] [MQTT-3.3.4-1]
 #[test]
 fn qos_1_is_acknowledged_with_no_matching_subscribers_in_mqtt_5() {
     let mut n = Net::new(|_| {});
@@ -25,6 +26,7 @@ fn qos_1_is_acknowledged_with_no_matching_subscribers_in_mqtt_5() {
 }
 
 /// [MQTT-4.3.3-8] [MQTT-4.3.3-10] [MQTT-4.3.3-11] [MQTT-4.3.3-12]
+/// 3.1.1: [MQTT-4.3.3-2]
 #[test]
 fn qos_2_inbound_is_routed_exactly_once() {
     let mut n = Net::new(|_| {});
@@ -148,6 +150,7 @@ fn a_refusing_pubrec_ends_the_exchange_without_pubrel() {
 }
 
 /// [MQTT-4.4.0-1] [MQTT-3.3.1-1] [MQTT-3.1.2-5] [MQTT-3.2.2-3]
+/// 3.1.1: [MQTT-4.4.0-1] [MQTT-3.1.2-4] [MQTT-3.2.2-2]
 #[test]
 fn a_resumed_session_gets_unacknowledged_publish_and_pubrel_again_in_order() {
     let mut n = Net::new(|_| {});
@@ -174,7 +177,8 @@ fn a_resumed_session_gets_unacknowledged_publish_and_pubrel_again_in_order() {
     );
 }
 
-/// [MQTT-3.1.2-4] [MQTT-3.1.2-6] [MQTT-3.2.2-2]
+/// [MQTT-3.1.2-4] [MQTT-3.2.2-2]
+/// 3.1.1: [MQTT-3.1.2-6] [MQTT-3.2.2-1]
 #[test]
 fn clean_start_discards_the_stored_session() {
     let mut n = Net::new(|_| {});
@@ -186,6 +190,7 @@ fn clean_start_discards_the_stored_session() {
     assert!(n.broker.session("sub").unwrap().subscriptions.is_empty());
 }
 
+/// 3.1.1: [MQTT-3.1.2-5]
 #[test]
 fn the_offline_queue_is_bounded_and_drops_are_reported() {
     let mut n = Net::new(|o| o.max_queued_messages = 2);
@@ -220,6 +225,7 @@ fn the_offline_queue_is_bounded_and_drops_are_reported() {
 }
 
 /// [MQTT-3.8.4-8] [MQTT-3.3.1-3]
+/// 3.1.1: [MQTT-3.8.4-6] [MQTT-3.3.1-3]
 #[test]
 fn delivery_qos_is_the_lower_of_published_and_granted_and_dup_is_not_copied() {
     let mut n = Net::new(|_| {});
@@ -230,4 +236,63 @@ fn delivery_qos_is_the_lower_of_published_and_granted_and_dup_is_not_copied() {
     (p.qos_pid, p.dup) = (q2(4), true);
     n.send(publ, Packet::Publish(p));
     assert_eq!(n.take(sub), [vec![0x30, 0x04, 0x00, 0x01, b't', b'x']]);
+}
+
+/// [MQTT-3.1.4-3] [MQTT-4.4.0-1] [MQTT-3.1.2-5]
+#[test]
+fn a_takeover_resumes_the_session_and_resends_what_was_in_flight() {
+    let mut n = Net::new(|_| {});
+    let persistent = |c: &mut Connect<'static>| {
+        c.clean_start = false;
+        c.properties.to_mut().session_expiry_interval = Some(60);
+    };
+    let (old, _) = n.connect_with(1, V5, "sub", persistent);
+    n.subscribe(old, "t", QoS::AtLeastOnce);
+    let publ = n.connect(2, V4, "pub");
+    n.publish(publ, "t", b"x", q1(1));
+    assert_eq!(publishes(&n.packets(old)).len(), 1);
+    let (new, ack) = n.connect_with(3, V5, "sub", persistent);
+    assert_eq!(n.take(old), [vec![0xe0, 0x01, 0x8e]]);
+    assert_eq!(enc(V5, ack)[2], 0x01, "Session Present");
+    assert_eq!(
+        n.take(new),
+        [vec![0x3a, 0x07, 0x00, 0x01, b't', 0x00, 0x01, 0x00, b'x']]
+    );
+}
+
+#[test]
+fn a_resent_publish_now_too_big_for_the_client_is_dropped_and_its_slot_freed() {
+    let mut n = Net::new(|_| {});
+    let (sub, _) = n.connect_with(1, V5, "sub", |c| {
+        c.clean_start = false;
+        c.properties.to_mut().session_expiry_interval = Some(60);
+    });
+    n.subscribe(sub, "t", QoS::AtLeastOnce);
+    let publ = n.connect(2, V4, "pub");
+    n.publish(publ, "t", &[1; 40], q1(1));
+    n.take(sub);
+    n.broker.handle_closed(sub, n.now);
+    n.drain();
+    let (sub, _) = n.connect_with(3, V5, "sub", |c| {
+        c.clean_start = false;
+        c.properties.to_mut().session_expiry_interval = Some(60);
+        c.properties.to_mut().maximum_packet_size = Some(nz32(30));
+    });
+    assert!(n.take(sub).is_empty());
+    assert_eq!(n.broker.session("sub").unwrap().in_flight, 0);
+}
+
+/// 3.1.1: [MQTT-3.3.5-2]
+#[test]
+fn a_topic_past_our_limits_is_refused_with_0x90_or_acknowledged_and_dropped() {
+    let mut n = Net::new(|o| o.max_topic_length = 4);
+    let sub = n.connect(1, V4, "sub");
+    n.subscribe(sub, "#", QoS::AtMostOnce);
+    let c5 = n.connect(2, V5, "five");
+    n.send(c5, publish("too/long", b"x", q1(1)));
+    assert_eq!(n.take(c5), [vec![0x40, 0x03, 0x00, 0x01, 0x90]]);
+    let c4 = n.connect(3, V4, "four");
+    n.send(c4, publish("too/long", b"x", q2(2)));
+    assert_eq!(n.take(c4), [vec![0x50, 0x02, 0x00, 0x02]]);
+    assert!(n.take(sub).is_empty());
 }

@@ -27,6 +27,7 @@ fn subscribe_with(n: &mut Net, c: ConnId, filter: &str, rh: RetainHandling) -> V
 }
 
 /// [MQTT-3.3.1-5] [MQTT-3.3.1-6] [MQTT-3.3.1-7] [MQTT-3.3.1-8]
+/// 3.1.1: [MQTT-3.3.1-5] [MQTT-3.3.1-6] [MQTT-3.3.1-8] [MQTT-3.3.1-10] [MQTT-3.3.1-11] [MQTT-3.3.1-12]
 #[test]
 fn retained_messages_are_set_replaced_and_cleared_by_an_empty_payload() {
     let mut n = Net::new(|_| {});

@@ -7,6 +7,7 @@ use mqttscope_proto::codec::{RetainHandling, SubscribeProperties};
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 /// [MQTT-4.7.1-1] [MQTT-4.7.1-2] [MQTT-4.7.2-1] [MQTT-3.3.2-3]
+/// 3.1.1: [MQTT-4.7.1-2] [MQTT-4.7.1-3] [MQTT-4.7.2-1] [MQTT-3.3.2-3] [MQTT-3.3.5-1]
 #[test]
 fn wildcards_match_by_level_and_not_dollar_topics() {
     let mut n = Net::new(|_| {});
@@ -88,7 +89,8 @@ fn no_local_keeps_a_clients_own_messages_from_it() {
     assert_eq!(n.take(c), [vec![0x30, 0x05, 0x00, 0x01, b't', 0x00, b'y']]);
 }
 
-/// [MQTT-3.3.1-12] [MQTT-3.3.1-13] [MQTT-3.3.1-9]
+/// [MQTT-3.3.1-12] [MQTT-3.3.1-13]
+/// 3.1.1: [MQTT-3.3.1-9]
 #[test]
 fn retain_as_published_keeps_the_flag_and_its_absence_clears_it() {
     let mut n = Net::new(|_| {});
@@ -164,6 +166,7 @@ fn a_shared_group_prefers_its_connected_members() {
 }
 
 /// [MQTT-3.8.4-5] [MQTT-3.8.4-6] [MQTT-3.9.3-1] [MQTT-3.9.3-2]
+/// 3.1.1: [MQTT-3.8.4-4] [MQTT-3.8.4-5] [MQTT-3.9.3-1] [MQTT-3.9.3-2]
 #[test]
 fn suback_has_one_code_per_filter_refusing_only_the_bad_ones() {
     let mut n = Net::new(|o| {
@@ -218,6 +221,7 @@ fn shared_and_wildcard_subscriptions_can_be_turned_off() {
 }
 
 /// [MQTT-3.8.4-3]
+/// 3.1.1: [MQTT-3.8.4-3]
 #[test]
 fn subscribing_again_to_a_filter_replaces_the_subscription() {
     let mut n = Net::new(|_| {});
@@ -233,6 +237,7 @@ fn subscribing_again_to_a_filter_replaces_the_subscription() {
 }
 
 /// [MQTT-3.10.4-1] [MQTT-3.10.4-2] [MQTT-3.10.4-4] [MQTT-3.10.4-5] [MQTT-3.11.3-1]
+/// 3.1.1: [MQTT-3.10.4-1] [MQTT-3.10.4-2] [MQTT-3.10.4-4] [MQTT-3.10.4-5]
 #[test]
 fn unsubscribe_answers_per_filter_and_stops_delivery() {
     let mut n = Net::new(|_| {});

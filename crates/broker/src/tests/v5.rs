@@ -205,7 +205,6 @@ fn request_response_and_user_properties_are_forwarded_unchanged_in_order() {
     assert_eq!(publishes(&n.packets(sub4))[0].1, b"hello");
 }
 
-/// [MQTT-1.5.4-1]
 #[test]
 fn a_payload_marked_utf8_that_is_not_is_disconnect_0x99() {
     let mut n = Net::new(|_| {});
@@ -320,7 +319,7 @@ fn a_delayed_will_goes_out_at_the_earlier_of_its_delay_and_the_session_end() {
     );
 }
 
-/// [MQTT-3.1.2-15]
+/// 3.1.1: [MQTT-3.1.2-8] [MQTT-3.1.2-17] [MQTT-3.1.2-24]
 #[test]
 fn a_retained_will_is_stored_as_retained() {
     let mut n = Net::new(|_| {});
