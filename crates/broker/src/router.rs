@@ -32,6 +32,15 @@ pub(crate) fn inner_filter<'f>(filter: &'f str, sub: &Sub) -> &'f str {
 }
 
 impl Broker {
+    /// Takes `client`'s subscription `filter` out of the index (the session has already
+    /// dropped it), and the round-robin position of a shared group nobody is left in.
+    pub(crate) fn unindex(&mut self, client: &str, filter: &str, sub: &Sub) {
+        self.tree.remove(inner_filter(filter, sub), client, filter);
+        if sub.share.is_some() && !self.sessions.values().any(|s| s.subs.contains_key(filter)) {
+            self.share_cursor.remove(filter);
+        }
+    }
+
     /// Takes ownership of a message [MQTT-4.5.0-1 (3.1.1)]: retains it if asked, then
     /// hands a copy to every matching session.
     pub(crate) fn publish_message(&mut self, msg: Arc<Message>, now: Instant) -> usize {

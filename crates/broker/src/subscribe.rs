@@ -103,7 +103,7 @@ impl Broker {
             // MQTT 3.1.1 [MQTT-3.8.3-2]
             return Err(ReasonCode::WildcardSubscriptionsNotSupported);
         }
-        if !self.opts.topic_fits(filter) {
+        if filter.len() > self.opts.max_topic_length || !self.opts.topic_fits(inner) {
             return Err(ReasonCode::TopicFilterInvalid);
         }
         Ok(())
@@ -167,8 +167,7 @@ impl Broker {
         else {
             return ReasonCode::NoSubscriptionExisted;
         };
-        let inner = crate::router::inner_filter(filter, &sub);
-        self.tree.remove(inner, client, filter);
+        self.unindex(client, filter, &sub);
         ReasonCode::Success
     }
 }

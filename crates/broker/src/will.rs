@@ -151,8 +151,7 @@ impl Broker {
             return;
         };
         for (filter, sub) in &s.subs {
-            let inner = crate::router::inner_filter(filter, sub);
-            self.tree.remove(inner, client, filter);
+            self.unindex(client, filter, sub);
         }
         self.event(Event::SessionExpired {
             client_id: client.to_owned(),

@@ -186,6 +186,7 @@ fn check_bounds(n: &Net) -> Result<(), TestCaseError> {
         prop_assert!(s.in_flight <= 20, "{s:?}");
     }
     prop_assert!(b.subscription_count() <= 6);
+    prop_assert!(b.share_cursor.len() <= b.subscription_count());
     prop_assert!(b.timer_count() <= 2 * 2 + 2 * 2);
     Ok(())
 }

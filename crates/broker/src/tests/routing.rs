@@ -144,6 +144,10 @@ fn a_shared_group_gets_each_message_once_round_robin_even_with_mqtt_3_members() 
             .as_deref(),
         Some("g")
     );
+    for c in [a, b] {
+        n.send(c, unsubscribe(9, &["$share/g/job/+"]));
+    }
+    assert!(n.broker.share_cursor.is_empty());
 }
 
 #[test]
