@@ -65,6 +65,7 @@
 #![deny(missing_docs)]
 
 mod broker;
+mod close;
 mod conn;
 mod connect;
 mod deliver;

@@ -16,8 +16,11 @@ use mqttscope_proto::{Packet, ProtocolVersion, QoS, ReasonCode};
 use crate::timers::NEVER;
 use crate::*;
 
+mod api;
 mod connection;
 mod interop;
+#[cfg(not(target_arch = "wasm32"))]
+mod model;
 #[cfg(not(target_arch = "wasm32"))]
 mod props;
 mod qos;
