@@ -21,6 +21,11 @@ impl Broker {
             let reason = ReasonCode::QosNotSupported;
             return self.violation(conn, now, None, "MQTT-3.2.2-11", detail, reason);
         }
+        if p.properties.subscription_identifiers().next().is_some() {
+            let detail = "a Subscription Identifier in a PUBLISH from a client".to_owned();
+            let reason = ReasonCode::ProtocolError;
+            return self.violation(conn, now, None, "MQTT-3.3.4-6", detail, reason);
+        }
         let Some(topic) = self.resolve_topic(conn, now, p) else {
             return;
         };

@@ -354,3 +354,13 @@ fn reason_strings_are_sent_only_when_enabled_and_wanted() {
     n.send(c, Packet::Connect(Box::new(Connect::new(V5, "y"))));
     assert_eq!(n.take(c), [vec![0xe0, 0x01, 0x82]]);
 }
+
+/// [MQTT-3.3.4-6]
+#[test]
+fn a_subscription_identifier_from_a_client_is_a_protocol_error() {
+    let mut n = Net::new(|_| {});
+    let c = n.connect(1, V5, "x");
+    n.feed(c, &[0x30, 0x06, 0x00, 0x01, b't', 0x02, 0x0b, 0x01]);
+    assert_eq!(n.take(c), [vec![0xe0, 0x01, 0x82]]);
+    assert_eq!(violation(&n.events()), Some((None, "MQTT-3.3.4-6")));
+}
