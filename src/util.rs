@@ -11,11 +11,25 @@ pub fn download(name: &str, mime: &str, bytes: &[u8]) {
 }
 
 fn try_download(name: &str, mime: &str, bytes: &[u8]) -> Option<()> {
-    let array = js_sys::Uint8Array::from(bytes);
-    let parts = js_sys::Array::of1(&array);
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    download_parts(name, mime, &parts)
+}
+
+/// Offers a file written in chunks (see [`crate::model::export`]): each chunk is copied
+/// out of the wasm memory as soon as it is written, so the whole file is only ever held
+/// by the browser's `Blob`.
+pub fn download_chunked(name: &str, mime: &str, write: impl FnOnce(&mut dyn FnMut(&str))) {
+    let parts = js_sys::Array::new();
+    write(&mut |chunk| {
+        parts.push(&js_sys::Uint8Array::from(chunk.as_bytes()));
+    });
+    let _ = download_parts(&safe_file_name(name), mime, &parts);
+}
+
+fn download_parts(name: &str, mime: &str, parts: &js_sys::Array) -> Option<()> {
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options).ok()?;
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(parts, &options).ok()?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
     let document = web_sys::window()?.document()?;
     let a: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;

@@ -52,6 +52,7 @@ pub fn ConnectForm(
     let (remember, set_remember) = flag!(draft.remember_password);
     let (keep_alive, set_keep_alive) = number!(draft.keep_alive: u16);
     let (limit, set_limit) = number!(draft.maximum_packet_size: u32);
+    let (budget, set_budget) = number!(draft.memory_budget_mib: u32);
     let (clean, set_clean) = flag!(draft.clean_start);
     let (reconnect, set_reconnect) = flag!(draft.auto_reconnect);
     let v5 = move || draft.with(|d| d.version.is_v5());
@@ -70,6 +71,7 @@ pub fn ConnectForm(
                 }>"New ID"</button>
                 <NumberField label="Keep alive" hint="s, 0: off" max=65535 value=keep_alive on_input=set_keep_alive />
                 <NumberField label="Receive limit" hint="bytes, 0: 16 MiB" max=268_435_460 value=limit on_input=set_limit />
+                <NumberField label="History memory" hint="MiB, 0: 64" max=4096 value=budget on_input=set_budget />
                 <CheckField label="Clean start" checked=clean on_change=set_clean />
                 <CheckField label="Reconnect automatically" checked=reconnect on_change=set_reconnect />
             </div>

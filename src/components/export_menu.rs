@@ -2,9 +2,9 @@
 
 use leptos::prelude::*;
 
-use crate::model::export::{messages_csv, messages_json, packets_json};
+use crate::model::export::{messages_csv_to, messages_json_to, packets_json_to};
 use crate::state::connection::Conn;
-use crate::util::download;
+use crate::util::download_chunked;
 
 /// The export buttons of a connection.
 #[component]
@@ -21,22 +21,28 @@ pub fn ExportMenu(
         )
     };
     let json = move |_| {
-        let text = conn
-            .data
-            .with_value(|d| messages_json(d.messages.iter(), &name()));
-        download(&file("messages.json"), "application/json", text.as_bytes());
+        let conn_name = name();
+        conn.data.with_value(|d| {
+            download_chunked(&file("messages.json"), "application/json", |sink| {
+                messages_json_to(d.messages.iter(), &conn_name, sink)
+            })
+        });
     };
     let csv = move |_| {
-        let text = conn
-            .data
-            .with_value(|d| messages_csv(d.messages.iter(), &name()));
-        download(&file("messages.csv"), "text/csv", text.as_bytes());
+        let conn_name = name();
+        conn.data.with_value(|d| {
+            download_chunked(&file("messages.csv"), "text/csv", |sink| {
+                messages_csv_to(d.messages.iter(), &conn_name, sink)
+            })
+        });
     };
     let packets = move |_| {
-        let text = conn
-            .data
-            .with_value(|d| packets_json(d.packets.iter(), &name(), reveal.get_untracked()));
-        download(&file("packets.json"), "application/json", text.as_bytes());
+        let (conn_name, reveal) = (name(), reveal.get_untracked());
+        conn.data.with_value(|d| {
+            download_chunked(&file("packets.json"), "application/json", |sink| {
+                packets_json_to(d.packets.iter(), &conn_name, reveal, sink)
+            })
+        });
     };
     view! {
         <details class="export">

@@ -128,7 +128,7 @@ pub fn counts<R>(l: &Listing<R>, hold: Option<Hold>, (one, many): Noun) -> Strin
     }
     if l.evicted > 0 {
         s.push_str(&format!(
-            " · {} older ones evicted from the history",
+            " · {} older ones evicted from the history (its count or memory limit)",
             l.evicted
         ));
     }
@@ -172,7 +172,7 @@ mod tests {
                 direction: Direction::In,
                 at_ms: 0.0,
                 topic: Arc::from(format!("t/{}", id % 2).as_str()),
-                payload: Arc::from(format!("p{id}").as_bytes()),
+                payload: format!("p{id}").as_bytes().into(),
                 qos: QoS::AtMostOnce,
                 retain: false,
                 dup: false,
@@ -205,7 +205,7 @@ mod tests {
         assert_eq!(l.shape(), (10, 3, 100));
         assert_eq!(
             counts(&l, None, MESSAGES),
-            "100 messages · 7 older ones evicted from the history"
+            "100 messages · 7 older ones evicted from the history (its count or memory limit)"
         );
     }
 

@@ -142,7 +142,7 @@ mod tests {
             direction: Direction::In,
             at_ms: 0.0,
             topic: Arc::from(format!("t/{}", id % 3).as_str()),
-            payload: Arc::from(format!("reading {id}").as_bytes()),
+            payload: format!("reading {id}").as_bytes().into(),
             qos: QoS::AtMostOnce,
             retain: false,
             dup: false,

@@ -8,6 +8,7 @@ use mqttscope_proto::hex::to_hex;
 use mqttscope_proto::QoS;
 
 use super::payload::{classify, PayloadKind};
+pub use super::shared::Payload;
 
 /// Which way a message or packet went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -48,8 +49,8 @@ pub struct MessageRow {
     pub at_ms: f64,
     /// The topic (after Topic Alias resolution).
     pub topic: Arc<str>,
-    /// The payload.
-    pub payload: Arc<[u8]>,
+    /// The payload (shared with the PUBLISH's packet row, see [`Payload`]).
+    pub payload: Payload,
     /// Its QoS.
     pub qos: QoS,
     /// The RETAIN flag.
@@ -72,7 +73,7 @@ impl MessageRow {
             direction: Direction::In,
             at_ms: 0.0,
             topic: Arc::from(""),
-            payload: Arc::from(&[][..]),
+            payload: Payload::from(&[][..]),
             qos: QoS::AtMostOnce,
             retain: false,
             dup: false,
@@ -85,7 +86,22 @@ impl MessageRow {
     pub fn size(&self) -> usize {
         self.payload.len()
     }
+
+    /// The bytes this row holds: itself, its topic, its properties, and the whole buffer
+    /// its payload is part of (shared with the PUBLISH's packet row, which counts it too:
+    /// a budget of these weights bounds the memory held, whichever row goes first).
+    pub fn weight(&self) -> usize {
+        let props: usize = self
+            .properties
+            .iter()
+            .map(|(k, v)| k.len() + v.len() + 48)
+            .sum();
+        ROW_BYTES + self.topic.len() + self.payload.buffer().len() + props
+    }
 }
+
+/// What a row costs besides what it points to.
+const ROW_BYTES: usize = std::mem::size_of::<MessageRow>() + 64;
 
 /// One MQTT packet, sent or received, for the inspector.
 #[derive(Debug, Clone, PartialEq)]
@@ -108,6 +124,12 @@ pub struct PacketRow {
 }
 
 impl PacketRow {
+    /// The bytes this row holds: itself, the packet (see [`MessageRow::weight`]), its
+    /// frame map, and room for a violation's text.
+    pub fn weight(&self) -> usize {
+        ROW_BYTES + self.bytes.len() + 8 * self.frame_ends.len() + 256
+    }
+
     /// A packet with no content, for a list slot about to go away.
     pub fn blank(id: u64) -> Self {
         PacketRow {
@@ -130,12 +152,24 @@ pub fn message_from_publish(
     direction: Direction,
     at_ms: f64,
 ) -> MessageRow {
+    message_sharing(p, Payload::from(&*p.payload), id, direction, at_ms)
+}
+
+/// A [`MessageRow`] for a decoded PUBLISH whose payload is `payload` (the tail of the
+/// packet's bytes, held once for the packet row and the message row).
+pub fn message_sharing(
+    p: &Publish<'_>,
+    payload: Payload,
+    id: u64,
+    direction: Direction,
+    at_ms: f64,
+) -> MessageRow {
     MessageRow {
         id,
         direction,
         at_ms,
         topic: Arc::from(&*p.topic),
-        payload: Arc::from(&*p.payload),
+        payload,
         qos: p.qos_pid.qos(),
         retain: p.retain,
         dup: p.dup,

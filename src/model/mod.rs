@@ -30,6 +30,7 @@ pub mod match_index;
 pub mod message;
 pub mod payload;
 pub mod ring;
+pub mod shared;
 pub mod time;
 pub mod topic_tree;
 pub mod viewport;

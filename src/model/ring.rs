@@ -1,6 +1,8 @@
 //! A bounded history: the newest `capacity` items, oldest first, and a count of the items
 //! it had to drop to stay within bounds (so a view can say "1,234 older messages
-//! dropped").
+//! dropped"). Items may carry a weight in bytes ([`Ring::push_weighed`]): the ring keeps
+//! their sum, so that its owner can hold several histories to one memory budget by
+//! evicting the oldest items ([`Ring::evict_oldest`]).
 
 use std::collections::vec_deque::{self, VecDeque};
 
@@ -14,6 +16,9 @@ pub const DEFAULT_CAPACITY: usize = 10_000;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ring<T> {
     items: VecDeque<T>,
+    /// The weight of each item, in the same order.
+    weights: VecDeque<usize>,
+    bytes: usize,
     capacity: usize,
     evicted: u64,
 }
@@ -30,6 +35,8 @@ impl<T> Ring<T> {
     pub fn new(capacity: usize) -> Self {
         Ring {
             items: VecDeque::new(),
+            weights: VecDeque::new(),
+            bytes: 0,
             capacity,
             evicted: 0,
         }
@@ -38,23 +45,37 @@ impl<T> Ring<T> {
     /// Appends `item` as the newest; returns the oldest item if it had to go (with a
     /// capacity of 0, `item` itself).
     pub fn push(&mut self, item: T) -> Option<T> {
+        self.push_weighed(item, 0)
+    }
+
+    /// Appends `item`, which holds `weight` bytes, as the newest (see [`Ring::push`]).
+    pub fn push_weighed(&mut self, item: T, weight: usize) -> Option<T> {
         if self.capacity == 0 {
             self.evicted += 1;
             return Some(item);
         }
         let old = if self.items.len() >= self.capacity {
-            self.evict_one()
+            self.evict_oldest()
         } else {
             None
         };
         self.items.push_back(item);
+        self.weights.push_back(weight);
+        self.bytes += weight;
         old
     }
 
-    fn evict_one(&mut self) -> Option<T> {
+    /// Drops the oldest item, counted as evicted (to stay within a memory budget).
+    pub fn evict_oldest(&mut self) -> Option<T> {
         let old = self.items.pop_front();
+        self.bytes -= self.weights.pop_front().unwrap_or(0);
         self.evicted += u64::from(old.is_some());
         old
+    }
+
+    /// The sum of the weights of the items held, in bytes.
+    pub fn bytes(&self) -> usize {
+        self.bytes
     }
 
     /// How many items were ever evicted to respect the capacity (by [`Ring::push`] and
@@ -82,10 +103,11 @@ impl<T> Ring<T> {
     pub fn set_capacity(&mut self, capacity: usize) {
         self.capacity = capacity;
         while self.items.len() > capacity {
-            self.evict_one();
+            self.evict_oldest();
         }
         if self.items.capacity() > 2 * capacity.max(16) {
             self.items.shrink_to_fit();
+            self.weights.shrink_to_fit();
         }
     }
 
@@ -124,11 +146,13 @@ impl<T> Ring<T> {
     /// evicted count stays as it was (use [`Ring::reset`] to zero it too).
     pub fn clear(&mut self) {
         self.items.clear();
+        self.weights.clear();
+        self.bytes = 0;
     }
 
     /// Removes every item and zeroes the evicted count.
     pub fn reset(&mut self) {
-        self.items.clear();
+        self.clear();
         self.evicted = 0;
     }
 }
@@ -218,5 +242,22 @@ mod tests {
         );
         assert_eq!(r.front(), Some(&1));
         assert_eq!((&r).into_iter().count(), 10_000);
+    }
+
+    #[test]
+    fn weights_are_summed_and_leave_with_their_items() {
+        let mut r = Ring::new(3);
+        r.push_weighed(1, 100);
+        r.push_weighed(2, 20);
+        r.push(3);
+        assert_eq!(r.bytes(), 120);
+        assert_eq!(r.push_weighed(4, 5), Some(1), "the count limit evicts too");
+        assert_eq!(r.bytes(), 25);
+        assert_eq!(r.evict_oldest(), Some(2));
+        assert_eq!((r.bytes(), r.len(), r.evicted()), (5, 2, 2));
+        r.set_capacity(1);
+        assert_eq!((items(&r), r.bytes()), (vec![4], 5));
+        r.clear();
+        assert_eq!((r.bytes(), r.evict_oldest()), (0, None));
     }
 }

@@ -57,6 +57,8 @@ pub fn connect(conn: Conn) -> Result<(), String> {
     };
     conn.subscriptions
         .update(|subs| subs.iter_mut().for_each(|s| s.status = SubStatus::Pending));
+    let budget = settings.memory_budget();
+    conn.data.update_value(|d| d.budget = budget);
     let link = Link::resume(&url, client, move |r| reports::apply(conn, r));
     conn.data.update_value(|d| d.link = Some(link));
     tabs::announce(key, conn);

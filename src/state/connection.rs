@@ -6,6 +6,7 @@
 //! animation frame when something changed. Views read `tick` and then borrow the data.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -180,7 +181,53 @@ pub struct ConnData {
     /// The client of the last link closed by hand, with its session, for the next
     /// connection to continue.
     pub kept: Option<KeptSession>,
+    /// The most bytes the messages, packets and topic tree may hold together.
+    pub budget: usize,
+    /// The buffer of the last PUBLISH received, for its message row to share.
+    pub last_publish: Option<Arc<[u8]>>,
 }
+
+impl ConnData {
+    /// Adds a message row, within the budget.
+    pub fn push_message(&mut self, row: MessageRow) {
+        let weight = row.weight();
+        self.messages.push_weighed(row, weight);
+        self.keep_within_budget();
+    }
+
+    /// Adds a packet row, within the budget.
+    pub fn push_packet(&mut self, row: PacketRow) {
+        let weight = row.weight();
+        self.packets.push_weighed(row, weight);
+        self.keep_within_budget();
+    }
+
+    /// The bytes held: messages, packets and the topic tree.
+    pub fn bytes(&self) -> usize {
+        self.messages.bytes() + self.packets.bytes() + self.tree.bytes()
+    }
+
+    /// Evicts the oldest rows, messages or packets, whichever came first, until what is
+    /// held fits the budget (each eviction is counted in its list).
+    fn keep_within_budget(&mut self) {
+        while self.bytes() > self.budget {
+            let message = self.messages.front().map(|m| m.at_ms);
+            let packet = self.packets.front().map(|p| p.at_ms);
+            let evicted = match (message, packet) {
+                (Some(m), Some(p)) if m < p => self.messages.evict_oldest().is_some(),
+                (_, Some(_)) => self.packets.evict_oldest().is_some(),
+                (Some(_), None) => self.messages.evict_oldest().is_some(),
+                (None, None) => false,
+            };
+            if !evicted {
+                return;
+            }
+        }
+    }
+}
+
+/// The default budget of a connection's live data: 64 MiB.
+pub const DEFAULT_BUDGET: usize = 64 << 20;
 
 impl Default for ConnData {
     fn default() -> Self {
@@ -195,6 +242,8 @@ impl Default for ConnData {
             last_redraw: f64::NEG_INFINITY,
             link: None,
             kept: None,
+            budget: DEFAULT_BUDGET,
+            last_publish: None,
         }
     }
 }
@@ -269,5 +318,72 @@ impl Conn {
         self.history.dispose();
         self.lost.dispose();
         self.data.dispose();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use mqttscope_proto::codec::Publish;
+
+    use super::*;
+    use crate::model::message::{message_sharing, Direction, Payload};
+
+    /// A received PUBLISH of `size` payload bytes at `at_ms`: its packet row and its
+    /// message row, sharing one buffer.
+    fn publish(d: &mut ConnData, size: usize, at_ms: f64) {
+        let bytes: Arc<[u8]> = Arc::from(vec![0x55; size + 4]);
+        let p = Publish::new("t", vec![0x55; size]);
+        let payload = Payload::tail(Arc::clone(&bytes), 4);
+        let packet = PacketRow {
+            id: d.next_packet,
+            direction: Direction::In,
+            at_ms,
+            bytes,
+            kind: "PUBLISH",
+            frame_ends: Vec::new(),
+            violation: None,
+        };
+        d.next_packet += 1;
+        d.push_packet(packet);
+        d.push_message(message_sharing(
+            &p,
+            payload,
+            at_ms as u64,
+            Direction::In,
+            at_ms,
+        ));
+    }
+
+    #[test]
+    fn a_flood_of_big_payloads_stays_within_the_budget_and_evictions_are_counted() {
+        let mut d = ConnData {
+            budget: 16 << 20,
+            ..ConnData::default()
+        };
+        for i in 0..100 {
+            publish(&mut d, 1 << 20, f64::from(i));
+            assert!(d.bytes() <= d.budget, "{} after {i}", d.bytes());
+        }
+        // Each payload is held once by both rows and counted by both: 15 of the newest
+        // rows fit (on a tie the packet row goes first).
+        assert_eq!((d.messages.len(), d.packets.len()), (8, 7));
+        assert_eq!((d.messages.evicted(), d.packets.evicted()), (92, 93));
+        assert_eq!(d.messages.back().map(|m| m.at_ms), Some(99.0));
+        let (m, p) = (d.messages.back().unwrap(), d.packets.back().unwrap());
+        assert!(
+            Arc::ptr_eq(m.payload.buffer(), &p.bytes),
+            "one buffer for both"
+        );
+    }
+
+    #[test]
+    fn a_payload_bigger_than_the_budget_is_not_kept() {
+        let mut d = ConnData {
+            budget: 1 << 20,
+            ..ConnData::default()
+        };
+        publish(&mut d, 2 << 20, 0.0);
+        assert_eq!((d.messages.len(), d.packets.len(), d.bytes()), (0, 0, 0));
+        assert_eq!(d.messages.evicted() + d.packets.evicted(), 2);
     }
 }

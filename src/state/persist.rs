@@ -130,6 +130,7 @@ fn saved_json(saved: &Saved) -> Json {
         ("session_expiry", n(c.session_expiry)),
         ("receive_maximum", n(c.receive_maximum)),
         ("maximum_packet_size", n(c.maximum_packet_size)),
+        ("memory_budget_mib", n(c.memory_budget_mib)),
         ("topic_alias_maximum", n(c.topic_alias_maximum)),
         ("topic_alias", s(alias_policy_name(c.topic_alias))),
         (
@@ -261,6 +262,7 @@ fn read_saved((index, v): (usize, &Json)) -> Option<Saved> {
         session_expiry: f.num("session_expiry").unwrap_or(0),
         receive_maximum: f.num("receive_maximum").unwrap_or(0),
         maximum_packet_size: f.num("maximum_packet_size").unwrap_or(0),
+        memory_budget_mib: f.num("memory_budget_mib").unwrap_or(0),
         topic_alias_maximum: f.num("topic_alias_maximum").unwrap_or(0),
         topic_alias: alias_policy_from_name(&f.str("topic_alias").unwrap_or_default()),
         request_response_information: f.bool("request_response_information").unwrap_or(false),

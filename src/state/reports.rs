@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use crate::doctor::{self, Failure, Probes, Setup};
 use crate::driver::socket::SUBPROTOCOL;
 use crate::driver::{probe, Report};
-use crate::model::message::{message_from_publish, Direction, MessageRow, PacketRow};
+use crate::model::message::{message_sharing, Direction, MessageRow, PacketRow, Payload};
 use crate::state::connection::{Conn, ConnData, ConnStatus, SubStatus, SubscriptionEntry};
 use crate::state::publish::LostPublish;
 
@@ -201,8 +201,18 @@ fn on_packet(conn: Conn, record: PacketRecord, wall_ms: f64, frame_ends: Vec<usi
         Way::Sent => Direction::Out,
         Way::Received => Direction::In,
     };
+    // One buffer for the packet row and, for a PUBLISH, its message row.
+    let bytes: Arc<[u8]> = Arc::from(record.bytes);
     match (&record.packet, direction) {
-        (Packet::Publish(p), Direction::Out) => on_sent_publish(conn, p, wall_ms),
+        (Packet::Publish(p), Direction::Out) => {
+            let payload = payload_of(&bytes, p);
+            on_sent_publish(conn, p, payload, wall_ms);
+        }
+        (Packet::Publish(_), Direction::In) => {
+            // Its message row follows (Event::Message), unless it is a QoS 2 duplicate.
+            let buf = Arc::clone(&bytes);
+            conn.data.update_value(|d| d.last_publish = Some(buf));
+        }
         (Packet::Subscribe(s), Direction::Out) => {
             let filters = s
                 .subscriptions
@@ -225,7 +235,6 @@ fn on_packet(conn: Conn, record: PacketRecord, wall_ms: f64, frame_ends: Vec<usi
         _ => {}
     }
     let kind = record.packet.packet_type().name();
-    let bytes: Arc<[u8]> = Arc::from(record.bytes);
     let row = |id| PacketRow {
         id,
         direction,
@@ -242,7 +251,17 @@ fn on_packet(conn: Conn, record: PacketRecord, wall_ms: f64, frame_ends: Vec<usi
 fn push_packet(d: &mut ConnData, row: impl FnOnce(u64) -> PacketRow) {
     let id = d.next_packet;
     d.next_packet += 1;
-    d.packets.push(row(id));
+    d.push_packet(row(id));
+}
+
+/// The payload of `p`, as the tail of its packet's `bytes` (a PUBLISH payload runs to the
+/// end of the packet), or a copy if the bytes do not end with it.
+fn payload_of(bytes: &Arc<[u8]>, p: &Publish<'_>) -> Payload {
+    if bytes.ends_with(&p.payload) {
+        Payload::tail(Arc::clone(bytes), bytes.len() - p.payload.len())
+    } else {
+        Payload::from(&*p.payload)
+    }
 }
 
 /// Updates the subscriptions named in a SUBACK (also for the core's resubscriptions).
@@ -270,26 +289,36 @@ fn on_message(conn: Conn, publish: &Publish<'_>) {
     let subscription = conn
         .subscriptions
         .with_untracked(|subs| matching_subscription(subs, publish));
+    let packet = conn
+        .data
+        .try_update_value(|d| d.last_publish.take())
+        .flatten();
+    let payload = match packet {
+        Some(bytes) => payload_of(&bytes, publish),
+        None => Payload::from(&*publish.payload),
+    };
     add_message(
         conn,
         publish,
+        payload,
         Direction::In,
         subscription,
         crate::driver::clock::wall_ms(),
     );
 }
 
-fn on_sent_publish(conn: Conn, publish: &Publish<'_>, wall_ms: f64) {
+fn on_sent_publish(conn: Conn, publish: &Publish<'_>, payload: Payload, wall_ms: f64) {
     // A retransmission (DUP) is the same message again: shown once.
     if publish.dup {
         return;
     }
-    add_message(conn, publish, Direction::Out, None, wall_ms);
+    add_message(conn, publish, payload, Direction::Out, None, wall_ms);
 }
 
 fn add_message(
     conn: Conn,
     publish: &Publish<'_>,
+    payload: Payload,
     direction: Direction,
     subscription: Option<u32>,
     wall_ms: f64,
@@ -297,13 +326,13 @@ fn add_message(
     conn.data.update_value(|d| {
         let id = d.next_message;
         d.next_message += 1;
-        let mut row: MessageRow = message_from_publish(publish, id, direction, wall_ms);
+        let mut row: MessageRow = message_sharing(publish, payload, id, direction, wall_ms);
         row.subscription = subscription;
         if direction == Direction::In {
             d.tree
                 .record(&row.topic, &row.payload, row.retain, row.at_ms);
         }
-        d.messages.push(row);
+        d.push_message(row);
     });
     conn.touch();
 }

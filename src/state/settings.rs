@@ -156,6 +156,9 @@ pub struct ConnectionSettings {
     /// MQTT 5 announces it as Maximum Packet Size, so the broker drops what is bigger; in
     /// MQTT 3 a bigger packet ends the connection (the doctor explains).
     pub maximum_packet_size: u32,
+    /// The most memory the connection's history (messages, packets, topic tree) may
+    /// hold, in MiB (0: the default, 64 MiB); the oldest rows go first, counted.
+    pub memory_budget_mib: u32,
     /// MQTT 5 Topic Alias Maximum: the aliases the broker may use towards us.
     pub topic_alias_maximum: u16,
     /// MQTT 5: whether we give our own publishes Topic Aliases (within the broker's
@@ -191,6 +194,7 @@ impl Default for ConnectionSettings {
             session_expiry: 0,
             receive_maximum: 0,
             maximum_packet_size: 0,
+            memory_budget_mib: 0,
             topic_alias_maximum: 0,
             topic_alias: TopicAliasPolicy::Off,
             request_response_information: false,
@@ -302,6 +306,14 @@ impl ConnectionSettings {
         }
         let auth = self.authenticator(nonces)?;
         Ok((opts, auth))
+    }
+
+    /// The history's memory budget in bytes: the setting, or the default for 0.
+    pub fn memory_budget(&self) -> usize {
+        match self.memory_budget_mib {
+            0 => crate::state::connection::DEFAULT_BUDGET,
+            mib => (mib as usize).saturating_mul(1 << 20),
+        }
     }
 
     /// The receive limit in force: the setting, or the core's default for 0.

@@ -38,7 +38,7 @@ pub fn message(id: u64, topic: &str, payload: &[u8]) -> MessageRow {
         direction: Direction::In,
         at_ms: 1_764_000_000_000.0,
         topic: Arc::from(topic),
-        payload: Arc::from(payload),
+        payload: mqttscope::model::message::Payload::from(payload),
         qos: QoS::AtLeastOnce,
         retain: false,
         dup: false,

@@ -1,9 +1,11 @@
 //! Exports: messages as JSON or CSV, packets as JSON.
 //!
-//! Every export is one string, ready to download. The JSON exports are an array with
-//! one object per line; the CSV export follows RFC 4180 (see [`messages_csv`]). Packet
-//! exports hide CONNECT passwords and MQTT 5 Authentication Data unless asked not to
-//! (see [`mask_secrets`]).
+//! Every export is written in chunks of about [`CHUNK`] bytes to a sink (the page hands
+//! them to a `Blob` one by one, so that a 100 MB export never sits whole in the wasm
+//! memory, which would keep that size for good); the `String` forms collect the chunks.
+//! The JSON exports are an array with one object per line; the CSV export follows RFC
+//! 4180 (see [`messages_csv`]). Packet exports hide CONNECT passwords and MQTT 5
+//! Authentication Data unless asked not to (see [`mask_secrets`]).
 
 use super::base64;
 use super::json::{self, ArrayWriter, Json, ObjectWriter};
@@ -13,20 +15,48 @@ use super::time::iso8601;
 mod packets;
 
 pub use mqttscope_proto::dissect::mask_secrets;
-pub use packets::packets_json;
+pub use packets::{packets_json, packets_json_to};
 
-/// Writes `rows` as a JSON array, one object per line.
-fn json_array<T>(rows: impl Iterator<Item = T>, mut write: impl FnMut(&mut String, T)) -> String {
-    let mut out = String::from("[");
-    for (i, row) in rows.enumerate() {
-        out.push_str(if i == 0 { "\n" } else { ",\n" });
-        write(&mut out, row);
+/// The size of the chunks an export is handed out in, roughly (a row is never split).
+pub const CHUNK: usize = 1 << 20;
+
+/// Where an export's chunks go, in order.
+pub type Sink<'s> = &'s mut dyn FnMut(&str);
+
+/// Collects an export's chunks into one string.
+fn collect(export: impl FnOnce(Sink<'_>)) -> String {
+    let mut out = String::new();
+    export(&mut |chunk| out.push_str(chunk));
+    out
+}
+
+/// Hands `out` to `sink` once it holds a chunk's worth.
+fn flush_full(out: &mut String, sink: Sink<'_>) {
+    if out.len() >= CHUNK {
+        sink(out);
+        out.clear();
     }
-    if out.len() > 1 {
+}
+
+/// Writes `rows` as a JSON array, one object per line, to `sink` in chunks.
+fn json_array<T>(
+    rows: impl Iterator<Item = T>,
+    mut write: impl FnMut(&mut String, T),
+    sink: Sink<'_>,
+) {
+    let mut out = String::from("[");
+    let mut any = false;
+    for row in rows {
+        out.push_str(if any { ",\n" } else { "\n" });
+        any = true;
+        write(&mut out, row);
+        flush_full(&mut out, sink);
+    }
+    if any {
         out.push('\n');
     }
     out.push_str("]\n");
-    out
+    sink(&out);
 }
 
 /// Messages as a JSON array of objects with, in order: `id`, `time` (ISO 8601 UTC),
@@ -35,7 +65,16 @@ fn json_array<T>(rows: impl Iterator<Item = T>, mut write: impl FnMut(&mut Strin
 /// `payload_base64` (always), and `properties`, an array of `{"name", "value"}` objects
 /// that keeps order and repeated names.
 pub fn messages_json<'a>(rows: impl Iterator<Item = &'a MessageRow>, connection: &str) -> String {
-    json_array(rows, |out, m| {
+    collect(|sink| messages_json_to(rows, connection, sink))
+}
+
+/// [`messages_json`], in chunks to `sink`.
+pub fn messages_json_to<'a>(
+    rows: impl Iterator<Item = &'a MessageRow>,
+    connection: &str,
+    sink: Sink<'_>,
+) {
+    let write = |out: &mut String, m: &MessageRow| {
         let mut o = ObjectWriter::new(out);
         o.num("id", m.id).str("time", &iso8601(m.at_ms));
         o.str("connection", connection)
@@ -48,7 +87,8 @@ pub fn messages_json<'a>(rows: impl Iterator<Item = &'a MessageRow>, connection:
         o.str("payload_base64", &base64::encode(&m.payload));
         properties_json(o.key("properties"), &m.properties);
         o.finish();
-    })
+    };
+    json_array(rows, write, sink);
 }
 
 fn properties_json(out: &mut String, props: &[(String, String)]) {
@@ -76,12 +116,22 @@ pub const CSV_HEADER: &str =
 /// front, unless it is a plain JSON number such as `-3.5`, which no spreadsheet runs.
 /// The Base64 field is never changed: its alphabet cannot form a harmful formula.
 pub fn messages_csv<'a>(rows: impl Iterator<Item = &'a MessageRow>, connection: &str) -> String {
+    collect(|sink| messages_csv_to(rows, connection, sink))
+}
+
+/// [`messages_csv`], in chunks to `sink`.
+pub fn messages_csv_to<'a>(
+    rows: impl Iterator<Item = &'a MessageRow>,
+    connection: &str,
+    sink: Sink<'_>,
+) {
     let mut out = String::from(CSV_HEADER);
     out.push_str("\r\n");
     for m in rows {
         csv_row(&mut out, m, connection);
+        flush_full(&mut out, sink);
     }
-    out
+    sink(&out);
 }
 
 /// Writes one message as a CSV row.
@@ -150,7 +200,7 @@ mod tests {
     use mqttscope_proto::QoS;
 
     use super::*;
-    use crate::model::message::Direction;
+    use crate::model::message::{Direction, Payload};
 
     fn message(topic: &str, payload: &[u8]) -> MessageRow {
         MessageRow {
@@ -158,7 +208,7 @@ mod tests {
             direction: Direction::In,
             at_ms: 1_795_687_200_123.0,
             topic: Arc::from(topic),
-            payload: Arc::from(payload),
+            payload: Payload::from(payload),
             qos: QoS::AtLeastOnce,
             retain: true,
             dup: false,
@@ -252,5 +302,25 @@ mod tests {
             csv.contains(",'-c,in,'=evil,") && csv.contains(",'@x,"),
             "{csv}"
         );
+    }
+
+    #[test]
+    fn big_exports_come_in_chunks_that_add_up_to_the_whole() {
+        let rows: Vec<MessageRow> = (0..3000).map(|_| message("t", &[0x7f; 1024])).collect();
+        for export in [
+            |r: &[MessageRow], s: Sink<'_>| messages_json_to(r.iter(), "c", s),
+            |r: &[MessageRow], s: Sink<'_>| messages_csv_to(r.iter(), "c", s),
+        ] {
+            let mut chunks = Vec::new();
+            export(&rows, &mut |c| chunks.push(c.to_owned()));
+            assert!(chunks.len() >= 4, "{} chunks", chunks.len());
+            assert!(
+                chunks.iter().all(|c| c.len() < CHUNK + 16 * 1024),
+                "a chunk is a row past CHUNK"
+            );
+            let whole = collect(|s| export(&rows, s));
+            assert_eq!(chunks.concat(), whole);
+        }
+        assert!(json::parse(&messages_json(rows.iter(), "c")).is_ok());
     }
 }

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use mqttscope_proto::dissect::mask_secrets;
 use mqttscope_proto::hex::to_hex;
 
-use super::json_array;
+use super::{json_array, Sink};
 use crate::model::json::{ArrayWriter, ObjectWriter};
 use crate::model::message::PacketRow;
 use crate::model::time::iso8601;
@@ -21,7 +21,17 @@ pub fn packets_json<'a>(
     connection: &str,
     reveal_secrets: bool,
 ) -> String {
-    json_array(rows, |out, p| {
+    super::collect(|sink| packets_json_to(rows, connection, reveal_secrets, sink))
+}
+
+/// [`packets_json`], in chunks to `sink`.
+pub fn packets_json_to<'a>(
+    rows: impl Iterator<Item = &'a PacketRow>,
+    connection: &str,
+    reveal_secrets: bool,
+    sink: Sink<'_>,
+) {
+    let write = |out: &mut String, p: &PacketRow| {
         let bytes = if reveal_secrets {
             Cow::Borrowed(&p.bytes[..])
         } else {
@@ -41,7 +51,8 @@ pub fn packets_json<'a>(
         o.opt_str("violation", p.violation.as_deref());
         o.bool("secrets_masked", matches!(bytes, Cow::Owned(_)));
         o.finish();
-    })
+    };
+    json_array(rows, write, sink);
 }
 
 #[cfg(test)]
