@@ -11,6 +11,10 @@
 //! 8 ms), so the main thread is left for drawing and the user's input. Each WebSocket
 //! message still reaches the core whole and in order.
 //!
+//! The page acknowledges each batch once handled; the worker keeps at most 16 MiB
+//! unacknowledged and closes a socket whose backlog passes 64 MiB (code 4000, with a
+//! reason), so that a page that falls behind cannot pile up an unbounded backlog.
+//!
 //! Until the worker says it runs, or if it cannot (blocked, missing), sockets open on the
 //! page as before ([`super::socket`]); if the worker fails later, its sockets are reported
 //! closed and the core's reconnect opens them on the page.
@@ -161,10 +165,15 @@ fn on_worker_message(data: JsValue) {
             let Ok(batch) = message.get(2).dyn_into::<Array>() else {
                 return;
             };
+            let mut bytes = 0;
             for item in batch.iter() {
                 let event = match item.dyn_into::<ArrayBuffer>() {
                     Ok(buffer) => SocketEvent::Data(Uint8Array::new(&buffer).to_vec()),
                     Err(_) => SocketEvent::Text,
+                };
+                bytes += match &event {
+                    SocketEvent::Data(d) => d.len(),
+                    _ => 0,
                 };
                 // A message may have closed the socket (a text frame, a protocol error):
                 // the rest of the batch is then dropped, as a closed socket's would be.
@@ -172,6 +181,7 @@ fn on_worker_message(data: JsValue) {
                     return;
                 }
             }
+            acknowledge(id, bytes);
         }
         Some("close") => {
             let closed = SERVICE.with(|cell| {
@@ -189,6 +199,20 @@ fn on_worker_message(data: JsValue) {
         }
         _ => {}
     }
+}
+
+/// Tells the worker that a batch of `bytes` was handled, so that it may post more (its
+/// flow control, see `socket-worker.js`).
+fn acknowledge(id: u32, bytes: usize) {
+    SERVICE.with(|cell| {
+        if let Some(worker) = cell.borrow().as_ref().and_then(|s| s.worker.as_ref()) {
+            worker.post(&Array::of3(
+                &"ack".into(),
+                &id.into(),
+                &(bytes as f64).into(),
+            ));
+        }
+    });
 }
 
 /// Updates socket `id`'s entry with `update` and gives it `event`, outside the service's

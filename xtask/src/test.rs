@@ -200,6 +200,7 @@ fn e2e() -> Result<(), String> {
         "hexpad.mjs",
         "client.mjs",
         "reliability.mjs",
+        "socket-worker.mjs",
         "background.mjs",
         "package.json",
     ] {
@@ -210,6 +211,9 @@ fn e2e() -> Result<(), String> {
         }
     }
     tools::npm_dependencies(&e2e_dir)?;
+    let mut worker = cmd::command("node");
+    worker.arg(Path::new("tests").join("e2e").join("socket-worker.mjs"));
+    cmd::run(&mut worker)?;
     serve::trunk_build()?;
     let dist = cmd::root().join("dist");
     let server = StaticServer::start(&dist, 0).map_err(|e| format!("serving dist/: {e}"))?;
