@@ -2,8 +2,6 @@
 //! provided by context to every component, and saved to localStorage
 //! ([`crate::state::storage`]).
 
-use std::collections::HashMap;
-
 use leptos::prelude::*;
 
 use crate::state::connection::{Conn, SubStatus, SubscriptionEntry};
@@ -71,8 +69,8 @@ pub struct Workspace {
     /// The connections as this tab last synchronised them with localStorage: what it
     /// changed since is what it writes ([`crate::state::sync`]).
     pub(crate) base: StoredValue<Vec<Saved>>,
-    /// Each connection's saved id (stable across tabs and reloads), by connection id.
-    keys: StoredValue<HashMap<u32, String>>,
+    /// Each connection's id and its saved id (stable across tabs and reloads).
+    keys: StoredValue<Vec<(u32, String)>>,
     next_id: StoredValue<u32>,
     /// The owner of every connection's reactive parts: the workspace's own, so that a
     /// connection outlives the component that happened to create it (an event handler
@@ -93,7 +91,7 @@ pub fn provide_workspace() -> Workspace {
         editing: RwSignal::new(false),
         notice: RwSignal::new(notice),
         base: StoredValue::new(Vec::new()),
-        keys: StoredValue::new(HashMap::new()),
+        keys: StoredValue::new(Vec::new()),
         next_id: StoredValue::new(1),
         owner: StoredValue::new_local(Owner::current()),
     };
@@ -107,9 +105,9 @@ pub fn provide_workspace() -> Workspace {
     ws.selected
         .set(ws.conns.with_untracked(|c| c.first().map(|c| c.id)));
     provide_context(ws);
-    // Only what is saved: a SUBACK changes a subscription's status, not this.
-    let saved = Memo::new(move |_| ws.snapshot());
-    Effect::new(move |_| saved.with(|mine| storage::save(ws, mine)));
+    // A SUBACK changes a subscription's status, which is not saved: the save finds
+    // nothing changed and writes nothing.
+    Effect::new(move |_| storage::save(ws, &ws.snapshot()));
     let other_tab = window_event_listener(leptos::ev::storage, move |e| {
         if e.key().as_deref() == Some(STORAGE_KEY) {
             storage::take_over(ws);
@@ -142,7 +140,7 @@ impl Workspace {
             Some(owner) => owner.with(|| Conn::new(id, settings)),
             None => Conn::new(id, settings),
         };
-        self.keys.update_value(|k| drop(k.insert(id, key)));
+        self.keys.update_value(|k| k.push((id, key)));
         self.conns.update(|c| c.push(conn));
         conn
     }
@@ -165,7 +163,7 @@ impl Workspace {
     pub fn remove(&self, id: u32) {
         let Some(conn) = self.get(id) else { return };
         self.conns.update(|c| c.retain(|c| c.id != id));
-        self.keys.update_value(|k| drop(k.remove(&id)));
+        self.keys.update_value(|k| k.retain(|(i, _)| *i != id));
         if self.selected.get_untracked() == Some(id) {
             self.selected
                 .set(self.conns.with_untracked(|c| c.first().map(|c| c.id)));
@@ -203,7 +201,7 @@ impl Workspace {
     /// Connection `id`'s saved id.
     fn key(&self, id: u32) -> String {
         self.keys
-            .with_value(|k| k.get(&id).cloned())
+            .with_value(|k| k.iter().find(|(i, _)| *i == id).map(|(_, key)| key.clone()))
             .unwrap_or_default()
     }
 
@@ -240,9 +238,7 @@ fn take_over_one(conn: Conn, saved: &Saved) {
     if !settings.remember_password {
         settings.password = conn.settings.with_untracked(|c| c.password.clone());
     }
-    if conn.settings.with_untracked(|c| *c != settings) {
-        conn.settings.set(settings);
-    }
+    conn.settings.set(settings);
     let subscriptions: Vec<SubscriptionEntry> = conn.subscriptions.with_untracked(|old| {
         let status = |filter: &str| {
             old.iter()
@@ -258,9 +254,7 @@ fn take_over_one(conn: Conn, saved: &Saved) {
             })
             .collect()
     });
-    if conn.subscriptions.with_untracked(|s| *s != subscriptions) {
-        conn.subscriptions.set(subscriptions);
-    }
+    conn.subscriptions.set(subscriptions);
 }
 
 /// A subscription as saved: its status is the broker's, not ours.
