@@ -66,6 +66,8 @@ function bodyStart(p) {
 export class HostilePeer {
   constructor() {
     this.connects = new Map();
+    /** The latest WebSocket of each client id (the app bench floods through it). */
+    this.sockets = new Map();
   }
 
   async start() {
@@ -92,6 +94,7 @@ export class HostilePeer {
       if (type === 1) {
         session = readConnect(p);
         this.connects.set(session.id, (this.connects.get(session.id) ?? 0) + 1);
+        this.sockets.set(session.id, ws);
         ws.send(session.level === 5 ? Buffer.from([0x20, 0x03, 0, 0, 0]) : Buffer.from([0x20, 0x02, 0, 0]));
       } else if (session) {
         this.misbehave(ws, session, type, p);

@@ -72,7 +72,14 @@ pub fn preview(bytes: &[u8], max_chars: usize) -> Preview {
         out: Preview::default(),
         room: max_chars,
     };
-    for chunk in bytes.utf8_chunks() {
+    // Only the start is read: a character takes at most 4 bytes and at least one unit of
+    // room, so `max_chars` of room run out within `4 * max_chars` bytes (a 1 MiB payload
+    // is not scanned whole on every redraw).
+    let head = &bytes[..bytes
+        .len()
+        .min(max_chars.saturating_mul(4).saturating_add(4))];
+    p.out.truncated = head.len() < bytes.len();
+    for chunk in head.utf8_chunks() {
         let fits = chunk.valid().chars().all(|c| p.char(c))
             && chunk
                 .invalid()
@@ -250,5 +257,23 @@ mod tests {
         }
         assert!(human_size(usize::MAX).ends_with("iB"));
         assert_eq!(COLLAPSE_AT, 16_384);
+    }
+
+    #[test]
+    fn a_preview_reads_only_the_start_of_a_big_payload() {
+        let mut big = "é".repeat(1 << 19).into_bytes();
+        assert_eq!(
+            preview(&big, 10),
+            Preview {
+                text: "é".repeat(10),
+                truncated: true
+            }
+        );
+        // Bytes far past the start cannot change the preview, even when they are invalid.
+        big.push(0xff);
+        assert_eq!(preview(&big, 10).text, "é".repeat(10));
+        let short = preview("é".repeat(10).as_bytes(), 10);
+        assert_eq!((short.text.chars().count(), short.truncated), (10, false));
+        assert!(preview(&[0xff; 100], 8).truncated);
     }
 }
