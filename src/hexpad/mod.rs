@@ -4,6 +4,8 @@
 //! and focus, [`examples`] builds the example packets with the codec.
 
 pub mod examples;
+#[cfg(test)]
+mod examples_built;
 pub mod keys;
 pub mod model;
 pub mod parse;
