@@ -5,12 +5,14 @@
 //! - `cargo xtask fuzz <target> <seconds>`: one cargo-fuzz target for a while.
 //! - `cargo xtask bench <args>...`: the benchmarks (see `bench.rs`).
 //! - `cargo xtask setup`: installs every missing tool without running anything.
+//! - `cargo xtask conformance [--check]`: writes (or checks) `docs/CONFORMANCE.md`.
 //!
 //! Each command installs the tools it needs when they are missing, pinned to the versions
 //! in `tools.rs`, so a fresh machine needs nothing but Rust (rustup), node and apt.
 
 mod bench;
 mod cmd;
+mod conformance;
 mod fuzz;
 mod serve;
 mod test;
@@ -30,6 +32,7 @@ commands:
   fuzz <target> <seconds>                   run a cargo-fuzz target (decode, framer, dissect)
   bench <args>...                           run the benchmarks
   setup                                     install every missing tool, run nothing
+  conformance [--check]                     write docs/CONFORMANCE.md from the tests (or check it)
   help                                      this text
 
 test tiers: setup fmt clippy native wasm-core wasm-imports wasm-app e2e";
@@ -57,6 +60,7 @@ fn dispatch(args: &[String]) -> Result<(), String> {
         "fuzz" => fuzz::run(rest),
         "bench" => bench::run(rest),
         "setup" => tools::setup_all(),
+        "conformance" => conformance::run(rest),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())
