@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::components::json_tree::JsonTree;
 use crate::model::json;
 use crate::model::message::MessageRow;
-use crate::model::payload::{classify, human_size, PayloadKind, COLLAPSE_AT};
+use crate::model::payload::{classify, human_size, json_note, PayloadKind, COLLAPSE_AT};
 use crate::model::time;
 use crate::model::visible::visible;
 use crate::util::download;
@@ -40,10 +40,13 @@ pub fn MessageDetail(
             return view! { <p class="muted">"Collapsed: " {human_size(payload.len())} ". Expand it or download it whole."</p> }.into_any();
         }
         match view_mode.get() {
-            View::Text => view! { <pre class="payload-text" data-testid="payload-text">{String::from_utf8_lossy(&payload).into_owned()}</pre> }.into_any(),
-            View::Json => match std::str::from_utf8(&payload).ok().and_then(|t| json::parse(t).ok()) {
-                Some(value) => view! { <JsonTree value /> }.into_any(),
-                None => view! { <p class="field-error">"Not valid JSON."</p> }.into_any(),
+            View::Text => view! {
+                {json_note(&payload).map(|n| view! { <p class="muted" data-testid="payload-note">{n}</p> })}
+                <pre class="payload-text" data-testid="payload-text">{String::from_utf8_lossy(&payload).into_owned()}</pre>
+            }.into_any(),
+            View::Json => match std::str::from_utf8(&payload).map_err(|_| None).and_then(|t| json::parse(t).map_err(Some)) {
+                Ok(value) => view! { <JsonTree value /> }.into_any(),
+                Err(e) => view! { <p class="field-error">"Not shown as a tree: " {e.map_or("not UTF-8".to_owned(), |e| e.message)}</p> }.into_any(),
             },
             View::Hex => view! { <pre class="payload-hex mono">{mqttscope_proto::hex::format_hex(&payload)}</pre> }.into_any(),
         }

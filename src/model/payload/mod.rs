@@ -11,7 +11,7 @@ use super::json::{self, JsonError};
 
 mod view;
 
-pub use view::{classify, human_size, preview, PayloadKind, Preview, COLLAPSE_AT};
+pub use view::{classify, human_size, json_note, preview, PayloadKind, Preview, COLLAPSE_AT};
 
 /// How the publish editor's text stands for the payload bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

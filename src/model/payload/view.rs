@@ -46,6 +46,20 @@ pub fn classify(bytes: &[u8]) -> PayloadKind {
     }
 }
 
+/// Why a payload that looks like JSON is shown as text, if it is: JSON is parsed to a
+/// bounded depth (so that a hostile payload cannot overflow the stack, which would abort
+/// the page), and a deeper one is shown as text with this note. `None` for any other
+/// payload, valid JSON included.
+pub fn json_note(bytes: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(bytes)
+        .ok()
+        .filter(|t| looks_like_json(t))?;
+    let e = json::parse(text).err()?;
+    e.message
+        .starts_with("nested deeper")
+        .then(|| format!("Shown as text: this JSON is {}.", e.message))
+}
+
 /// True when `text` is short enough and starts (after whitespace) like an object or
 /// array.
 fn looks_like_json(text: &str) -> bool {
@@ -275,5 +289,16 @@ mod tests {
         let short = preview("é".repeat(10).as_bytes(), 10);
         assert_eq!((short.text.chars().count(), short.truncated), (10, false));
         assert!(preview(&[0xff; 100], 8).truncated);
+    }
+
+    #[test]
+    fn json_nested_100000_deep_is_text_with_a_note() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(classify(deep.as_bytes()), PayloadKind::Text);
+        let note = json_note(deep.as_bytes()).expect("a note");
+        assert!(note.contains("nested deeper than 256 levels"), "{note}");
+        assert_eq!(json_note(b"[[1]]"), None);
+        assert_eq!(json_note(b"[1,"), None, "not valid JSON is just text");
+        assert_eq!(json_note(b"plain"), None);
     }
 }
