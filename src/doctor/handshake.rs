@@ -16,6 +16,9 @@ const SLOW_FAILURE_MS: f64 = 10_000.0;
 
 /// Why the WebSocket to `url` did not open, from what the probes found.
 pub fn handshake_failed(url: &BrokerUrl, elapsed_ms: f64, p: &Probes) -> Diagnosis {
+    if url.sandbox {
+        return sandbox_failed();
+    }
     if let Some(found) = p.opened() {
         return found_elsewhere(url, found);
     }
@@ -32,6 +35,18 @@ pub fn handshake_failed(url: &BrokerUrl, elapsed_ms: f64, p: &Probes) -> Diagnos
         None if url.secure => untrusted_or_nothing(url, elapsed_ms, false),
         None => could_not_connect(url, elapsed_ms),
     }
+}
+
+/// The sandbox worker did not start (no network is involved, so no probe helps).
+fn sandbox_failed() -> Diagnosis {
+    Diagnosis::new(
+        Severity::Error,
+        "The sandbox broker did not start",
+        "The sandbox broker runs in a worker of this page (sandbox-worker.js and the \
+         mqttscope-sandbox module next to it). The browser did not start it, or those files \
+         are missing from this build. Reload the page, or connect to a broker over WebSocket.",
+    )
+    .with(Action::Retry)
 }
 
 fn found_elsewhere(url: &BrokerUrl, found: &BrokerUrl) -> Diagnosis {

@@ -147,6 +147,7 @@ fn parse_after_scheme(secure: bool, text: &str, rest: &str) -> Result<BrokerUrl,
         } else {
             format!("?{}", encode(query))
         },
+        sandbox: false,
     })
 }
 

@@ -6,12 +6,15 @@ use super::ports::{
 };
 use super::report::{Action, Diagnosis, Setting, Severity};
 use super::text::quoted;
-use super::url::BrokerUrl;
+use super::url::{is_sandbox_url, BrokerUrl, SANDBOX_SCHEME};
 
 /// Reads the URL the user typed and checks that a page served over https
 /// (`page_is_https`) or http may open it. `Err` explains what is wrong, with the
 /// corrected URL as an action where one can be guessed. Never panics.
 pub fn precheck(url: &str, page_is_https: bool) -> Result<BrokerUrl, Diagnosis> {
+    if is_sandbox_url(url) {
+        return sandbox(url);
+    }
     let broker = parse(url).map_err(|p| explain(p, page_is_https))?;
     if browser_blocks(broker.port) {
         return Err(blocked_port(&broker));
@@ -20,6 +23,22 @@ pub fn precheck(url: &str, page_is_https: bool) -> Result<BrokerUrl, Diagnosis> 
         return Err(mixed_content(&broker));
     }
     Ok(broker)
+}
+
+/// `sandbox://name`: the name (`home` when empty) is letters, digits and `-`; the
+/// sandbox runs in the page, so neither mixed content nor ports apply.
+fn sandbox(url: &str) -> Result<BrokerUrl, Diagnosis> {
+    let rest = url.trim().get(SANDBOX_SCHEME.len()..).unwrap_or("");
+    let name = rest.trim_end_matches('/');
+    let name = if name.is_empty() { "home" } else { name };
+    if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        return Ok(BrokerUrl::sandbox(name));
+    }
+    Err(bad_url(
+        format!("{} is not a sandbox name", quoted(name)),
+        "The sandbox broker runs in this page; name it with letters, digits and -, as in \
+         sandbox://home.",
+    ))
 }
 
 /// The button for a corrected URL, or the diagnosis of the correction itself (a `ws://`

@@ -144,3 +144,21 @@ fn garbage_never_panics() {
         }
     }
 }
+
+#[test]
+fn accepts_sandbox_urls_from_any_page() {
+    for (text, name) in [
+        ("sandbox://home", "home"),
+        ("SANDBOX://Home/", "home"),
+        (" sandbox:// ", "home"),
+        ("sandbox://lab-2", "lab-2"),
+    ] {
+        for https in [false, true] {
+            let u = precheck(text, https).unwrap_or_else(|d| panic!("{text}: {d:?}"));
+            assert!(u.sandbox);
+            assert_eq!(u.ws_url(), format!("sandbox://{name}"));
+        }
+    }
+    let d = refused("sandbox://my home<b>", false);
+    assert!(d.title.contains("not a sandbox name"), "{}", d.title);
+}

@@ -1,6 +1,19 @@
-//! WebSocket broker URLs: [`BrokerUrl`], its parts and the URLs derived from it.
+//! Broker URLs: [`BrokerUrl`], its parts and the URLs derived from it.
 
-/// A `ws://` or `wss://` URL that a browser can open, split into its parts.
+/// The scheme of the page's own sandbox broker (`sandbox://home`).
+pub const SANDBOX_SCHEME: &str = "sandbox://";
+
+/// Whether `url` names the sandbox broker that runs in a worker of the page (the scheme
+/// in any case, after any leading whitespace).
+pub fn is_sandbox_url(url: &str) -> bool {
+    url.trim_start()
+        .get(..SANDBOX_SCHEME.len())
+        .is_some_and(|s| s.eq_ignore_ascii_case(SANDBOX_SCHEME))
+}
+
+/// A `ws://` or `wss://` URL that a browser can open, split into its parts, or a
+/// `sandbox://name` URL of the page's sandbox broker (`sandbox`, the name as host,
+/// port 0 and path `/`).
 ///
 /// The host is lower case and without brackets (`::1`, not `[::1]`); the path always
 /// starts with `/`; spaces and other characters a browser would percent-encode are
@@ -17,6 +30,9 @@ pub struct BrokerUrl {
     pub path: String,
     /// The query with its `?` (`?token=abc`), or empty.
     pub query: String,
+    /// The sandbox broker in the page (`sandbox://`), not a WebSocket: no network, and
+    /// the WebSocket probes of the doctor do not apply.
+    pub sandbox: bool,
 }
 /// A path starting with `/`, percent-encoded as a browser would.
 pub(super) fn normalize_path(path: &str) -> String {
@@ -63,6 +79,19 @@ impl BrokerUrl {
             port,
             path: normalize_path(path),
             query: String::new(),
+            sandbox: false,
+        }
+    }
+
+    /// The sandbox broker named `name` (`sandbox://home`).
+    pub fn sandbox(name: &str) -> Self {
+        BrokerUrl {
+            secure: false,
+            host: name.to_lowercase(),
+            port: 0,
+            path: "/".to_owned(),
+            query: String::new(),
+            sandbox: true,
         }
     }
 
@@ -89,8 +118,12 @@ impl BrokerUrl {
         }
     }
 
-    /// The URL to open: `ws://host:port/path?query` (the port left out when default).
+    /// The URL to open: `ws://host:port/path?query` (the port left out when default), or
+    /// `sandbox://name`.
     pub fn ws_url(&self) -> String {
+        if self.sandbox {
+            return format!("{SANDBOX_SCHEME}{}", self.host);
+        }
         let scheme = if self.secure { "wss" } else { "ws" };
         format!("{scheme}://{}{}{}", self.authority(), self.path, self.query)
     }
@@ -138,5 +171,15 @@ mod tests {
         assert_eq!(normalize_path("a b"), "/a%20b");
         assert_eq!(normalize_path("/x{y}"), "/x%7By%7D");
         assert_eq!(encode("é\t"), "%C3%A9%09");
+    }
+
+    #[test]
+    fn sandbox_urls_are_recognised_in_any_case() {
+        assert!(is_sandbox_url("sandbox://home"));
+        assert!(is_sandbox_url("  SandBox://home"));
+        assert!(!is_sandbox_url("ws://sandbox://"));
+        assert!(!is_sandbox_url("sandbox:"));
+        assert!(!is_sandbox_url("é"));
+        assert_eq!(BrokerUrl::sandbox("Home").ws_url(), "sandbox://home");
     }
 }

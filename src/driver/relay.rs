@@ -18,6 +18,14 @@
 //! Until the worker says it runs, or if it cannot (blocked, missing), sockets open on the
 //! page as before ([`super::socket`]); if the worker fails later, its sockets are reported
 //! closed and the core's reconnect opens them on the page.
+//!
+//! The sandbox broker ([`Relay::Sandbox`], `sandbox-worker.js` and the `mqttscope-sandbox`
+//! wasm module) speaks the same protocol from a SharedWorker (a dedicated Worker where
+//! the browser has none), so its connections are relayed sockets too. It is started by
+//! the first `sandbox://` connection, never before: the page's first load does not carry
+//! it. Its script queues what arrives before its module runs, so the page need not wait
+//! for "ready"; a sandbox that cannot start fails its connections (there is no page-side
+//! fallback for it).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -29,38 +37,54 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::socket::SocketEvent;
 use super::worker::PageWorker;
 
-/// The worker script, copied next to `index.html` by Trunk.
+/// The socket worker's script, copied next to `index.html` by Trunk.
 const WORKER_URL: &str = "./socket-worker.js";
+/// The sandbox worker's script, copied next to `index.html` by Trunk (it loads the
+/// `mqttscope-sandbox` module Trunk builds beside it).
+const SANDBOX_URL: &str = "./sandbox-worker.js";
 
-/// Starts the worker, so that it is ready by the time the first connection opens.
-pub fn prepare() {
-    with_service(|_| ());
+/// The worker a relayed socket lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Relay {
+    /// `socket-worker.js`: real WebSockets.
+    Sockets,
+    /// `sandbox-worker.js`: connections to the sandbox broker.
+    Sandbox,
 }
 
-/// A WebSocket in the worker. Dropping it closes the socket and silences its events.
+/// Starts the socket worker, so that it is ready by the time the first connection opens
+/// (the sandbox worker waits for its first connection).
+pub fn prepare() {
+    with_service(Relay::Sockets, |_| ());
+}
+
+/// A socket in a worker. Dropping it closes the socket and silences its events.
 pub struct RelayedSocket {
+    relay: Relay,
     id: u32,
 }
 
 impl RelayedSocket {
-    /// Opens a WebSocket to `url` in the worker; `None` when the worker is not running.
+    /// Opens a socket to `url` in `relay`'s worker; `None` when the worker is not running.
     pub fn open(
+        relay: Relay,
         url: &str,
         protocols: &[&str],
         on_event: Rc<dyn Fn(SocketEvent)>,
     ) -> Option<RelayedSocket> {
-        with_service(|s| s.open(url, protocols, on_event)).map(|id| RelayedSocket { id })
+        with_service(relay, |s| s.open(url, protocols, on_event))
+            .map(|id| RelayedSocket { relay, id })
     }
 
     /// Sends one binary message; false when the socket is not open.
     pub fn send(&self, bytes: &[u8]) -> bool {
-        with_service(|s| s.send(self.id, bytes))
+        with_service(self.relay, |s| s.send(self.id, bytes))
     }
 }
 
 impl Drop for RelayedSocket {
     fn drop(&mut self) {
-        with_service(|s| s.close(self.id));
+        with_service(self.relay, |s| s.close(self.id));
     }
 }
 
@@ -80,22 +104,40 @@ struct Service {
 }
 
 thread_local! {
-    static SERVICE: RefCell<Option<Service>> = const { RefCell::new(None) };
+    static SOCKETS: RefCell<Option<Service>> = const { RefCell::new(None) };
+    static SANDBOX: RefCell<Option<Service>> = const { RefCell::new(None) };
 }
 
-/// Runs `f` on the page's relay service, starting it on first use.
-fn with_service<T>(f: impl FnOnce(&mut Service) -> T) -> T {
-    SERVICE.with(|cell| {
+/// Runs `f` on `relay`'s service, starting it on first use.
+fn with_service<T>(relay: Relay, f: impl FnOnce(&mut Service) -> T) -> T {
+    let cell = match relay {
+        Relay::Sockets => &SOCKETS,
+        Relay::Sandbox => &SANDBOX,
+    };
+    cell.with(|cell| {
         let mut slot = cell.borrow_mut();
-        f(slot.get_or_insert_with(Service::start))
+        f(slot.get_or_insert_with(|| Service::start(relay)))
     })
 }
 
 impl Service {
-    fn start() -> Self {
+    fn start(relay: Relay) -> Self {
+        let (worker, ready) = match relay {
+            Relay::Sockets => (
+                PageWorker::start(WORKER_URL, on_socket_message, fall_back_sockets),
+                false,
+            ),
+            Relay::Sandbox => {
+                say_goodbye_on_pagehide();
+                (
+                    PageWorker::start_shared(SANDBOX_URL, on_sandbox_message, fall_back_sandbox),
+                    true,
+                )
+            }
+        };
         Service {
-            worker: PageWorker::start(WORKER_URL, on_worker_message, fall_back),
-            ready: false,
+            worker,
+            ready,
             entries: HashMap::new(),
             next_id: 1,
         }
@@ -143,15 +185,50 @@ impl Service {
     }
 }
 
-/// Dispatches one message of the worker (see `socket-worker.js` for the protocol).
-fn on_worker_message(data: JsValue) {
+fn on_socket_message(data: JsValue) {
+    on_worker_message(Relay::Sockets, data);
+}
+
+fn on_sandbox_message(data: JsValue) {
+    on_worker_message(Relay::Sandbox, data);
+}
+
+fn fall_back_sockets() {
+    fall_back(Relay::Sockets);
+}
+
+fn fall_back_sandbox() {
+    fall_back(Relay::Sandbox);
+}
+
+/// Tells the sandbox when this tab goes away, so that its connections end at once
+/// rather than at their keep-alive timeout.
+fn say_goodbye_on_pagehide() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let bye = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(|| {
+        with_service(Relay::Sandbox, |s| {
+            if let Some(worker) = &s.worker {
+                worker.post(&Array::of1(&"bye".into()));
+            }
+        });
+    });
+    let _ = window.add_event_listener_with_callback("pagehide", bye.as_ref().unchecked_ref());
+    // Lives as long as the page.
+    bye.forget();
+}
+
+/// Dispatches one message of `relay`'s worker (see `socket-worker.js` for the protocol).
+fn on_worker_message(relay: Relay, data: JsValue) {
     let Some(message) = data.dyn_ref::<Array>() else {
         return;
     };
     let head = message.get(0);
-    if head.as_string().as_deref() == Some("ready") {
-        SERVICE.with(|cell| cell.borrow_mut().as_mut().map(|s| s.ready = true));
-        return;
+    match head.as_string().as_deref() {
+        Some("ready") => return with_service(relay, |s| s.ready = true),
+        Some("failed") => return fall_back(relay),
+        _ => {}
     }
     let Some(id) = head.as_f64().map(|id| id as u32) else {
         return;
@@ -159,7 +236,7 @@ fn on_worker_message(data: JsValue) {
     match message.get(1).as_string().as_deref() {
         Some("open") => {
             let protocol = message.get(2).as_string().unwrap_or_default();
-            deliver(id, |e| e.open = true, SocketEvent::Open { protocol });
+            deliver(relay, id, |e| e.open = true, SocketEvent::Open { protocol });
         }
         Some("data") => {
             let Ok(batch) = message.get(2).dyn_into::<Array>() else {
@@ -177,17 +254,14 @@ fn on_worker_message(data: JsValue) {
                 };
                 // A message may have closed the socket (a text frame, a protocol error):
                 // the rest of the batch is then dropped, as a closed socket's would be.
-                if !deliver(id, |_| {}, event) {
+                if !deliver(relay, id, |_| {}, event) {
                     return;
                 }
             }
-            acknowledge(id, bytes);
+            acknowledge(relay, id, bytes);
         }
         Some("close") => {
-            let closed = SERVICE.with(|cell| {
-                let mut slot = cell.borrow_mut();
-                slot.as_mut().and_then(|s| s.entries.remove(&id))
-            });
+            let closed = with_service(relay, |s| s.entries.remove(&id));
             if let Some(entry) = closed {
                 (entry.on_event)(SocketEvent::Closed {
                     code: message.get(2).as_f64().unwrap_or(1006.0) as u16,
@@ -203,9 +277,9 @@ fn on_worker_message(data: JsValue) {
 
 /// Tells the worker that a batch of `bytes` was handled, so that it may post more (its
 /// flow control, see `socket-worker.js`).
-fn acknowledge(id: u32, bytes: usize) {
-    SERVICE.with(|cell| {
-        if let Some(worker) = cell.borrow().as_ref().and_then(|s| s.worker.as_ref()) {
+fn acknowledge(relay: Relay, id: u32, bytes: usize) {
+    with_service(relay, |s| {
+        if let Some(worker) = &s.worker {
             worker.post(&Array::of3(
                 &"ack".into(),
                 &id.into(),
@@ -217,10 +291,9 @@ fn acknowledge(id: u32, bytes: usize) {
 
 /// Updates socket `id`'s entry with `update` and gives it `event`, outside the service's
 /// borrow (the handler may open, send on or drop sockets); false if it is gone.
-fn deliver(id: u32, update: impl FnOnce(&mut Entry), event: SocketEvent) -> bool {
-    let handler = SERVICE.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        let entry = slot.as_mut()?.entries.get_mut(&id)?;
+fn deliver(relay: Relay, id: u32, update: impl FnOnce(&mut Entry), event: SocketEvent) -> bool {
+    let handler = with_service(relay, |s| {
+        let entry = s.entries.get_mut(&id)?;
         update(entry);
         Some(Rc::clone(&entry.on_event))
     });
@@ -234,13 +307,9 @@ fn deliver(id: u32, update: impl FnOnce(&mut Entry), event: SocketEvent) -> bool
 }
 
 /// The worker failed: stop using it, and report its sockets closed so that the core's
-/// reconnect opens them on the page.
-fn fall_back() {
-    let orphans = SERVICE.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        let Some(service) = slot.as_mut() else {
-            return Vec::new();
-        };
+/// reconnect opens them on the page (sandbox connections then fail: see the module doc).
+fn fall_back(relay: Relay) {
+    let orphans: Vec<Entry> = with_service(relay, |service| {
         service.worker = None;
         service.ready = false;
         service.entries.drain().map(|(_, e)| e).collect()

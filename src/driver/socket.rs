@@ -1,5 +1,8 @@
-//! A browser WebSocket carrying MQTT: subprotocol `mqtt`, binary frames as array buffers,
-//! run in the socket worker when it runs ([`super::relay`] says why), on the page otherwise.
+//! The transports a connection's bytes travel on, chosen by its URL ([`Transport`]):
+//! a browser WebSocket carrying MQTT (subprotocol `mqtt`, binary frames as array
+//! buffers, run in the socket worker when it runs ([`super::relay`] says why), on the
+//! page otherwise), or the sandbox broker in its own worker for `sandbox://` URLs. Both
+//! report the same [`SocketEvent`]s, so the driver above does not know which it has.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -10,7 +13,28 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 
 use super::clock;
-use super::relay::RelayedSocket;
+use super::relay::{Relay, RelayedSocket};
+use crate::doctor::is_sandbox_url;
+
+/// The transport seam: where a URL's connection runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    /// A WebSocket (`ws://`, `wss://`), in the socket worker or on the page.
+    WebSocket,
+    /// The sandbox broker (`sandbox://`), in the sandbox worker, loaded on first use.
+    Sandbox,
+}
+
+impl Transport {
+    /// The transport for `url`.
+    pub fn for_url(url: &str) -> Transport {
+        if is_sandbox_url(url) {
+            Transport::Sandbox
+        } else {
+            Transport::WebSocket
+        }
+    }
+}
 
 /// The WebSocket subprotocol MQTT uses [MQTT-6.0.0-3].
 pub const SUBPROTOCOL: &str = "mqtt";
@@ -64,7 +88,13 @@ impl Socket {
         on_event: impl Fn(SocketEvent) + 'static,
     ) -> Result<Socket, String> {
         let on_event: Rc<dyn Fn(SocketEvent)> = Rc::new(on_event);
-        if let Some(relayed) = RelayedSocket::open(url, protocols, Rc::clone(&on_event)) {
+        if Transport::for_url(url) == Transport::Sandbox {
+            return RelayedSocket::open(Relay::Sandbox, url, protocols, on_event)
+                .map(Socket::Relayed)
+                .ok_or_else(|| "the sandbox broker could not start in this browser".to_owned());
+        }
+        let relayed = RelayedSocket::open(Relay::Sockets, url, protocols, Rc::clone(&on_event));
+        if let Some(relayed) = relayed {
             return Ok(Socket::Relayed(relayed));
         }
         let list = js_sys::Array::new();

@@ -28,18 +28,31 @@ pub struct Saved {
     pub subscriptions: Vec<SubscriptionEntry>,
 }
 
-/// The presets as saved connections. Their ids are fixed, so that two tabs that both
-/// start from an empty storage save the same four connections, not eight.
+/// The saved id of the sandbox preset.
+pub const SANDBOX_PRESET_ID: &str = "preset-sandbox";
+
+/// The presets as saved connections: first the sandbox in the page, subscribed to
+/// `home/#`, then the brokers of [`settings::presets`]. Their ids are fixed, so that two
+/// tabs that both start from an empty storage save the same five connections, not ten
+/// (the brokers keep the ids they had before the sandbox came first).
 pub fn presets() -> Vec<Saved> {
-    settings::presets()
+    let sandbox = Saved {
+        id: SANDBOX_PRESET_ID.to_owned(),
+        settings: settings::sandbox_preset(),
+        subscriptions: vec![SubscriptionEntry {
+            id: 1,
+            ..SubscriptionEntry::new("home/#")
+        }],
+    };
+    let brokers = settings::presets()
         .into_iter()
         .enumerate()
         .map(|(k, settings)| Saved {
             id: format!("preset-{k}"),
             settings,
             subscriptions: Vec::new(),
-        })
-        .collect()
+        });
+    std::iter::once(sandbox).chain(brokers).collect()
 }
 
 /// The saved connections as JSON text.
@@ -437,5 +450,16 @@ mod tests {
         assert_eq!(entry_text(&a), entry_text(&b));
         b.settings.name = "renamed".to_owned();
         assert_ne!(entry_text(&a), entry_text(&b));
+    }
+
+    #[test]
+    fn the_sandbox_preset_comes_first_subscribed_to_home_and_survives_a_save() {
+        let presets = presets();
+        assert_eq!(presets[0].id, SANDBOX_PRESET_ID);
+        assert_eq!(presets[0].settings.url, "sandbox://home");
+        assert_eq!(presets[0].subscriptions[0].filter, "home/#");
+        let ids: Vec<&str> = presets[1..].iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["preset-0", "preset-1", "preset-2", "preset-3"]);
+        assert_eq!(read(&to_json(&presets)), Stored::Read(presets));
     }
 }

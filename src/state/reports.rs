@@ -97,6 +97,10 @@ fn run_doctor(conn: Conn, elapsed_ms: f64) {
     let Ok(target) = doctor::precheck(&url, page_is_https()) else {
         return;
     };
+    if target.sandbox {
+        // In the page: no WebSocket probe applies.
+        return diagnose(conn, Failure::HandshakeFailed { elapsed_ms });
+    }
     leptos::task::spawn_local(async move {
         let plan = doctor::probes_for(&target);
         let mut probes = Probes {

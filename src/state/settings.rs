@@ -251,6 +251,17 @@ pub fn presets() -> Vec<ConnectionSettings> {
     ]
 }
 
+/// The sandbox broker in the page, with its smart-home devices (`sandbox://home`): what
+/// a new user's page connects to first.
+pub fn sandbox_preset() -> ConnectionSettings {
+    ConnectionSettings {
+        name: "Sandbox, in this page".to_owned(),
+        url: "sandbox://home".to_owned(),
+        colour: 4,
+        ..Default::default()
+    }
+}
+
 /// A client id for a new connection: `mqttscope-` and eight characters from `seed`.
 pub fn generate_client_id(seed: u64) -> String {
     const ALPHABET: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";

@@ -4,8 +4,9 @@
 
 use leptos::prelude::*;
 
+use crate::state::actions;
 use crate::state::connection::{Conn, SubStatus, SubscriptionEntry};
-use crate::state::persist::{Saved, STORAGE_KEY};
+use crate::state::persist::{Saved, SANDBOX_PRESET_ID, STORAGE_KEY};
 use crate::state::settings::{self, ConnectionSettings};
 use crate::state::storage::{self, Notice};
 use crate::state::sync::{self, Changes};
@@ -104,6 +105,9 @@ pub fn provide_workspace() -> Workspace {
     }
     ws.selected
         .set(ws.conns.with_untracked(|c| c.first().map(|c| c.id)));
+    if !start.stored {
+        connect_sandbox_preset(ws);
+    }
     provide_context(ws);
     // A SUBACK changes a subscription's status, which is not saved: the save finds
     // nothing changed and writes nothing.
@@ -263,6 +267,23 @@ fn clean(s: &SubscriptionEntry) -> SubscriptionEntry {
         status: SubStatus::Pending,
         ..s.clone()
     }
+}
+
+/// A new user's page (nothing saved yet) connects the sandbox preset at once, once the
+/// page is mounted: the first thing anyone sees is the devices' live messages.
+fn connect_sandbox_preset(ws: Workspace) {
+    let sandbox = ws.keys.with_value(|keys| {
+        keys.iter()
+            .find(|(_, key)| key == SANDBOX_PRESET_ID)
+            .map(|(id, _)| *id)
+    });
+    let Some(conn) = sandbox.and_then(|id| ws.get(id)) else {
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        // A refusal is shown on the connection itself.
+        let _ = actions::connect(conn);
+    });
 }
 
 /// A random seed from the browser.
