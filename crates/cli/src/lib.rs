@@ -6,6 +6,8 @@
 //! - `mqttscope pub` and `mqttscope sub` publish and subscribe over TCP or WebSocket with
 //!   options in the spirit of mosquitto_pub / mosquitto_sub; `--packets` prints every
 //!   packet's dissection as it goes over the wire.
+//! - `mqttscope broker` runs an MQTT 3.1/3.1.1/5.0 broker (the `mqttscope-broker` state
+//!   machine on tokio) on TCP and WebSocket, on 127.0.0.1 unless told otherwise.
 
 #![forbid(unsafe_code)]
 
@@ -14,6 +16,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod broker;
 mod conn_args;
 mod dissect_cmd;
 pub mod driver;
@@ -49,6 +52,8 @@ enum Command {
     /// Subscribe and print messages (like mosquitto_sub).
     #[command(disable_help_flag = true)]
     Sub(sub_cmd::SubArgs),
+    /// Run an MQTT broker on TCP and WebSocket (127.0.0.1:1883 and :9001).
+    Broker(broker::BrokerArgs),
 }
 
 /// Parses the command line and runs the command.
@@ -67,6 +72,7 @@ pub fn main() -> ExitCode {
         }
         Command::Pub(a) => pub_cmd::run(a),
         Command::Sub(a) => sub_cmd::run(a),
+        Command::Broker(a) => broker::run(a),
     }
 }
 

@@ -48,15 +48,21 @@ pub fn packet(r: &PacketRecord, v: ProtocolVersion, show_secrets: bool) -> Strin
         Direction::Received => "<--",
     };
     let name = r.packet.packet_type().name();
-    let bytes = if show_secrets {
-        std::borrow::Cow::Borrowed(&r.bytes[..])
-    } else {
-        mask_secrets(&r.bytes)
-    };
     format!(
         "{arrow} {name} at {} ({} bytes)\n{}",
         r.at,
         r.bytes.len(),
-        dissect(&bytes, v)
+        dissection(&r.bytes, v, show_secrets)
     )
+}
+
+/// The dissection of one packet's bytes; passwords and Authentication Data masked unless
+/// `show_secrets`.
+pub fn dissection(bytes: &[u8], v: ProtocolVersion, show_secrets: bool) -> String {
+    let bytes = if show_secrets {
+        std::borrow::Cow::Borrowed(bytes)
+    } else {
+        mask_secrets(bytes)
+    };
+    dissect(&bytes, v).to_string()
 }
