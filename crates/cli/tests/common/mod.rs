@@ -346,3 +346,136 @@ impl Drop for Rumqttd {
         let _ = self.child.wait();
     }
 }
+
+/// `mqttscope broker` as a process on free loopback ports (port 0, read back from its
+/// stderr); its stdout (the log) is collected. Killed on drop.
+pub struct ScopeBroker {
+    child: Child,
+    /// TCP port.
+    pub tcp: u16,
+    /// WebSocket port.
+    pub ws: u16,
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl ScopeBroker {
+    /// Starts `mqttscope broker --port 0 --ws-port 0` with `args`.
+    pub fn start(args: &[&str]) -> ScopeBroker {
+        use std::io::{BufRead, BufReader};
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mqttscope"))
+            .args(["broker", "--port", "0", "--ws-port", "0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("mqttscope broker starts");
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let stdout = child.stdout.take().expect("stdout");
+        let lines = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                lines.lock().expect("log").push(line);
+            }
+        });
+        let mut stderr = BufReader::new(child.stderr.take().expect("stderr")).lines();
+        let (mut tcp, mut ws) = (0, 0);
+        while tcp == 0 || ws == 0 {
+            let line = stderr
+                .next()
+                .and_then(Result::ok)
+                .expect("mqttscope broker prints the ports it listens on");
+            let port = |l: &str| l.rsplit(':').next().and_then(|p| p.parse().ok());
+            if line.starts_with("listening on tcp ") {
+                tcp = port(&line).expect("a port");
+            } else if line.starts_with("listening on ws ") {
+                ws = port(&line).expect("a port");
+            }
+        }
+        // Keep draining stderr so that the broker never blocks on it.
+        std::thread::spawn(move || stderr.for_each(|l| eprintln!("broker: {l:?}")));
+        ScopeBroker {
+            child,
+            tcp,
+            ws,
+            log,
+        }
+    }
+
+    /// The URL of a transport: "tcp" or "ws".
+    pub fn url(&self, transport: &str) -> String {
+        match transport {
+            "ws" => format!("ws://127.0.0.1:{}/", self.ws),
+            _ => format!("tcp://127.0.0.1:{}", self.tcp),
+        }
+    }
+
+    /// The log lines printed so far.
+    pub fn log(&self) -> Vec<String> {
+        self.log.lock().expect("log").clone()
+    }
+
+    /// Waits up to 5 s for a log line containing `text`; returns it.
+    pub fn wait_log(&self, text: &str) -> String {
+        let start = StdInstant::now();
+        loop {
+            if let Some(l) = self.log().into_iter().find(|l| l.contains(text)) {
+                return l;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(5),
+                "no log line with {text:?}; log: {:#?}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Sends SIGTERM and returns the exit status.
+    pub fn terminate(mut self) -> std::process::ExitStatus {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let start = StdInstant::now();
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "the broker did not stop on SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for ScopeBroker {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs a command with a time limit; returns (success, stdout, stderr).
+pub fn run_with_limit(cmd: &mut Command, limit: Duration) -> (bool, String, String) {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    let start = StdInstant::now();
+    while child.try_wait().ok().flatten().is_none() {
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out = child.wait_with_output().expect("output");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
