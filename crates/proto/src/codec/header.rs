@@ -280,15 +280,42 @@ mod tests {
         parse(buf, v, &mut NoTrace).unwrap_err()
     }
 
+    /// [MQTT-2.1.3-1] [MQTT-3.6.1-1] [MQTT-3.8.1-1] [MQTT-3.10.1-1] [MQTT-3.14.1-1]
+    /// [MQTT-3.15.1-1]
+    /// 3.1.1: [MQTT-2.2.2-1] [MQTT-3.6.1-1] [MQTT-3.8.1-1] [MQTT-3.10.1-1]
     #[test]
     fn reserved_flags_are_checked_per_type() {
-        // PUBREL, SUBSCRIBE, UNSUBSCRIBE must carry 0010.
-        assert_eq!(err(&[0x60, 0x02], V5).rule, "MQTT-3.6.1-1");
-        assert_eq!(err(&[0x80, 0x02], V5).rule, "MQTT-3.8.1-1");
-        assert_eq!(err(&[0xa0, 0x02], V4).rule, "MQTT-3.10.1-1");
-        // Everything else 0000.
+        // PUBREL, SUBSCRIBE, UNSUBSCRIBE must carry 0010, in both versions.
+        for v in [V4, V5] {
+            for flags in [0x0, 0x1, 0x3, 0x4, 0x8] {
+                assert_eq!(err(&[0x60 | flags, 0x02], v).rule, "MQTT-3.6.1-1");
+                assert_eq!(err(&[0x80 | flags, 0x02], v).rule, "MQTT-3.8.1-1");
+                assert_eq!(err(&[0xa0 | flags, 0x02], v).rule, "MQTT-3.10.1-1");
+            }
+            for ok in [0x62, 0x82, 0xa2] {
+                assert!(parse(&[ok, 0x02], v, &mut NoTrace).is_ok(), "{ok:#04x}");
+            }
+        }
+        // Everything else 0000: DISCONNECT in both versions, AUTH in MQTT 5.
         assert_eq!(err(&[0xc1, 0x00], V5).rule, "MQTT-2.1.3-1");
         assert_eq!(err(&[0xd8, 0x00], V4).rule, "MQTT-2.2.2-1");
+        for (bytes, v, packet) in [
+            ([0xe1, 0x00], V5, PacketType::Disconnect),
+            ([0xe2, 0x00], V4, PacketType::Disconnect),
+            ([0xf8, 0x00], V5, PacketType::Auth),
+        ] {
+            assert_eq!(
+                err(&bytes, v).kind,
+                DecodeErrorKind::InvalidFlags {
+                    packet,
+                    found: bytes[0] & 0x0f,
+                    expected: 0
+                },
+                "{bytes:02x?}"
+            );
+        }
+        assert!(parse(&[0xe0, 0x00], V4, &mut NoTrace).is_ok());
+        assert!(parse(&[0xf0, 0x00], V5, &mut NoTrace).is_ok());
         assert!(matches!(
             err(&[0x42, 0x02], V5).kind,
             DecodeErrorKind::InvalidFlags {
@@ -300,6 +327,8 @@ mod tests {
         assert!(parse(&[0x62, 0x02], V5, &mut NoTrace).is_ok());
     }
 
+    /// [MQTT-3.3.1-2]
+    /// 3.1.1: [MQTT-3.3.1-2] [MQTT-3.3.1-4]
     #[test]
     fn publish_qos_3_and_dup_at_qos_0_are_malformed() {
         for v in [V4, V5] {

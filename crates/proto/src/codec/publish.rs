@@ -373,17 +373,50 @@ mod tests {
         );
     }
 
+    /// [MQTT-3.3.2-2] [MQTT-4.7.0-1]
+    /// 3.1.1: [MQTT-3.3.2-2] [MQTT-4.7.1-1]
     #[test]
     fn wildcard_in_topic_name_is_refused_both_ways() {
         let err =
             Packet::decode_exact(&[0x30, 0x05, 0x00, 0x03, b'a', b'/', b'+'], V4).unwrap_err();
         assert_eq!((err.offset, err.rule), (6, "MQTT-3.3.2-2"));
-        let err = Packet::Publish(Publish::new("a/#", &b""[..]))
-            .encode(V5, &mut Vec::new())
+        let err = Packet::decode_exact(&[0x30, 0x06, 0x00, 0x03, b'a', b'/', b'#', 0x00], V5)
             .unwrap_err();
-        assert_eq!(err, UsageError::WildcardInTopicName);
+        assert_eq!((err.offset, err.rule), (6, "MQTT-3.3.2-2"));
+        for v in [V4, V5] {
+            for topic in ["a/#", "+", "a+b"] {
+                let err = Packet::Publish(Publish::new(topic, &b""[..]))
+                    .encode(v, &mut Vec::new())
+                    .unwrap_err();
+                assert_eq!(err, UsageError::WildcardInTopicName, "{topic} {v}");
+            }
+        }
     }
 
+    /// The Topic Name is the first field, a length-prefixed UTF-8 string: ill-formed
+    /// UTF-8 there is malformed in both versions.
+    /// [MQTT-3.3.2-1]
+    /// 3.1.1: [MQTT-3.3.2-1]
+    #[test]
+    fn the_topic_name_comes_first_and_is_utf8() {
+        let p = publish(&[0x30, 0x05, 0x00, 0x02, b'a', b'b', b'p'], V4);
+        assert_eq!((&*p.topic, &*p.payload), ("ab", &b"p"[..]));
+        let err =
+            Packet::decode_exact(&[0x30, 0x05, 0x00, 0x02, b'a', 0xff, b'p'], V4).unwrap_err();
+        assert_eq!(
+            (err.offset, err.kind.clone(), err.rule),
+            (5, DecodeErrorKind::InvalidUtf8, "MQTT-1.5.3-1")
+        );
+        let err = Packet::decode_exact(&[0x30, 0x06, 0x00, 0x02, 0xc3, b'a', 0x00, b'p'], V5)
+            .unwrap_err();
+        assert_eq!(
+            (err.offset, err.kind.clone(), err.rule),
+            (4, DecodeErrorKind::InvalidUtf8, "MQTT-1.5.4-1")
+        );
+    }
+
+    /// [MQTT-4.7.3-1]
+    /// 3.1.1: [MQTT-4.7.3-1]
     #[test]
     fn empty_topic_needs_an_alias_in_v5_and_is_invalid_in_v3() {
         // v5, empty topic, properties: Topic Alias 1.
@@ -492,6 +525,7 @@ mod tests {
         );
     }
 
+    /// [MQTT-3.3.2-13] [MQTT-3.3.2-14]
     #[test]
     fn response_topic_may_not_hold_wildcards() {
         let bytes = [
@@ -501,8 +535,48 @@ mod tests {
             Packet::decode_exact(&bytes, V5).unwrap_err().rule,
             "MQTT-3.3.2-14"
         );
+        let mut p = Publish::new("t", &b""[..]);
+        p.properties.to_mut().response_topic = Some("r/+".into());
+        assert_eq!(
+            Packet::Publish(p).encode(V5, &mut Vec::new()),
+            Err(UsageError::WildcardInTopicName)
+        );
+        // A UTF-8 string: U+0000 and ill-formed bytes are malformed.
+        for (bad, kind) in [
+            (0x00, DecodeErrorKind::NullCharacter),
+            (0xff, DecodeErrorKind::InvalidUtf8),
+        ] {
+            let bytes = [
+                0x30, 0x0a, 0x00, 0x01, b't', 0x05, 0x08, 0x00, 0x02, b'r', bad, b'p',
+            ];
+            let err = Packet::decode_exact(&bytes, V5).unwrap_err();
+            assert_eq!((err.offset, err.kind.clone()), (10, kind));
+        }
     }
 
+    /// Content Type is a UTF-8 string: kept as sent, and U+0000 or ill-formed bytes in it
+    /// are malformed.
+    /// [MQTT-3.3.2-19]
+    #[test]
+    fn content_type_is_a_utf8_string() {
+        let ok = [
+            0x30, 0x09, 0x00, 0x01, b't', 0x04, 0x03, 0x00, 0x01, b'j', b'p',
+        ];
+        assert_eq!(publish(&ok, V5).properties.content_type(), Some("j"));
+        for (bad, kind) in [
+            (0x00, DecodeErrorKind::NullCharacter),
+            (0x80, DecodeErrorKind::InvalidUtf8),
+        ] {
+            let bytes = [
+                0x30, 0x09, 0x00, 0x01, b't', 0x04, 0x03, 0x00, 0x01, bad, b'p',
+            ];
+            let err = Packet::decode_exact(&bytes, V5).unwrap_err();
+            assert_eq!((err.offset, err.kind.clone()), (9, kind));
+        }
+    }
+
+    /// [MQTT-3.3.1-2]
+    /// 3.1.1: [MQTT-3.3.1-2]
     #[test]
     fn dup_with_qos0_is_refused_on_encode() {
         let p = Publish {

@@ -277,6 +277,8 @@ mod tests {
     const V5: ProtocolVersion = ProtocolVersion::V5;
     const V4: ProtocolVersion = ProtocolVersion::V3_1_1;
 
+    /// [MQTT-1.5.4-2]
+    /// 3.1.1: [MQTT-1.5.3-2]
     #[test]
     fn nul_is_rejected_with_the_version_s_rule() {
         // Rust's from_utf8 accepts U+0000; MQTT does not.
@@ -296,6 +298,8 @@ mod tests {
         );
     }
 
+    /// [MQTT-1.5.4-1]
+    /// 3.1.1: [MQTT-1.5.3-1]
     #[test]
     fn encoded_surrogate_is_ill_formed() {
         // ED A0 80 would be U+D800 [MQTT-1.5.4-1].
@@ -307,6 +311,7 @@ mod tests {
         );
     }
 
+    /// [MQTT-1.5.4-3]
     #[test]
     fn bom_is_kept_not_stripped() {
         // [MQTT-1.5.4-3]
@@ -316,6 +321,7 @@ mod tests {
         );
     }
 
+    /// [MQTT-3.3.2-2] [MQTT-4.7.0-1]
     #[test]
     fn wildcards_in_topic_names_are_found_anywhere() {
         for (s, at) in [

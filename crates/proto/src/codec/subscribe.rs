@@ -407,6 +407,7 @@ mod tests {
         assert_eq!(err.rule, "MQTT-3.8.3-2");
     }
 
+    /// 3.1.1: [MQTT-3.8.3-4]
     #[test]
     fn v311_reserved_option_bits_and_qos_3() {
         let err = sub(&[0x82, 0x06, 0x00, 0x01, 0x00, 0x01, b'a', 0x04], V4).unwrap_err();
@@ -415,6 +416,7 @@ mod tests {
         assert_eq!(err.kind, DecodeErrorKind::InvalidQos);
     }
 
+    /// [MQTT-3.8.3-5]
     #[test]
     fn v5_options_bits() {
         // 0x2d: Retain Handling 2, Retain As Published, No Local, QoS 1.

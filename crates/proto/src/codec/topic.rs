@@ -271,9 +271,13 @@ mod tests {
         }
     }
 
+    /// [MQTT-4.7.3-1]
+    /// 3.1.1: [MQTT-4.7.3-1]
     #[test]
     fn empty_filter_is_invalid() {
         assert_eq!(validate_filter("", V5).unwrap_err().2, "MQTT-4.7.3-1");
+        assert_eq!(validate_filter("", V4).unwrap_err().2, "MQTT-4.7.3-1");
+        assert_eq!(validate_filter("a", V4), Ok(()));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 mod properties;
+mod senders;
 #[cfg(not(target_arch = "wasm32"))]
 pub(crate) use properties::config as properties_config;
 #[cfg(not(target_arch = "wasm32"))]
@@ -41,7 +42,10 @@ fn err(bytes: &[u8], v: ProtocolVersion) -> DecodeError {
     Packet::decode_exact(bytes, v).unwrap_err()
 }
 
-/// SPEC-TRAPS 1: U+0000 and encoded surrogates in strings, in both versions.
+/// SPEC-TRAPS 1: U+0000 and encoded surrogates in strings, in both versions: in topic
+/// names and filters, client ids, and either half of a user property.
+/// [MQTT-1.5.4-1] [MQTT-1.5.4-2] [MQTT-1.5.7-1] [MQTT-4.7.3-2]
+/// 3.1.1: [MQTT-1.5.3-1] [MQTT-1.5.3-2] [MQTT-4.7.3-2]
 #[test]
 fn trap_1_nul_and_surrogates_in_topics_and_client_ids() {
     let nul_topic = [0x30, 0x05, 0x00, 0x03, b'a', 0x00, b'b'];
@@ -71,13 +75,47 @@ fn trap_1_nul_and_surrogates_in_topics_and_client_ids() {
         (err(&nul_prop, V5).offset, err(&nul_prop, V5).rule),
         (9, "MQTT-1.5.4-2")
     );
+    // The value half: "k" = "\0", then "k" = U+D800 encoded.
+    let nul_value = [
+        0x30, 0x0b, 0x00, 0x01, b't', 0x07, 0x26, 0x00, 0x01, b'k', 0x00, 0x01, 0x00,
+    ];
+    assert_eq!(
+        (err(&nul_value, V5).offset, err(&nul_value, V5).rule),
+        (12, "MQTT-1.5.4-2")
+    );
+    let surrogate_value = [
+        0x30, 0x0d, 0x00, 0x01, b't', 0x09, 0x26, 0x00, 0x01, b'k', 0x00, 0x03, 0xed, 0xa0, 0x80,
+    ];
+    let e = err(&surrogate_value, V5);
+    assert_eq!(
+        (e.offset, e.kind.clone(), e.rule),
+        (12, DecodeErrorKind::InvalidUtf8, "MQTT-1.5.4-1")
+    );
+    // A topic filter "a\0" in SUBSCRIBE, in both versions.
+    let nul_filter_v4 = [0x82, 0x07, 0x00, 0x01, 0x00, 0x02, b'a', 0x00, 0x00];
+    assert_eq!(
+        (err(&nul_filter_v4, V4).offset, err(&nul_filter_v4, V4).rule),
+        (7, "MQTT-1.5.3-2")
+    );
+    let nul_filter_v5 = [0x82, 0x08, 0x00, 0x01, 0x00, 0x00, 0x02, b'a', 0x00, 0x00];
+    assert_eq!(
+        (err(&nul_filter_v5, V5).offset, err(&nul_filter_v5, V5).rule),
+        (8, "MQTT-1.5.4-2")
+    );
 }
 
-/// SPEC-TRAPS 1: a BOM is kept as it is [MQTT-1.5.4-3].
+/// SPEC-TRAPS 1: a BOM is kept as it is, in both versions.
+/// [MQTT-1.5.4-3]
+/// 3.1.1: [MQTT-1.5.3-3]
 #[test]
 fn trap_1_bom_is_kept() {
     let bytes = [0x30, 0x06, 0x00, 0x04, 0xef, 0xbb, 0xbf, b'a'];
     let Packet::Publish(p) = Packet::decode_exact(&bytes, V4).unwrap() else {
+        panic!()
+    };
+    assert_eq!(&*p.topic, "\u{feff}a");
+    let bytes = [0x30, 0x07, 0x00, 0x04, 0xef, 0xbb, 0xbf, b'a', 0x00];
+    let Packet::Publish(p) = Packet::decode_exact(&bytes, V5).unwrap() else {
         panic!()
     };
     assert_eq!(&*p.topic, "\u{feff}a");
@@ -178,6 +216,9 @@ fn errors_read_well() {
 }
 
 /// A string of 65,535 bytes is the longest there is; one more is refused on encode.
+/// Topic names and filters included, in both versions.
+/// [MQTT-4.7.3-3]
+/// 3.1.1: [MQTT-4.7.3-3]
 #[test]
 fn longest_string_encodes_and_one_more_is_refused() {
     let topic = "t".repeat(65_535);
@@ -200,6 +241,24 @@ fn longest_string_encodes_and_one_more_is_refused() {
             len: 65_536
         })
     );
+    assert!(matches!(
+        long.encode(V5, &mut Vec::new()),
+        Err(UsageError::StringTooLong { len: 65_536, .. })
+    ));
+    for v in [V4, V5] {
+        let filter = |f: String| {
+            Packet::Subscribe(Subscribe {
+                packet_id: PacketId::MIN,
+                properties: Default::default(),
+                subscriptions: vec![Subscription::new(f, QoS::AtMostOnce)],
+            })
+        };
+        assert!(filter(topic.clone()).encode(v, &mut Vec::new()).is_ok());
+        assert!(matches!(
+            filter(format!("{topic}t")).encode(v, &mut Vec::new()),
+            Err(UsageError::StringTooLong { len: 65_536, .. })
+        ));
+    }
 }
 
 /// Decoded packets move through the framer and into callers by value: they must stay
