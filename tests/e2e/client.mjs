@@ -98,7 +98,9 @@ function steps(ctx) {
       await page.screenshot({ path: join(ARTIFACTS, "client-doctor.png"), fullPage: true });
     },
     async function reconnectsAndResubscribesAfterABrokerRestart(page) {
-      await page.locator(".conn-name", { hasText: /^connection 5$/ }).click();
+      // The first connection this script added: the five presets (the sandbox and four
+      // brokers) come before it.
+      await page.locator(".conn-name", { hasText: /^connection 6$/ }).click();
       await statusIs(page, "connected", "the 3.1.1 connection selected");
       const subscribes = () => page.$$eval('[data-testid="pkt-kind"]', (k) => k.filter((e) => e.textContent === "SUBSCRIBE").length);
       await page.click('[data-testid="tab-packets"]');
