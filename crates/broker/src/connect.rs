@@ -35,7 +35,7 @@ impl Broker {
         }
         match self.check_connect(c) {
             Ok(a) => self.accept_connect(conn, now, c, a),
-            Err(reason) => self.refuse(conn, now, c.protocol, reason),
+            Err(reason) => self.refuse(conn, now, c, reason),
         }
     }
 
@@ -122,7 +122,8 @@ impl Broker {
     }
 
     /// CONNACK with a failure, then close [MQTT-3.2.2-7] (MQTT 3.1.1: [MQTT-3.2.2-5]).
-    fn refuse(&mut self, conn: ConnId, now: Instant, v: ProtocolVersion, reason: ReasonCode) {
+    fn refuse(&mut self, conn: ConnId, now: Instant, c: &Connect<'_>, reason: ReasonCode) {
+        let v = c.protocol;
         let reason = match (v.is_v5(), reason.to_v3_connack()) {
             (false, None) => ReasonCode::ServerUnavailable,
             _ => reason,
@@ -130,7 +131,17 @@ impl Broker {
         let mut ack = ConnAck::new(false);
         ack.reason = reason;
         if v.is_v5() && self.opts.reason_strings {
-            ack.properties.to_mut().reason_string = Some(reason.name().to_owned().into());
+            let mut with_text = ack.clone();
+            with_text.properties.to_mut().reason_string = Some(reason.name().to_owned().into());
+            let len = Packet::ConnAck(with_text.clone()).encoded_len(v);
+            let max = c
+                .properties
+                .maximum_packet_size()
+                .map_or(u32::MAX, NonZeroU32::get);
+            // Only if the whole CONNACK fits the client's Maximum Packet Size [MQTT-3.2.2-19].
+            if len.is_ok_and(|len| len <= max as usize) {
+                ack = with_text;
+            }
         }
         self.send(conn, now, Packet::ConnAck(ack));
         let cause = DisconnectCause::Refused(reason);

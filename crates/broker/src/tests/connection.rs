@@ -23,7 +23,7 @@ fn a_first_packet_other_than_connect_closes_the_connection_unanswered() {
     assert!(n.take(c).is_empty());
 }
 
-/// [MQTT-3.1.0-2] [MQTT-4.13.1-1]
+/// [MQTT-3.1.0-2] [MQTT-4.13.1-1] [MQTT-3.2.0-2]
 /// 3.1.1: [MQTT-3.1.0-2]
 #[test]
 fn a_second_connect_is_a_protocol_error() {
@@ -42,7 +42,7 @@ fn a_second_connect_is_a_protocol_error() {
     assert!(n.is_closed(c4));
 }
 
-/// [MQTT-3.1.4-5] [MQTT-3.2.2-2] [MQTT-3.2.2-1]
+/// [MQTT-3.1.4-5] [MQTT-3.2.2-2] [MQTT-3.2.2-1] [MQTT-4.12.0-6]
 /// 3.1.1: [MQTT-3.1.4-4] [MQTT-3.2.0-1] [MQTT-3.2.2-1]
 #[test]
 fn connack_in_each_version_announces_our_limits_in_mqtt_5() {
@@ -84,7 +84,7 @@ fn an_unknown_protocol_level_gets_return_code_1_and_a_close() {
 }
 
 /// [MQTT-3.1.2-3] [MQTT-3.1.4-1]
-/// 3.1.1: [MQTT-3.1.2-3] [MQTT-3.1.4-1]
+/// 3.1.1: [MQTT-3.1.2-3] [MQTT-3.1.4-1] [MQTT-3.2.2-6]
 #[test]
 fn a_reserved_connect_flag_closes_without_connack_naming_the_byte() {
     let mut n = Net::new(|_| {});
@@ -128,7 +128,7 @@ fn empty_client_ids_are_assigned_or_refused_per_version() {
     assert!(n.is_closed(c));
 }
 
-/// [MQTT-3.1.4-2] [MQTT-3.2.2-7] [MQTT-3.2.2-6]
+/// [MQTT-3.1.4-2] [MQTT-3.2.2-7] [MQTT-3.2.2-6] [MQTT-4.13.2-1]
 /// 3.1.1: [MQTT-3.2.2-4] [MQTT-3.2.2-5]
 #[test]
 fn username_and_password_are_checked_against_the_users() {
@@ -158,7 +158,7 @@ fn username_and_password_are_checked_against_the_users() {
     assert_eq!(n.broker.client(c).unwrap().username.as_deref(), Some("ann"));
 }
 
-/// [MQTT-4.12.0-1]
+/// [MQTT-4.12.0-1] [MQTT-4.12.0-4] [MQTT-4.13.2-1]
 #[test]
 fn an_authentication_method_is_refused_with_0x8c() {
     let mut n = Net::new(|_| {});

@@ -18,6 +18,8 @@ use crate::*;
 
 mod api;
 mod connection;
+mod delivery;
+mod handshake;
 mod interop;
 #[cfg(not(target_arch = "wasm32"))]
 mod model;

@@ -9,8 +9,8 @@ fn persistent_v4(n: &mut Net, id: u64, client: &str) -> (ConnId, Packet<'static>
     n.connect_with(id, V4, client, |c| c.clean_start = false)
 }
 
-/// [MQTT-4.3.2-4] [MQTT-3.3.4-1]
-/// 3.1.1: [MQTT-4.3.2-2] [MQTT-3.3.4-1]
+/// [MQTT-4.3.2-4] [MQTT-3.3.4-1] [MQTT-2.2.1-5]
+/// 3.1.1: [MQTT-4.3.2-2] [MQTT-3.3.4-1] [MQTT-2.3.1-6]
 #[test]
 fn qos_1_is_acknowledged_with_no_matching_subscribers_in_mqtt_5() {
     let mut n = Net::new(|_| {});
@@ -25,8 +25,8 @@ fn qos_1_is_acknowledged_with_no_matching_subscribers_in_mqtt_5() {
     assert_eq!(n.take(c5), [vec![0x40, 0x02, 0x00, 0x03]]);
 }
 
-/// [MQTT-4.3.3-8] [MQTT-4.3.3-10] [MQTT-4.3.3-11] [MQTT-4.3.3-12]
-/// 3.1.1: [MQTT-4.3.3-2]
+/// [MQTT-4.3.3-8] [MQTT-4.3.3-10] [MQTT-4.3.3-11] [MQTT-4.3.3-12] [MQTT-2.2.1-5]
+/// 3.1.1: [MQTT-4.3.3-2] [MQTT-2.3.1-6]
 #[test]
 fn qos_2_inbound_is_routed_exactly_once() {
     let mut n = Net::new(|_| {});
@@ -150,7 +150,7 @@ fn a_refusing_pubrec_ends_the_exchange_without_pubrel() {
 }
 
 /// [MQTT-4.4.0-1] [MQTT-3.3.1-1] [MQTT-3.1.2-5] [MQTT-3.2.2-3]
-/// 3.1.1: [MQTT-4.4.0-1] [MQTT-3.1.2-4] [MQTT-3.2.2-2]
+/// 3.1.1: [MQTT-4.4.0-1] [MQTT-3.1.2-4] [MQTT-3.2.2-2] [MQTT-3.3.1-1]
 #[test]
 fn a_resumed_session_gets_unacknowledged_publish_and_pubrel_again_in_order() {
     let mut n = Net::new(|_| {});
@@ -177,8 +177,8 @@ fn a_resumed_session_gets_unacknowledged_publish_and_pubrel_again_in_order() {
     );
 }
 
-/// [MQTT-3.1.2-4] [MQTT-3.2.2-2]
-/// 3.1.1: [MQTT-3.1.2-6] [MQTT-3.2.2-1]
+/// [MQTT-3.1.2-4] [MQTT-3.2.2-2] [MQTT-3.1.4-4]
+/// 3.1.1: [MQTT-3.1.2-6] [MQTT-3.2.2-1] [MQTT-3.1.4-3]
 #[test]
 fn clean_start_discards_the_stored_session() {
     let mut n = Net::new(|_| {});
@@ -224,8 +224,8 @@ fn the_offline_queue_is_bounded_and_drops_are_reported() {
     assert_eq!(got, [b"1".to_vec(), b"2".to_vec()]);
 }
 
-/// [MQTT-3.8.4-8] [MQTT-3.3.1-3]
-/// 3.1.1: [MQTT-3.8.4-6] [MQTT-3.3.1-3]
+/// [MQTT-3.8.4-8] [MQTT-3.3.1-3] [MQTT-4.3.1-1]
+/// 3.1.1: [MQTT-3.8.4-6] [MQTT-3.3.1-3] [MQTT-4.3.1-1]
 #[test]
 fn delivery_qos_is_the_lower_of_published_and_granted_and_dup_is_not_copied() {
     let mut n = Net::new(|_| {});

@@ -28,6 +28,7 @@ fn subscribe_with(n: &mut Net, c: ConnId, filter: &str, rh: RetainHandling) -> V
 
 /// [MQTT-3.3.1-5] [MQTT-3.3.1-6] [MQTT-3.3.1-7] [MQTT-3.3.1-8]
 /// 3.1.1: [MQTT-3.3.1-5] [MQTT-3.3.1-6] [MQTT-3.3.1-8] [MQTT-3.3.1-10] [MQTT-3.3.1-11] [MQTT-3.3.1-12]
+/// 3.1.1: [MQTT-3.3.1-7] [MQTT-3.1.2-7]
 #[test]
 fn retained_messages_are_set_replaced_and_cleared_by_an_empty_payload() {
     let mut n = Net::new(|_| {});
@@ -45,6 +46,9 @@ fn retained_messages_are_set_replaced_and_cleared_by_an_empty_payload() {
         .map(|r| (r.topic, r.payload))
         .collect();
     assert_eq!(topics, [("a/1".to_owned(), b"new".to_vec())]);
+    // The publisher's session ends; what it retained stays.
+    n.send(publ, disconnect(ReasonCode::Success));
+    assert!(n.broker.session("pub").is_none());
     let sub = n.connect(2, V4, "sub");
     n.send(sub, subscribe(1, &[("a/+", QoS::AtLeastOnce)]));
     // SUBACK, then the retained message with RETAIN 1 (3.1.1 [MQTT-3.3.1-8]), QoS 0 as stored.
@@ -57,7 +61,7 @@ fn retained_messages_are_set_replaced_and_cleared_by_an_empty_payload() {
     );
 }
 
-/// [MQTT-3.3.1-9] [MQTT-3.3.1-10] [MQTT-3.3.1-11]
+/// [MQTT-3.3.1-9] [MQTT-3.3.1-10] [MQTT-3.3.1-11] [MQTT-3.8.4-4]
 #[test]
 fn retain_handling_decides_when_retained_messages_are_sent() {
     let mut n = Net::new(|_| {});

@@ -169,8 +169,10 @@ fn a_shared_group_prefers_its_connected_members() {
     assert_eq!(n.broker.session("a").unwrap().queued, 0);
 }
 
-/// [MQTT-3.8.4-5] [MQTT-3.8.4-6] [MQTT-3.9.3-1] [MQTT-3.9.3-2]
+/// [MQTT-3.8.4-5] [MQTT-3.8.4-6] [MQTT-3.9.3-1] [MQTT-3.9.3-2] [MQTT-3.8.4-7]
+/// [MQTT-2.2.1-6] [MQTT-3.8.4-1] [MQTT-3.8.4-2] [MQTT-3.2.2-10]
 /// 3.1.1: [MQTT-3.8.4-4] [MQTT-3.8.4-5] [MQTT-3.9.3-1] [MQTT-3.9.3-2]
+/// 3.1.1: [MQTT-2.3.1-7] [MQTT-3.8.4-1] [MQTT-3.8.4-2]
 #[test]
 fn suback_has_one_code_per_filter_refusing_only_the_bad_ones() {
     let mut n = Net::new(|o| {
@@ -201,6 +203,7 @@ fn suback_has_one_code_per_filter_refusing_only_the_bad_ones() {
     assert_eq!(n.take(c4), [vec![0x90, 0x04, 0x00, 0x04, 0x80, 0x01]]);
 }
 
+/// 3.1.1: [MQTT-3.8.3-2]
 #[test]
 fn shared_and_wildcard_subscriptions_can_be_turned_off() {
     let mut n = Net::new(|o| {
@@ -222,6 +225,12 @@ fn shared_and_wildcard_subscriptions_can_be_turned_off() {
         ),
     );
     assert_eq!(n.take(c), [vec![0x90, 0x05, 0x00, 0x01, 0x00, 0x9e, 0xa2]]);
+    let c4 = n.connect(2, V4, "four");
+    n.send(
+        c4,
+        subscribe(2, &[("a/#", QoS::AtMostOnce), ("a/b", QoS::AtMostOnce)]),
+    );
+    assert_eq!(n.take(c4), [vec![0x90, 0x04, 0x00, 0x02, 0x80, 0x00]]);
 }
 
 /// [MQTT-3.8.4-3]
@@ -241,7 +250,9 @@ fn subscribing_again_to_a_filter_replaces_the_subscription() {
 }
 
 /// [MQTT-3.10.4-1] [MQTT-3.10.4-2] [MQTT-3.10.4-4] [MQTT-3.10.4-5] [MQTT-3.11.3-1]
+/// [MQTT-2.2.1-6] [MQTT-3.10.4-6]
 /// 3.1.1: [MQTT-3.10.4-1] [MQTT-3.10.4-2] [MQTT-3.10.4-4] [MQTT-3.10.4-5]
+/// 3.1.1: [MQTT-2.3.1-7] [MQTT-3.10.4-6]
 #[test]
 fn unsubscribe_answers_per_filter_and_stops_delivery() {
     let mut n = Net::new(|_| {});
@@ -250,8 +261,11 @@ fn unsubscribe_answers_per_filter_and_stops_delivery() {
     n.send(c5, unsubscribe(2, &["a/+", "a/b"]));
     assert_eq!(n.take(c5), [vec![0xb0, 0x05, 0x00, 0x02, 0x00, 0x00, 0x11]]);
     let c4 = n.connect(2, V4, "four");
-    n.send(c4, unsubscribe(3, &["nothing"]));
+    n.subscribe(c4, "x", QoS::AtMostOnce);
+    n.subscribe(c4, "y", QoS::AtMostOnce);
+    n.send(c4, unsubscribe(3, &["x", "nothing", "y"]));
     assert_eq!(n.take(c4), [vec![0xb0, 0x02, 0x00, 0x03]]);
+    assert!(n.broker.session("four").unwrap().subscriptions.is_empty());
     n.publish(c4, "a/b", b"x", QosPid::AtMostOnce);
     assert!(n.take(c5).is_empty());
     assert_eq!(n.broker.subscription_count(), 0);

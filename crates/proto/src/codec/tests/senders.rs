@@ -37,7 +37,8 @@ fn ack(ctor: fn(Ack<'static>) -> Packet<'static>, reason: ReasonCode) -> Packet<
 #[test]
 fn every_sender_is_held_to_its_packets_reason_codes() {
     type Build = fn(ReasonCode) -> Packet<'static>;
-    let cases: [(&str, &[u8], Build, fn(u8) -> Vec<u8>); 7] = [
+    type Wire = fn(u8) -> Vec<u8>;
+    let cases: [(&str, &[u8], Build, Wire); 7] = [
         (
             "PUBACK",
             PUBACK,
