@@ -5,6 +5,8 @@
 //   "suback-long"  a SUBACK with one reason code more than the SUBSCRIBE had filters
 //   "poison"       (MQTT 3.1.1) a retained PUBLISH of POISON_SIZE bytes after every SUBACK,
 //                  as a broker holding an oversize retained message does
+//   "huge-topics"  (MQTT 5) HUGE_TOPICS PUBLISHes after the SUBACK, each on a new topic of
+//                  62 levels of 1,000 bytes
 //
 // Every connection's CONNECT count is kept per client id, so a test can tell whether the
 // client reconnected. Binds 127.0.0.1 only.
@@ -12,6 +14,7 @@
 import { WebSocketServer } from "ws";
 
 export const POISON_SIZE = 2 * 1024 * 1024;
+export const HUGE_TOPICS = 40;
 
 /** A Remaining Length as a Variable Byte Integer. */
 function varint(n) {
@@ -124,6 +127,12 @@ export class HostilePeer {
       const codes = session.id === "suback-long" ? filters + 1 : filters;
       const body = Buffer.concat([id, Buffer.from(v5 ? [0] : []), Buffer.alloc(codes, 0)]);
       ws.send(packet(0x90, body));
+      if (session.id === "huge-topics") {
+        for (let i = 0; i < HUGE_TOPICS; i++) {
+          const topic = Array.from({ length: 62 }, (_, n) => `${i}-${n}-`.padEnd(1000, "t")).join("/");
+          ws.send(packet(0x30, Buffer.concat([str(topic), Buffer.from([0]), Buffer.from(`{"i":${i}}`)])));
+        }
+      }
       if (session.id === "poison") {
         const topic = str("home/poison");
         ws.send(packet(0x31, Buffer.concat([topic, Buffer.alloc(POISON_SIZE - topic.length - 4, 0x55)])));

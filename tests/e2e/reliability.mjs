@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ARTIFACTS, assert, exitWith, runSteps } from "./harness.mjs";
-import { HostilePeer, POISON_SIZE } from "./hostile.mjs";
+import { HostilePeer, HUGE_TOPICS, POISON_SIZE } from "./hostile.mjs";
 import { Broker, sleep } from "./mosquitto.mjs";
 import { configure, packetCount, statusIs, until } from "./page.mjs";
 
@@ -119,6 +119,19 @@ function steps(ctx) {
       await page.click('[data-testid="tab-messages"]');
       // It keeps trying (with a growing backoff): stop it.
       if ((await page.textContent('[data-testid="connect"]')) === "Disconnect") await page.click('[data-testid="connect"]');
+    },
+    async function hugeTopicsAreCutAndCountedNotKeptWhole(page) {
+      await addConnection(page, "huge", peer.url(), "5", "huge-topics");
+      await statusIs(page, "connected");
+      await page.fill('[data-testid="sub-filter"]', "#");
+      await page.click('[data-testid="subscribe"]');
+      await until(page, (n) => document.querySelector('[data-testid="message-counts"]')?.textContent.includes(`${n} messages`), HUGE_TOPICS, "every message counted");
+      await page.click('[data-testid="tab-topics"]');
+      const counts = await page.textContent('[data-testid="topic-counts"]');
+      assert(counts.includes(`${HUGE_TOPICS} messages on topics longer than 4096 bytes (cut there)`), counts);
+      await statusIs(page, "connected", "still connected");
+      await page.click('[data-testid="tab-messages"]');
+      await page.click('[data-testid="connect"]');
     },
     async function anOversizeRetainedMessageStopsReconnectingAfterTheSecondTime(page) {
       await newConnection(page, "poisoned");

@@ -53,9 +53,18 @@ fn parse_port(args: &[String]) -> Result<u16, String> {
 }
 
 /// `trunk build --release --offline`: the app into `dist/`, with the wasm-bindgen and
-/// wasm-opt on PATH (see [`tools::export_path`]); downloads nothing.
+/// wasm-opt on PATH (see [`tools::export_path`]); downloads nothing. Then its JavaScript
+/// is minified (`xtask/minify-dist.mjs`, terser from `.tools/terser`).
 pub fn trunk_build() -> Result<(), String> {
-    cmd::run(cmd::command("trunk").args(["build", "--release", "--offline"]))
+    crate::tools::terser()?;
+    cmd::run(cmd::command("trunk").args(["build", "--release", "--offline"]))?;
+    // Trunk leaves the wasm-bindgen glue and the copied scripts as they are.
+    let root = cmd::root();
+    cmd::run(
+        cmd::command("node")
+            .arg(root.join("xtask").join("minify-dist.mjs"))
+            .arg(root.join("dist")),
+    )
 }
 
 /// A running static file server; stops when dropped.

@@ -17,6 +17,8 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 pub const RUMQTTD_VERSION: &str = "0.20.0";
 /// The npm `binaryen` release; its `wasm-opt` reports `version_132`, as `Trunk.toml` pins.
 pub const BINARYEN_VERSION: &str = "132.0.0";
+/// The npm `terser` release that minifies the built page's JavaScript.
+pub const TERSER_VERSION: &str = "5.36.0";
 /// cargo-fuzz, as a semver requirement.
 pub const CARGO_FUZZ_VERSION: &str = "~0.13";
 /// The headless browser the wasm tests and the end-to-end script drive.
@@ -90,6 +92,7 @@ pub fn setup_all() -> Result<(), String> {
     apt(&[NODE_PACKAGES, TEST_PACKAGES].concat())?;
     setup_rust_tools()?;
     binaryen()?;
+    terser()?;
     rumqttd()?;
     for dir in NPM_TEST_DIRS {
         let dir = cmd::root().join(dir);
@@ -105,7 +108,8 @@ pub fn setup_all() -> Result<(), String> {
 pub fn setup_build() -> Result<(), String> {
     apt(NODE_PACKAGES)?;
     setup_rust_tools()?;
-    binaryen()
+    binaryen()?;
+    terser()
 }
 
 /// The wasm target, wasm-bindgen and Trunk.
@@ -252,6 +256,35 @@ fn binaryen() -> Result<(), String> {
     };
     ensure(
         &format!("wasm-opt (npm binaryen@{BINARYEN_VERSION})"),
+        check,
+        "seconds",
+        install,
+    )
+}
+
+/// npm's terser into `.tools/terser`, for `xtask/minify-dist.mjs`.
+pub fn terser() -> Result<(), String> {
+    let dir = cmd::root().join(".tools").join("terser");
+    let bin = dir.join("node_modules").join(".bin").join("terser");
+    let check = || {
+        let out = cmd::output(Command::new(&bin).arg("--version"))
+            .ok_or_else(|| format!("{} not installed", bin.display()))?;
+        if out.contains(TERSER_VERSION) {
+            Ok(out.trim().to_string())
+        } else {
+            Err(format!("found `{}`, want {TERSER_VERSION}", out.trim()))
+        }
+    };
+    let install = || {
+        std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+        let mut c = Command::new("npm");
+        c.args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&dir)
+            .arg(format!("terser@{TERSER_VERSION}"));
+        cmd::run(&mut c)
+    };
+    ensure(
+        &format!("terser (npm terser@{TERSER_VERSION})"),
         check,
         "seconds",
         install,
