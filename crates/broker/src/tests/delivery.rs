@@ -131,7 +131,8 @@ fn acknowledgements_carry_no_reason_string_or_user_property() {
 /// A Reason String on CONNACK or DISCONNECT is sent only when the whole packet fits the
 /// client's Maximum Packet Size; a DISCONNECT from the server never carries a Session
 /// Expiry Interval.
-/// [MQTT-3.2.2-19] [MQTT-3.14.2-2] [MQTT-3.14.2-3]
+/// The exact bytes show that no User Property goes on either.
+/// [MQTT-3.2.2-19] [MQTT-3.2.2-20] [MQTT-3.14.2-2] [MQTT-3.14.2-3] [MQTT-3.14.2-4]
 #[test]
 fn a_reason_string_that_would_not_fit_the_clients_maximum_is_left_out() {
     let mut n = Net::new(|o| {
@@ -311,4 +312,73 @@ fn replacing_a_subscription_with_retain_handling_0_resends_retained_messages() {
         );
     }
     assert_eq!(n.broker.session("sub").unwrap().subscriptions.len(), 1);
+}
+
+/// Topics are matched and forwarded byte for byte: no Unicode normalisation, no case
+/// folding, and code points the broker does not know pass unchanged.
+/// [MQTT-4.7.3-4]
+/// 3.1.1: [MQTT-4.7.3-4]
+#[test]
+fn topics_are_matched_and_forwarded_exactly_as_sent() {
+    for v in [V4, V5] {
+        let mut n = Net::new(|_| {});
+        let sub = n.connect(1, v, "sub");
+        n.subscribe(sub, "caf\u{e9}/+", QoS::AtMostOnce);
+        n.subscribe(sub, "A", QoS::AtMostOnce);
+        let publ = n.connect(2, V4, "pub");
+        for topic in ["cafe\u{301}/x", "a", "A/", "caf\u{c9}/x"] {
+            n.publish(publ, topic, b"no", QosPid::AtMostOnce);
+        }
+        assert!(n.take(sub).is_empty(), "{v}");
+        for topic in ["caf\u{e9}/\u{378}\u{10ffff}", "A"] {
+            n.publish(publ, topic, b"yes", QosPid::AtMostOnce);
+            let got = publishes(&n.packets(sub));
+            assert_eq!(got.len(), 1, "{v} {topic}");
+            assert_eq!(got[0].0.as_bytes(), topic.as_bytes());
+        }
+    }
+}
+
+/// QoS 2 as sender: once the PUBLISH has gone out its Message Expiry no longer applies;
+/// the resent PUBLISH goes out after the interval has passed.
+/// [MQTT-4.3.3-7]
+#[test]
+fn a_sent_qos_2_publish_is_not_expired() {
+    let mut n = Net::new(|_| {});
+    let persistent = |c: &mut Connect<'static>| {
+        c.clean_start = false;
+        c.properties.to_mut().session_expiry_interval = Some(600);
+    };
+    let (sub, _) = n.connect_with(1, V5, "sub", persistent);
+    n.subscribe(sub, "t", QoS::ExactlyOnce);
+    let publ = n.connect(2, V5, "pub");
+    let mut p = Publish::new("t", &b"x"[..]);
+    p.qos_pid = q2(1);
+    p.properties.to_mut().message_expiry_interval = Some(2);
+    n.send(publ, Packet::Publish(p));
+    assert_eq!(publishes(&n.packets(sub)).len(), 1);
+    n.broker.handle_closed(sub, n.now);
+    n.drain();
+    n.sleep(10_000);
+    let (sub, _) = n.connect_with(3, V5, "sub", persistent);
+    let sent = publishes(&n.packets(sub));
+    assert_eq!(sent.len(), 1, "resent though past its expiry");
+    assert_eq!((sent[0].2, sent[0].4), (q2(1), true));
+}
+
+/// QoS 2 as receiver: a message whose expiry ran out before PUBREL still gets its
+/// PUBCOMP.
+/// [MQTT-4.3.3-13]
+#[test]
+fn an_expired_qos_2_message_still_completes_its_exchange() {
+    let mut n = Net::new(|_| {});
+    let publ = n.connect(1, V5, "pub");
+    let mut p = Publish::new("t", &b"x"[..]);
+    p.qos_pid = q2(4);
+    p.properties.to_mut().message_expiry_interval = Some(1);
+    n.send(publ, Packet::Publish(p));
+    assert_eq!(n.take(publ), [vec![0x50, 0x03, 0x00, 0x04, 0x10]]);
+    n.sleep(5_000);
+    n.feed(publ, &[0x62, 0x02, 0x00, 0x04]);
+    assert_eq!(n.take(publ), [vec![0x70, 0x02, 0x00, 0x04]]);
 }

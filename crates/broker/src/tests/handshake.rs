@@ -317,3 +317,20 @@ fn session_state_lasts_at_least_as_long_as_the_connection() {
         "Clean Session 1 ends with it"
     );
 }
+
+/// A client that asks for no Response Information gets a CONNACK without it: exactly
+/// the CONNACK of a client that did not ask.
+/// [MQTT-3.1.2-28]
+#[test]
+fn no_response_information_unless_requested() {
+    let mut n = Net::new(|_| {});
+    let (_, plain) = n.connect_with(1, V5, "a", |_| {});
+    let (_, ack) = n.connect_with(2, V5, "b", |c| {
+        c.properties.to_mut().request_response_information = Some(false);
+    });
+    let Packet::ConnAck(a) = &ack else { panic!() };
+    assert_eq!(a.properties.response_information(), None);
+    let bytes = enc(V5, ack);
+    assert_eq!(bytes, enc(V5, plain));
+    assert_eq!(bytes[4], 0x0b, "our three limits only");
+}

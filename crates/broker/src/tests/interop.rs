@@ -120,6 +120,9 @@ impl World {
     }
 }
 
+/// The client core and the broker interoperate with nothing but the specification's
+/// packets, in both versions.
+/// 3.1.1: [MQTT-7.0.0-2]
 #[test]
 fn mqtt_3_1_1_and_5_clients_exchange_messages_through_the_broker() {
     let mut w = World::new();

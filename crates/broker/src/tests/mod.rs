@@ -28,6 +28,7 @@ mod props;
 mod qos;
 mod retained;
 mod routing;
+mod shared;
 mod v5;
 
 pub(crate) const V5: ProtocolVersion = ProtocolVersion::V5;

@@ -46,6 +46,9 @@ fn a_server_that_cannot_prove_the_password_is_refused() {
     );
 }
 
+/// The receiver's side: an AUTH naming another method than CONNECT's ends the
+/// connection, and so does an AUTH when CONNECT named none.
+/// [MQTT-4.12.0-5]
 #[test]
 fn every_auth_names_the_same_method() {
     let mut p = scram_peer();
