@@ -340,8 +340,9 @@ fn topics_are_matched_and_forwarded_exactly_as_sent() {
 }
 
 /// QoS 2 as sender: once the PUBLISH has gone out its Message Expiry no longer applies;
-/// the resent PUBLISH goes out after the interval has passed.
-/// [MQTT-4.3.3-7]
+/// the resent PUBLISH goes out after the interval has passed, as one never acknowledged
+/// by PUBREC.
+/// [MQTT-4.3.3-7] [MQTT-4.3.3-3]
 #[test]
 fn a_sent_qos_2_publish_is_not_expired() {
     let mut n = Net::new(|_| {});
