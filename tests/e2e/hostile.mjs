@@ -7,6 +7,9 @@
 //                  as a broker holding an oversize retained message does
 //   "huge-topics"  (MQTT 5) HUGE_TOPICS PUBLISHes after the SUBACK, each on a new topic of
 //                  62 levels of 1,000 bytes
+//   "keeper"       never acknowledges a PUBLISH, and says it kept the session (Session
+//                  Present 1) to a CONNECT without Clean Start; the first byte of every
+//                  PUBLISH it gets is kept in `publishes`
 //
 // Every connection's CONNECT count is kept per client id, so a test can tell whether the
 // client reconnected. Binds 127.0.0.1 only.
@@ -45,6 +48,7 @@ function readConnect(p) {
   const nameLen = (p[i] << 8) | p[i + 1];
   i += 2 + nameLen;
   const level = p[i];
+  const clean = (p[i + 1] & 0x02) !== 0;
   i += 4; // level, flags, keep alive
   if (level === 5) {
     let len = 0, mul = 1, b;
@@ -56,7 +60,7 @@ function readConnect(p) {
     i += len;
   }
   const idLen = (p[i] << 8) | p[i + 1];
-  return { level, id: p.subarray(i + 2, i + 2 + idLen).toString("utf8") };
+  return { level, clean, id: p.subarray(i + 2, i + 2 + idLen).toString("utf8") };
 }
 
 /** Where the body of a packet starts (after its first byte and Remaining Length). */
@@ -71,6 +75,8 @@ export class HostilePeer {
     this.connects = new Map();
     /** The latest WebSocket of each client id (the app bench floods through it). */
     this.sockets = new Map();
+    /** The first byte of each PUBLISH "keeper" got, in order. */
+    this.publishes = [];
   }
 
   async start() {
@@ -98,7 +104,8 @@ export class HostilePeer {
         session = readConnect(p);
         this.connects.set(session.id, (this.connects.get(session.id) ?? 0) + 1);
         this.sockets.set(session.id, ws);
-        ws.send(session.level === 5 ? Buffer.from([0x20, 0x03, 0, 0, 0]) : Buffer.from([0x20, 0x02, 0, 0]));
+        const present = session.id === "keeper" && !session.clean ? 1 : 0;
+        ws.send(session.level === 5 ? Buffer.from([0x20, 0x03, present, 0, 0]) : Buffer.from([0x20, 0x02, present, 0]));
       } else if (session) {
         this.misbehave(ws, session, type, p);
       }
@@ -108,6 +115,11 @@ export class HostilePeer {
   misbehave(ws, session, type, p) {
     const at = bodyStart(p);
     const v5 = session.level === 5;
+    if (session.id === "keeper") {
+      if (type === 3) this.publishes.push(p[0]);
+      else if (type === 12) ws.send(Buffer.from([0xd0, 0x00]));
+      return;
+    }
     if (type === 3 && (p[0] & 0x06) === 0x02 && session.id === "dup-ack") {
       const topicLen = (p[at] << 8) | p[at + 1];
       const id = p.subarray(at + 2 + topicLen, at + 4 + topicLen);

@@ -8,9 +8,11 @@
 // take the session from each other forever (DISCONNECT 0x8E is not retried). Against a
 // scripted hostile peer (tests/e2e/hostile.mjs) for what mosquitto will not do: a stray
 // PUBACK is flagged and the connection goes on, a SUBACK with the wrong number of codes
-// ends it with the rule, and a retained message over the MQTT 3.1.1 receive limit ends
-// the connection once, once more after a reconnect, and then reconnection stops, with the
-// doctor saying why. Exits non-zero on failure.
+// ends it with the rule, huge topics are cut and counted, a QoS 1 message in flight goes
+// again (DUP) after a disconnect and connect by hand with Clean Start off, and a retained
+// message over the MQTT 3.1.1 receive limit ends the connection once, once more after a
+// reconnect, and then reconnection stops, with the doctor saying why. Exits non-zero on
+// failure.
 
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -131,6 +133,29 @@ function steps(ctx) {
       assert(counts.includes(`${HUGE_TOPICS} messages on topics longer than 4096 bytes (cut there)`), counts);
       await statusIs(page, "connected", "still connected");
       await page.click('[data-testid="tab-messages"]');
+      await page.click('[data-testid="connect"]');
+    },
+    async function reconnectingByHandKeepsTheSessionAndItsMessages(page) {
+      await newConnection(page, "keeper");
+      await page.getByLabel("Clean start").uncheck();
+      await configure(page, peer.url(), "5", "keeper");
+      await statusIs(page, "connected");
+      await page.fill('[data-testid="pub-topic"]', "e2e/kept");
+      await page.selectOption('[data-testid="pub-qos"]', "1");
+      await page.fill('[data-testid="pub-payload"]', "unacknowledged");
+      await page.click('[data-testid="publish"]');
+      await sleep(300);
+      assert(peer.publishes.length === 1 && peer.publishes[0] === 0x32, `first send: ${peer.publishes}`);
+      // Disconnect and connect again by hand: the same client, with its session.
+      await page.click('[data-testid="connect"]');
+      await statusIs(page, "offline");
+      await page.click('[data-testid="connect"]');
+      await statusIs(page, "connected", "connected again");
+      await sleep(300);
+      assert(peer.connects.get("keeper") === 2, `${peer.connects.get("keeper")} CONNECTs`);
+      // The broker kept the session: the message goes again, DUP set, same identifier.
+      assert(peer.publishes.length === 2 && peer.publishes[1] === 0x3a, `resend: ${peer.publishes}`);
+      await page.selectOption('[data-testid="pub-qos"]', "0");
       await page.click('[data-testid="connect"]');
     },
     async function anOversizeRetainedMessageStopsReconnectingAfterTheSecondTime(page) {
