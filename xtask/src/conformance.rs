@@ -265,12 +265,12 @@ mod tests {
 #[test]
 fn keep_alive_is_enforced() {}
 
-/// [MQTT-9.9.9-9]
+/// [MQTT-1.5.4-1]
 const NOT_A_TEST: u8 = 0;
 #[test]
 fn names_nothing() {}
 
-/// [MQTT-8.8.8-8]
+/// [MQTT-1.5.4-2]
 fn a_helper_is_not_a_test() {}
 ";
         let cited = cited(&[("t.rs".into(), file.into())]);
@@ -289,7 +289,7 @@ fn a_helper_is_not_a_test() {}
         );
         assert!(names(Version::V5, "MQTT-3.1.2-24").is_empty());
         assert!(
-            names(Version::V5, "MQTT-9.9.9-9").is_empty(),
+            names(Version::V5, "MQTT-1.5.4-1").is_empty(),
             "a doc comment on a const"
         );
     }

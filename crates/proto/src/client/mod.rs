@@ -54,6 +54,7 @@ mod auth;
 mod error;
 mod event;
 mod inbound;
+mod internals;
 mod options;
 mod outbound;
 mod reconnect;
@@ -619,115 +620,6 @@ impl Client {
         self.outputs
             .pop_front()
             .unwrap_or_else(|| Output::Timeout(self.next_deadline()))
-    }
-
-    // ---- internals ----
-
-    fn connect_packet(&self) -> Connect<'static> {
-        let o = &self.opts;
-        let mut c = Connect::new(o.version, o.client_id.clone());
-        c.clean_start = o.clean_start;
-        c.keep_alive = o.keep_alive;
-        c.username = o.username.clone().map(Into::into);
-        c.password = o.password.clone().map(Into::into);
-        c.will = o.will.clone();
-        if o.version.is_v5() {
-            let mut props = o.properties.clone();
-            // Always announce the receive limit, so that the server drops what we would
-            // refuse instead of ending the connection with it [MQTT-3.1.2-25].
-            props.maximum_packet_size = std::num::NonZeroU32::new(receive_limit(o) as u32);
-            c.properties = props.into();
-        }
-        c
-    }
-
-    fn require_connected(&self) -> Result<(), ClientError> {
-        if self.state == State::Connected {
-            Ok(())
-        } else {
-            Err(ClientError::InvalidState {
-                expected: "connected",
-            })
-        }
-    }
-
-    /// Encodes and queues one packet, reporting it.
-    fn send(&mut self, now: Instant, packet: Packet<'static>) {
-        let mut bytes = Vec::new();
-        if let Err(e) = packet.encode(self.opts.version, &mut bytes) {
-            // Commands check packets before they get here; what can still fail is data from
-            // a custom authenticator. Nothing malformed is sent: the connection ends.
-            if self.state != State::Closed {
-                self.close(
-                    now,
-                    DisconnectCause::Internal(format!(
-                        "could not encode {}: {e}",
-                        packet.packet_type()
-                    )),
-                );
-            }
-            return;
-        }
-        self.last_sent = now;
-        self.outputs.push_back(Output::Transmit(bytes.clone()));
-        self.event(Event::Packet(PacketRecord {
-            direction: Direction::Sent,
-            at: now,
-            bytes,
-            packet,
-        }));
-    }
-
-    fn event(&mut self, e: Event) {
-        self.outputs.push_back(Output::Event(e));
-    }
-
-    /// Ends the connection (the driver closes the transport on the event), and arms the
-    /// reconnect timer when the policy says another try may help.
-    fn close(&mut self, now: Instant, cause: DisconnectCause) {
-        self.state = State::Closed;
-        self.timers = [None; 4];
-        let oversized = cause.is_oversized();
-        let repeated = oversized && std::mem::replace(&mut self.oversized, true);
-        self.oversized |= oversized;
-        self.retrying =
-            self.opts.reconnect.is_some() && !repeated && reconnect::worth_retrying(&cause);
-        self.event(Event::Disconnected(cause));
-        self.schedule_reconnect(now);
-    }
-
-    fn schedule_reconnect(&mut self, now: Instant) {
-        if let (true, Some(policy)) = (self.retrying, self.opts.reconnect) {
-            let delay = self.backoff.next_delay(&policy);
-            self.set_timer(Timer::Reconnect, Some(now + delay));
-        }
-    }
-
-    /// The framer refused the stream. A packet over our receive limit is the server's
-    /// violation in MQTT 5, where the limit was announced [MQTT-3.1.2-24]; MQTT 3 cannot
-    /// announce one, so there it is our limit, not the server's fault.
-    fn stream_failed(&mut self, now: Instant, e: crate::codec::DecodeError) {
-        match e.kind {
-            crate::codec::DecodeErrorKind::PacketTooLarge { size, max }
-                if !self.opts.version.is_v5() =>
-            {
-                self.close(now, DisconnectCause::TooLarge { size, limit: max })
-            }
-            _ => self.protocol_error(now, ProtocolError::from(e)),
-        }
-    }
-
-    /// The server broke a rule: DISCONNECT with the reason (MQTT 5), then close.
-    fn protocol_error(&mut self, now: Instant, e: ProtocolError) {
-        if self.opts.version.is_v5() && self.state != State::Closed {
-            let reason = if e.reason.allowed_in(PacketType::Disconnect) {
-                e.reason
-            } else {
-                ReasonCode::ProtocolError
-            };
-            self.send(now, Packet::Disconnect(Disconnect::new(reason)));
-        }
-        self.close(now, DisconnectCause::Protocol(e));
     }
 }
 
