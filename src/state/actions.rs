@@ -41,8 +41,9 @@ pub fn connect(conn: Conn) -> Result<(), String> {
         Some(k) if k.carry(&key, settings.clean_start) == Carry::Resume => {
             let mut client = k.client;
             client.set_options(opts).map_err(|e| e.to_string())?;
-            if let Some(a) = auth {
-                client.set_authenticator(a);
+            match auth {
+                Some(a) => client.set_authenticator(a),
+                None => client.clear_authenticator(),
             }
             client
         }

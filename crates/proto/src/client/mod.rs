@@ -355,6 +355,11 @@ impl Client {
         self.authenticator = Some(a);
     }
 
+    /// Stops using enhanced authentication (for the next CONNECT).
+    pub fn clear_authenticator(&mut self) {
+        self.authenticator = None;
+    }
+
     /// Replaces the options while not connected, keeping the session: the in-flight and
     /// queued QoS 1/2 messages, QoS 2 receipts, and the subscriptions to restore. The
     /// caller keeps a client only for the same session (client id and broker); the new
