@@ -49,7 +49,9 @@ async fn the_app_opens_on_saved_presets_and_adds_a_connection() {
         .iter()
         .map(|e| e.text_content().unwrap())
         .collect();
-    assert_eq!(names[0], "local mosquitto");
+    // A new user's page: the sandbox in the page first, then the brokers.
+    assert_eq!(names[0], "Sandbox, in this page");
+    assert_eq!(names[1], "local mosquitto");
     assert!(names.len() >= 3, "{names:?}");
     click(&find(&div, "[data-testid=add-connection]"));
     settle().await;

@@ -132,7 +132,8 @@ async fn unreadable_saved_connections_are_kept_and_not_written_over() {
         .iter()
         .map(|e| e.text_content().unwrap())
         .collect();
-    assert_eq!(names[0], "local mosquitto", "the presets are shown");
+    assert_eq!(names[0], "Sandbox, in this page", "the presets are shown");
+    assert_eq!(names[1], "local mosquitto", "the presets are shown");
 
     // A reload keeps the one backup rather than piling up copies.
     drop(app);

@@ -42,9 +42,7 @@ fn sandbox_failed() -> Diagnosis {
     Diagnosis::new(
         Severity::Error,
         "The sandbox broker did not start",
-        "The sandbox broker runs in a worker of this page (sandbox-worker.js and the \
-         mqttscope-sandbox module next to it). The browser did not start it, or those files \
-         are missing from this build. Reload the page, or connect to a broker over WebSocket.",
+        "The browser did not start its worker (sandbox-worker.js), or this build lacks it.",
     )
     .with(Action::Retry)
 }

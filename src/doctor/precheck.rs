@@ -36,8 +36,7 @@ fn sandbox(url: &str) -> Result<BrokerUrl, Diagnosis> {
     }
     Err(bad_url(
         format!("{} is not a sandbox name", quoted(name)),
-        "The sandbox broker runs in this page; name it with letters, digits and -, as in \
-         sandbox://home.",
+        "Use letters, digits and -, as in sandbox://home.",
     ))
 }
 
