@@ -15,6 +15,8 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 
 /// The rumqttd the CLI's interop tests run (the broker that sends Topic Aliases).
 pub const RUMQTTD_VERSION: &str = "0.20.0";
+/// The paho-mqtt (PyPI) the broker's interop tests run, installed into `.tools/paho`.
+pub const PAHO_VERSION: &str = "2.1.0";
 /// The npm `binaryen` release; its `wasm-opt` reports `version_132`, as `Trunk.toml` pins.
 pub const BINARYEN_VERSION: &str = "132.0.0";
 /// The npm `terser` release that minifies the built page's JavaScript.
@@ -55,6 +57,10 @@ const TEST_PACKAGES: &[AptPackage] = &[
         name: "mosquitto-clients",
         present: || on_path("mosquitto_pub"),
     },
+    AptPackage {
+        name: "python3-pip",
+        present: || cmd::output(Command::new("python3").args(["-m", "pip", "--version"])).is_some(),
+    },
 ];
 
 /// node and npm, for binaryen's `wasm-opt` and the end-to-end script.
@@ -94,6 +100,7 @@ pub fn setup_all() -> Result<(), String> {
     binaryen()?;
     terser()?;
     rumqttd()?;
+    paho()?;
     for dir in NPM_TEST_DIRS {
         let dir = cmd::root().join(dir);
         if dir.join("package.json").is_file() {
@@ -201,6 +208,41 @@ fn rumqttd() -> Result<(), String> {
         &format!("rumqttd {RUMQTTD_VERSION}"),
         check,
         "about 6 minutes on 2 cores",
+        install,
+    )
+}
+
+/// paho-mqtt at [`PAHO_VERSION`] into `.tools/paho` (gitignored) with `pip install
+/// --target`, which leaves the system's Python alone; the tests put it on PYTHONPATH.
+fn paho() -> Result<(), String> {
+    let dir = cmd::root().join(".tools").join("paho");
+    let check = || {
+        let info = dir.join(format!("paho_mqtt-{PAHO_VERSION}.dist-info"));
+        if info.is_dir() && dir.join("paho").is_dir() {
+            Ok(format!("paho-mqtt {PAHO_VERSION} in .tools/paho"))
+        } else {
+            Err("not in .tools/paho".to_string())
+        }
+    };
+    let install = || {
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut c = Command::new("python3");
+        c.args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ])
+        .arg("--target")
+        .arg(&dir)
+        .arg(format!("paho-mqtt=={PAHO_VERSION}"));
+        cmd::run(&mut c)
+    };
+    ensure(
+        &format!("paho-mqtt {PAHO_VERSION} (PyPI)"),
+        check,
+        "seconds",
         install,
     )
 }

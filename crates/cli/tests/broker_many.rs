@@ -121,3 +121,32 @@ fn connections_past_the_maximum_are_closed() {
     );
     broker.wait_log("refused: 2 connections are open");
 }
+
+#[test]
+fn a_subscriber_that_does_not_read_is_closed_and_reported() {
+    let broker = ScopeBroker::start(&["--out-buffer", "65536"]);
+    let mut idle = TcpStream::connect(("127.0.0.1", broker.tcp)).unwrap();
+    idle.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    idle.write_all(&connect_packet("idle-sub")).unwrap();
+    assert_eq!(read_exactly(&mut idle, 4), [0x20, 2, 0, 0]);
+    idle.write_all(&subscribe_packet("flood")).unwrap();
+    assert_eq!(read_exactly(&mut idle, 5), [0x90, 3, 0, 1, 0]);
+    // From here on `idle` reads nothing.
+    let mut publisher = TcpStream::connect(("127.0.0.1", broker.tcp)).unwrap();
+    publisher.write_all(&connect_packet("flooder")).unwrap();
+    let payload = vec![b'x'; 100];
+    let message = publish_packet("flood", &payload);
+    let batch = message.repeat(1000);
+    let start = Instant::now();
+    while !broker.log().iter().any(|l| l.contains("too slow")) {
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "{:#?}",
+            broker.log()
+        );
+        publisher.write_all(&batch).unwrap();
+    }
+    let line = broker.wait_log("closed: too slow");
+    assert!(line.contains("\"idle-sub\""), "{line}");
+    broker.wait_log("\"idle-sub\" disconnected: the connection closed");
+}

@@ -27,8 +27,8 @@ pub use config::Settings;
 use link::Transport;
 use log::{Log, LogOptions};
 
-/// Inputs that may wait for the broker task.
-const INPUT_QUEUE: usize = 1024;
+/// Inputs that may wait for the broker task (each at most one 64 KiB read: 16 MiB).
+const INPUT_QUEUE: usize = 256;
 /// Sockets beyond `max_connections` accepted at once (to be refused by the broker,
 /// or still in their WebSocket handshake).
 const SPARE_SOCKETS: usize = 64;
