@@ -12,6 +12,10 @@
 //!   headless Chromium (`bench/browser/run.mjs`, plain node driving Chromium over
 //!   `--remote-debugging-pipe`), then the same function natively for reference.
 //!
+//! - `cargo xtask bench broker [--rounds N] [--only TEXT] [-- BROKER ARGS]`: `mqttscope
+//!   broker` (built with the `bench-native` profile) against Debian's mosquitto under the
+//!   same raw MQTT 3.1.1 load generator: msgs/s, the broker's CPU time and peak RSS.
+//!
 //! OPTIONS: `--runs N` (recorded rounds, default 7), `--warmup N` (default 1); without
 //! `--browser` also `--workloads W1,W3,W4` and `--impls NAME,...` (see `crates/bench`).
 
@@ -20,7 +24,7 @@ use std::process::{Command, Stdio};
 
 use crate::{cmd, tools};
 
-const USAGE: &str = "usage: cargo xtask bench app [--seconds N] [--rate N] | cargo xtask bench client [--rounds N] | cargo xtask bench codec [--browser] [--runs N] [--warmup N] \
+const USAGE: &str = "usage: cargo xtask bench app [--seconds N] [--rate N] | cargo xtask bench client [--rounds N] | cargo xtask bench broker [--rounds N] [--only TEXT] [-- BROKER ARGS] | cargo xtask bench codec [--browser] [--runs N] [--warmup N] \
                      [--workloads W1,W3,W4] [--impls NAME,...]";
 
 /// The Rust target the browser bench loads.
@@ -34,6 +38,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     if suite == "app" {
         return app_bench(rest);
+    }
+    if suite == "broker" {
+        return broker_bench(rest);
     }
     if suite != "codec" {
         return Err(format!("unknown benchmark `{suite}`\n{USAGE}"));
@@ -54,6 +61,30 @@ fn client_bench(args: &[String]) -> Result<(), String> {
     crate::tools::setup_all()?;
     crate::tools::npm_dependencies(&cmd::root().join("bench/client"))?;
     run_logged(bench_bin("client", args))
+}
+
+/// `cargo xtask bench broker [--rounds N] [--only TEXT] [-- BROKER ARGS]`: builds the
+/// `mqttscope` binary with the `bench-native` profile (the workspace's `release` profile
+/// optimises for size, for the page) and runs it against mosquitto (from `setup`).
+fn broker_bench(args: &[String]) -> Result<(), String> {
+    crate::tools::setup_all()?;
+    run_logged(cmd::cargo(&[
+        "build",
+        "--profile",
+        "bench-native",
+        "-p",
+        "mqttscope-cli",
+        "--bin",
+        "mqttscope",
+    ]))?;
+    let target = match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => cmd::root().join(dir),
+        None => cmd::root().join("target"),
+    };
+    let bin = target.join("bench-native").join("mqttscope");
+    let mut pass = vec!["--bin".to_string(), bin.display().to_string()];
+    pass.extend(args.iter().cloned());
+    run_logged(bench_bin("broker", &pass))
 }
 
 /// `cargo xtask bench app [--seconds N] [--rate N]`: the release build of the app in

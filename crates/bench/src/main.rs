@@ -5,6 +5,7 @@
 //! mqttscope-bench probe     [OPTIONS]   the wasm probe's probe_decode_stream, natively (W1, W3)
 //! mqttscope-bench workloads [OPTIONS]   generate, check and cache the workload files
 //! mqttscope-bench client [--rounds N]   our driver vs MQTT.js through a local mosquitto
+//! mqttscope-bench broker --bin <mqttscope> [--rounds N]   mqttscope broker vs mosquitto
 //!
 //! OPTIONS: --runs N (recorded rounds, default 7)  --warmup N (default 1)
 //!          --workloads W1,W3,W4 (default all)      --data-dir DIR (default <repo>/bench-data)
@@ -15,6 +16,8 @@
 //! `cargo run --profile bench-native -p mqttscope-bench -- codec`. Results are JSON lines on
 //! stdout; progress and errors go to stderr.
 
+mod broker;
+mod broker_load;
 mod client;
 mod codec;
 mod counts;
@@ -113,6 +116,9 @@ fn run(args: &[String]) -> Result<(), String> {
         };
         return client::run(&repo_root(), rounds);
     }
+    if command == "broker" {
+        return broker_command(rest);
+    }
     let opts = parse_options(rest)?;
     match command.as_str() {
         "codec" => codec::run(&opts),
@@ -122,6 +128,32 @@ fn run(args: &[String]) -> Result<(), String> {
             "unknown command {other:?} (codec, probe, workloads)"
         )),
     }
+}
+
+/// `broker --bin <mqttscope> [--rounds N]` (default 3 rounds).
+fn broker_command(args: &[String]) -> Result<(), String> {
+    const USAGE: &str =
+        "usage: mqttscope-bench broker --bin <mqttscope> [--rounds N] [--only TEXT] [-- BROKER ARGS]";
+    let (mut bin, mut rounds, mut only) = (None, 3, String::new());
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        if flag == "--" {
+            break;
+        }
+        let value = it.next().ok_or(USAGE)?;
+        match flag.as_str() {
+            "--bin" => bin = Some(PathBuf::from(value)),
+            "--rounds" => rounds = value.parse().map_err(|_| "--rounds takes a number")?,
+            "--only" => only = value.clone(),
+            _ => return Err(USAGE.into()),
+        }
+    }
+    let extra: Vec<String> = it.cloned().collect();
+    let bin = bin.ok_or(USAGE)?;
+    if rounds == 0 {
+        return Err("--rounds must be at least 1".into());
+    }
+    broker::run(&bin, rounds, &only, &extra)
 }
 
 fn main() -> ExitCode {
