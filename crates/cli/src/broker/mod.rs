@@ -36,10 +36,11 @@ const SPARE_SOCKETS: usize = 64;
 /// The config file format, shown by `mqttscope broker --help`.
 const CONFIG_HELP: &str = "\
 Config file (--config FILE): one `key = value` per line; `#` starts a comment line.
-Keys are the long flags without dashes: bind, port, ws_port, ws_path, max_connections,
-session_expiry_cap, max_queued, max_packet_size, user (repeatable, name:password),
-allow_anonymous, topic_aliases, out_buffer, threads. Flags given on the command line
-override the file. Example:
+Keys are the long flags' names, with `_` or `-`: bind, port, ws_port, ws_path,
+max_connections, session_expiry_cap, max_queued, max_packet_size, user (repeatable,
+name:password), allow_anonymous and topic_aliases (true or false), out_buffer, threads.
+Flags given on the command line override the file; an unknown key or a value that cannot
+be read stops the broker with the line's number. Example:
 
     port = 1883
     ws_port = 9001
