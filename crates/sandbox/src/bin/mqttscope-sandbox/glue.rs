@@ -5,7 +5,7 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Array, Uint8Array};
+use js_sys::{Array, ArrayBuffer, Uint8Array};
 use mqttscope_proto::client::Instant;
 use mqttscope_sandbox::{PortId, Sandbox, ToPage};
 use wasm_bindgen::prelude::*;
@@ -42,8 +42,10 @@ pub fn sandbox_message(port: u32, data: JsValue, now: f64) -> f64 {
                 s.open(port, id, &url, &protocols, now);
             }
             Some("send") => {
-                let bytes = Uint8Array::new(&message.get(2)).to_vec();
-                s.send(port, id, &bytes, now);
+                // Only an ArrayBuffer: `new Uint8Array(x)` throws for some other values.
+                if let Ok(buffer) = message.get(2).dyn_into::<ArrayBuffer>() {
+                    s.send(port, id, &Uint8Array::new(&buffer).to_vec(), now);
+                }
             }
             Some("close") => s.close(port, id, now),
             Some("bye") => s.port_gone(port, now),
