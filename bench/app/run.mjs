@@ -45,7 +45,7 @@ import { setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { evaluate, launchChromium, openPage } from "../cdp.mjs";
-import { HostilePeer } from "../../tests/e2e/hostile.mjs";
+import { HostilePeer, packet, str } from "../../tests/e2e/hostile.mjs";
 import { Broker, sleep } from "../../tests/e2e/mosquitto.mjs";
 
 const SIZE_TARGET = 420 * 1000;
@@ -55,27 +55,6 @@ const FPS_WINDOW_S = 5;
 function option(name, fallback) {
   const i = process.argv.indexOf(name);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-/** An MQTT variable byte integer. */
-function varint(n) {
-  const out = [];
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    out.push(b);
-  } while (n > 0);
-  return out;
-}
-
-function str(s) {
-  const b = Buffer.from(s);
-  return Buffer.concat([Buffer.from([b.length >> 8, b.length & 255]), b]);
-}
-
-function packet(first, body) {
-  return Buffer.concat([Buffer.from([first, ...varint(body.length)]), body]);
 }
 
 /** A raw MQTT 3.1.1 publisher: CONNECT, then QoS 0 PUBLISH as fast as asked. */

@@ -20,7 +20,7 @@ export const POISON_SIZE = 2 * 1024 * 1024;
 export const HUGE_TOPICS = 40;
 
 /** A Remaining Length as a Variable Byte Integer. */
-function varint(n) {
+export function varint(n) {
   const out = [];
   do {
     let b = n % 128;
@@ -31,11 +31,11 @@ function varint(n) {
   return out;
 }
 
-function packet(first, body) {
+export function packet(first, body) {
   return Buffer.concat([Buffer.from([first, ...varint(body.length)]), body]);
 }
 
-function str(s) {
+export function str(s) {
   const b = Buffer.from(s, "utf8");
   return Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b]);
 }
