@@ -41,6 +41,8 @@ pub struct Broker {
     pub(crate) next_assigned: u64,
     /// Round-robin position per shared subscription filter.
     pub(crate) share_cursor: HashMap<String, usize>,
+    /// One-shot refusals armed by the operator.
+    pub(crate) admin: crate::admin::Admin,
 }
 
 impl Broker {
@@ -57,6 +59,7 @@ impl Broker {
             out: VecDeque::new(),
             next_assigned: 0,
             share_cursor: HashMap::new(),
+            admin: Default::default(),
         }
     }
 

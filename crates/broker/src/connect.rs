@@ -33,7 +33,8 @@ impl Broker {
             state.version = c.protocol;
             state.framer.set_version(c.protocol);
         }
-        match self.check_connect(c) {
+        let armed = self.admin.next_connect.take().map(Err);
+        match armed.unwrap_or_else(|| self.check_connect(c)) {
             Ok(a) => self.accept_connect(conn, now, c, a),
             Err(reason) => self.refuse(conn, now, c, reason),
         }

@@ -20,6 +20,11 @@ pub enum BrokerError {
     ConnectionExists(ConnId),
     /// No open connection has this id.
     UnknownConnection(ConnId),
+    /// The reason code may not be used for this refusal (not a failure, or not allowed
+    /// in the packet that carries it).
+    ReasonNotAllowed(mqttscope_proto::ReasonCode),
+    /// The retained store is full and the topic is not in it.
+    RetainedStoreFull,
 }
 
 impl fmt::Display for BrokerError {
@@ -30,6 +35,15 @@ impl fmt::Display for BrokerError {
             }
             BrokerError::ConnectionExists(c) => write!(f, "connection {} is already open", c.0),
             BrokerError::UnknownConnection(c) => write!(f, "no open connection {}", c.0),
+            BrokerError::ReasonNotAllowed(r) => {
+                write!(
+                    f,
+                    "reason code 0x{:02X} ({}) cannot refuse this",
+                    *r as u8,
+                    r.name()
+                )
+            }
+            BrokerError::RetainedStoreFull => write!(f, "the retained store is full"),
         }
     }
 }

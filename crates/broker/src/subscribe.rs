@@ -34,7 +34,8 @@ impl Broker {
         let mut codes = Vec::with_capacity(s.subscriptions.len());
         let mut made = Vec::new();
         for sub in &s.subscriptions {
-            match self.subscribe_one(&client, v, sub, id) {
+            let armed = self.admin.next_subscription.take().map(Err);
+            match armed.unwrap_or_else(|| self.subscribe_one(&client, v, sub, id)) {
                 Ok(m) => {
                     codes.push(granted_code(m.sub.options.qos));
                     made.push(m);
