@@ -11,6 +11,11 @@
 // [id, "close", code, reason, wasOpen, ms] to it. A page also posts ["bye"] when its tab
 // goes away, which closes its connections at once.
 //
+// The broker pane (broker.html) speaks on its own port: ["command", json] (a
+// mqttscope_sandbox::monitor::Command: watch, and every fault) to the worker;
+// ["monitor", json] (an Update: the broker's state, a log, a notice) and
+// ["monitor-packets", [conn, sent, atMs, ArrayBuffer, ...]] back.
+//
 // The ports are attached before the wasm module loads and what they post meanwhile is
 // queued: a SharedWorker's first "connect" would otherwise be lost. One timer drives the
 // broker's and the devices' timeouts.

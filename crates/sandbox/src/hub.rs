@@ -6,14 +6,20 @@
 //! sockets itself; the sandbox maps each (port, socket) to a broker connection. The
 //! messages follow `socket-worker.js`'s protocol, so the page's relay treats a sandbox
 //! connection as one more WebSocket.
+//!
+//! Every packet between the broker and a client crosses the [`Gate`], where the faults
+//! live (`faults.rs` carries out the pane's commands); what the pane watches is
+//! gathered in `watch.rs`.
 
 use std::collections::{HashMap, VecDeque};
 
-use mqttscope_broker::{Broker, BrokerOptions, ConnId, Output};
+use mqttscope_broker::{Broker, BrokerOptions, ConnId, Output, RetainedInfo};
 use mqttscope_proto::client::Instant;
 
 use crate::devices::{self, Device};
+use crate::gate::{Cargo, Gate, Way};
 use crate::link::DeviceLink;
+use crate::watch::Watch;
 
 /// One page (tab) connected to the worker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -55,11 +61,35 @@ pub enum ToPage {
         /// Milliseconds since it was opened.
         elapsed_ms: u64,
     },
+    /// `["monitor", json]`: a [`crate::monitor::Update`] for a watching pane.
+    Monitor {
+        /// The update as JSON.
+        json: String,
+    },
+    /// `["monitor-packets", [conn, sent, at_ms, ArrayBuffer, ...]]`: packets the broker
+    /// received and sent, for a watching pane.
+    Packets {
+        /// The packets, in order.
+        batch: Vec<PacketRecord>,
+    },
+}
+
+/// A packet the broker received or sent, as a watching pane gets it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PacketRecord {
+    /// The broker connection.
+    pub conn: u64,
+    /// Sent by the broker (else received).
+    pub sent: bool,
+    /// When, milliseconds on the worker's clock.
+    pub at_ms: u64,
+    /// The exact bytes.
+    pub bytes: Vec<u8>,
 }
 
 /// Who is on the other side of a broker connection.
 #[derive(Debug, Clone, Copy)]
-enum Peer {
+pub(crate) enum Peer {
     /// A page's socket.
     Page {
         port: PortId,
@@ -72,12 +102,16 @@ enum Peer {
 
 /// The sandbox broker with its devices and the pages' connections.
 pub struct Sandbox {
-    broker: Broker,
-    peers: HashMap<ConnId, Peer>,
-    sockets: HashMap<(PortId, u32), ConnId>,
-    devices: Vec<DeviceLink>,
+    pub(crate) broker: Broker,
+    pub(crate) peers: HashMap<ConnId, Peer>,
+    pub(crate) sockets: HashMap<(PortId, u32), ConnId>,
+    pub(crate) devices: Vec<DeviceLink>,
+    pub(crate) gate: Gate,
+    pub(crate) watch: Watch,
+    /// Retained messages cleared from the pane, for its undo, most recent last.
+    pub(crate) cleared: Vec<RetainedInfo>,
     next_conn: u64,
-    outbox: VecDeque<(PortId, ToPage)>,
+    pub(crate) outbox: VecDeque<(PortId, ToPage)>,
     broker_deadline: Instant,
 }
 
@@ -104,6 +138,9 @@ impl Sandbox {
                 .into_iter()
                 .map(|d| DeviceLink::new(d, now))
                 .collect(),
+            gate: Gate::default(),
+            watch: Watch::default(),
+            cleared: Vec::new(),
             next_conn: 1,
             outbox: VecDeque::new(),
             broker_deadline: now,
@@ -122,6 +159,11 @@ impl Sandbox {
         self.sockets.len()
     }
 
+    /// The broker connection of page `port`'s socket `id`, if it is open.
+    pub fn conn_of(&self, port: PortId, id: u32) -> Option<ConnId> {
+        self.sockets.get(&(port, id)).copied()
+    }
+
     /// Page `port` opens socket `id` to `url` asking for `protocols`.
     pub fn open(&mut self, port: PortId, id: u32, url: &str, protocols: &[String], now: Instant) {
         if self.sockets.contains_key(&(port, id)) {
@@ -134,41 +176,42 @@ impl Sandbox {
         if self.broker.accept(conn, now).is_err() {
             return self.refuse(port, id, "the sandbox broker has too many connections");
         }
-        self.peers.insert(
-            conn,
-            Peer::Page {
-                port,
-                id,
-                opened: now,
-            },
-        );
+        let opened = now;
+        self.peers.insert(conn, Peer::Page { port, id, opened });
         self.sockets.insert((port, id), conn);
         let protocol = match protocols.iter().any(|p| p == "mqtt") {
             true => "mqtt".to_owned(),
             false => String::new(),
         };
         self.outbox.push_back((port, ToPage::Open { id, protocol }));
-        self.pump(now);
+        self.finish(now);
     }
 
     /// Page `port` sends one message on socket `id` (ignored when it is not open).
     pub fn send(&mut self, port: PortId, id: u32, bytes: &[u8], now: Instant) {
         if let Some(&conn) = self.sockets.get(&(port, id)) {
-            self.broker.handle_bytes(conn, now, bytes);
-            self.pump(now);
+            self.forward(conn, Way::ToBroker, Cargo::Packet(bytes.to_vec()), now);
+            self.finish(now);
         }
     }
 
-    /// Page `port` closes socket `id`: to the broker, the transport closed.
+    /// Page `port` closes socket `id`: to the broker, the transport closed (after what
+    /// the page sent before, which a fault may still hold).
     pub fn close(&mut self, port: PortId, id: u32, now: Instant) {
         if let Some(conn) = self.sockets.remove(&(port, id)) {
-            self.peers.remove(&conn);
-            self.broker.handle_closed(conn, now);
-            self.pump(now);
+            if self.gate.forget_to_client(conn) {
+                // The broker had closed it already; a fault held that back.
+                self.gate.forget(conn);
+                self.peers.remove(&conn);
+            } else {
+                self.forward(conn, Way::ToBroker, Cargo::Close, now);
+            }
+            self.finish(now);
         }
     }
 
-    /// Page `port` is gone (its tab closed): all its sockets close.
+    /// Page `port` is gone (its tab closed): all its sockets close, and it no longer
+    /// watches.
     pub fn port_gone(&mut self, port: PortId, now: Instant) {
         let mut ids: Vec<u32> = self
             .sockets
@@ -180,6 +223,7 @@ impl Sandbox {
         for id in ids {
             self.close(port, id, now);
         }
+        self.watch.unwatch(port);
         self.outbox.retain(|(p, _)| *p != port);
     }
 
@@ -194,7 +238,7 @@ impl Sandbox {
             }
             self.devices[k].handle_timeout(now);
         }
-        self.pump(now);
+        self.finish(now);
     }
 
     /// The next message for a page, in order.
@@ -204,13 +248,14 @@ impl Sandbox {
 
     /// When to call [`Sandbox::handle_timeout`] next.
     pub fn deadline(&self) -> Instant {
-        self.devices
-            .iter()
-            .map(DeviceLink::deadline)
+        let devices = self.devices.iter().map(DeviceLink::deadline);
+        let others = [self.gate.deadline(), self.watch.deadline()];
+        devices
+            .chain(others.into_iter().flatten())
             .fold(self.broker_deadline, Instant::min)
     }
 
-    fn new_conn(&mut self) -> ConnId {
+    pub(crate) fn new_conn(&mut self) -> ConnId {
         let conn = ConnId(self.next_conn);
         self.next_conn += 1;
         conn
@@ -237,10 +282,17 @@ impl Sandbox {
         }
     }
 
-    /// Moves packets between the broker and the devices until both are quiet.
+    /// Moves everything that can move, then tells the watching panes.
+    pub(crate) fn finish(&mut self, now: Instant) {
+        self.pump(now);
+        self.flush_watch(now);
+    }
+
+    /// Moves packets between the broker, the gate and the devices until all are quiet.
     fn pump(&mut self, now: Instant) {
         for _ in 0..MAX_ROUNDS {
-            let mut busy = self.drain_broker(now);
+            let mut busy = self.drain_gate(now);
+            busy |= self.drain_broker(now);
             for k in 0..self.devices.len() {
                 busy |= self.drain_device(k, now);
             }
@@ -252,53 +304,36 @@ impl Sandbox {
         self.broker_deadline = now;
     }
 
-    /// Carries out the broker's output; true when a device got something to handle.
+    /// Delivers what the gate lets go now; true when anything went.
+    fn drain_gate(&mut self, now: Instant) -> bool {
+        let mut busy = false;
+        while let Some((conn, way, cargo)) = self.gate.release(now) {
+            self.deliver(conn, way, cargo, now);
+            busy = true;
+        }
+        busy
+    }
+
+    /// Carries out the broker's output; true when anything happened.
     fn drain_broker(&mut self, now: Instant) -> bool {
-        let mut devices_busy = false;
+        let mut busy = false;
         loop {
             match self.broker.poll_output(now) {
-                Output::Transmit { conn, bytes } => match self.peers.get(&conn) {
-                    Some(Peer::Page { port, id, .. }) => self.push_data(*port, *id, bytes),
-                    Some(Peer::Device(k)) => {
-                        self.devices[*k].receive(now, &bytes);
-                        devices_busy = true;
-                    }
-                    None => {}
-                },
-                Output::Close(conn) => devices_busy |= self.closed_by_broker(conn, now),
-                Output::Event(_) => {}
+                Output::Transmit { conn, bytes } => {
+                    self.forward(conn, Way::ToClient, Cargo::Packet(bytes), now);
+                }
+                Output::Close(conn) => self.forward(conn, Way::ToClient, Cargo::Close, now),
+                Output::Event(event) => self.watch_event(event, now),
                 Output::Timeout(at) => {
                     self.broker_deadline = at;
-                    return devices_busy;
+                    return busy;
                 }
             }
+            busy = true;
         }
     }
 
-    /// The broker closed `conn`; true when it was a device's.
-    fn closed_by_broker(&mut self, conn: ConnId, now: Instant) -> bool {
-        match self.peers.remove(&conn) {
-            Some(Peer::Page { port, id, opened }) => {
-                self.sockets.remove(&(port, id));
-                let close = ToPage::Close {
-                    id,
-                    code: 1000,
-                    reason: String::new(),
-                    was_open: true,
-                    elapsed_ms: now.as_millis().saturating_sub(opened.as_millis()),
-                };
-                self.outbox.push_back((port, close));
-                false
-            }
-            Some(Peer::Device(k)) => {
-                self.devices[k].closed(now);
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Gives device `k`'s packets to the broker; true when there were any.
+    /// Gives device `k`'s packets to the gate; true when there were any.
     fn drain_device(&mut self, k: usize, now: Instant) -> bool {
         let Some(conn) = self.devices[k].conn() else {
             let _ = self.devices[k].drain(now);
@@ -306,14 +341,117 @@ impl Sandbox {
         };
         let out = self.devices[k].drain(now);
         let busy = !out.transmits.is_empty() || out.closed;
-        for bytes in &out.transmits {
-            self.broker.handle_bytes(conn, now, bytes);
+        for bytes in out.transmits {
+            self.forward(conn, Way::ToBroker, Cargo::Packet(bytes), now);
         }
         if out.closed {
-            self.peers.remove(&conn);
-            self.broker.handle_closed(conn, now);
+            self.forward(conn, Way::ToBroker, Cargo::Close, now);
         }
         busy
+    }
+
+    /// Sends `cargo` `way` on `conn` through the gate: now, later, or (the gate being
+    /// full) never, ending the connection.
+    fn forward(&mut self, conn: ConnId, way: Way, cargo: Cargo, now: Instant) {
+        let Some(peer) = self.peers.get(&conn).copied() else {
+            return;
+        };
+        if way == Way::ToClient && !self.client_present(conn, peer) {
+            // Its page closed the socket (or its device reconnected) while a fault held
+            // its close back: nothing can reach it, and the broker is done with it.
+            if cargo == Cargo::Close {
+                self.gate.forget(conn);
+                self.peers.remove(&conn);
+            }
+            return;
+        }
+        let page = matches!(peer, Peer::Page { .. });
+        match self.gate.pass(conn, way, cargo, page, now) {
+            Ok(Some(cargo)) => self.deliver(conn, way, cargo, now),
+            // In step mode the pane shows the held packet at once: the user waits for it.
+            Ok(None) if self.gate.step() => self.watch.now(),
+            Ok(None) => self.watch.changed(),
+            Err(_) => {
+                let reason = "a fault held more than the sandbox keeps for a connection";
+                self.drop_conn(conn, 1009, reason, now);
+            }
+        }
+    }
+
+    /// Hands `cargo` to the broker or to `conn`'s client.
+    fn deliver(&mut self, conn: ConnId, way: Way, cargo: Cargo, now: Instant) {
+        match (way, cargo) {
+            (Way::ToBroker, Cargo::Packet(bytes)) => self.broker.handle_bytes(conn, now, &bytes),
+            (Way::ToBroker, Cargo::Close) => {
+                self.peers.remove(&conn);
+                self.gate.forget(conn);
+                self.broker.handle_closed(conn, now);
+            }
+            (Way::ToClient, Cargo::Packet(bytes)) => match self.peers.get(&conn).copied() {
+                Some(peer) if !self.client_present(conn, peer) => {}
+                Some(Peer::Page { port, id, .. }) => self.push_data(port, id, bytes),
+                Some(Peer::Device(k)) => self.devices[k].receive(now, &bytes),
+                None => {}
+            },
+            (Way::ToClient, Cargo::Close) => self.closed_by_broker(conn, now),
+        }
+    }
+
+    /// Whether `conn`'s client is still there to receive: its page's socket is open,
+    /// or its device has not moved on to another connection.
+    fn client_present(&self, conn: ConnId, peer: Peer) -> bool {
+        match peer {
+            Peer::Page { port, id, .. } => self.conn_of(port, id) == Some(conn),
+            Peer::Device(k) => self.devices[k].conn() == Some(conn),
+        }
+    }
+
+    /// The broker closed `conn`.
+    fn closed_by_broker(&mut self, conn: ConnId, now: Instant) {
+        self.gate.forget(conn);
+        match self.peers.remove(&conn) {
+            Some(Peer::Page { port, id, opened }) if self.conn_of(port, id) == Some(conn) => {
+                self.sockets.remove(&(port, id));
+                self.post_close(port, id, opened, 1000, String::new(), now);
+            }
+            Some(Peer::Device(k)) => self.devices[k].closed(now),
+            _ => {}
+        }
+    }
+
+    /// Ends `conn` at once, as a broken network would: its page gets close `code`
+    /// (`reason`), a device reconnects later, and the broker sees the transport close.
+    pub(crate) fn drop_conn(&mut self, conn: ConnId, code: u16, reason: &str, now: Instant) {
+        self.gate.forget(conn);
+        match self.peers.remove(&conn) {
+            Some(Peer::Page { port, id, opened }) => {
+                if self.sockets.remove(&(port, id)).is_some() {
+                    self.post_close(port, id, opened, code, reason.to_owned(), now);
+                }
+            }
+            Some(Peer::Device(k)) => self.devices[k].closed(now),
+            None => return,
+        }
+        self.broker.handle_closed(conn, now);
+    }
+
+    fn post_close(
+        &mut self,
+        port: PortId,
+        id: u32,
+        opened: Instant,
+        code: u16,
+        reason: String,
+        now: Instant,
+    ) {
+        let close = ToPage::Close {
+            id,
+            code,
+            reason,
+            was_open: true,
+            elapsed_ms: now.as_millis().saturating_sub(opened.as_millis()),
+        };
+        self.outbox.push_back((port, close));
     }
 
     /// Appends a packet to the socket's last data batch, or starts one.

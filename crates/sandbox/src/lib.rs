@@ -16,12 +16,16 @@
 #![deny(missing_docs)]
 
 pub mod devices;
+mod faults;
+pub mod gate;
 mod hub;
 mod link;
+pub mod monitor;
 pub mod rng;
+mod watch;
 
 #[cfg(test)]
 mod tests;
 
-pub use hub::{is_sandbox_url, PortId, Sandbox, ToPage, BATCH_MAX};
+pub use hub::{is_sandbox_url, PacketRecord, PortId, Sandbox, ToPage, BATCH_MAX};
 pub use link::{DeviceLink, LinkOutput, RECONNECT_DELAY};

@@ -30,6 +30,7 @@ pub struct DeviceLink {
     client_deadline: Instant,
     next_tick: Option<Instant>,
     reconnect_at: Option<Instant>,
+    paused: bool,
 }
 
 impl DeviceLink {
@@ -43,7 +44,19 @@ impl DeviceLink {
             client_deadline: Instant::from_millis(u64::MAX),
             next_tick: None,
             reconnect_at: Some(now),
+            paused: false,
         }
+    }
+
+    /// Whether it is paused: it stays connected (its client answers the broker) but
+    /// publishes nothing and ignores what it receives.
+    pub fn paused(&self) -> bool {
+        self.paused
+    }
+
+    /// Pauses or resumes it.
+    pub fn set_paused(&mut self, paused: bool) {
+        self.paused = paused;
     }
 
     /// The device's client id.
@@ -97,8 +110,10 @@ impl DeviceLink {
             } else {
                 next
             });
-            let messages = self.device.tick();
-            self.publish_all(now, messages);
+            if !self.paused {
+                let messages = self.device.tick();
+                self.publish_all(now, messages);
+            }
         }
     }
 
@@ -139,6 +154,7 @@ impl DeviceLink {
                 let messages = self.device.on_connected();
                 self.publish_all(now, messages);
             }
+            Event::Message(_) if self.paused => {}
             Event::Message(p) => {
                 let messages = self.device.on_message(&p.topic, &p.payload);
                 self.publish_all(now, messages);

@@ -7,7 +7,8 @@ use std::cell::RefCell;
 
 use js_sys::{Array, ArrayBuffer, Uint8Array};
 use mqttscope_proto::client::Instant;
-use mqttscope_sandbox::{PortId, Sandbox, ToPage};
+use mqttscope_sandbox::monitor::Command;
+use mqttscope_sandbox::{PacketRecord, PortId, Sandbox, ToPage};
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
@@ -49,6 +50,14 @@ pub fn sandbox_message(port: u32, data: JsValue, now: f64) -> f64 {
             }
             Some("close") => s.close(port, id, now),
             Some("bye") => s.port_gone(port, now),
+            // The broker pane: ["command", json].
+            Some("command") => {
+                let json = message.get(1).as_string().unwrap_or_default();
+                match Command::from_json(&json) {
+                    Ok(command) => s.command(port, command, now),
+                    Err(e) => s.command_refused(port, format!("not a command: {e}"), now),
+                }
+            }
             _ => {}
         }
     })
@@ -130,6 +139,24 @@ fn post(port: PortId, message: ToPage) {
             ];
             parts.into_iter().collect()
         }
+        ToPage::Monitor { json } => Array::of2(&"monitor".into(), &json.into()),
+        ToPage::Packets { batch } => {
+            Array::of2(&"monitor-packets".into(), &records(batch, &transfer))
+        }
     };
     sandbox_post(port.0, &value, &transfer);
+}
+
+/// Packet records as one flat array: conn, sent, at_ms, ArrayBuffer, conn, ...
+fn records(batch: Vec<PacketRecord>, transfer: &Array) -> Array {
+    let list = Array::new();
+    for r in batch {
+        let buffer = Uint8Array::from(r.bytes.as_slice()).buffer();
+        list.push(&JsValue::from(r.conn as f64));
+        list.push(&JsValue::from(r.sent));
+        list.push(&JsValue::from(r.at_ms as f64));
+        list.push(&buffer);
+        transfer.push(&buffer);
+    }
+    list
 }

@@ -6,7 +6,8 @@ use mqttscope_proto::codec::{SubscribeProperties, Subscription};
 use mqttscope_proto::QoS;
 
 use crate::devices::{lights, security, thermostat};
-use crate::{PortId, Sandbox, ToPage};
+use crate::monitor::{Command, Update};
+use crate::{PacketRecord, PortId, Sandbox, ToPage};
 
 /// A page's sandbox connection: its port, socket id and client.
 struct Page {
@@ -16,14 +17,21 @@ struct Page {
     open: bool,
     closed: Option<u16>,
     messages: Vec<(String, Vec<u8>)>,
+    events: Vec<Event>,
+    deadline: Instant,
 }
 
 impl Page {
     fn new(port: u32, id: u32, client_id: &str) -> Self {
-        let opts = ClientOptions {
+        Page::with(port, id, client_id, |_| {})
+    }
+
+    fn with(port: u32, id: u32, client_id: &str, f: impl FnOnce(&mut ClientOptions)) -> Self {
+        let mut opts = ClientOptions {
             client_id: client_id.to_owned(),
             ..ClientOptions::default()
         };
+        f(&mut opts);
         Page {
             port: PortId(port),
             id,
@@ -31,6 +39,8 @@ impl Page {
             open: false,
             closed: None,
             messages: Vec::new(),
+            events: Vec::new(),
+            deadline: Instant::from_millis(u64::MAX),
         }
     }
 
@@ -44,10 +54,12 @@ impl Page {
     }
 }
 
-/// The sandbox, its pages and the virtual clock.
+/// The sandbox, its pages, what watching panes got, and the virtual clock.
 struct World {
     sandbox: Sandbox,
     pages: Vec<Page>,
+    updates: Vec<(PortId, Update)>,
+    records: Vec<(PortId, PacketRecord)>,
     now: Instant,
 }
 
@@ -57,6 +69,8 @@ impl World {
         World {
             sandbox: Sandbox::new(42, now),
             pages: Vec::new(),
+            updates: Vec::new(),
+            records: Vec::new(),
             now,
         }
     }
@@ -107,8 +121,13 @@ impl World {
             ToPage::Close { id, code, .. } => {
                 let page = self.pages.iter_mut().find(find(id)).unwrap();
                 page.closed = Some(code);
+                page.open = false;
                 page.client.handle_closed(now);
             }
+            ToPage::Monitor { json } => {
+                self.updates.push((port, Update::from_json(&json).unwrap()))
+            }
+            ToPage::Packets { batch } => self.records.extend(batch.into_iter().map(|r| (port, r))),
         }
     }
 
@@ -126,25 +145,62 @@ impl World {
                 Output::Event(Event::Message(p)) => page
                     .messages
                     .push((p.topic.to_string(), p.payload.to_vec())),
-                Output::Event(_) => {}
-                Output::Timeout(_) => return busy,
+                Output::Event(e @ Event::Disconnected(_)) => {
+                    // The page's driver closes its socket when its client gives up.
+                    page.events.push(e);
+                    if std::mem::take(&mut page.open) {
+                        let (port, id) = (page.port, page.id);
+                        self.sandbox.close(port, id, now);
+                        busy = true;
+                    }
+                }
+                Output::Event(e) => page.events.push(e),
+                Output::Timeout(at) => {
+                    page.deadline = at;
+                    return busy;
+                }
             }
         }
     }
 
-    /// Runs the sandbox's timer up to `ms` milliseconds from now.
+    /// Runs the sandbox's and the pages' timers up to `ms` milliseconds from now.
     fn advance(&mut self, ms: u64) {
         let end = Instant::from_millis(self.now.as_millis() + ms);
         loop {
-            let at = self.sandbox.deadline();
+            let pages = self.pages.iter().map(|p| p.deadline);
+            let at = pages.fold(self.sandbox.deadline(), Instant::min);
             if at > end {
                 break;
             }
             self.now = self.now.max(at);
             self.sandbox.handle_timeout(self.now);
+            for page in &mut self.pages {
+                if page.deadline <= self.now {
+                    page.deadline = Instant::from_millis(u64::MAX);
+                    page.client.handle_timeout(self.now);
+                }
+            }
             self.settle();
         }
         self.now = end;
+    }
+
+    /// Page `port` (a broker pane) sends `command`.
+    fn command(&mut self, port: u32, command: Command) {
+        self.sandbox.command(PortId(port), command, self.now);
+        self.settle();
+    }
+
+    /// The newest state a pane got.
+    fn state(&self) -> crate::monitor::State {
+        let mut states = self.updates.iter().filter_map(|(_, u)| u.state.clone());
+        states.next_back().expect("no state")
+    }
+
+    /// The broker connection of page `k`.
+    fn conn(&self, k: usize) -> u64 {
+        let p = &self.pages[k];
+        self.sandbox.conn_of(p.port, p.id).expect("not connected").0
     }
 
     fn subscribe(&mut self, k: usize, filter: &str) {
@@ -354,3 +410,5 @@ fn data_batches_hold_at_most_batch_max_messages() {
     assert_eq!(sizes.iter().sum::<usize>(), 600);
     assert!(sizes.iter().all(|n| *n <= crate::BATCH_MAX), "{sizes:?}");
 }
+
+mod faults;
