@@ -43,6 +43,8 @@ pub struct Broker {
     pub(crate) share_cursor: HashMap<String, usize>,
     /// One-shot refusals armed by the operator.
     pub(crate) admin: crate::admin::Admin,
+    /// SCRAM's server nonces, from the driver's entropy.
+    pub(crate) nonces: crate::scram::Nonces,
 }
 
 impl Broker {
@@ -60,6 +62,7 @@ impl Broker {
             next_assigned: 0,
             share_cursor: HashMap::new(),
             admin: Default::default(),
+            nonces: Default::default(),
         }
     }
 
@@ -184,6 +187,8 @@ impl Broker {
             .is_some_and(|c| matches!(c.state, ConnState::Connected(_)));
         match packet {
             Packet::Connect(c) if !connected => self.handle_connect(conn, now, c),
+            Packet::Auth(a) => self.handle_auth(conn, now, a),
+            _ if self.authenticating(conn) => self.auth_interrupted(conn, now, packet),
             _ if !connected => {
                 let detail = format!("{} before CONNECT", packet.packet_type());
                 self.violation(

@@ -6,7 +6,11 @@ use std::collections::HashMap;
 use mqttscope_proto::codec::{Framer, Will};
 use mqttscope_proto::ProtocolVersion;
 
-/// Where a connection stands.
+use crate::auth::Exchange;
+
+/// Where a connection stands. An enhanced authentication exchange (`Conn::exchange`)
+/// happens in `AwaitingConnect` before CONNACK, or in `Connected` for a
+/// re-authentication.
 ///
 /// ```text
 ///  accept() ──▶ AwaitingConnect ──CONNECT accepted──▶ Connected
@@ -58,8 +62,14 @@ pub(crate) struct Conn {
     /// The Session Expiry Interval the CONNECT asked for was 0 (a DISCONNECT may then
     /// not raise it).
     pub expiry_was_zero: bool,
-    /// The User Name it authenticated with.
+    /// The User Name it authenticated with (the SCRAM user with enhanced
+    /// authentication).
     pub username: Option<String>,
+    /// The Authentication Method its CONNECT was accepted with, which a
+    /// re-authentication must name [MQTT-4.12.1-1].
+    pub auth_method: Option<String>,
+    /// An enhanced authentication exchange in progress.
+    pub exchange: Option<Exchange>,
 }
 
 impl Conn {
@@ -82,6 +92,8 @@ impl Conn {
             aliases_out: OutAliases::default(),
             expiry_was_zero: true,
             username: None,
+            auth_method: None,
+            exchange: None,
         }
     }
 

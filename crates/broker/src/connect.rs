@@ -8,6 +8,7 @@ use mqttscope_proto::client::Instant;
 use mqttscope_proto::codec::{ConnAck, ConnAckProperties, Connect};
 use mqttscope_proto::{Packet, ProtocolVersion, QoS, ReasonCode};
 
+use crate::auth::Authenticated;
 use crate::broker::WillAction;
 use crate::conn::{ClientLimits, ConnState};
 use crate::event::{DisconnectCause, Event};
@@ -23,29 +24,52 @@ struct Accepted {
     /// The Session Expiry Interval granted, and whether it differs from the request.
     expiry: u32,
     capped: bool,
+    /// What enhanced authentication settled, if the CONNECT named a method.
+    auth: Option<Authenticated>,
 }
 
 impl Broker {
-    /// A CONNECT on a connection that has not sent one.
+    /// A CONNECT on a connection that has not been accepted. One naming an
+    /// Authentication Method is settled after its exchange (`auth.rs`).
     pub(crate) fn handle_connect(&mut self, conn: ConnId, now: Instant, c: &Connect<'_>) {
-        self.timers.set(TimerKey::Connect(conn), None);
+        if self.authenticating(conn) {
+            let detail = "a second CONNECT during enhanced authentication".to_owned();
+            return self.exchange_broken(conn, now, "MQTT-3.1.0-2", detail);
+        }
         if let Some(state) = self.conns.get_mut(&conn) {
             state.version = c.protocol;
             state.framer.set_version(c.protocol);
         }
+        match c.properties.authentication_method() {
+            Some(method) if c.protocol.is_v5() => self.start_authentication(conn, now, c, method),
+            _ => self.settle_connect(conn, now, c, None),
+        }
+    }
+
+    /// Accepts or refuses `c`, after `auth` (enhanced authentication) succeeded if it
+    /// named a method. The connect timer stops here.
+    pub(crate) fn settle_connect(
+        &mut self,
+        conn: ConnId,
+        now: Instant,
+        c: &Connect<'_>,
+        auth: Option<Authenticated>,
+    ) {
+        self.timers.set(TimerKey::Connect(conn), None);
         let armed = self.admin.next_connect.take().map(Err);
-        match armed.unwrap_or_else(|| self.check_connect(c)) {
+        match armed.unwrap_or_else(|| self.check_connect(c, auth)) {
             Ok(a) => self.accept_connect(conn, now, c, a),
             Err(reason) => self.refuse(conn, now, c, reason),
         }
     }
 
-    /// Every check after decoding, in the order the specification lists them.
-    fn check_connect(&mut self, c: &Connect<'_>) -> Result<Accepted, ReasonCode> {
-        if c.protocol.is_v5() && c.properties.authentication_method().is_some() {
-            // Enhanced authentication is not supported [MQTT-4.12.0-1].
-            return Err(ReasonCode::BadAuthenticationMethod);
-        }
+    /// Every check after decoding, in the order the specification lists them. With
+    /// enhanced authentication, `auth`'s user stands in for the User Name and Password.
+    fn check_connect(
+        &mut self,
+        c: &Connect<'_>,
+        auth: Option<Authenticated>,
+    ) -> Result<Accepted, ReasonCode> {
         if c.will
             .as_ref()
             .is_some_and(|w| w.qos > self.opts.maximum_qos)
@@ -54,7 +78,10 @@ impl Broker {
             return Err(ReasonCode::QosNotSupported);
         }
         let (client_id, assigned) = self.client_id_for(c)?;
-        let username = self.authenticate(c)?;
+        let username = match &auth {
+            Some(a) => Some(a.username.clone()),
+            None => self.authenticate(c)?,
+        };
         let full = self.sessions.len() >= self.opts.max_sessions;
         if full && !self.sessions.contains_key(&client_id) {
             return Err(ReasonCode::QuotaExceeded);
@@ -67,6 +94,7 @@ impl Broker {
             username,
             expiry,
             capped: expiry != requested,
+            auth,
         })
     }
 
@@ -123,7 +151,13 @@ impl Broker {
     }
 
     /// CONNACK with a failure, then close [MQTT-3.2.2-7] (MQTT 3.1.1: [MQTT-3.2.2-5]).
-    fn refuse(&mut self, conn: ConnId, now: Instant, c: &Connect<'_>, reason: ReasonCode) {
+    pub(crate) fn refuse(
+        &mut self,
+        conn: ConnId,
+        now: Instant,
+        c: &Connect<'_>,
+        reason: ReasonCode,
+    ) {
         let v = c.protocol;
         let reason = match (v.is_v5(), reason.to_v3_connack()) {
             (false, None) => ReasonCode::ServerUnavailable,
@@ -237,6 +271,7 @@ impl Broker {
         });
         state.expiry_was_zero = requested_expiry(c) == 0;
         state.username = a.username.clone();
+        state.auth_method = a.auth.as_ref().map(|x| x.method.clone());
         if keep_alive > 0 {
             let limit = Duration::from_millis(u64::from(keep_alive) * 1500);
             self.timers
@@ -300,6 +335,9 @@ impl Broker {
             shared_subscription_available: (!o.shared_subscriptions).then_some(false),
             // [MQTT-3.2.2-21] [MQTT-3.2.2-22]
             server_keep_alive: ka_changed.then_some(keep_alive),
+            // [MQTT-4.12.0-5]
+            authentication_method: a.auth.as_ref().map(|x| x.method.clone().into()),
+            authentication_data: a.auth.as_ref().map(|x| x.data.clone().into()),
             ..ConnAckProperties::default()
         }
     }

@@ -55,6 +55,9 @@ pub enum DisconnectCause {
     TakenOver,
     /// [`crate::Broker::disconnect_client`] ended it with this reason.
     Administrative(ReasonCode),
+    /// A re-authentication (AUTH 0x19) failed; DISCONNECT with this reason was sent
+    /// [MQTT-4.12.1-2]. (A failed authentication at CONNECT is [`Self::Refused`].)
+    ReauthenticationFailed(ReasonCode),
 }
 
 /// Why a message did not reach a session.
@@ -156,6 +159,26 @@ pub enum Event {
         client_id: String,
         /// Its topic.
         topic: String,
+    },
+    /// Enhanced authentication failed (at CONNECT, or a re-authentication); the
+    /// connection is being refused or closed.
+    AuthenticationFailed {
+        /// The connection.
+        conn: ConnId,
+        /// The Authentication Method (`SCRAM-SHA-256`).
+        method: String,
+        /// What was wrong (an unknown user, a wrong proof, a malformed message), for the
+        /// log: the client is told only the reason code.
+        detail: String,
+    },
+    /// A connected client re-authenticated (AUTH 0x19 ... AUTH 0x00).
+    Reauthenticated {
+        /// The connection.
+        conn: ConnId,
+        /// Its client id.
+        client_id: String,
+        /// The user it authenticated as, now the connection's user name.
+        username: String,
     },
     /// A client broke a rule; its connection is being closed.
     ProtocolViolation {

@@ -39,6 +39,8 @@
 //!
 //! ```text
 //!  accept() ──▶ AwaitingConnect ──CONNECT accepted──▶ Connected ──┐
+//!                  │ (AUTH exchange first if CONNECT     │        │ (AUTH 0x19 re-authenticates)
+//!                  │  named a method)                    │        │
 //!                  │ not CONNECT, malformed,             │        │ DISCONNECT, protocol error,
 //!                  │ refused, connect timeout            │        │ keep alive 1.5x, takeover,
 //!                  ▼                                     ▼        │ handle_closed, disconnect_client
@@ -55,9 +57,11 @@
 //! # Limits and what is left out
 //!
 //! Every resource is bounded by [`BrokerOptions`]; hitting a bound is a refusal, a
-//! dropped message or a closed connection, reported as an [`Event`], never a panic. Not
-//! implemented yet: enhanced authentication (AUTH, e.g. SCRAM-SHA-256; a CONNECT with an
-//! Authentication Method gets CONNACK 0x8C), queuing QoS 0 messages for offline
+//! dropped message or a closed connection, reported as an [`Event`], never a panic.
+//! Enhanced authentication is SCRAM-SHA-256 and SCRAM-SHA-512 only, with re-authentication
+//! ([`BrokerOptions`] says how); its server nonces come from entropy the driver hands in
+//! with [`Broker::add_entropy`], since the core reads no randomness. Not implemented yet:
+//! other authentication methods (CONNACK 0x8C), queuing QoS 0 messages for offline
 //! sessions, and authorization (every client may publish and subscribe anywhere).
 //!
 //! Panic policy: a panic is a bug. No input from the network may cause one.
@@ -65,6 +69,7 @@
 #![deny(missing_docs)]
 
 mod admin;
+mod auth;
 mod broker;
 mod close;
 mod conn;
@@ -78,6 +83,7 @@ mod options;
 mod publish;
 mod retained;
 mod router;
+mod scram;
 mod session;
 mod subscribe;
 mod timers;
@@ -91,8 +97,9 @@ pub use broker::Broker;
 pub use error::BrokerError;
 pub use event::{Direction, DisconnectCause, DropReason, Event, Output};
 pub use info::{ClientInfo, RetainedInfo, SessionInfo, SubscriptionInfo};
-pub use mqttscope_proto::client::Instant;
+pub use mqttscope_proto::client::{Instant, ScramHash};
 pub use options::{BrokerOptions, User};
+pub use scram::{ScramUser, DEFAULT_SCRAM_ITERATIONS};
 
 /// A connection, named by the driver: unique among the open ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

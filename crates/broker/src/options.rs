@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use mqttscope_proto::QoS;
 
+use crate::ScramUser;
+
 /// A user for username/password authentication.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct User {
@@ -33,9 +35,18 @@ impl User {
 /// accepted only with `allow_anonymous`, else refused with 0x87 Not authorized (MQTT 3:
 /// return code 5).
 ///
-/// Enhanced authentication (MQTT 5 AUTH, e.g. SCRAM-SHA-256) is not implemented yet: a
-/// CONNECT that names an Authentication Method is refused with CONNACK 0x8C Bad
-/// authentication method [MQTT-4.12.0-1].
+/// Enhanced authentication (MQTT 5, section 4.12): SCRAM-SHA-256 and SCRAM-SHA-512
+/// (RFC 5802, RFC 7677) for the users in `scram_users`, once the driver has given the
+/// broker entropy for its nonces ([`crate::Broker::add_entropy`]). A CONNECT naming one
+/// of them with a client-first-message is answered with AUTH 0x18 and the
+/// server-first-message; the client's AUTH 0x18 with a right proof gets CONNACK 0x00
+/// with the server-final-message, and the SCRAM user becomes the connection's user name
+/// (the CONNECT's User Name and Password, and `allow_anonymous`, play no part). A wrong
+/// proof, an unknown user or a malformed SCRAM message is refused with 0x87 Not
+/// authorized; any other Authentication Method, or SCRAM without users for it or without
+/// entropy, with 0x8C Bad authentication method [MQTT-4.12.0-1]. A connected client may
+/// re-authenticate with AUTH 0x19 (4.12.1); failing closes the connection with
+/// DISCONNECT 0x87.
 #[derive(Debug, Clone)]
 pub struct BrokerOptions {
     /// Open connections at once; [`crate::Broker::accept`] refuses more. Default 1,000.
@@ -79,6 +90,10 @@ pub struct BrokerOptions {
     pub session_expiry_cap: u32,
     /// Users for username/password authentication. Default none.
     pub users: Vec<User>,
+    /// Users for SCRAM enhanced authentication, one entry per user and mechanism
+    /// (their stored keys, never a password). Default none: a CONNECT naming a SCRAM
+    /// method gets CONNACK 0x8C.
+    pub scram_users: Vec<ScramUser>,
     /// Accept clients without a User Name. Default true.
     pub allow_anonymous: bool,
     /// How long a connection may stay without CONNECT before it is closed. Default 10 s.
@@ -117,6 +132,7 @@ impl Default for BrokerOptions {
             assign_topic_aliases: false,
             session_expiry_cap: 86_400,
             users: Vec::new(),
+            scram_users: Vec::new(),
             allow_anonymous: true,
             connect_timeout: Duration::from_secs(10),
             max_client_id_length: 256,

@@ -19,6 +19,7 @@ use crate::*;
 mod api;
 mod connection;
 mod delivery;
+mod enhanced_auth;
 mod handshake;
 mod interop;
 #[cfg(not(target_arch = "wasm32"))]

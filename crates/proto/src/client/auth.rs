@@ -45,6 +45,42 @@ pub enum ScramHash {
     Sha512,
 }
 
+impl ScramHash {
+    /// Every mechanism, strongest last.
+    pub const ALL: [ScramHash; 2] = [ScramHash::Sha256, ScramHash::Sha512];
+
+    /// The Authentication Method (and SASL mechanism name) of this hash:
+    /// `SCRAM-SHA-256` or `SCRAM-SHA-512`.
+    pub fn method(self) -> &'static str {
+        match self {
+            ScramHash::Sha256 => "SCRAM-SHA-256",
+            ScramHash::Sha512 => "SCRAM-SHA-512",
+        }
+    }
+
+    /// The mechanism an Authentication Method names, if it is one of ours (the name is
+    /// compared exactly, as MQTT compares Authentication Methods).
+    pub fn from_method(method: &str) -> Option<Self> {
+        ScramHash::ALL.into_iter().find(|h| h.method() == method)
+    }
+
+    /// `H(data)` of RFC 5802: SHA-256 or SHA-512.
+    pub fn digest(self, data: &[u8]) -> Vec<u8> {
+        hash(self, data)
+    }
+
+    /// `HMAC(key, data)` of RFC 5802 with this hash.
+    pub fn hmac(self, key: &[u8], data: &[u8]) -> Vec<u8> {
+        hmac(self, key, data)
+    }
+
+    /// `Hi(password, salt, iterations)` of RFC 5802, which is PBKDF2 with HMAC of this
+    /// hash: the SaltedPassword. It takes time in proportion to `iterations`.
+    pub fn salted_password(self, password: &[u8], salt: &[u8], iterations: u32) -> Vec<u8> {
+        pbkdf2(self, password, salt, iterations)
+    }
+}
+
 /// More PBKDF2 iterations than this from a server are refused, so that a hostile server
 /// cannot stall the client (the RFC asks for at least 4,096).
 pub const MAX_SCRAM_ITERATIONS: u32 = 600_000;
@@ -176,10 +212,7 @@ impl Scram {
 
 impl Authenticator for Scram {
     fn method(&self) -> &str {
-        match self.hash {
-            ScramHash::Sha256 => "SCRAM-SHA-256",
-            ScramHash::Sha512 => "SCRAM-SHA-512",
-        }
+        self.hash.method()
     }
 
     fn start(&mut self) -> Result<Option<Vec<u8>>, AuthError> {
