@@ -20,6 +20,7 @@ pub mod broker;
 mod conn_args;
 mod dissect_cmd;
 pub mod driver;
+mod entropy;
 mod props;
 mod pub_cmd;
 pub mod report;

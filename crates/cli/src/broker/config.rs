@@ -4,12 +4,12 @@
 //!
 //! The file format: one `key = value` per line; blank lines and lines starting with `#`
 //! are ignored; keys are the long flags without their dashes (`ws_port` or `ws-port`);
-//! `user` may be repeated; booleans are `true` or `false`. A key it does not know, or a
+//! `user` and `scram_user` may be repeated; booleans are `true` or `false`. A key it does not know, or a
 //! value it cannot read, is an error naming the line.
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use mqttscope_broker::{BrokerOptions, User};
+use mqttscope_broker::{BrokerOptions, ScramHash, ScramUser, User, DEFAULT_SCRAM_ITERATIONS};
 
 /// Bytes queued for one connection before it is closed as too slow: 8 MiB.
 pub const DEFAULT_OUT_BUFFER: usize = 8 << 20;
@@ -80,6 +80,7 @@ impl Settings {
             "max_queued" => o.max_queued_messages = parse(key, value)?,
             "max_packet_size" => o.max_packet_size = packet_size(value)?,
             "user" => o.users.push(user(value)?),
+            "scram_user" => o.scram_users.extend(scram_users(value)?),
             "allow_anonymous" => self.allow_anonymous = Some(parse(key, value)?),
             "topic_aliases" => o.assign_topic_aliases = parse(key, value)?,
             "out_buffer" => self.out_buffer = parse(key, value)?,
@@ -90,10 +91,11 @@ impl Settings {
     }
 
     /// The broker's options with `allow_anonymous` resolved: as given, else only when no
-    /// user is configured.
+    /// user (plain or SCRAM) is configured.
     pub fn broker_options(&self) -> BrokerOptions {
         let mut o = self.broker.clone();
-        o.allow_anonymous = self.allow_anonymous.unwrap_or(o.users.is_empty());
+        let no_users = o.users.is_empty() && o.scram_users.is_empty();
+        o.allow_anonymous = self.allow_anonymous.unwrap_or(no_users);
         o
     }
 }
@@ -113,6 +115,28 @@ fn user(value: &str) -> Result<User, String> {
         Some((name, password)) if !name.is_empty() => Ok(User::new(name, password)),
         _ => Err(format!("`user`: expected `name:password`, got `{value}`")),
     }
+}
+
+/// `name:password` as SCRAM users for SHA-256 and SHA-512, each with its own random salt
+/// and 4,096 iterations; only the derived keys are kept, not the password.
+fn scram_users(value: &str) -> Result<Vec<ScramUser>, String> {
+    let Some((name, password)) = value.split_once(':').filter(|(n, _)| !n.is_empty()) else {
+        return Err(format!(
+            "`scram_user`: expected `name:password`, got `{value}`"
+        ));
+    };
+    let user = |h| {
+        let salt = crate::entropy::random_bytes(16)?;
+        let iterations = DEFAULT_SCRAM_ITERATIONS;
+        Ok(ScramUser::new(
+            h,
+            name,
+            password.as_bytes(),
+            salt,
+            iterations,
+        ))
+    };
+    ScramHash::ALL.into_iter().map(user).collect()
 }
 
 fn ws_path(value: &str) -> Result<String, String> {
@@ -159,6 +183,33 @@ mod tests {
         assert_eq!(s.broker.users[0], User::new("alice", "se:cret"));
         assert_eq!(s.broker.users.len(), 2);
         assert!(!s.broker_options().allow_anonymous, "users: no anonymous");
+    }
+
+    #[test]
+    fn scram_users_keep_keys_for_both_hashes_and_not_the_password() {
+        let mut s = Settings::default();
+        s.apply_file("scram_user = carol:pass:word\n").unwrap();
+        let users = &s.broker.scram_users;
+        let hashes: Vec<_> = users.iter().map(|u| u.hash).collect();
+        assert_eq!(hashes, ScramHash::ALL);
+        assert!(users
+            .iter()
+            .all(|u| u.username == "carol" && u.salt.len() == 16));
+        assert_ne!(users[0].salt, users[1].salt, "a random salt each");
+        let again = ScramUser::new(
+            ScramHash::Sha256,
+            "carol",
+            b"pass:word",
+            users[0].salt.clone(),
+            4096,
+        );
+        assert_eq!(users[0], again);
+        assert!(!format!("{s:?}").contains("pass:word"));
+        assert!(
+            !s.broker_options().allow_anonymous,
+            "SCRAM users: no anonymous"
+        );
+        assert!(s.set("scram-user", "nocolon").is_err());
     }
 
     #[test]

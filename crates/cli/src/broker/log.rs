@@ -109,6 +109,20 @@ impl Log {
                 let who = self.who(conn);
                 self.line(format_args!("{who} broke [{rule}]: {detail}"));
             }
+            Event::AuthenticationFailed {
+                conn,
+                method,
+                detail,
+            } => {
+                let who = self.who(conn);
+                self.line(format_args!(
+                    "{who}: {method} authentication failed: {detail}"
+                ));
+            }
+            Event::Reauthenticated { conn, username, .. } => {
+                let who = self.who(conn);
+                self.line(format_args!("{who} re-authenticated as {username:?}"));
+            }
             Event::WillPublished { client_id, topic } => {
                 self.line(format_args!("will of {client_id:?} published on {topic:?}"));
             }
@@ -232,6 +246,7 @@ fn cause_text(c: &DisconnectCause) -> String {
         DisconnectCause::Refused(r) => format!("CONNECT refused ({r})"),
         DisconnectCause::TakenOver => "taken over by a new connection".into(),
         DisconnectCause::Administrative(r) => format!("ended by the broker ({r})"),
+        DisconnectCause::ReauthenticationFailed(r) => format!("re-authentication failed ({r})"),
         other => format!("{other:?}"),
     }
 }

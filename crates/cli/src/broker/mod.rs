@@ -37,14 +37,15 @@ const SPARE_SOCKETS: usize = 64;
 const CONFIG_HELP: &str = "\
 Config file (--config FILE): one `key = value` per line; `#` starts a comment line.
 Keys are the long flags' names, with `_` or `-`: bind, port, ws_port, ws_path,
-max_connections, session_expiry_cap, max_queued, max_packet_size, user (repeatable,
-name:password), allow_anonymous and topic_aliases (true or false), out_buffer, threads.
+max_connections, session_expiry_cap, max_queued, max_packet_size, user and scram_user
+(repeatable, name:password), allow_anonymous and topic_aliases (true or false), out_buffer, threads.
 Flags given on the command line override the file; an unknown key or a value that cannot
 be read stops the broker with the line's number. Example:
 
     port = 1883
     ws_port = 9001
     user = alice:secret
+    scram_user = bob:secret
     allow_anonymous = false
     max_queued = 10000
 
@@ -88,6 +89,11 @@ pub struct BrokerArgs {
     /// unless --allow-anonymous.
     #[arg(long = "user", value_name = "NAME:PASSWORD")]
     users: Vec<String>,
+    /// A user for MQTT 5 enhanced authentication with SCRAM-SHA-256 or SCRAM-SHA-512,
+    /// `name:password` (repeatable; a random salt each, 4096 iterations; the password is
+    /// not kept). With users, anonymous clients are refused unless --allow-anonymous.
+    #[arg(long = "scram-user", value_name = "NAME:PASSWORD")]
+    scram_users: Vec<String>,
     /// Accept clients without a user name even when users are configured.
     #[arg(long)]
     allow_anonymous: bool,
@@ -134,6 +140,7 @@ impl BrokerArgs {
             .filter_map(|(k, v)| v.clone().map(|v| (k, v)))
             .collect();
         pairs.extend(self.users.iter().map(|u| ("user", u.clone())));
+        pairs.extend(self.scram_users.iter().map(|u| ("scram_user", u.clone())));
         for (key, on) in [
             ("allow_anonymous", self.allow_anonymous),
             ("topic_aliases", self.topic_aliases),

@@ -35,8 +35,14 @@ impl Server {
     /// waiting for its socket.
     pub fn new(opts: BrokerOptions, log: Log, out_buffer: usize) -> Self {
         let origin = TokioInstant::now();
+        let mut broker = Broker::new(opts, Instant::from_millis(0));
+        // SCRAM's server nonces. Without randomness the broker refuses SCRAM (0x8C).
+        match crate::entropy::random_bytes(32) {
+            Ok(seed) => broker.add_entropy(&seed),
+            Err(e) => eprintln!("mqttscope broker: SCRAM is off: {e}"),
+        }
         Server {
-            broker: Broker::new(opts, Instant::from_millis(0)),
+            broker,
             origin,
             conns: HashMap::new(),
             log,
