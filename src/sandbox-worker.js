@@ -6,7 +6,8 @@
 //
 // It speaks socket-worker.js's protocol, so to the page's relay a `sandbox://` connection
 // is one more WebSocket: ["open", id, url, protocols], ["send", id, ArrayBuffer],
-// ["close", id] and ["ack", id, bytes] (ignored: the broker bounds its own queues) from
+// ["close", id] and ["ack", id, bytes] (the same flow control: at most 16 MiB posted and
+// not acknowledged, closed with 4000 past 64 MiB held; crates/sandbox/src/flow.rs) from
 // the page; ["ready"], [id, "open", "mqtt"], [id, "data", [ArrayBuffer, ...]] and
 // [id, "close", code, reason, wasOpen, ms] to it. A page also posts ["bye"] when its tab
 // goes away, which closes its connections at once.

@@ -17,6 +17,7 @@ use mqttscope_broker::{Broker, BrokerOptions, ConnId, Output, RetainedInfo};
 use mqttscope_proto::client::Instant;
 
 use crate::devices::{self, Device};
+use crate::flow::{Offer, PageFlow, OVERFLOW_CODE};
 use crate::gate::{Cargo, Gate, Way};
 use crate::link::DeviceLink;
 use crate::watch::Watch;
@@ -104,7 +105,7 @@ pub(crate) enum Peer {
 pub struct Sandbox {
     pub(crate) broker: Broker,
     pub(crate) peers: HashMap<ConnId, Peer>,
-    pub(crate) sockets: HashMap<(PortId, u32), ConnId>,
+    pub(crate) sockets: HashMap<(PortId, u32), PageSocket>,
     pub(crate) devices: Vec<DeviceLink>,
     pub(crate) gate: Gate,
     pub(crate) watch: Watch,
@@ -161,7 +162,7 @@ impl Sandbox {
 
     /// The broker connection of page `port`'s socket `id`, if it is open.
     pub fn conn_of(&self, port: PortId, id: u32) -> Option<ConnId> {
-        self.sockets.get(&(port, id)).copied()
+        self.sockets.get(&(port, id)).map(|s| s.conn)
     }
 
     /// Page `port` opens socket `id` to `url` asking for `protocols`.
@@ -178,7 +179,7 @@ impl Sandbox {
         }
         let opened = now;
         self.peers.insert(conn, Peer::Page { port, id, opened });
-        self.sockets.insert((port, id), conn);
+        self.sockets.insert((port, id), PageSocket::new(conn));
         let protocol = match protocols.iter().any(|p| p == "mqtt") {
             true => "mqtt".to_owned(),
             false => String::new(),
@@ -189,7 +190,7 @@ impl Sandbox {
 
     /// Page `port` sends one message on socket `id` (ignored when it is not open).
     pub fn send(&mut self, port: PortId, id: u32, bytes: &[u8], now: Instant) {
-        if let Some(&conn) = self.sockets.get(&(port, id)) {
+        if let Some(conn) = self.conn_of(port, id) {
             self.forward(conn, Way::ToBroker, Cargo::Packet(bytes.to_vec()), now);
             self.finish(now);
         }
@@ -198,7 +199,7 @@ impl Sandbox {
     /// Page `port` closes socket `id`: to the broker, the transport closed (after what
     /// the page sent before, which a fault may still hold).
     pub fn close(&mut self, port: PortId, id: u32, now: Instant) {
-        if let Some(conn) = self.sockets.remove(&(port, id)) {
+        if let Some(PageSocket { conn, .. }) = self.sockets.remove(&(port, id)) {
             if self.gate.forget_to_client(conn) {
                 // The broker had closed it already; a fault held that back.
                 self.gate.forget(conn);
@@ -389,7 +390,7 @@ impl Sandbox {
             }
             (Way::ToClient, Cargo::Packet(bytes)) => match self.peers.get(&conn).copied() {
                 Some(peer) if !self.client_present(conn, peer) => {}
-                Some(Peer::Page { port, id, .. }) => self.push_data(port, id, bytes),
+                Some(Peer::Page { port, id, .. }) => self.push_data(port, id, bytes, now),
                 Some(Peer::Device(k)) => self.devices[k].receive(now, &bytes),
                 None => {}
             },
@@ -454,8 +455,37 @@ impl Sandbox {
         self.outbox.push_back((port, close));
     }
 
+    /// Page `port` handled `bytes` of socket `id`'s data: what its flow control held
+    /// may go.
+    pub fn ack(&mut self, port: PortId, id: u32, bytes: usize) {
+        let Some(socket) = self.sockets.get_mut(&(port, id)) else {
+            return;
+        };
+        for packet in socket.flow.ack(bytes) {
+            self.post_data(port, id, packet);
+        }
+    }
+
+    /// Gives a packet to the socket's flow control: posted now, held for an
+    /// acknowledgement, or (the page too far behind) the end of the connection.
+    fn push_data(&mut self, port: PortId, id: u32, bytes: Vec<u8>, now: Instant) {
+        let Some(socket) = self.sockets.get_mut(&(port, id)) else {
+            return;
+        };
+        match socket.flow.offer(bytes) {
+            Offer::Post(bytes) => self.post_data(port, id, bytes),
+            Offer::Held => {}
+            Offer::Overflow(total) => {
+                let conn = socket.conn;
+                let mib = total / (1024 * 1024);
+                let reason = format!("the page fell behind: {mib} MiB sent and not yet handled");
+                self.drop_conn(conn, OVERFLOW_CODE, &reason, now);
+            }
+        }
+    }
+
     /// Appends a packet to the socket's last data batch, or starts one.
-    fn push_data(&mut self, port: PortId, id: u32, bytes: Vec<u8>) {
+    fn post_data(&mut self, port: PortId, id: u32, bytes: Vec<u8>) {
         if let Some((p, ToPage::Data { id: last, batch })) = self.outbox.back_mut() {
             if *p == port && *last == id && batch.len() < BATCH_MAX {
                 batch.push(bytes);
@@ -464,5 +494,21 @@ impl Sandbox {
         }
         let batch = vec![bytes];
         self.outbox.push_back((port, ToPage::Data { id, batch }));
+    }
+}
+
+/// A page's open socket: its broker connection and the flow control towards the page.
+#[derive(Debug)]
+pub(crate) struct PageSocket {
+    pub(crate) conn: ConnId,
+    flow: PageFlow,
+}
+
+impl PageSocket {
+    fn new(conn: ConnId) -> Self {
+        PageSocket {
+            conn,
+            flow: PageFlow::default(),
+        }
     }
 }

@@ -17,6 +17,7 @@
 
 pub mod devices;
 mod faults;
+pub mod flow;
 pub mod gate;
 mod hub;
 mod link;

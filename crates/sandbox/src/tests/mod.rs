@@ -19,6 +19,8 @@ struct Page {
     messages: Vec<(String, Vec<u8>)>,
     events: Vec<Event>,
     deadline: Instant,
+    /// Whether it acknowledges the data it handled (a page whose tab is frozen does not).
+    acks: bool,
 }
 
 impl Page {
@@ -41,6 +43,7 @@ impl Page {
             messages: Vec::new(),
             events: Vec::new(),
             deadline: Instant::from_millis(u64::MAX),
+            acks: true,
         }
     }
 
@@ -114,8 +117,14 @@ impl World {
             }
             ToPage::Data { id, batch } => {
                 let page = self.pages.iter_mut().find(find(id)).unwrap();
+                let mut handled = 0;
                 for bytes in batch {
+                    handled += bytes.len();
                     page.client.handle_bytes(now, &bytes);
+                }
+                // As the page's relay does once a batch is handled.
+                if page.acks {
+                    self.sandbox.ack(port, id, handled);
                 }
             }
             ToPage::Close { id, code, .. } => {
@@ -412,3 +421,74 @@ fn data_batches_hold_at_most_batch_max_messages() {
 }
 
 mod faults;
+
+mod flow {
+    use super::*;
+    use crate::flow::{MAX_HELD, MAX_IN_FLIGHT, OVERFLOW_CODE};
+
+    const PAYLOAD: usize = 512 * 1024;
+
+    /// Pages 0 (subscribed to `big/#`) and 1 (a publisher) connected.
+    fn two_pages() -> World {
+        let mut w = World::new();
+        w.pages.push(Page::new(1, 1, "slow"));
+        w.pages.push(Page::new(2, 1, "publisher"));
+        w.open(0);
+        w.open(1);
+        w.subscribe(0, "big/#");
+        w
+    }
+
+    fn publish_big(w: &mut World, k: usize) {
+        let payload = vec![(k % 251) as u8; PAYLOAD];
+        w.publish(1, Message::new("big/x", payload));
+    }
+
+    fn firsts(w: &World) -> Vec<u8> {
+        w.pages[0].messages.iter().map(|(_, p)| p[0]).collect()
+    }
+
+    #[test]
+    fn a_page_that_stops_acknowledging_gets_at_most_the_window_then_the_rest_in_order() {
+        let mut w = two_pages();
+        w.pages[0].acks = false;
+        for k in 0..48 {
+            publish_big(&mut w, k);
+        }
+        // 16 MiB of 512 KiB messages: 32 posted (the 32nd crossing the window), the
+        // rest held in the worker.
+        let posted = MAX_IN_FLIGHT.div_ceil(PAYLOAD);
+        assert_eq!(w.pages[0].messages.len(), posted);
+        assert!(w.pages[1].messages.is_empty());
+        // The page catches up: what was held comes, in order, nothing lost.
+        w.pages[0].acks = true;
+        w.sandbox.ack(PortId(1), 1, usize::MAX);
+        w.settle();
+        let expected: Vec<u8> = (0..48).map(|k| k as u8).collect();
+        assert_eq!(firsts(&w), expected);
+        assert_eq!(w.pages[0].closed, None);
+    }
+
+    #[test]
+    fn a_page_too_far_behind_is_closed_with_4000_and_the_others_go_on() {
+        let mut w = two_pages();
+        w.pages[0].acks = false;
+        let limit = (MAX_IN_FLIGHT + MAX_HELD) / PAYLOAD;
+        for k in 0..limit + 2 {
+            publish_big(&mut w, k);
+        }
+        assert_eq!(w.pages[0].closed, Some(OVERFLOW_CODE));
+        assert_eq!(w.sandbox.page_connections(), 1);
+        assert!(w.sandbox.conn_of(PortId(1), 1).is_none());
+        // The broker saw the connection end; the publisher is still connected and heard.
+        w.subscribe(1, "after/#");
+        w.publish(1, Message::new("after/x", "still here"));
+        assert_eq!(w.pages[1].texts("after/x"), vec!["still here"]);
+        assert!(w
+            .sandbox
+            .broker()
+            .clients()
+            .iter()
+            .all(|c| c.client_id != "slow"));
+    }
+}

@@ -49,6 +49,10 @@ pub fn sandbox_message(port: u32, data: JsValue, now: f64) -> f64 {
                 }
             }
             Some("close") => s.close(port, id, now),
+            Some("ack") => {
+                let bytes = message.get(2).as_f64().unwrap_or(0.0);
+                s.ack(port, id, bytes.max(0.0) as usize);
+            }
             Some("bye") => s.port_gone(port, now),
             // The broker pane: ["command", json].
             Some("command") => {
