@@ -227,17 +227,7 @@ impl Broker {
             // [MQTT-3.12.4-1]
             Packet::PingReq => self.send(conn, now, Packet::PingResp),
             Packet::Disconnect(d) => self.handle_disconnect(conn, now, d),
-            Packet::Auth(_) => {
-                let detail = "AUTH without an Authentication Method in CONNECT".to_owned();
-                self.violation(
-                    conn,
-                    now,
-                    None,
-                    "MQTT-4.12.0-7",
-                    detail,
-                    ReasonCode::ProtocolError,
-                );
-            }
+            // AUTH never gets here: `dispatch` hands it to `handle_auth` in every state.
             other => {
                 let detail = format!("{} is sent by servers only", other.packet_type());
                 self.violation(conn, now, None, "2.1.2", detail, ReasonCode::ProtocolError);
