@@ -89,6 +89,9 @@ pub enum ClientError {
     NoPacketId,
     /// A Topic Alias above the server's Topic Alias Maximum [MQTT-3.2.2-17].
     TopicAliasInvalid,
+    /// A Subscription Identifier on a message to publish: only a server puts them on a
+    /// PUBLISH [MQTT-3.3.4-6].
+    SubscriptionIdentifierInPublish,
     /// The authenticator could not start.
     Auth(super::AuthError),
 }
@@ -120,6 +123,9 @@ impl fmt::Display for ClientError {
                 write!(f, "the publish queue is full ({capacity} messages)")
             }
             ClientError::NoPacketId => f.write_str("all packet identifiers are in use"),
+            ClientError::SubscriptionIdentifierInPublish => {
+                f.write_str("a client's PUBLISH carries no Subscription Identifier [MQTT-3.3.4-6]")
+            }
             ClientError::Auth(e) => write!(f, "authentication: {e}"),
             ClientError::TopicAliasInvalid => {
                 f.write_str("Topic Alias above the server's maximum [MQTT-3.2.2-17]")

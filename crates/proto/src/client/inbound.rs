@@ -128,16 +128,8 @@ impl Client {
         if c.session_present {
             self.resend_in_flight(now);
         } else {
-            // The server has no session: discard ours [MQTT-3.2.2-5]. What was in flight
-            // is reported, not sent again as new: the server may have it already.
-            for f in self.session.clear() {
-                let stage = f.state.stage();
-                self.event(Event::PublishLost {
-                    handle: f.handle,
-                    message: f.publish,
-                    stage,
-                });
-            }
+            // The server has no session: discard ours [MQTT-3.2.2-5].
+            self.discard_session();
         }
         self.event(Event::Connected {
             session_present: c.session_present,
@@ -149,6 +141,19 @@ impl Client {
         }
         self.flush_queue(now);
         Ok(())
+    }
+
+    /// Empties the session. What was in flight is reported, not sent again as new: the
+    /// server may have it already.
+    pub(super) fn discard_session(&mut self) {
+        for f in self.session.clear() {
+            let stage = f.state.stage();
+            self.event(Event::PublishLost {
+                handle: f.handle,
+                message: f.publish,
+                stage,
+            });
+        }
     }
 
     fn on_publish(&mut self, now: Instant, mut p: Publish<'static>) -> Result<(), ProtocolError> {
@@ -232,7 +237,11 @@ impl Client {
                 Ok(())
             }
             ReasonCode::Success if self.reauthenticating => {
-                auth.finish(data).map_err(auth_failed)?;
+                // A failed re-authentication closes the connection [MQTT-4.12.1-2].
+                auth.finish(data).map_err(|e| ProtocolError {
+                    rule: "MQTT-4.12.1-2",
+                    ..auth_failed(e)
+                })?;
                 self.reauthenticating = false;
                 self.event(Event::Reauthenticated);
                 Ok(())

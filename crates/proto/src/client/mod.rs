@@ -362,13 +362,18 @@ impl Client {
 
     /// Replaces the options while not connected, keeping the session: the in-flight and
     /// queued QoS 1/2 messages, QoS 2 receipts, and the subscriptions to restore. The
-    /// caller keeps a client only for the same session (client id and broker); the new
-    /// options take effect at the next [`connect`](Client::connect).
+    /// caller keeps a client only for the same session (client id and broker); another
+    /// client id discards what was in flight (reported as [`Event::PublishLost`]). The
+    /// new options take effect at the next [`connect`](Client::connect).
     pub fn set_options(&mut self, opts: ClientOptions) -> Result<(), ClientError> {
         if matches!(self.state, State::Connecting | State::Connected) {
             return Err(ClientError::InvalidState {
                 expected: "idle or closed",
             });
+        }
+        if opts.client_id != self.opts.client_id {
+            // A session belongs to its client id [MQTT-3.1.3-2]: another id has none here.
+            self.discard_session();
         }
         self.framer = Framer::new(opts.version, receive_limit(&opts));
         self.backoff = Backoff::new(opts.reconnect.map_or(0, |p| p.seed));

@@ -14,6 +14,10 @@ impl Client {
         if msg.retain && !self.limits.retain_available {
             return Err(ClientError::RetainNotSupported);
         }
+        if !msg.properties.subscription_identifiers.is_empty() {
+            // Only a server's PUBLISH carries Subscription Identifiers [MQTT-3.3.4-6].
+            return Err(ClientError::SubscriptionIdentifierInPublish);
+        }
         if msg
             .properties
             .topic_alias

@@ -618,6 +618,7 @@ mod tests {
         ));
     }
 
+    /// [MQTT-3.1.2-1]
     #[test]
     fn wrong_protocol_name_or_level() {
         let mut b = MIN_V4;

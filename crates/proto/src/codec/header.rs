@@ -329,6 +329,8 @@ mod tests {
 
     /// [MQTT-3.3.1-2]
     /// 3.1.1: [MQTT-3.3.1-2] [MQTT-3.3.1-4]
+    /// [MQTT-3.3.1-4]
+    /// 3.1.1: [MQTT-3.3.1-4]
     #[test]
     fn publish_qos_3_and_dup_at_qos_0_are_malformed() {
         for v in [V4, V5] {

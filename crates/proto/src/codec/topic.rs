@@ -224,6 +224,8 @@ mod tests {
         }
     }
 
+    /// [MQTT-4.7.1-1]
+    /// 3.1.1: [MQTT-4.7.1-2]
     #[test]
     fn hash_only_alone_and_last() {
         assert_eq!(
@@ -234,6 +236,8 @@ mod tests {
         assert_eq!(validate_filter("a/b#", V4).unwrap_err().2, "MQTT-4.7.1-2");
     }
 
+    /// [MQTT-4.7.1-2]
+    /// 3.1.1: [MQTT-4.7.1-3]
     #[test]
     fn plus_fills_a_whole_level() {
         assert_eq!(
@@ -280,6 +284,7 @@ mod tests {
         assert_eq!(validate_filter("a", V4), Ok(()));
     }
 
+    /// [MQTT-4.8.2-1] [MQTT-4.8.2-2]
     #[test]
     fn shared_subscription_grammar_in_v5() {
         assert_eq!(validate_filter("$share/g/a/+", V5), Ok(()));

@@ -102,6 +102,7 @@ mod tests {
         }
     }
 
+    /// [MQTT-1.5.5-1]
     #[test]
     fn non_minimal_zero_is_malformed_in_v5_only() {
         // `80 00` encodes 0 in two bytes [MQTT-1.5.5-1].

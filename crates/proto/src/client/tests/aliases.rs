@@ -4,6 +4,7 @@ use super::*;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
+/// [MQTT-3.3.2-10]
 #[test]
 fn inbound_topic_aliases_bind_resolve_and_are_checked() {
     let mut p = Peer::connected(V5, |o| o.properties.topic_alias_maximum = Some(5));
@@ -35,6 +36,7 @@ fn inbound_topic_aliases_bind_resolve_and_are_checked() {
     assert_eq!(p.sent(), [vec![0xe0, 0x01, 0x94]]);
 }
 
+/// [MQTT-3.3.2-8] [MQTT-3.3.2-9] [MQTT-3.2.2-17]
 #[test]
 fn outbound_topic_aliases_bind_reuse_and_die_with_the_connection() {
     let mut p = Peer::new(V5, |o| {
@@ -66,6 +68,7 @@ fn outbound_topic_aliases_bind_reuse_and_die_with_the_connection() {
     );
 }
 
+/// [MQTT-3.2.2-18] [MQTT-3.2.2-17] [MQTT-3.3.2-9]
 #[test]
 fn no_aliases_when_the_server_allows_none() {
     let mut p = Peer::connected(V5, |o| o.topic_alias = TopicAliasPolicy::Lru);

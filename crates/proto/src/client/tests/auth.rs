@@ -4,6 +4,7 @@ use super::*;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
+/// [MQTT-4.12.0-3]
 #[test]
 fn scram_sha_256_runs_through_connect_auth_and_connack() {
     let mut p = scram_peer();

@@ -4,6 +4,12 @@ use super::*;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
+/// The first packet is CONNECT, named "MQTT", the client id first in its payload; no will,
+/// user name or password flags and none of those fields.
+/// [MQTT-3.1.0-1] [MQTT-3.1.2-1] [MQTT-3.1.3-3] [MQTT-3.1.3-4] [MQTT-3.1.2-11]
+/// [MQTT-3.1.2-13] [MQTT-3.1.2-16] [MQTT-3.1.2-18]
+/// 3.1.1: [MQTT-3.1.0-1] [MQTT-3.1.3-3] [MQTT-3.1.3-4] [MQTT-3.1.2-11] [MQTT-3.1.2-13]
+/// 3.1.1: [MQTT-3.1.2-15] [MQTT-3.1.2-18] [MQTT-3.1.2-20]
 #[test]
 fn connect_sends_connect_and_connack_connects() {
     for (v, connect) in [
@@ -65,6 +71,8 @@ fn every_packet_is_reported_once_with_its_bytes() {
     );
 }
 
+/// [MQTT-3.1.2-20]
+/// 3.1.1: [MQTT-3.1.2-23]
 #[test]
 fn keep_alive_sends_pingreq_after_an_idle_interval() {
     for v in [V4, V5] {
@@ -111,6 +119,7 @@ fn silent_broker_is_detected_within_one_and_a_half_keep_alive() {
     }
 }
 
+/// [MQTT-3.1.2-21] [MQTT-3.2.2-21]
 #[test]
 fn server_keep_alive_replaces_ours() {
     let mut p = Peer::new(V5, |_| {});
@@ -155,6 +164,7 @@ fn connect_timeout_closes() {
     );
 }
 
+/// [MQTT-4.13.2-1]
 #[test]
 fn refused_connack_closes_with_its_reason() {
     let mut p = Peer::new(V5, |_| {});
@@ -181,6 +191,8 @@ fn refused_connack_closes_with_its_reason() {
     ));
 }
 
+/// [MQTT-3.3.1-4]
+/// 3.1.1: [MQTT-3.3.1-4] [MQTT-4.8.0-1]
 #[test]
 fn malformed_packets_end_the_connection_with_0x81_in_v5() {
     let mut p = Peer::connected(V5, |_| {});
@@ -230,6 +242,7 @@ fn oversized_inbound_packets_are_disconnect_0x95() {
     assert_eq!(p.sent(), [vec![0xe0, 0x01, 0x95]]);
 }
 
+/// [MQTT-4.13.2-1]
 #[test]
 fn server_disconnect_is_reported_with_its_reason() {
     let mut p = Peer::connected(V5, |_| {});

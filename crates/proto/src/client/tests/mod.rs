@@ -218,7 +218,9 @@ impl Authenticator for Oversized {
 mod aliases;
 mod auth;
 mod connection;
+mod flows;
 mod limits;
+mod packets;
 mod qos;
 mod session;
 

@@ -4,6 +4,8 @@ use super::*;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
+/// [MQTT-4.3.2-1] [MQTT-4.3.2-2] [MQTT-4.3.2-3] [MQTT-2.2.1-3]
+/// 3.1.1: [MQTT-4.3.2-1] [MQTT-2.3.1-2]
 #[test]
 fn qos1_publish_completes_on_puback() {
     for v in [V4, V5] {
@@ -28,6 +30,9 @@ fn qos1_publish_completes_on_puback() {
     }
 }
 
+/// [MQTT-4.3.3-1] [MQTT-4.3.3-2] [MQTT-4.3.3-3] [MQTT-4.3.3-4] [MQTT-4.3.3-5]
+/// [MQTT-2.2.1-5]
+/// 3.1.1: [MQTT-4.3.3-1] [MQTT-2.3.1-6]
 #[test]
 fn qos2_publish_runs_pubrec_pubrel_pubcomp() {
     for v in [V4, V5] {
@@ -65,6 +70,7 @@ fn pubrec_with_an_error_ends_the_exchange_without_pubrel() {
     assert_eq!(p.client.in_flight(), 0);
 }
 
+/// [MQTT-3.3.4-7] [MQTT-4.9.0-1] [MQTT-4.9.0-2]
 #[test]
 fn server_receive_maximum_limits_qos1_and_2_in_flight_but_not_qos0() {
     let mut p = Peer::new(V5, |_| {});
@@ -105,6 +111,8 @@ fn a_full_queue_is_an_error_not_a_silent_drop() {
     ));
 }
 
+/// [MQTT-3.1.0-1]
+/// 3.1.1: [MQTT-3.1.0-1]
 #[test]
 fn publishes_queued_offline_go_out_after_connack() {
     let mut p = Peer::new(V4, |_| {});
@@ -118,6 +126,8 @@ fn publishes_queued_offline_go_out_after_connack() {
     assert_eq!(p.sent(), [vec![0x32, 0x06, 0, 1, b't', 0, 1, b'a']]);
 }
 
+/// [MQTT-4.3.3-8] [MQTT-4.3.3-10] [MQTT-4.3.3-11] [MQTT-4.3.3-12] [MQTT-3.3.4-1]
+/// 3.1.1: [MQTT-4.3.3-2] [MQTT-3.3.4-1] [MQTT-2.3.1-6]
 #[test]
 fn inbound_qos2_duplicate_is_answered_not_delivered_twice() {
     for v in [V4, V5] {
@@ -176,6 +186,7 @@ fn qos1_is_acked_in_receive_order() {
     assert_eq!(p.sent(), [vec![0x40, 0x02, 0, 7], vec![0x40, 0x02, 0, 3]]);
 }
 
+/// [MQTT-3.2.2-11] [MQTT-3.2.2-14]
 #[test]
 fn maximum_qos_and_retain_available_are_obeyed() {
     let mut p = Peer::new(V5, |_| {});
@@ -251,6 +262,9 @@ fn subscribe_and_unsubscribe_report_their_acks() {
     );
 }
 
+/// The client checks that the server's acknowledgements echo identifiers in use.
+/// [MQTT-2.2.1-5]
+/// 3.1.1: [MQTT-2.3.1-6]
 #[test]
 fn a_stray_or_duplicate_ack_is_reported_and_the_connection_goes_on() {
     for v in [V4, V5] {
@@ -309,6 +323,7 @@ fn mqtt3_caps_its_own_window_at_20_by_default() {
     assert_eq!(p.client.in_flight(), 3);
 }
 
+/// [MQTT-3.2.2-15]
 #[test]
 fn a_publish_over_the_server_s_maximum_packet_size_is_refused_before_sending() {
     let mut p = Peer::new(V5, |_| {});

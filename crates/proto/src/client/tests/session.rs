@@ -7,6 +7,11 @@ use crate::codec::SubscribeProperties;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
+/// After PUBREC only PUBREL goes again, never the PUBLISH; the unacknowledged PUBLISH goes
+/// with DUP and its identifier, in the original order.
+/// [MQTT-4.4.0-1] [MQTT-3.3.1-1] [MQTT-4.6.0-1] [MQTT-4.3.3-6]
+/// 3.1.1: [MQTT-4.4.0-1] [MQTT-3.3.1-1] [MQTT-4.6.0-1] [MQTT-2.3.1-3] [MQTT-3.1.2-4]
+/// 3.1.1: [MQTT-4.3.3-1]
 #[test]
 fn session_resumption_resends_publish_with_dup_and_pubrel_in_order() {
     for v in [V4, V5] {
@@ -104,6 +109,7 @@ fn no_session_on_the_server_reports_what_was_in_flight_and_sends_nothing_again()
     }
 }
 
+/// [MQTT-3.2.2-4]
 #[test]
 fn session_present_after_clean_start_is_a_protocol_error() {
     let mut p = Peer::new(V5, |_| {});
