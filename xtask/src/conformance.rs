@@ -2,25 +2,36 @@
 //! generated from the tests.
 //!
 //! Every normative statement of MQTT 5.0 and 3.1.1 (`docs/spec/normative-v5.tsv`,
-//! `normative-v311.tsv`, copied from the specifications' Appendix B lists) that binds a
-//! server, a receiver, a sender or both gets a row: the tests that name it, or a reason it
-//! does not apply (`docs/spec/not-applicable.tsv`), or "not covered yet". A test names
-//! the statements it shows in a doc comment line above it: `/// [MQTT-3.1.2-22]` for 5.0
-//! ids, `/// 3.1.1: [MQTT-3.1.2-24]` for 3.1.1 ids (the two versions number differently).
-//! `--check` fails when the committed table is not what the tests say today, so the table
-//! cannot drift from the tests.
+//! `normative-v311.tsv`, copied from the specifications' Appendix B lists) gets a row, by
+//! whom it binds: a client, the transport, a receiver, a sender, both sides, or a server.
+//! A test names the statements it shows in a doc comment line above it: `/// [MQTT-3.1.2-22]`
+//! for 5.0 ids, `/// 3.1.1: [MQTT-3.1.2-24]` for 3.1.1 ids (the two versions number
+//! differently).
+//!
+//! A test counts for the side whose code it exercises, by its file ([`Side`]): the client
+//! core (`crates/proto/src/client`, the CLI's driver and its interop tests), the broker
+//! (`crates/broker`, the CLI's broker and its tests) or the codec both of them use
+//! (`crates/proto/src/codec`), which counts for either. Each statement must be shown by a
+//! test of every side it binds ([`needs`]), or that side must be explained in
+//! `docs/spec/not-applicable.tsv`; the command fails otherwise. `--check` also fails when
+//! the committed table is not what the tests say today, so the table cannot drift.
 
-use std::collections::BTreeMap;
+mod scan;
+mod table;
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::cmd;
+pub use scan::{cited, not_applicable, statements};
 
 /// The folders whose Rust files hold the tests that name statements.
-const TEST_DIRS: &[&str] = &["crates/broker/src", "crates/proto/src"];
-
-/// The roles whose statements the table covers (not "client" or "transport").
-const ROLES: &[&str] = &["server", "receiver", "sender", "both"];
+const TEST_DIRS: &[&str] = &[
+    "crates/broker/src",
+    "crates/proto/src",
+    "crates/cli/src",
+    "crates/cli/tests",
+];
 
 /// The specification versions, with their statement lists.
 const VERSIONS: &[(Version, &str)] = &[
@@ -46,6 +57,50 @@ impl Version {
     }
 }
 
+/// Whose code a test exercises, decided by the file it is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Side {
+    /// The codec and dissector (`crates/proto` outside `client/`), which both the client
+    /// and the broker encode and decode with: its tests count for either side.
+    Codec,
+    /// The client core (`crates/proto/src/client`), the CLI's driver and client commands,
+    /// and the interop tests of our client against real brokers.
+    Client,
+    /// The broker (`crates/broker`, `crates/cli/src/broker`) and the tests of
+    /// `mqttscope broker` with real clients (`crates/cli/tests/broker_*.rs`).
+    Broker,
+}
+
+impl Side {
+    /// The side of the tests in `file` (a path from the repository root).
+    pub fn of(file: &str) -> Side {
+        let broker = [
+            "crates/broker/",
+            "crates/cli/src/broker/",
+            "crates/cli/tests/broker_",
+        ];
+        if broker.iter().any(|p| file.starts_with(p)) {
+            Side::Broker
+        } else if file.starts_with("crates/proto/") && !file.starts_with("crates/proto/src/client/")
+        {
+            Side::Codec
+        } else {
+            Side::Client
+        }
+    }
+}
+
+/// The sides that must show (or explain) a statement, by whom it binds: a server's duty is
+/// the broker's (a client's check of it counts too), a client's the client core's, and a
+/// rule for the transport, a receiver, a sender or both binds the client core (the
+/// broker's tests of it are listed beside).
+pub fn needs(binds: &str) -> &'static [Side] {
+    match binds {
+        "server" => &[Side::Broker],
+        _ => &[Side::Client],
+    }
+}
+
 /// One normative statement.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Statement {
@@ -57,256 +112,53 @@ pub struct Statement {
 /// `cargo xtask conformance [--check]`.
 pub fn run(args: &[String]) -> Result<(), String> {
     let root = cmd::root();
-    let table = generate(&root)?;
+    let (text, open) = generate(&root)?;
     let path = root.join("docs").join("CONFORMANCE.md");
     match args.first().map(String::as_str) {
         Some("--check") => {
             let committed = fs::read_to_string(&path).unwrap_or_default();
-            if committed != table {
+            if committed != text {
                 return Err(
                     "docs/CONFORMANCE.md is not what the tests say: run `cargo xtask conformance`"
                         .into(),
                 );
             }
-            Ok(())
         }
-        None => fs::write(&path, table).map_err(|e| format!("writing {}: {e}", path.display())),
-        Some(other) => Err(format!(
-            "unknown argument {other}: expected --check or nothing"
-        )),
+        None => fs::write(&path, &text).map_err(|e| format!("writing {}: {e}", path.display()))?,
+        Some(other) => {
+            return Err(format!(
+                "unknown argument {other}: expected --check or nothing"
+            ))
+        }
     }
+    fail_on_open(&open)
 }
 
-/// The table, from the statement lists, the tests and the reasons.
-pub fn generate(root: &Path) -> Result<String, String> {
+/// An error listing the statements neither shown by a test nor explained, if any.
+fn fail_on_open(open: &[String]) -> Result<(), String> {
+    if open.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "{} statements are neither shown by a test nor explained in docs/spec/not-applicable.tsv:\n  {}",
+        open.len(),
+        open.join("\n  ")
+    ))
+}
+
+/// The table, from the statement lists, the tests and the reasons, and the statements
+/// left open (`version id side`).
+pub fn generate(root: &Path) -> Result<(String, Vec<String>), String> {
     let spec = root.join("docs").join("spec");
-    let tests = cited(&rust_files(root)?);
-    let reasons = not_applicable(&read(&spec.join("not-applicable.tsv"))?);
-    let mut out = String::from(HEADER);
+    let tests = cited(&scan::rust_files(root, TEST_DIRS)?);
+    let reasons = not_applicable(&scan::read(&spec.join("not-applicable.tsv"))?)?;
+    let mut out = String::from(table::HEADER);
+    let mut open = Vec::new();
     for (version, file) in VERSIONS {
-        let statements = statements(&read(&spec.join(file))?);
-        out.push_str(&section(*version, &statements, &tests, &reasons));
+        let statements = statements(&scan::read(&spec.join(file))?);
+        let section = table::section(*version, &statements, &tests, &reasons);
+        out.push_str(&section.text);
+        open.extend(section.open);
     }
-    Ok(out)
-}
-
-const HEADER: &str = "# Conformance\n\n\
-Generated by `cargo xtask conformance` from the tests (do not edit). Every normative \
-statement that binds a server, a receiver, a sender or both, with the tests that show it \
-(`file::test`) or why it does not apply. Statements that bind only a client are the client \
-core's; its tests are not traced here yet.\n";
-
-fn read(path: &Path) -> Result<String, String> {
-    fs::read_to_string(path).map_err(|e| format!("reading {}: {e}", path.display()))
-}
-
-/// The statements of a list (`id<TAB>binds<TAB>summary`, a header line first).
-pub fn statements(tsv: &str) -> Vec<Statement> {
-    tsv.lines()
-        .skip(1)
-        .filter_map(|line| {
-            let mut cols = line.splitn(3, '\t');
-            Some(Statement {
-                id: cols.next()?.to_owned(),
-                binds: cols.next()?.to_owned(),
-                summary: cols.next()?.to_owned(),
-            })
-        })
-        .collect()
-}
-
-/// Reasons a statement does not apply: `version<TAB>id<TAB>reason` lines (`5` or `3.1.1`).
-pub fn not_applicable(tsv: &str) -> BTreeMap<(Version, String), String> {
-    tsv.lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .filter_map(|line| {
-            let mut cols = line.splitn(3, '\t');
-            let version = match cols.next()? {
-                "5" => Version::V5,
-                "3.1.1" => Version::V311,
-                _ => return None,
-            };
-            Some(((version, cols.next()?.to_owned()), cols.next()?.to_owned()))
-        })
-        .collect()
-}
-
-/// Every `.rs` file under the test folders, sorted.
-fn rust_files(root: &Path) -> Result<Vec<(String, String)>, String> {
-    let mut files = Vec::new();
-    for dir in TEST_DIRS {
-        walk(&root.join(dir), &mut files)?;
-    }
-    files.sort();
-    files
-        .into_iter()
-        .map(|p| {
-            let name = p.strip_prefix(root).unwrap_or(&p).display().to_string();
-            read(&p).map(|text| (name, text))
-        })
-        .collect()
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
-    let entries = fs::read_dir(dir).map_err(|e| format!("reading {}: {e}", dir.display()))?;
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
-/// The tests naming each statement: `(version, id)` to `file::test` names, in order.
-pub fn cited(files: &[(String, String)]) -> BTreeMap<(Version, String), Vec<String>> {
-    let mut out: BTreeMap<(Version, String), Vec<String>> = BTreeMap::new();
-    for (file, text) in files {
-        let mut pending: Vec<(Version, String)> = Vec::new();
-        let mut is_test = false;
-        for line in text.lines().map(str::trim) {
-            if let Some(doc) = line.strip_prefix("///") {
-                pending.extend(ids_in(doc));
-            } else if line == "#[test]" {
-                is_test = true;
-            } else if let Some(name) = test_fn(line).filter(|_| is_test) {
-                for key in pending.drain(..) {
-                    out.entry(key).or_default().push(format!("{file}::{name}"));
-                }
-                is_test = false;
-            } else if !line.starts_with("#[") {
-                pending.clear();
-                is_test = false;
-            }
-        }
-    }
-    out
-}
-
-/// The ids a doc comment line names, with their version (`3.1.1:` lines are 3.1.1).
-fn ids_in(doc: &str) -> Vec<(Version, String)> {
-    let doc = doc.trim();
-    let (version, rest) = match doc.strip_prefix("3.1.1:") {
-        Some(rest) => (Version::V311, rest),
-        None => (Version::V5, doc),
-    };
-    rest.split('[')
-        .skip(1)
-        .filter_map(|s| s.split_once(']'))
-        .map(|(id, _)| id)
-        .filter(|id| id.starts_with("MQTT-"))
-        .map(|id| (version, id.to_owned()))
-        .collect()
-}
-
-/// The name of the function a line declares, if it is one.
-fn test_fn(line: &str) -> Option<&str> {
-    let rest = line
-        .strip_prefix("fn ")
-        .or_else(|| line.strip_prefix("async fn "))?;
-    rest.split(['(', '<']).next().filter(|n| !n.is_empty())
-}
-
-/// One version's part of the table, with its counts.
-fn section(
-    version: Version,
-    statements: &[Statement],
-    tests: &BTreeMap<(Version, String), Vec<String>>,
-    reasons: &BTreeMap<(Version, String), String>,
-) -> String {
-    let mut rows = String::new();
-    let (mut covered, mut explained, mut open) = (0, 0, 0);
-    for s in statements
-        .iter()
-        .filter(|s| ROLES.contains(&s.binds.as_str()))
-    {
-        let key = (version, s.id.clone());
-        let shown = match (tests.get(&key), reasons.get(&key)) {
-            (Some(t), _) => {
-                covered += 1;
-                t.iter()
-                    .map(|t| format!("`{t}`"))
-                    .collect::<Vec<_>>()
-                    .join("<br>")
-            }
-            (None, Some(r)) => {
-                explained += 1;
-                format!("does not apply: {r}")
-            }
-            (None, None) => {
-                open += 1;
-                "**not covered yet**".to_owned()
-            }
-        };
-        let summary = s.summary.replace('|', "\\|");
-        rows.push_str(&format!(
-            "| {} | {} | {summary} | {shown} |\n",
-            s.id, s.binds
-        ));
-    }
-    format!(
-        "\n## {}\n\n{covered} shown by tests, {explained} explained, {open} not covered yet.\n\n\
-         | id | binds | statement | tests |\n| --- | --- | --- | --- |\n{rows}",
-        version.label()
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn doc_comment_ids_go_to_the_next_test_by_version() {
-        let file = "\
-/// [MQTT-3.1.2-22] [MQTT-4.13.1-1]
-/// 3.1.1: [MQTT-3.1.2-24]
-#[test]
-fn keep_alive_is_enforced() {}
-
-/// [MQTT-1.5.4-1]
-const NOT_A_TEST: u8 = 0;
-#[test]
-fn names_nothing() {}
-
-/// [MQTT-1.5.4-2]
-fn a_helper_is_not_a_test() {}
-";
-        let cited = cited(&[("t.rs".into(), file.into())]);
-        let names = |v, id: &str| cited.get(&(v, id.to_owned())).cloned().unwrap_or_default();
-        assert_eq!(
-            names(Version::V5, "MQTT-3.1.2-22"),
-            ["t.rs::keep_alive_is_enforced"]
-        );
-        assert_eq!(
-            names(Version::V5, "MQTT-4.13.1-1"),
-            ["t.rs::keep_alive_is_enforced"]
-        );
-        assert_eq!(
-            names(Version::V311, "MQTT-3.1.2-24"),
-            ["t.rs::keep_alive_is_enforced"]
-        );
-        assert!(names(Version::V5, "MQTT-3.1.2-24").is_empty());
-        assert!(
-            names(Version::V5, "MQTT-1.5.4-1").is_empty(),
-            "a doc comment on a const"
-        );
-    }
-
-    #[test]
-    fn the_table_counts_tests_reasons_and_gaps() {
-        let spec = "id\tbinds\tsummary\nMQTT-1\tserver\ta | b\nMQTT-2\tboth\tc\nMQTT-3\tclient\td\nMQTT-4\tsender\te\n";
-        let tests = BTreeMap::from([((Version::V5, "MQTT-1".into()), vec!["f::t".into()])]);
-        let reasons = not_applicable("# comment\n5\tMQTT-2\tno such thing here\n");
-        let s = section(Version::V5, &statements(spec), &tests, &reasons);
-        assert!(
-            s.contains("1 shown by tests, 1 explained, 1 not covered yet."),
-            "{s}"
-        );
-        assert!(s.contains("| MQTT-1 | server | a \\| b | `f::t` |"), "{s}");
-        assert!(s.contains("does not apply: no such thing here"));
-        assert!(s.contains("| MQTT-4 | sender | e | **not covered yet** |"));
-        assert!(!s.contains("MQTT-3"), "client statements are not listed");
-    }
+    Ok((out, open))
 }

@@ -9,6 +9,9 @@ use common::{connect, options, wait, Aedes};
 use mqttscope_proto::client::{Event, Message};
 use mqttscope_proto::codec::{ProtocolVersion, QoS, Subscription};
 
+/// aedes cuts packets over WebSocket frames; the client reads them whole.
+/// [MQTT-6.0.0-2]
+/// 3.1.1: [MQTT-6.0.0-2] [MQTT-7.0.0-2]
 #[test]
 fn publish_and_subscribe_through_aedes_over_websocket() {
     let broker = Aedes::start();

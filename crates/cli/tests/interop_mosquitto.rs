@@ -46,6 +46,11 @@ fn subscribe(d: &mut mqttscope_cli::driver::Driver, filter: &str, qos: QoS) -> V
         .unwrap_or_default()
 }
 
+/// Our client over TCP and over WebSocket, in every version, at every QoS, with a broker
+/// that knows nothing of it: an ordered, lossless byte stream and the specification
+/// alone are all it needs.
+/// [MQTT-4.2.0-1]
+/// 3.1.1: [MQTT-7.1.2-1] [MQTT-7.0.0-2]
 #[test]
 fn publish_and_subscribe_at_every_qos_over_tcp_and_websocket() {
     let broker = Broker::start();

@@ -98,3 +98,108 @@ impl Transport for WsTransport {
         let _ = self.socket.flush();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::net::TcpListener;
+    use std::thread::{self, JoinHandle};
+
+    use tungstenite::handshake::server::{Request, Response};
+    use tungstenite::http::HeaderValue;
+
+    use super::*;
+
+    /// A one-connection WebSocket server on loopback: it answers the handshake with
+    /// `chosen` as its subprotocol (none when `None`), then runs `then`; it returns the
+    /// subprotocols the client offered and what `then` returned.
+    fn server<T: Send + 'static>(
+        chosen: Option<&'static str>,
+        then: impl FnOnce(&mut WebSocket<TcpStream>) -> T + Send + 'static,
+    ) -> (String, JoinHandle<(String, T)>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let handle = thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            let mut offered = String::new();
+            #[allow(clippy::result_large_err)] // the signature tungstenite's callback has
+            let callback = |req: &Request, mut res: Response| {
+                offered = req
+                    .headers()
+                    .get("Sec-WebSocket-Protocol")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                if let Some(p) = chosen {
+                    let value = HeaderValue::from_static(p);
+                    res.headers_mut().insert("Sec-WebSocket-Protocol", value);
+                }
+                Ok(res)
+            };
+            match tungstenite::accept_hdr(stream, callback) {
+                Ok(mut ws) => (offered, then(&mut ws)),
+                Err(_) => (offered, then_failed()),
+            }
+        });
+        (addr, handle)
+    }
+
+    fn then_failed<T>() -> T {
+        panic!("the handshake failed on the server's side")
+    }
+
+    /// The client offers `mqtt` and sends each MQTT packet as one binary message.
+    /// [MQTT-6.0.0-3] [MQTT-6.0.0-1] [MQTT-4.2.0-1]
+    /// 3.1.1: [MQTT-6.0.0-3] [MQTT-6.0.0-1] [MQTT-7.1.2-1]
+    #[test]
+    fn offers_mqtt_and_sends_each_packet_as_one_binary_message() {
+        let (addr, server) = server(Some("mqtt"), |ws| {
+            (0..2).map(|_| ws.read().unwrap()).collect::<Vec<_>>()
+        });
+        let mut client = WsTransport::connect(&format!("{addr}/mqtt")).unwrap();
+        client.send(&[0xc0, 0x00]).unwrap();
+        client.send(&[0xe0, 0x00]).unwrap();
+        client.flush().unwrap();
+        let (offered, got) = server.join().unwrap();
+        assert_eq!(offered, "mqtt");
+        assert_eq!(
+            got,
+            [
+                Message::binary(vec![0xc0, 0x00]),
+                Message::binary(vec![0xe0, 0x00])
+            ]
+        );
+    }
+
+    /// A server that selects no subprotocol, or another one than `mqtt`, is not talked to.
+    /// [MQTT-6.0.0-4]
+    /// 3.1.1: [MQTT-6.0.0-4]
+    #[test]
+    fn a_server_that_does_not_select_mqtt_is_refused() {
+        for chosen in [None, Some("mqttv3.1")] {
+            let (addr, server) = server(chosen, |_| ());
+            let err = WsTransport::connect(&addr).err().expect("refused");
+            // tungstenite refuses it in the handshake; our own check is behind it.
+            let text = err.to_string().to_lowercase();
+            assert!(text.contains("subprotocol"), "{err}");
+            let _ = server.join();
+        }
+    }
+
+    /// A text message from the server is an error that ends the connection; binary
+    /// messages are handed on whole, however they cut the packets.
+    /// [MQTT-6.0.0-1]
+    /// 3.1.1: [MQTT-6.0.0-1]
+    #[test]
+    fn a_text_message_ends_the_connection() {
+        let (addr, server) = server(Some("mqtt"), |ws| {
+            ws.send(Message::binary(vec![0x20])).unwrap();
+            ws.send(Message::text("20 02 00 00")).unwrap();
+        });
+        let mut client = WsTransport::connect(&addr).unwrap();
+        let wait = Duration::from_secs(5);
+        assert!(matches!(client.recv(wait), Ok(Recv::Data(d)) if d == [0x20]));
+        let err = client.recv(wait).err().expect("a text frame is an error");
+        assert!(err.to_string().contains("[MQTT-6.0.0-1]"), "{err}");
+        server.join().unwrap();
+    }
+}
