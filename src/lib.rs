@@ -13,5 +13,6 @@ pub mod doctor;
 pub mod driver;
 pub mod hexpad;
 pub mod model;
+pub mod pane;
 pub mod state;
 pub mod util;

@@ -37,20 +37,23 @@ self.sandboxPost = (id, message, transfer) => {
 function attach(port) {
   const id = nextPort++;
   ports.set(id, port);
-  port.onmessage = (e) => receive(id, e.data);
+  port.onmessage = (e) => receive(id, port, e.data);
   if (ready) port.postMessage(["ready"]);
   if (failed) port.postMessage(["failed", failed]);
 }
 
-function receive(id, data) {
+function receive(id, port, data) {
   if (!ready) {
-    queue.push([id, data]);
+    queue.push([id, port, data]);
     return;
   }
   if (Array.isArray(data) && data[0] === "bye") {
     ports.delete(id);
     arm(wasm_bindgen.sandbox_port_gone(id, performance.now()));
   } else {
+    // A page that said "bye" speaks again when it comes back from the back-forward
+    // cache: its port is the same, and it is heard again.
+    ports.set(id, port);
     arm(wasm_bindgen.sandbox_message(id, data, performance.now()));
   }
 }
@@ -81,7 +84,7 @@ function start() {
   ready = true;
   tick();
   for (const port of ports.values()) port.postMessage(["ready"]);
-  for (const [id, data] of queue.splice(0)) receive(id, data);
+  for (const [id, port, data] of queue.splice(0)) receive(id, port, data);
 }
 
 function fail(e) {

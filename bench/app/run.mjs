@@ -358,9 +358,11 @@ function printProfile(profile) {
   for (const [k, ms] of top) console.error(`${ms.toFixed(0).padStart(7)} ms  ${k.slice(0, 140)}`);
 }
 
-// The sandbox broker's worker and module load on the first sandbox:// connection, not
-// with the page: they are counted apart from the first load.
-const SANDBOX_FILES = /^(sandbox-worker\.js|mqttscope-sandbox(\.js|_bg\.wasm))$/;
+// The sandbox broker's worker and module load on the first sandbox:// connection, and
+// the broker pane (broker.html: its module, script, styles and the unhashed copies of
+// the page's styles it uses) when it is opened, not with the page: they are counted
+// apart from the first load.
+const SANDBOX_FILES = /^(sandbox-worker\.js|mqttscope-sandbox(\.js|_bg\.wasm)|mqttscope-pane(\.js|_bg\.wasm)|broker(-boot\.js|\.css)|main\.css|client\.css)$/;
 
 function sizes(dist) {
   const files = readdirSync(dist).filter((f) => /\.(wasm|js|css)$/.test(f));

@@ -5,7 +5,7 @@
 //! workspace overwrite each other's output (Trunk's `cargo build --bin` builds both).
 
 fn main() {
-    console_error_panic_hook::set_once();
+    mqttscope::util::log_panics();
     mqttscope::driver::relay::prepare();
     leptos::mount::mount_to_body(mqttscope::app::App);
 }

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::broker_frame::BrokerFrame;
 use crate::components::connect_form::ConnectForm;
 use crate::components::connection_bar::ConnectionBar;
 use crate::components::connection_list::ConnectionList;
@@ -36,10 +37,11 @@ pub fn ClientPage() -> impl IntoView {
                 </div>
                 <section class="views" aria-label="Traffic">
                     <ViewTabs />
-                    {move || match ws.tab.get() {
+                    {move || match ws.shown_tab() {
                         Tab::Messages => view! { <MessageList conn /> }.into_any(),
                         Tab::Topics => view! { <TopicTreeView conn /> }.into_any(),
                         Tab::Packets => view! { <PacketLog conn /> }.into_any(),
+                        Tab::Broker => view! { <BrokerFrame /> }.into_any(),
                     }}
                 </section>
             </div>

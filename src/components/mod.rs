@@ -33,6 +33,7 @@ macro_rules! flag {
 }
 
 pub mod auth_select;
+pub mod broker_frame;
 pub mod check_field;
 pub mod client_page;
 pub mod connect_form;

@@ -88,7 +88,7 @@ pub fn PacketLog(
 }
 
 /// PUBLISH and its acknowledgements, which "Hide PUBLISH" leaves out.
-fn is_publish_flow(p: &PacketRow) -> bool {
+pub fn is_publish_flow(p: &PacketRow) -> bool {
     matches!(
         p.kind,
         "PUBLISH" | "PUBACK" | "PUBREC" | "PUBREL" | "PUBCOMP"

@@ -1,4 +1,5 @@
-//! The tabs over a connection's traffic views.
+//! The tabs over a connection's traffic views (and, for a sandbox connection, the
+//! broker's side).
 
 use leptos::prelude::*;
 
@@ -14,7 +15,7 @@ pub fn ViewTabs() -> impl IntoView {
                 role="tab"
                 class="view-tab"
                 data-testid=test_id
-                aria-selected=move || (ws.tab.get() == t).to_string()
+                aria-selected=move || (ws.shown_tab() == t).to_string()
                 on:click=move |_| ws.tab.set(t)
             >
                 {label}
@@ -26,6 +27,9 @@ pub fn ViewTabs() -> impl IntoView {
             {tab(Tab::Messages, "Messages", "tab-messages")}
             {tab(Tab::Topics, "Topics", "tab-topics")}
             {tab(Tab::Packets, "Packets", "tab-packets")}
+            <Show when=move || ws.has_tab(Tab::Broker)>
+                {tab(Tab::Broker, "Broker", "tab-broker")}
+            </Show>
         </div>
     }
 }

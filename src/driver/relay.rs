@@ -202,22 +202,33 @@ fn fall_back_sandbox() {
 }
 
 /// Tells the sandbox when this tab goes away, so that its connections end at once
-/// rather than at their keep-alive timeout.
+/// rather than at their keep-alive timeout; and when the tab comes back from the
+/// back-forward cache, reports those connections closed, so that the core reconnects
+/// at once instead of waiting for a keep-alive to go unanswered.
 fn say_goodbye_on_pagehide() {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let bye = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(|| {
-        with_service(Relay::Sandbox, |s| {
-            if let Some(worker) = &s.worker {
-                worker.post(&Array::of1(&"bye".into()));
-            }
-        });
-    });
-    let _ = window.add_event_listener_with_callback("pagehide", bye.as_ref().unchecked_ref());
+    let on = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::PageTransitionEvent)>::new(
+        |e: web_sys::PageTransitionEvent| match e.type_().as_str() {
+            "pagehide" => with_service(Relay::Sandbox, |s| {
+                if let Some(worker) = &s.worker {
+                    worker.post(&Array::of1(&"bye".into()));
+                }
+            }),
+            _ if e.persisted() => close_all(Relay::Sandbox, 1001, RESTORED),
+            _ => {}
+        },
+    );
+    for event in ["pagehide", "pageshow"] {
+        let _ = window.add_event_listener_with_callback(event, on.as_ref().unchecked_ref());
+    }
     // Lives as long as the page.
-    bye.forget();
+    on.forget();
 }
+
+/// The close reason of sandbox connections after a restore from the back-forward cache.
+const RESTORED: &str = "the page left and came back: the sandbox ended its connections";
 
 /// Dispatches one message of `relay`'s worker (see `socket-worker.js` for the protocol).
 fn on_worker_message(relay: Relay, data: JsValue) {
@@ -309,15 +320,22 @@ fn deliver(relay: Relay, id: u32, update: impl FnOnce(&mut Entry), event: Socket
 /// The worker failed: stop using it, and report its sockets closed so that the core's
 /// reconnect opens them on the page (sandbox connections then fail: see the module doc).
 fn fall_back(relay: Relay) {
-    let orphans: Vec<Entry> = with_service(relay, |service| {
+    with_service(relay, |service| {
         service.worker = None;
         service.ready = false;
+    });
+    close_all(relay, 1006, "");
+}
+
+/// Reports every socket of `relay` closed with `code` and `reason`, and forgets them.
+fn close_all(relay: Relay, code: u16, reason: &str) {
+    let orphans: Vec<Entry> = with_service(relay, |service| {
         service.entries.drain().map(|(_, e)| e).collect()
     });
     for entry in orphans {
         (entry.on_event)(SocketEvent::Closed {
-            code: 1006,
-            reason: String::new(),
+            code,
+            reason: reason.to_owned(),
             was_open: entry.open,
             elapsed_ms: 0.0,
         });

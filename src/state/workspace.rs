@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 
+use crate::doctor::is_sandbox_url;
 use crate::state::actions;
 use crate::state::connection::{Conn, SubStatus, SubscriptionEntry};
 use crate::state::persist::{Saved, SANDBOX_PRESET_ID, STORAGE_KEY};
@@ -21,6 +22,8 @@ pub enum Tab {
     Topics,
     /// Every control packet, byte by byte.
     Packets,
+    /// The sandbox broker's side (the broker pane), for a sandbox connection.
+    Broker,
 }
 
 /// The page-level pages.
@@ -185,6 +188,24 @@ impl Workspace {
     pub fn current(&self) -> Option<Conn> {
         let id = self.selected.get()?;
         self.conns.with(|c| c.iter().find(|c| c.id == id).copied())
+    }
+
+    /// Whether tab `t` is there for the selected connection: the Broker tab is only a
+    /// sandbox connection's.
+    pub fn has_tab(&self, t: Tab) -> bool {
+        let sandbox = |c: Conn| c.settings.with(|s| is_sandbox_url(&s.url));
+        t != Tab::Broker || self.current().is_some_and(sandbox)
+    }
+
+    /// The tab shown: the chosen one if the selected connection has it, else its
+    /// messages (the Broker tab comes back with a sandbox connection).
+    pub fn shown_tab(&self) -> Tab {
+        let tab = self.tab.get();
+        if self.has_tab(tab) {
+            tab
+        } else {
+            Tab::Messages
+        }
     }
 
     /// What is saved: every connection's id, settings and subscriptions (tracked, so a

@@ -193,7 +193,8 @@ fn wasm_app() -> Result<(), String> {
 /// served on loopback: `tests/e2e/hexpad.mjs` (the hex pad), `tests/e2e/client.mjs`
 /// (the client, against a mosquitto it starts on free loopback ports) and
 /// `tests/e2e/reliability.mjs` (big payloads, two tabs, hostile peers),
-/// `tests/e2e/sandbox.mjs` (the sandbox broker in the page, no broker anywhere), then
+/// `tests/e2e/sandbox.mjs` (the sandbox broker in the page, no broker anywhere),
+/// `tests/e2e/broker-pane.mjs` (the broker pane and every fault it injects), then
 /// `tests/e2e/background.mjs` (keep-alive in a hidden tab, through chromedriver; it serves
 /// `dist/` itself, once without the timer worker).
 fn e2e() -> Result<(), String> {
@@ -203,6 +204,7 @@ fn e2e() -> Result<(), String> {
         "client.mjs",
         "reliability.mjs",
         "sandbox.mjs",
+        "broker-pane.mjs",
         "socket-worker.mjs",
         "background.mjs",
         "package.json",
@@ -221,7 +223,14 @@ fn e2e() -> Result<(), String> {
     let dist = cmd::root().join("dist");
     let server = StaticServer::start(&dist, 0).map_err(|e| format!("serving dist/: {e}"))?;
     println!("serving dist/ at {}", server.url());
-    for script in ["hexpad.mjs", "client.mjs", "reliability.mjs", "sandbox.mjs"] {
+    let scripts = [
+        "hexpad.mjs",
+        "client.mjs",
+        "reliability.mjs",
+        "sandbox.mjs",
+        "broker-pane.mjs",
+    ];
+    for script in scripts {
         let mut node = cmd::command("node");
         node.arg(Path::new("tests").join("e2e").join(script))
             .arg(server.url());

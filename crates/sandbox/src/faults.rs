@@ -12,7 +12,7 @@ use crate::monitor::Command;
 /// How many cleared retained messages the undo keeps.
 const UNDO_DEPTH: usize = 32;
 /// The longest delivery delay the pane may set (a minute).
-const MAX_DELAY_MS: u32 = 60_000;
+pub const MAX_DELAY_MS: u32 = 60_000;
 /// The WebSocket close code a page gets when the sandbox drops its connection.
 const DROPPED: u16 = 4000;
 /// The WebSocket close code for a restart: 1012 Service Restart.

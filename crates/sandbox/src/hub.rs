@@ -116,11 +116,15 @@ pub struct Sandbox {
     broker_deadline: Instant,
 }
 
-/// Whether `url` names the sandbox (`sandbox://home`, any host; the scheme in any case).
+/// The scheme of the sandbox's URLs (`sandbox://home`).
+pub const SANDBOX_SCHEME: &str = "sandbox://";
+
+/// Whether `url` names the sandbox (`sandbox://home`, any host; the scheme in any case,
+/// after any leading whitespace).
 pub fn is_sandbox_url(url: &str) -> bool {
-    url.trim()
-        .get(..10)
-        .is_some_and(|s| s.eq_ignore_ascii_case("sandbox://"))
+    url.trim_start()
+        .get(..SANDBOX_SCHEME.len())
+        .is_some_and(|s| s.eq_ignore_ascii_case(SANDBOX_SCHEME))
 }
 
 impl Sandbox {

@@ -28,5 +28,6 @@ mod watch;
 #[cfg(test)]
 mod tests;
 
-pub use hub::{is_sandbox_url, PacketRecord, PortId, Sandbox, ToPage, BATCH_MAX};
+pub use faults::MAX_DELAY_MS;
+pub use hub::{is_sandbox_url, PacketRecord, PortId, Sandbox, ToPage, BATCH_MAX, SANDBOX_SCHEME};
 pub use link::{DeviceLink, LinkOutput, RECONNECT_DELAY};
