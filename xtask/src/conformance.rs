@@ -91,12 +91,13 @@ impl Side {
 }
 
 /// The sides that must show (or explain) a statement, by whom it binds: a server's duty is
-/// the broker's (a client's check of it counts too), a client's the client core's, and a
-/// rule for the transport, a receiver, a sender or both binds the client core (the
-/// broker's tests of it are listed beside).
+/// the broker's (a client's check of it counts too), a client's or the transport's the
+/// client core's, and a rule for a receiver, a sender or both binds the client core and
+/// the broker alike (each is a receiver and a sender; the codec's tests count for both).
 pub fn needs(binds: &str) -> &'static [Side] {
     match binds {
         "server" => &[Side::Broker],
+        "receiver" | "sender" | "both" => &[Side::Client, Side::Broker],
         _ => &[Side::Client],
     }
 }

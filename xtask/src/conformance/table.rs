@@ -13,11 +13,13 @@ A test counts for the side whose code it runs: the **codec** (`crates/proto` out
 count for either side), the **client** core (`crates/proto/src/client`, the CLI's \
 driver, and the interop tests of our client against mosquitto, aedes and rumqttd in \
 `crates/cli/tests`) or the **broker** (`crates/broker`, `mqttscope broker` and its tests \
-with real clients). A statement binding a client, the transport, a receiver, a sender or \
-both sides must be shown by the codec's or the client's tests, or explained for the \
-client; a server's statement by the codec's or the broker's. The broker's tests never \
-count for a client's statement; a client's test of a server duty it can observe is \
-listed beside the broker's. `cargo xtask conformance` fails while any statement is \
+with real clients). A statement binding a client or the transport must be shown by the \
+codec's or the client's tests, or explained for the client; one binding a receiver, a \
+sender or both sides, which the client and the broker each are, by the codec's tests or \
+by both the client's and the broker's (or explained for the side it cannot apply to); a \
+server's statement by the codec's or the broker's. The broker's tests never count for a \
+client's statement; a client's test of a server duty it can observe is listed beside the \
+broker's. `cargo xtask conformance` fails while any statement is \
 neither shown nor explained.\n";
 
 /// The order of the roles in a section.
@@ -244,7 +246,7 @@ mod tests {
         );
         assert!(
             s.text
-                .contains("| both | codec or client | 1 | 0 | 1 | 0 |"),
+                .contains("| both | codec or client and broker | 1 | 0 | 0 | 1 |"),
             "{}",
             s.text
         );
@@ -253,9 +255,13 @@ mod tests {
             "{}",
             s.text
         );
-        assert!(s
-            .text
-            .contains("| MQTT-2 | c |  | does not apply: no such thing here |  |"));
+        assert!(
+            s.text.contains(
+                "| MQTT-2 | c |  | does not apply: no such thing here | **not covered** |"
+            ),
+            "explained for the client, a statement binding both sides needs the broker's: {}",
+            s.text
+        );
         assert!(
             s.text
                 .contains("| MQTT-3 | d |  | **not covered** | `b::u` |"),
@@ -270,7 +276,12 @@ mod tests {
         assert!(s.text.contains("### Binding a client (3 statements)"));
         assert_eq!(
             s.open,
-            ["MQTT 5.0 MQTT-3 (client)", "MQTT 5.0 MQTT-4 (client)"]
+            [
+                "MQTT 5.0 MQTT-3 (client)",
+                "MQTT 5.0 MQTT-4 (client)",
+                "MQTT 5.0 MQTT-4 (broker)",
+                "MQTT 5.0 MQTT-2 (broker)"
+            ]
         );
     }
 }
