@@ -1,14 +1,16 @@
 //! Base64 with the standard alphabet and `=` padding (RFC 4648, section 4).
 //!
-//! [`encode`] always pads. [`decode`] ignores ASCII whitespace (pasted text wraps) and
-//! accepts text without its padding, but is otherwise strict: a character outside the
+//! [`encode`] is the `base64` crate's (which the core links for SCRAM) and always pads.
+//! [`decode`] is written here because what it says about a bad text is the point: it
+//! ignores ASCII whitespace (pasted text wraps) and accepts text without its padding, but
+//! is otherwise strict, and names the offset and the fault: a character outside the
 //! alphabet (including the URL-safe `-` and `_`), padding in the wrong place or of the
-//! wrong length, a lone final character, and unused bits that are not zero are all
-//! errors, so every accepted text decodes to exactly one byte string.
+//! wrong length, a lone final character, unused bits that are not zero. The crate reports
+//! four of those as one `InvalidByte` at the first `=` (for `Zm8==`, `Zg===`, `Zg==Zg==`
+//! alike) and, told to accept missing padding, also accepts incomplete padding (`Zg=`).
+//! Every text accepted here decodes to exactly one byte string.
 
 use std::fmt;
-
-const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// Why a text is not Base64, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,26 +31,8 @@ impl std::error::Error for Base64Error {}
 
 /// Encodes bytes as padded Base64.
 pub fn encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
-    for chunk in bytes.chunks(3) {
-        let b = [0, 1, 2].map(|i| chunk.get(i).copied().unwrap_or(0));
-        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(sextet_char(n >> (18 - 6 * i)));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-/// The alphabet character for the low six bits of `n`.
-fn sextet_char(n: u32) -> char {
-    ALPHABET
-        .get((n & 0x3f) as usize)
-        .map_or('A', |&b| char::from(b))
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 /// The value of an alphabet character.
