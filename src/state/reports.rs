@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use mqttscope_proto::client::{Direction as Way, DisconnectCause, Event, PacketRecord};
+use mqttscope_proto::client::{
+    ClientOptions, Direction as Way, DisconnectCause, Event, PacketRecord,
+};
 use mqttscope_proto::codec::topic;
 use mqttscope_proto::codec::{Packet, Publish, QoS, ReasonCode};
 
@@ -14,9 +16,6 @@ use crate::driver::{probe, Report};
 use crate::model::message::{message_sharing, Direction, MessageRow, PacketRow, Payload};
 use crate::state::connection::{Conn, ConnData, ConnStatus, SubStatus, SubscriptionEntry};
 use crate::state::publish::LostPublish;
-
-/// How long the core waits for CONNACK (its default), for the doctor's words.
-const CONNECT_TIMEOUT_MS: f64 = 10_000.0;
 
 /// Applies one report of `conn`'s driver.
 pub fn apply(conn: Conn, report: Report) {
@@ -168,13 +167,20 @@ fn on_disconnected(conn: Conn, cause: DisconnectCause) {
     }
     // The core decides whether it tries again (not after a refusal that another try
     // cannot fix); it has scheduled that try before this report arrives.
-    let retrying = conn
-        .link()
-        .is_some_and(|l| l.with_client(|c| c.reconnect_at().is_some()));
+    let (retrying, connect_timeout) = conn.link().map_or((false, None), |l| {
+        l.with_client(|c| {
+            (
+                c.reconnect_at().is_some(),
+                Some(c.options().connect_timeout),
+            )
+        })
+    });
+    // How long the core waited for CONNACK, for the doctor's words (its own setting).
+    let connect_timeout = connect_timeout.unwrap_or(ClientOptions::default().connect_timeout);
     let setup = conn.settings.with_untracked(|s| Setup {
         version: s.version,
         keep_alive_s: s.keep_alive,
-        connect_timeout_ms: CONNECT_TIMEOUT_MS,
+        connect_timeout_ms: connect_timeout.as_secs_f64() * 1000.0,
         retrying,
     });
     match Failure::from_cause(&cause, &setup) {
