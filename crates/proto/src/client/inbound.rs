@@ -54,7 +54,7 @@ impl Client {
             Packet::SubAck(s) => self.on_suback(s),
             Packet::UnsubAck(u) => self.on_unsuback(u),
             Packet::PingResp => {
-                self.set_timer(Timer::PingResponse, None);
+                self.timers.stop(Timer::PingResponse);
                 Ok(())
             }
             Packet::Disconnect(d) => {
@@ -88,7 +88,7 @@ impl Client {
                 "a second CONNACK",
             ));
         }
-        self.set_timer(Timer::Connect, None);
+        self.timers.stop(Timer::Connect);
         if c.reason.is_error() {
             self.close(
                 now,
@@ -124,7 +124,7 @@ impl Client {
             0
         });
         self.state = State::Connected;
-        self.set_timer(Timer::Stable, Some(now + self.stable_after()));
+        self.timers.set(Timer::Stable, now + self.stable_after());
         if c.session_present {
             self.resend_in_flight(now);
         } else {

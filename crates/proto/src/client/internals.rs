@@ -67,7 +67,7 @@ impl Client {
     /// reconnect timer when the policy says another try may help.
     pub(super) fn close(&mut self, now: Instant, cause: DisconnectCause) {
         self.state = State::Closed;
-        self.timers = [None; 4];
+        self.timers.clear();
         let oversized = cause.is_oversized();
         let repeated = oversized && std::mem::replace(&mut self.oversized, true);
         self.oversized |= oversized;
@@ -80,7 +80,7 @@ impl Client {
     pub(super) fn schedule_reconnect(&mut self, now: Instant) {
         if let (true, Some(policy)) = (self.retrying, self.opts.reconnect) {
             let delay = self.backoff.next_delay(&policy);
-            self.set_timer(Timer::Reconnect, Some(now + delay));
+            self.timers.set(Timer::Reconnect, now + delay);
         }
     }
 

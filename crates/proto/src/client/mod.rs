@@ -79,8 +79,10 @@ pub use time::Instant;
 use alias::{AliasUse, OutboundAliases};
 use reconnect::Backoff;
 use session::{Awaiting, OutFlight, Session};
+use timers::{Timer, TimerTable};
 
-/// The far future: "no timer armed".
+/// What [`Output::Timeout`] carries when no timer is armed: the far future. Only the
+/// output uses it; inside, "no timer" is `None`.
 const NEVER: Instant = Instant::from_millis(u64::MAX);
 
 /// Where the connection stands.
@@ -190,26 +192,6 @@ impl ServerLimits {
     }
 }
 
-/// The timers, one slot each; only the earliest leaves the client.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Timer {
-    /// CONNACK must arrive by then.
-    Connect,
-    /// A PINGREQ sent then needs an answer by then.
-    PingResponse,
-    /// Time to reconnect (the reconnect policy's backoff).
-    Reconnect,
-    /// The connection has stayed up long enough to forget earlier failures (the backoff).
-    Stable,
-}
-
-const TIMERS: [Timer; 4] = [
-    Timer::Connect,
-    Timer::PingResponse,
-    Timer::Reconnect,
-    Timer::Stable,
-];
-
 /// The sans-IO MQTT client. See the module documentation for the run loop.
 #[derive(Debug)]
 pub struct Client {
@@ -217,7 +199,7 @@ pub struct Client {
     state: State,
     framer: Framer,
     outputs: VecDeque<Output>,
-    timers: [Option<Instant>; 4],
+    timers: TimerTable,
     last_sent: Instant,
     last_received: Instant,
     limits: ServerLimits,
@@ -272,7 +254,7 @@ impl Client {
             state: State::Idle,
             framer,
             outputs: VecDeque::new(),
-            timers: [None; 4],
+            timers: TimerTable::default(),
             last_sent: now,
             last_received: now,
             limits,
@@ -329,7 +311,7 @@ impl Client {
     /// try is scheduled: after a connection ends, `None` means the client gave up (it was
     /// closed locally, refused for good, or has no policy).
     pub fn reconnect_at(&self) -> Option<Instant> {
-        self.timer(Timer::Reconnect)
+        self.timers.get(Timer::Reconnect)
     }
 
     /// Whether `filter` is one of the subscriptions this client keeps for resubscribing:
@@ -377,7 +359,7 @@ impl Client {
         }
         self.framer = Framer::new(opts.version, receive_limit(&opts));
         self.backoff = Backoff::new(opts.reconnect.map_or(0, |p| p.seed));
-        self.timers = [None; 4];
+        self.timers.clear();
         self.opts = opts;
         Ok(())
     }
@@ -421,8 +403,9 @@ impl Client {
         self.session.drop_requests();
         self.last_received = now;
         self.state = State::Connecting;
-        self.timers = [None; 4];
-        self.set_timer(Timer::Connect, Some(now + self.opts.connect_timeout));
+        self.timers.clear();
+        self.timers
+            .set(Timer::Connect, now + self.opts.connect_timeout);
         self.send(now, Packet::Connect(Box::new(connect)));
         Ok(())
     }
@@ -604,9 +587,8 @@ impl Client {
 
     /// Fires whatever timers are due. Calling it early, or twice, does nothing.
     pub fn handle_timeout(&mut self, now: Instant) {
-        for t in TIMERS {
-            if self.timer(t).is_some_and(|at| at <= now) {
-                self.set_timer(t, None);
+        for t in Timer::ALL {
+            if self.timers.expire(t, now) {
                 self.on_timer(now, t);
             }
         }
@@ -617,7 +599,7 @@ impl Client {
     pub fn handle_closed(&mut self, now: Instant) {
         if matches!(self.state, State::Connecting | State::Connected) {
             self.close(now, DisconnectCause::TransportClosed);
-        } else if self.state == State::Closed && self.timer(Timer::Reconnect).is_none() {
+        } else if self.state == State::Closed && self.timers.get(Timer::Reconnect).is_none() {
             self.schedule_reconnect(now);
         }
     }
@@ -629,7 +611,7 @@ impl Client {
     pub fn poll_output(&mut self, _now: Instant) -> Output {
         self.outputs
             .pop_front()
-            .unwrap_or_else(|| Output::Timeout(self.next_deadline()))
+            .unwrap_or_else(|| Output::Timeout(self.next_deadline().unwrap_or(NEVER)))
     }
 }
 
