@@ -73,8 +73,30 @@ impl Client {
         self.oversized |= oversized;
         self.retrying =
             self.opts.reconnect.is_some() && !repeated && reconnect::worth_retrying(&cause);
+        self.lose_requests();
         self.event(Event::Disconnected(cause));
         self.schedule_reconnect(now);
+    }
+
+    /// Acknowledgements die with their connection: a request still waiting for one is
+    /// lost, and its handle says so. An UNSUBSCRIBE without its UNSUBACK still stands:
+    /// its filters are forgotten as if unsubscribed offline, so that they are not
+    /// resubscribed, and are unsubscribed again if the server resumes the session.
+    fn lose_requests(&mut self) {
+        let mut lost = Vec::new();
+        let mut unsubscribed = Vec::new();
+        for (_, r) in std::mem::take(&mut self.requests) {
+            if let RequestKind::Unsubscribe(filters) = r.kind {
+                unsubscribed.extend(filters);
+            }
+            lost.push(r.handle);
+        }
+        self.forget_subscriptions(unsubscribed);
+        lost.sort();
+        for handle in lost {
+            self.event(Event::RequestLost { handle });
+        }
+        self.session.drop_requests();
     }
 
     pub(super) fn schedule_reconnect(&mut self, now: Instant) {

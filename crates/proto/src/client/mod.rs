@@ -383,24 +383,6 @@ impl Client {
         self.framer.set_version(self.opts.version);
         self.limits = ServerLimits::new(self.opts.keep_alive);
         self.inbound_aliases.clear();
-        // Acknowledgements die with a connection: a request still waiting for one is lost,
-        // and its handle says so. An UNSUBSCRIBE without its UNSUBACK still stands: its
-        // filters are forgotten as if unsubscribed offline, so that they are not
-        // resubscribed, and are unsubscribed again if the server resumes the session.
-        let mut lost = Vec::new();
-        let mut unsubscribed = Vec::new();
-        for (_, r) in self.requests.drain() {
-            if let RequestKind::Unsubscribe(filters) = r.kind {
-                unsubscribed.extend(filters);
-            }
-            lost.push(r.handle);
-        }
-        self.forget_subscriptions(unsubscribed);
-        lost.sort();
-        for handle in lost {
-            self.event(Event::RequestLost { handle });
-        }
-        self.session.drop_requests();
         self.last_received = now;
         self.state = State::Connecting;
         self.timers.clear();

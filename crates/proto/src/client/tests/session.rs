@@ -437,3 +437,33 @@ fn new_options_keep_the_session_for_a_manual_reconnect() {
     let opts = p.client.opts.clone();
     assert!(p.client.set_options(opts).is_err());
 }
+
+#[test]
+fn requests_are_reported_lost_when_their_connection_ends_even_without_another() {
+    let mut p = Peer::connected(V4, |_| {});
+    let sub = p
+        .client
+        .subscribe(
+            p.now,
+            vec![Subscription::new("a", QoS::AtMostOnce)],
+            Default::default(),
+        )
+        .unwrap();
+    let unsub = p
+        .client
+        .unsubscribe(p.now, vec!["b".into()], Default::default())
+        .unwrap();
+    p.drain();
+    p.take();
+    // We leave: no reconnect follows, and the handles still hear of it.
+    p.client.disconnect(p.now, ReasonCode::Success).unwrap();
+    p.drain();
+    let events = p.take().1;
+    for handle in [sub, unsub] {
+        assert!(
+            events.contains(&Event::RequestLost { handle }),
+            "{events:?}"
+        );
+    }
+    assert_eq!(p.client.reconnect_at(), None);
+}
