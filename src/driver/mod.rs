@@ -24,13 +24,15 @@ use mqttscope_proto::codec::{
 use crate::model::frames::FrameMap;
 
 pub mod clock;
+pub mod event;
 pub mod probe;
 pub mod relay;
 pub mod socket;
 pub mod timer;
 pub mod worker;
 
-use socket::{Socket, SocketEvent, SUBPROTOCOL};
+use event::SocketEvent;
+use socket::{Socket, SUBPROTOCOL};
 use timer::Timer;
 
 /// What a [`Link`] tells the application.

@@ -11,7 +11,8 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{RequestInit, RequestMode};
 
-use super::socket::{Socket, SocketEvent};
+use super::event::SocketEvent;
+use super::socket::Socket;
 
 /// How long a probe may take before it counts as "no answer".
 pub const PROBE_TIMEOUT_MS: u32 = 4_000;

@@ -34,7 +34,7 @@ use std::rc::Rc;
 use js_sys::{Array, ArrayBuffer, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::socket::SocketEvent;
+use super::event::SocketEvent;
 use super::worker::PageWorker;
 
 /// The socket worker's script, copied next to `index.html` by Trunk.

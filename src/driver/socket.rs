@@ -13,6 +13,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 
 use super::clock;
+use super::event::SocketEvent;
 use super::relay::{Relay, RelayedSocket};
 use crate::doctor::is_sandbox_url;
 
@@ -38,31 +39,6 @@ impl Transport {
 
 /// The WebSocket subprotocol MQTT uses [MQTT-6.0.0-3].
 pub const SUBPROTOCOL: &str = "mqtt";
-
-/// What the socket reports.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SocketEvent {
-    /// The handshake finished; `protocol` is the subprotocol the server chose.
-    Open {
-        /// The chosen subprotocol ("" when the server chose none).
-        protocol: String,
-    },
-    /// One binary message.
-    Data(Vec<u8>),
-    /// A text message, which MQTT forbids [MQTT-6.0.0-1].
-    Text,
-    /// The socket closed (a failed handshake closes with 1006 and no reason).
-    Closed {
-        /// The close code.
-        code: u16,
-        /// The close reason.
-        reason: String,
-        /// Whether the handshake had finished.
-        was_open: bool,
-        /// Milliseconds from opening the socket to this event.
-        elapsed_ms: f64,
-    },
-}
 
 /// An open (or opening) WebSocket and its event handlers. Dropping it closes the socket
 /// and silences its handlers.
