@@ -8,7 +8,6 @@ use mqttscope_proto::codec::{DecodeError, PacketType, ProtocolVersion};
 use mqttscope_proto::dissect::{dissect_stream, Field};
 
 use super::parse::{parse_hex, HexError};
-use super::rows::span_label;
 
 /// What the pointer (or the keyboard focus) is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -288,9 +287,25 @@ fn part_of(path: &str) -> Part {
     }
 }
 
+/// A byte range for people: `7`, `2–3` (inclusive), or `none` when empty.
+pub fn span_label(r: &Range<usize>) -> String {
+    match r.len() {
+        0 => "none".to_owned(),
+        1 => r.start.to_string(),
+        _ => format!("{}–{}", r.start, r.end - 1),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_are_labelled_inclusively() {
+        assert_eq!(span_label(&(3..3)), "none");
+        assert_eq!(span_label(&(7..8)), "7");
+        assert_eq!(span_label(&(2..4)), "2–3");
+    }
     use ProtocolVersion::{V3_1_1, V5};
 
     /// `30 0d 00 09 "sensors/+" "on"`: the wildcard at byte 12 breaks [MQTT-3.3.2-2].

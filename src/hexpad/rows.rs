@@ -1,12 +1,10 @@
 //! The rows the components draw: the field tree's rows and the hex view's lines, every
 //! string ready to show as text.
 
-use std::ops::Range;
-
 use mqttscope_proto::codec::DecodeError;
 use mqttscope_proto::dissect::Field;
 
-use super::model::{Analysis, Hover, PacketSpan};
+use super::model::{span_label, Analysis, Hover, PacketSpan};
 
 /// Bytes per row of the hex view.
 pub const ROW: usize = 16;
@@ -172,15 +170,6 @@ fn error_row(e: &DecodeError) -> TreeRow {
     }
 }
 
-/// A byte range for people: `7`, `2–3` (inclusive), or `none` when empty.
-pub fn span_label(r: &Range<usize>) -> String {
-    match r.len() {
-        0 => "none".to_owned(),
-        1 => r.start.to_string(),
-        _ => format!("{}–{}", r.start, r.end - 1),
-    }
-}
-
 /// The bits of `byte` under `mask`, the others dotted out, high bit first, a space
 /// between the nibbles: `bit_pattern(0x32, 0x06)` is `.... .01.`.
 pub fn bit_pattern(byte: u8, mask: u8) -> String {
@@ -326,6 +315,5 @@ mod tests {
         assert_eq!(ascii(b'A'), 'A');
         assert_eq!(ascii(0x0a), '·');
         assert_eq!(ascii(0x7f), '·');
-        assert_eq!(span_label(&(3..3)), "none");
     }
 }
