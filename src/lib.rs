@@ -8,6 +8,7 @@
 #![deny(missing_docs)]
 
 pub mod app;
+pub mod clock;
 pub mod components;
 pub mod doctor;
 pub mod driver;

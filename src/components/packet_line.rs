@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 
-use crate::driver::clock;
+use crate::clock;
 use crate::model::message::{Direction, PacketRow};
 use crate::model::payload::human_size;
 use crate::model::time;

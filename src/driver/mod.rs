@@ -21,9 +21,9 @@ use mqttscope_proto::codec::{
     ReasonCode, SubscribeProperties, Subscription, UnsubscribeProperties,
 };
 
+use crate::clock;
 use crate::model::frames::FrameMap;
 
-pub mod clock;
 pub mod event;
 pub mod probe;
 pub mod relay;

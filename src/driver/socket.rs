@@ -12,9 +12,9 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 
-use super::clock;
 use super::event::SocketEvent;
 use super::relay::{Relay, RelayedSocket};
+use crate::clock;
 use crate::doctor::is_sandbox_url;
 
 /// The transport seam: where a URL's connection runs.

@@ -29,8 +29,8 @@ use std::rc::Rc;
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::JsValue;
 
-use super::clock;
 use super::worker::PageWorker;
+use crate::clock;
 
 /// The worker script, copied next to `index.html` by Trunk.
 const WORKER_URL: &str = "./timer-worker.js";

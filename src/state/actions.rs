@@ -67,7 +67,7 @@ pub fn connect(conn: Conn) -> Result<(), String> {
 }
 
 fn new_client(opts: ClientOptions, auth: Option<Box<dyn Authenticator>>) -> Client {
-    let mut client = Client::new(opts, crate::driver::clock::now());
+    let mut client = Client::new(opts, crate::clock::now());
     if let Some(a) = auth {
         client.set_authenticator(a);
     }

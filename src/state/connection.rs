@@ -81,7 +81,7 @@ pub const MIN_REDRAW_MS: f64 = 100.0;
 /// which under a flood took CPU from the page for nothing.
 fn schedule_redraw(conn: Conn) {
     let last = conn.data.with_value(|d| d.last_redraw);
-    let wait = MIN_REDRAW_MS - (crate::driver::clock::monotonic_ms() - last);
+    let wait = MIN_REDRAW_MS - (crate::clock::monotonic_ms() - last);
     if wait > 0.0 {
         set_timeout(
             move || request_animation_frame(move || redraw(conn)),
@@ -96,7 +96,7 @@ fn redraw(conn: Conn) {
     if conn.tick.is_disposed() {
         return;
     }
-    let now = crate::driver::clock::monotonic_ms();
+    let now = crate::clock::monotonic_ms();
     conn.data.update_value(|d| {
         d.tick_pending = false;
         d.last_redraw = now;

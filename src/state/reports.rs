@@ -313,7 +313,7 @@ fn on_message(conn: Conn, publish: &Publish<'_>) {
         payload,
         Direction::In,
         subscription,
-        crate::driver::clock::wall_ms(),
+        crate::clock::wall_ms(),
     );
 }
 

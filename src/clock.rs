@@ -1,4 +1,5 @@
-//! The driver's two clocks: a monotonic one for the core, the wall clock for people.
+//! The page's two clocks: a monotonic one for the core and the redraw pacing, the wall clock
+//! for people (what the driver, the state and the views all read).
 
 use mqttscope_proto::client::Instant;
 
