@@ -6,7 +6,6 @@ pub mod connection;
 pub mod kept;
 pub mod persist;
 pub mod publish;
-pub mod range_flags;
 pub mod reports;
 pub mod settings;
 pub mod storage;

@@ -1,5 +1,7 @@
 //! The hex view: offsets, bytes and ASCII, sixteen bytes a row.
 
+mod range_flags;
+
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, KeyboardEvent, MouseEvent};
@@ -8,7 +10,7 @@ use crate::components::hex_row::HexRow;
 use crate::hexpad::keys::{move_cursor, CursorKey};
 use crate::hexpad::model::{Analysis, Highlight, Hover};
 use crate::hexpad::rows::{cell_count, HexLine};
-use crate::state::range_flags::RangeFlags;
+use range_flags::RangeFlags;
 
 /// The bytes, coloured by the part of the packet they belong to, the malformed byte in
 /// the error style. Hovering a byte highlights its fields; the view is one tab stop in
