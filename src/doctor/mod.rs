@@ -44,7 +44,7 @@ pub use failure::{Failure, Setup};
 pub use precheck::precheck;
 pub use probes::{probes_for, ProbePlan, Probes, COMMON_PATHS};
 pub use report::{Action, Diagnosis, Setting, Severity};
-pub use session::{rule_display, taken_by_another_tab};
+pub use session::taken_by_another_tab;
 pub use url::{is_sandbox_url, BrokerUrl, SANDBOX_SCHEME};
 
 use reasons::Said;

@@ -4,6 +4,7 @@
 use super::report::{Action, Diagnosis, Setting, Severity};
 use super::text::{quoted, seconds};
 use super::url::BrokerUrl;
+use mqttscope_proto::codec::rule_display;
 
 /// No CONNACK within `after_ms`.
 pub fn connect_timeout(url: &BrokerUrl, after_ms: f64) -> Diagnosis {
@@ -40,18 +41,6 @@ pub fn keep_alive_timeout(url: &BrokerUrl, keep_alive_s: u16) -> Diagnosis {
     Diagnosis::new(Severity::Warning, title, detail)
         .with(Action::Retry)
         .with(Action::Edit(Setting::KeepAlive))
-}
-
-/// `[MQTT-3.2.2-6]` for a rule id, `(§3.2.2.3.18)` for a section.
-pub fn rule_display(rule: &str) -> String {
-    let rule = rule.trim();
-    if rule.starts_with("MQTT-") {
-        format!("[{rule}]")
-    } else if rule.is_empty() {
-        String::new()
-    } else {
-        format!("(§{rule})")
-    }
 }
 
 /// The broker broke `rule`; the client closed the connection.

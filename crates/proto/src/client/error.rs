@@ -46,11 +46,7 @@ impl fmt::Display for ProtocolError {
         if self.decode.is_some() {
             return write!(f, "{} ({})", self.detail, self.reason);
         }
-        let rule = if self.rule.starts_with("MQTT-") {
-            format!("[{}]", self.rule)
-        } else {
-            format!("(§{})", self.rule)
-        };
+        let rule = crate::codec::rule_display(self.rule);
         write!(f, "{} {rule} ({})", self.detail, self.reason)
     }
 }

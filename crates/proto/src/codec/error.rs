@@ -81,13 +81,22 @@ impl DecodeError {
     }
 
     /// The rule in the form the specification prints it: `[MQTT-3.3.1-4]`, or `(§3.3.2.3.4)`
-    /// for a rule stated without an id.
+    /// for a rule stated without an id ([`rule_display`]).
     pub fn rule_display(&self) -> String {
-        if self.rule.starts_with("MQTT-") {
-            format!("[{}]", self.rule)
-        } else {
-            format!("(§{})", self.rule)
-        }
+        rule_display(self.rule)
+    }
+}
+
+/// A rule as the specification prints it, for every error that names one: `[MQTT-3.3.1-4]`
+/// for a normative statement's id, `(§3.3.2.3.4)` for a section, nothing for no rule.
+pub fn rule_display(rule: &str) -> String {
+    let rule = rule.trim();
+    if rule.starts_with("MQTT-") {
+        format!("[{rule}]")
+    } else if rule.is_empty() {
+        String::new()
+    } else {
+        format!("(§{rule})")
     }
 }
 
@@ -454,3 +463,15 @@ impl fmt::Display for UsageError {
 }
 
 impl std::error::Error for UsageError {}
+
+#[cfg(test)]
+mod tests {
+    use super::rule_display;
+
+    #[test]
+    fn rules_are_shown_as_the_specification_prints_them() {
+        assert_eq!(rule_display("MQTT-3.3.1-4"), "[MQTT-3.3.1-4]");
+        assert_eq!(rule_display(" 3.3.2.3.4 "), "(§3.3.2.3.4)");
+        assert_eq!(rule_display(""), "");
+    }
+}

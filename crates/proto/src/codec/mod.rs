@@ -52,7 +52,7 @@ pub use auth::{Auth, AuthProperties};
 pub use connack::{ConnAck, ConnAckProperties};
 pub use connect::{Connect, ConnectProperties, Will, WillProperties};
 pub use disconnect::{Disconnect, DisconnectProperties};
-pub use error::{DecodeError, DecodeErrorDetails, DecodeErrorKind, UsageError};
+pub use error::{rule_display, DecodeError, DecodeErrorDetails, DecodeErrorKind, UsageError};
 pub use framer::Framer;
 pub use properties::{Props, UserProperty};
 pub use publish::{Publish, PublishProperties, QosPid};
