@@ -5,15 +5,17 @@ use crate::codec::{
 };
 
 use super::{
-    limits_from, Client, Direction, DisconnectCause, Event, Instant, PacketRecord, ProtocolError,
-    Request, RequestKind, State, Timer,
+    limits_from, Client, Connected, Direction, DisconnectCause, Event, Instant, PacketRecord,
+    ProtocolError, Request, RequestKind, State, Timer,
 };
 use crate::client::session::Awaiting;
 
 impl Client {
     /// Decodes one complete packet, reports it, and acts on it.
     pub(super) fn handle_frame(&mut self, now: Instant, frame: Vec<u8>) {
-        self.last_received = now;
+        if let Some(link) = self.conn.link_mut() {
+            link.last_received = now;
+        }
         let packet = match Packet::decode_exact(&frame, self.opts.version) {
             Ok(p) => p.into_owned(),
             Err(e) => return self.protocol_error(now, e.into()),
@@ -31,7 +33,7 @@ impl Client {
 
     fn dispatch(&mut self, now: Instant, packet: Packet<'static>) -> Result<(), ProtocolError> {
         let t = packet.packet_type();
-        if self.state == State::Connecting
+        if self.state() == State::Connecting
             && !matches!(
                 t,
                 PacketType::ConnAck | PacketType::Auth | PacketType::Disconnect
@@ -80,7 +82,7 @@ impl Client {
     }
 
     fn on_connack(&mut self, now: Instant, c: ConnAck<'static>) -> Result<(), ProtocolError> {
-        if self.state != State::Connecting {
+        if self.state() != State::Connecting {
             // At most one CONNACK per connection [MQTT-3.2.0-2].
             return Err(ProtocolError::new(
                 ReasonCode::ProtocolError,
@@ -116,14 +118,15 @@ impl Client {
             a.finish(c.properties.authentication_data())
                 .map_err(auth_failed)?;
         }
-        self.limits = limits_from(&c.properties, self.opts.keep_alive);
-        // Aliases never survive a connection [MQTT-3.3.2-7].
-        self.aliases.reset(if self.opts.version.is_v5() {
-            self.limits.topic_alias_maximum
+        let limits = limits_from(&c.properties, self.opts.keep_alive);
+        // Aliases never survive a connection [MQTT-3.3.2-7]: each starts without any.
+        let alias_maximum = if self.opts.version.is_v5() {
+            limits.topic_alias_maximum
         } else {
             0
-        });
-        self.state = State::Connected;
+        };
+        self.conn
+            .establish(|link| Connected::new(link, limits, alias_maximum));
         self.timers.set(Timer::Stable, now + self.stable_after());
         if c.session_present {
             self.resend_in_flight(now);
@@ -206,6 +209,8 @@ impl Client {
         now: Instant,
         a: crate::codec::Auth<'static>,
     ) -> Result<(), ProtocolError> {
+        let connecting = self.state() == State::Connecting;
+        let reauthenticating = self.conn.connected().is_some_and(|c| c.reauthenticating);
         let Some(auth) = self.authenticator.as_mut() else {
             return Err(ProtocolError::new(
                 ReasonCode::ProtocolError,
@@ -222,9 +227,7 @@ impl Client {
         }
         let data = a.properties.authentication_data();
         match a.reason {
-            ReasonCode::ContinueAuthentication
-                if self.state == State::Connecting || self.reauthenticating =>
-            {
+            ReasonCode::ContinueAuthentication if connecting || reauthenticating => {
                 let reply = auth.challenge(data).map_err(auth_failed)?;
                 let mut out = crate::codec::Auth {
                     reason: ReasonCode::ContinueAuthentication,
@@ -236,13 +239,15 @@ impl Client {
                 self.send(now, Packet::Auth(out));
                 Ok(())
             }
-            ReasonCode::Success if self.reauthenticating => {
+            ReasonCode::Success if reauthenticating => {
                 // A failed re-authentication closes the connection [MQTT-4.12.1-2].
                 auth.finish(data).map_err(|e| ProtocolError {
                     rule: "MQTT-4.12.1-2",
                     ..auth_failed(e)
                 })?;
-                self.reauthenticating = false;
+                if let Some(c) = self.conn.connected_mut() {
+                    c.reauthenticating = false;
+                }
                 self.event(Event::Reauthenticated);
                 Ok(())
             }
@@ -282,14 +287,18 @@ impl Client {
                 "Topic Alias {alias} above our maximum {max}"
             )));
         }
+        // A PUBLISH only ever arrives connected (dispatch refuses one before CONNACK).
+        let Some(c) = self.conn.connected_mut() else {
+            return Ok(());
+        };
         if p.topic.is_empty() {
-            let topic = self
+            let topic = c
                 .inbound_aliases
                 .get(&alias)
                 .ok_or_else(|| invalid(format!("unknown Topic Alias {alias}")))?;
             p.topic = topic.clone().into();
         } else {
-            self.inbound_aliases.insert(alias, p.topic.to_string());
+            c.inbound_aliases.insert(alias, p.topic.to_string());
         }
         Ok(())
     }
@@ -447,8 +456,10 @@ impl Client {
     }
 
     fn take_request(&mut self, t: PacketType, id: PacketId) -> Result<Request, ProtocolError> {
-        self.session.release_request(id);
-        self.requests.remove(&id).ok_or_else(|| unknown_id(t, id))
+        self.conn
+            .connected_mut()
+            .and_then(|c| c.requests.remove(&id))
+            .ok_or_else(|| unknown_id(t, id))
     }
 }
 

@@ -23,7 +23,7 @@ impl Client {
     }
 
     pub(super) fn require_connected(&self) -> Result<(), ClientError> {
-        if self.state == State::Connected {
+        if self.state() == State::Connected {
             Ok(())
         } else {
             Err(ClientError::InvalidState {
@@ -38,7 +38,7 @@ impl Client {
         if let Err(e) = packet.encode(self.opts.version, &mut bytes) {
             // Commands check packets before they get here; what can still fail is data from
             // a custom authenticator. Nothing malformed is sent: the connection ends.
-            if self.state != State::Closed {
+            if self.state() != State::Closed {
                 self.close(
                     now,
                     DisconnectCause::Internal(format!(
@@ -49,7 +49,9 @@ impl Client {
             }
             return;
         }
-        self.last_sent = now;
+        if let Some(link) = self.conn.link_mut() {
+            link.last_sent = now;
+        }
         self.outputs.push_back(Output::Transmit(bytes.clone()));
         self.event(Event::Packet(PacketRecord {
             direction: Direction::Sent,
@@ -63,17 +65,34 @@ impl Client {
         self.outputs.push_back(Output::Event(e));
     }
 
+    /// Leaves the current state for `next` (`Connecting` or `Closed`), returning the state
+    /// left with its data. Every timer belongs to the state that armed it: none survives.
+    pub(super) fn enter(&mut self, next: Conn) -> Conn {
+        self.timers.clear();
+        std::mem::replace(&mut self.conn, next)
+    }
+
+    /// A packet identifier free for a PUBLISH, SUBSCRIBE or UNSUBSCRIBE.
+    pub(super) fn alloc_id(&mut self) -> Option<PacketId> {
+        let conn = &self.conn;
+        self.session.alloc_id(|id| conn.holds_request(id))
+    }
+
     /// Ends the connection (the driver closes the transport on the event), and arms the
     /// reconnect timer when the policy says another try may help.
     pub(super) fn close(&mut self, now: Instant, cause: DisconnectCause) {
-        self.state = State::Closed;
-        self.timers.clear();
         let oversized = cause.is_oversized();
         let repeated = oversized && std::mem::replace(&mut self.oversized, true);
         self.oversized |= oversized;
-        self.retrying =
-            self.opts.reconnect.is_some() && !repeated && reconnect::worth_retrying(&cause);
-        self.lose_requests();
+        let closed = Closed {
+            limits: self.limits(),
+            retrying: self.opts.reconnect.is_some()
+                && !repeated
+                && reconnect::worth_retrying(&cause),
+        };
+        if let Conn::Connected(c) = self.enter(Conn::Closed(closed)) {
+            self.lose_requests(c.requests);
+        }
         self.event(Event::Disconnected(cause));
         self.schedule_reconnect(now);
     }
@@ -82,10 +101,10 @@ impl Client {
     /// lost, and its handle says so. An UNSUBSCRIBE without its UNSUBACK still stands:
     /// its filters are forgotten as if unsubscribed offline, so that they are not
     /// resubscribed, and are unsubscribed again if the server resumes the session.
-    fn lose_requests(&mut self) {
+    fn lose_requests(&mut self, requests: HashMap<PacketId, Request>) {
         let mut lost = Vec::new();
         let mut unsubscribed = Vec::new();
-        for (_, r) in std::mem::take(&mut self.requests) {
+        for (_, r) in requests {
             if let RequestKind::Unsubscribe(filters) = r.kind {
                 unsubscribed.extend(filters);
             }
@@ -96,11 +115,10 @@ impl Client {
         for handle in lost {
             self.event(Event::RequestLost { handle });
         }
-        self.session.drop_requests();
     }
 
     pub(super) fn schedule_reconnect(&mut self, now: Instant) {
-        if let (true, Some(policy)) = (self.retrying, self.opts.reconnect) {
+        if let (true, Some(policy)) = (self.conn.retrying(), self.opts.reconnect) {
             let delay = self.backoff.next_delay(&policy);
             self.timers.set(Timer::Reconnect, now + delay);
         }
@@ -122,7 +140,7 @@ impl Client {
 
     /// The server broke a rule: DISCONNECT with the reason (MQTT 5), then close.
     pub(super) fn protocol_error(&mut self, now: Instant, e: ProtocolError) {
-        if self.opts.version.is_v5() && self.state != State::Closed {
+        if self.opts.version.is_v5() && self.state() != State::Closed {
             let reason = if e.reason.allowed_in(PacketType::Disconnect) {
                 e.reason
             } else {

@@ -39,12 +39,20 @@
 //! ```
 //! `connect()` is allowed again from `Closed` (a new transport); the session (in-flight
 //! QoS 1/2 publishes, QoS 2 receipts) survives unless CONNACK says it did not.
+//!
+//! Each state owns its data (`state.rs`): the receive buffer and keep-alive clocks live
+//! while a transport is open, the server's limits, Topic Aliases, unanswered SUBSCRIBE /
+//! UNSUBSCRIBE and a re-authentication under way only while connected, and whether to
+//! retry only once closed. Each timer belongs to the state that armed it: entering
+//! `Connecting` or `Closed` disarms them all. What outlives connections (options, the
+//! session, the publish queue, the subscriptions to restore, the backoff) is the
+//! [`Client`]'s own.
 
 use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
 use crate::codec::{
-    Ack, ConnAckProperties, Connect, Disconnect, Framer, Packet, PacketId, PacketType, Props,
+    Ack, ConnAckProperties, Connect, Disconnect, Packet, PacketId, PacketType, Props,
     ProtocolVersion, Publish, PublishProperties, QoS, QosPid, ReasonCode, Subscribe,
     SubscribeProperties, Subscription, Unsubscribe, UnsubscribeProperties,
 };
@@ -59,6 +67,7 @@ mod options;
 mod outbound;
 mod reconnect;
 mod session;
+mod state;
 mod time;
 mod timers;
 
@@ -74,29 +83,18 @@ pub use event::{
 };
 pub use options::{ClientOptions, DEFAULT_RECEIVE_LIMIT};
 pub use reconnect::ReconnectPolicy;
+pub use state::State;
 pub use time::Instant;
 
-use alias::{AliasUse, OutboundAliases};
+use alias::AliasUse;
 use reconnect::Backoff;
 use session::{Awaiting, OutFlight, Session};
+use state::{Closed, Conn, Connected, Link};
 use timers::{Timer, TimerTable};
 
 /// What [`Output::Timeout`] carries when no timer is armed: the far future. Only the
 /// output uses it; inside, "no timer" is `None`.
 const NEVER: Instant = Instant::from_millis(u64::MAX);
-
-/// Where the connection stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum State {
-    /// Never connected.
-    Idle,
-    /// CONNECT sent, waiting for CONNACK.
-    Connecting,
-    /// CONNACK accepted the connection.
-    Connected,
-    /// The connection is over; `connect` may start a new one.
-    Closed,
-}
 
 /// A message to publish.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -196,19 +194,14 @@ impl ServerLimits {
 #[derive(Debug)]
 pub struct Client {
     opts: ClientOptions,
-    state: State,
-    framer: Framer,
+    /// Where the connection stands, with what lives only as long as that.
+    conn: Conn,
     outputs: VecDeque<Output>,
     timers: TimerTable,
-    last_sent: Instant,
-    last_received: Instant,
-    limits: ServerLimits,
     session: Session,
     /// QoS 1/2 publishes waiting for a send slot or a connection, in order.
     queue: VecDeque<(PublishHandle, Publish<'static>)>,
-    requests: HashMap<PacketId, Request>,
     next_handle: u64,
-    inbound_aliases: HashMap<u16, String>,
     /// Subscriptions the server granted, by filter, with the properties they were
     /// subscribed with, for resubscribing.
     active: Vec<(Subscription<'static>, SubscribeProperties<'static>)>,
@@ -216,18 +209,13 @@ pub struct Client {
     /// session (the server still holds them).
     forgotten: Vec<String>,
     backoff: Backoff,
-    /// The last ending was worth retrying: a failed transport open schedules another try.
-    retrying: bool,
     /// The last connection ended on a packet over our receive limit, and none has stayed
     /// up since: the same ending again stops reconnecting (a retained message that is too
     /// big would otherwise end every connection as soon as it is delivered).
     oversized: bool,
-    aliases: OutboundAliases,
     /// Requests waiting for a response, by Correlation Data.
     pending_responses: HashMap<Vec<u8>, PublishHandle>,
     authenticator: Option<Box<dyn Authenticator>>,
-    /// An AUTH 0x19 exchange is under way.
-    reauthenticating: bool,
 }
 
 /// A SUBSCRIBE or UNSUBSCRIBE waiting for its acknowledgement.
@@ -244,34 +232,24 @@ enum RequestKind {
 }
 
 impl Client {
-    /// A client that has not connected yet.
-    pub fn new(opts: ClientOptions, now: Instant) -> Self {
-        let framer = Framer::new(opts.version, receive_limit(&opts));
-        let limits = ServerLimits::new(opts.keep_alive);
+    /// A client that has not connected yet. (`now` is part of the contract, as for every
+    /// entry point; nothing is timed before [`connect`](Client::connect).)
+    pub fn new(opts: ClientOptions, _now: Instant) -> Self {
         let backoff = Backoff::new(opts.reconnect.map_or(0, |p| p.seed));
         Client {
             opts,
-            state: State::Idle,
-            framer,
+            conn: Conn::Idle,
             outputs: VecDeque::new(),
             timers: TimerTable::default(),
-            last_sent: now,
-            last_received: now,
-            limits,
             session: Session::default(),
             queue: VecDeque::new(),
-            requests: HashMap::new(),
             next_handle: 0,
-            inbound_aliases: HashMap::new(),
             active: Vec::new(),
             forgotten: Vec::new(),
             backoff,
-            retrying: false,
             oversized: false,
-            aliases: OutboundAliases::default(),
             pending_responses: HashMap::new(),
             authenticator: None,
-            reauthenticating: false,
         }
     }
 
@@ -279,12 +257,13 @@ impl Client {
 
     /// The connection state.
     pub fn state(&self) -> State {
-        self.state
+        self.conn.state()
     }
 
-    /// The server's limits in force.
+    /// The server's limits in force: the defaults before CONNACK, and those of the last
+    /// connection once it is closed.
     pub fn limits(&self) -> ServerLimits {
-        self.limits
+        self.conn.limits(ServerLimits::new(self.opts.keep_alive))
     }
 
     /// The options in force.
@@ -348,7 +327,7 @@ impl Client {
     /// client id discards what was in flight (reported as [`Event::PublishLost`]). The
     /// new options take effect at the next [`connect`](Client::connect).
     pub fn set_options(&mut self, opts: ClientOptions) -> Result<(), ClientError> {
-        if matches!(self.state, State::Connecting | State::Connected) {
+        if self.conn.is_open() {
             return Err(ClientError::InvalidState {
                 expected: "idle or closed",
             });
@@ -357,16 +336,16 @@ impl Client {
             // A session belongs to its client id [MQTT-3.1.3-2]: another id has none here.
             self.discard_session();
         }
-        self.framer = Framer::new(opts.version, receive_limit(&opts));
+        // A reconnect scheduled by the old policy is dropped with it.
         self.backoff = Backoff::new(opts.reconnect.map_or(0, |p| p.seed));
-        self.timers.clear();
+        self.timers.stop(Timer::Reconnect);
         self.opts = opts;
         Ok(())
     }
 
     /// Sends CONNECT on a freshly opened transport.
     pub fn connect(&mut self, now: Instant) -> Result<(), ClientError> {
-        if matches!(self.state, State::Connecting | State::Connected) {
+        if self.conn.is_open() {
             return Err(ClientError::InvalidState {
                 expected: "idle or closed",
             });
@@ -377,15 +356,9 @@ impl Client {
             props.authentication_method = Some(a.method().to_owned().into());
             props.authentication_data = a.start().map_err(ClientError::Auth)?.map(Into::into);
         }
-        self.reauthenticating = false;
         Packet::Connect(Box::new(connect.clone())).encoded_len(self.opts.version)?;
-        self.framer.reset();
-        self.framer.set_version(self.opts.version);
-        self.limits = ServerLimits::new(self.opts.keep_alive);
-        self.inbound_aliases.clear();
-        self.last_received = now;
-        self.state = State::Connecting;
-        self.timers.clear();
+        let link = Link::new(self.opts.version, receive_limit(&self.opts), now);
+        self.enter(Conn::Connecting(link));
         self.timers
             .set(Timer::Connect, now + self.opts.connect_timeout);
         self.send(now, Packet::Connect(Box::new(connect)));
@@ -396,7 +369,7 @@ impl Client {
     /// queue for a send slot (the server's Receive Maximum) or for the connection.
     pub fn publish(&mut self, now: Instant, msg: Message) -> Result<PublishHandle, ClientError> {
         self.check_publish(&msg)?;
-        if msg.qos == QoS::AtMostOnce && self.state != State::Connected {
+        if msg.qos == QoS::AtMostOnce && self.state() != State::Connected {
             return Err(ClientError::InvalidState {
                 expected: "connected to publish at QoS 0",
             });
@@ -457,7 +430,7 @@ impl Client {
         properties: SubscribeProperties<'static>,
     ) -> Result<RequestHandle, ClientError> {
         self.require_connected()?;
-        let packet_id = self.session.alloc_id().ok_or(ClientError::NoPacketId)?;
+        let packet_id = self.alloc_id().ok_or(ClientError::NoPacketId)?;
         let kind = RequestKind::Subscribe(subscriptions.clone(), properties.clone());
         let packet = Packet::Subscribe(Subscribe {
             packet_id,
@@ -476,7 +449,7 @@ impl Client {
         properties: UnsubscribeProperties<'static>,
     ) -> Result<RequestHandle, ClientError> {
         self.require_connected()?;
-        let packet_id = self.session.alloc_id().ok_or(ClientError::NoPacketId)?;
+        let packet_id = self.alloc_id().ok_or(ClientError::NoPacketId)?;
         let kind = RequestKind::Unsubscribe(filters.clone());
         let filters = filters.into_iter().map(Into::into).collect();
         let packet = Packet::Unsubscribe(Unsubscribe {
@@ -518,7 +491,9 @@ impl Client {
         let props = auth.properties.to_mut();
         props.authentication_method = Some(a.method().to_owned().into());
         props.authentication_data = a.start().map_err(ClientError::Auth)?.map(Into::into);
-        self.reauthenticating = true;
+        if let Some(c) = self.conn.connected_mut() {
+            c.reauthenticating = true;
+        }
         self.send(now, Packet::Auth(auth));
         Ok(())
     }
@@ -538,13 +513,13 @@ impl Client {
 
     /// Feeds bytes received from the transport (any framing).
     pub fn handle_bytes(&mut self, now: Instant, bytes: &[u8]) {
-        if !matches!(self.state, State::Connecting | State::Connected) {
+        let Some(link) = self.conn.link_mut() else {
             return;
-        }
+        };
         let mut packets = Vec::new();
         let mut failure = None;
         {
-            let mut frames = self.framer.feed(bytes);
+            let mut frames = link.framer.feed(bytes);
             loop {
                 match frames.next_frame() {
                     Ok(Some(frame)) => packets.push(frame.to_vec()),
@@ -557,7 +532,7 @@ impl Client {
             }
         }
         for frame in packets {
-            if !matches!(self.state, State::Connecting | State::Connected) {
+            if !self.conn.is_open() {
                 return;
             }
             self.handle_frame(now, frame);
@@ -579,9 +554,9 @@ impl Client {
 
     /// The transport closed, or (after [`Event::Reconnect`]) could not be opened.
     pub fn handle_closed(&mut self, now: Instant) {
-        if matches!(self.state, State::Connecting | State::Connected) {
+        if self.conn.is_open() {
             self.close(now, DisconnectCause::TransportClosed);
-        } else if self.state == State::Closed && self.timers.get(Timer::Reconnect).is_none() {
+        } else if self.state() == State::Closed && self.timers.get(Timer::Reconnect).is_none() {
             self.schedule_reconnect(now);
         }
     }

@@ -8,10 +8,11 @@ impl Client {
     /// Checks a message against the server's limits (its size is checked once it is a
     /// packet, see [`Client::publish`]).
     pub(super) fn check_publish(&self, msg: &Message) -> Result<(), ClientError> {
-        if msg.qos > self.limits.maximum_qos {
+        let limits = self.limits();
+        if msg.qos > limits.maximum_qos {
             return Err(ClientError::QosNotSupported);
         }
-        if msg.retain && !self.limits.retain_available {
+        if msg.retain && !limits.retain_available {
             return Err(ClientError::RetainNotSupported);
         }
         if !msg.properties.subscription_identifiers.is_empty() {
@@ -21,7 +22,7 @@ impl Client {
         if msg
             .properties
             .topic_alias
-            .is_some_and(|a| a.get() > self.limits.topic_alias_maximum)
+            .is_some_and(|a| a.get() > limits.topic_alias_maximum)
         {
             // Never above the server's Topic Alias Maximum [MQTT-3.2.2-17].
             return Err(ClientError::TopicAliasInvalid);
@@ -37,7 +38,7 @@ impl Client {
 
     /// Checks a packet size against the server's Maximum Packet Size [MQTT-3.2.2-15].
     pub(super) fn check_fits(&self, size: usize) -> Result<(), ClientError> {
-        match self.limits.maximum_packet_size {
+        match self.limits().maximum_packet_size {
             Some(max) if size > max as usize => Err(ClientError::PacketTooLarge {
                 size,
                 max: max as usize,
@@ -60,8 +61,10 @@ impl Client {
     ) -> RequestHandle {
         self.next_handle += 1;
         let handle = RequestHandle(self.next_handle);
-        self.session.hold_request(packet_id);
-        self.requests.insert(packet_id, Request { handle, kind });
+        // Only ever called while connected: a request lives on its connection.
+        if let Some(c) = self.conn.connected_mut() {
+            c.requests.insert(packet_id, Request { handle, kind });
+        }
         self.send(now, packet);
         handle
     }
@@ -74,7 +77,7 @@ impl Client {
             return;
         }
         for (properties, subs) in group_by_properties(&self.active) {
-            let Some(packet_id) = self.session.alloc_id() else {
+            let Some(packet_id) = self.alloc_id() else {
                 return;
             };
             let kind = RequestKind::Subscribe(subs.clone(), properties.clone());
@@ -96,7 +99,7 @@ impl Client {
         if !session_present || filters.is_empty() {
             return;
         }
-        let Some(packet_id) = self.session.alloc_id() else {
+        let Some(packet_id) = self.alloc_id() else {
             return;
         };
         let packet = Packet::Unsubscribe(Unsubscribe {
@@ -136,7 +139,7 @@ impl Client {
     /// [MQTT-4.9.0-1]; other packets are never held back by it [MQTT-4.9.0-2].
     /// Publishes of a resumed session waiting for a slot go first, in their order.
     pub(super) fn flush_queue(&mut self, now: Instant) {
-        while self.state == State::Connected && self.session.outstanding() < self.send_window() {
+        while self.state() == State::Connected && self.session.outstanding() < self.send_window() {
             if let Some((_, publish)) = self.session.next_deferred() {
                 self.send(
                     now,
@@ -150,7 +153,7 @@ impl Client {
             let Some((handle, mut publish)) = self.queue.pop_front() else {
                 return;
             };
-            let Some(id) = self.session.alloc_id() else {
+            let Some(id) = self.alloc_id() else {
                 self.queue.push_front((handle, publish));
                 return;
             };
@@ -183,7 +186,10 @@ impl Client {
         if self.opts.topic_alias != TopicAliasPolicy::Lru || p.properties.topic_alias().is_some() {
             return p;
         }
-        match self.aliases.assign(&p.topic) {
+        let Some(c) = self.conn.connected_mut() else {
+            return p;
+        };
+        match c.aliases.assign(&p.topic) {
             Some(AliasUse::Bind(a)) => p.properties.to_mut().topic_alias = Some(a),
             Some(AliasUse::Reuse(a)) => {
                 p.properties.to_mut().topic_alias = Some(a);
@@ -202,7 +208,7 @@ impl Client {
             (None, true) => u16::MAX,
             (None, false) => 20,
         };
-        usize::from(own.min(self.limits.receive_maximum).max(1))
+        usize::from(own.min(self.limits().receive_maximum).max(1))
     }
 
     /// After a CONNACK with Session Present 1: resend unacknowledged PUBLISH (DUP 1) and

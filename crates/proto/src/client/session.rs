@@ -47,8 +47,6 @@ pub(crate) struct Session {
     order: BTreeMap<u64, (PacketId, OutFlight)>,
     by_id: HashMap<PacketId, u64>,
     seq: u64,
-    /// Identifiers used by SUBSCRIBE / UNSUBSCRIBE waiting for their acks.
-    requests: HashSet<PacketId>,
     /// QoS 2 publishes received, PUBREC sent, waiting for PUBREL.
     pub inbound_qos2: HashSet<PacketId>,
     next_id: u16,
@@ -60,27 +58,19 @@ pub(crate) struct Session {
 }
 
 impl Session {
-    /// A free identifier for our next PUBLISH, SUBSCRIBE or UNSUBSCRIBE.
-    pub fn alloc_id(&mut self) -> Option<PacketId> {
+    /// A free identifier for our next PUBLISH, SUBSCRIBE or UNSUBSCRIBE: held by no
+    /// publish in flight, and not `requested` (a SUBSCRIBE / UNSUBSCRIBE of the
+    /// connection waiting for its acknowledgement).
+    pub fn alloc_id(&mut self, requested: impl Fn(PacketId) -> bool) -> Option<PacketId> {
         for _ in 0..=u16::MAX {
             self.next_id = self.next_id.wrapping_add(1);
             if let Some(id) = PacketId::new(self.next_id) {
-                if !self.by_id.contains_key(&id) && !self.requests.contains(&id) {
+                if !self.by_id.contains_key(&id) && !requested(id) {
                     return Some(id);
                 }
             }
         }
         None
-    }
-
-    /// Marks an identifier as used by a SUBSCRIBE / UNSUBSCRIBE.
-    pub fn hold_request(&mut self, id: PacketId) {
-        self.requests.insert(id);
-    }
-
-    /// Frees a SUBSCRIBE / UNSUBSCRIBE identifier; false if it was not held.
-    pub fn release_request(&mut self, id: PacketId) -> bool {
-        self.requests.remove(&id)
     }
 
     /// Records a publish just sent with `id`.
@@ -166,7 +156,6 @@ impl Session {
     /// the application to hear of.
     pub fn clear(&mut self) -> Vec<OutFlight> {
         self.by_id.clear();
-        self.requests.clear();
         self.inbound_qos2.clear();
         self.resend.clear();
         self.outstanding = 0;
@@ -174,10 +163,5 @@ impl Session {
             .into_values()
             .map(|(_, f)| f)
             .collect()
-    }
-
-    /// Forgets SUBSCRIBE / UNSUBSCRIBE identifiers (their acks die with the connection).
-    pub fn drop_requests(&mut self) {
-        self.requests.clear();
     }
 }

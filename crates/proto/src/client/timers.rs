@@ -71,14 +71,14 @@ impl TimerTable {
 impl Client {
     pub(super) fn on_timer(&mut self, now: Instant, t: Timer) {
         match t {
-            Timer::Connect if self.state == State::Connecting => {
+            Timer::Connect if self.state() == State::Connecting => {
                 self.close(now, DisconnectCause::ConnectTimeout)
             }
-            Timer::PingResponse if self.state == State::Connected => {
+            Timer::PingResponse if self.state() == State::Connected => {
                 self.close(now, DisconnectCause::KeepAliveTimeout)
             }
-            Timer::Reconnect if self.state == State::Closed => self.event(Event::Reconnect),
-            Timer::Stable if self.state == State::Connected => {
+            Timer::Reconnect if self.state() == State::Closed => self.event(Event::Reconnect),
+            Timer::Stable if self.state() == State::Connected => {
                 self.backoff.reset();
                 self.oversized = false;
             }
@@ -86,10 +86,10 @@ impl Client {
         }
     }
 
-    /// The keep-alive interval in force, if any.
+    /// The keep-alive interval in force, if any (only while connected).
     pub(super) fn keep_alive_interval(&self) -> Option<Duration> {
-        (self.state == State::Connected && self.limits.keep_alive > 0)
-            .then(|| Duration::from_secs(u64::from(self.limits.keep_alive)))
+        let keep_alive = self.conn.connected()?.limits.keep_alive;
+        (keep_alive > 0).then(|| Duration::from_secs(u64::from(keep_alive)))
     }
 
     /// When to send the next PINGREQ: after an interval with nothing sent
@@ -100,7 +100,8 @@ impl Client {
         if self.timers.get(Timer::PingResponse).is_some() {
             return None;
         }
-        Some(self.last_sent.min(self.last_received) + interval)
+        let link = &self.conn.connected()?.link;
+        Some(link.last_sent.min(link.last_received) + interval)
     }
 
     pub(super) fn keep_alive(&mut self, now: Instant) {
@@ -121,7 +122,7 @@ impl Client {
     /// server that accepts and then drops every connection would otherwise be retried at
     /// the shortest delay forever.
     pub(super) fn stable_after(&self) -> Duration {
-        match self.limits.keep_alive {
+        match self.limits().keep_alive {
             0 => Duration::from_secs(30),
             s => Duration::from_secs(u64::from(s)),
         }

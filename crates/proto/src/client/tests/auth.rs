@@ -221,3 +221,49 @@ fn every_exchange_takes_a_fresh_nonce_and_none_is_used_twice() {
     p.drain();
     assert_eq!(p.sent(), Vec::<Vec<u8>>::new());
 }
+
+/// An authenticator that sends and accepts anything under the method "TOKEN".
+#[derive(Debug)]
+struct Token;
+
+impl Authenticator for Token {
+    fn method(&self) -> &str {
+        "TOKEN"
+    }
+    fn start(&mut self) -> Result<Option<Vec<u8>>, AuthError> {
+        Ok(Some(b"t".to_vec()))
+    }
+    fn challenge(&mut self, _: Option<&[u8]>) -> Result<Option<Vec<u8>>, AuthError> {
+        Ok(Some(b"t".to_vec()))
+    }
+    fn finish(&mut self, _: Option<&[u8]>) -> Result<(), AuthError> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_reauthentication_cut_off_by_the_connection_is_not_resumed_on_the_next() {
+    let mut p = Peer::new(V5, with_reconnect);
+    p.client.set_authenticator(Box::new(Token));
+    p.client.connect(p.now).unwrap();
+    p.drain();
+    p.server(&connack_with_auth("TOKEN", b"t"));
+    p.client.reauthenticate(p.now).unwrap();
+    p.drain();
+    p.take();
+    // The connection ends in the middle of the exchange.
+    p.client.handle_closed(p.now);
+    p.drain();
+    reconnect_now(&mut p, false);
+    assert_eq!(p.client.state(), State::Connected);
+    p.take();
+    // The new connection started no re-authentication: AUTH Success is out of place.
+    p.server(&auth_packet(ReasonCode::Success, "TOKEN", b"t"));
+    let (sent, events) = p.take();
+    assert_eq!(sent, [vec![0xe0, 0x01, 0x82]]);
+    assert!(!events.contains(&Event::Reauthenticated), "{events:?}");
+    assert!(
+        matches!(disconnected(&events), Some(DisconnectCause::Protocol(e)) if e.rule == "4.12"),
+        "{events:?}"
+    );
+}
