@@ -537,7 +537,8 @@ impl Client {
             }
             self.handle_frame(now, frame);
         }
-        if let Some(e) = failure {
+        // What the framer refused after a packet that ended the connection is moot.
+        if let Some(e) = failure.filter(|_| self.conn.is_open()) {
             self.stream_failed(now, e);
         }
     }

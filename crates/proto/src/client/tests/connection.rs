@@ -265,3 +265,26 @@ fn disconnect_sends_disconnect_and_closes() {
     assert_eq!(p.client.state(), State::Closed);
     assert_eq!(p.deadline, NEVER);
 }
+
+#[test]
+fn a_connection_ends_once_when_bytes_the_framer_refuses_follow_its_last_packet() {
+    let mut p = Peer::connected(V5, with_reconnect);
+    // DISCONNECT, then a Remaining Length of five bytes, in one chunk.
+    p.server(&[0xe0, 0x00, 0x30, 0xff, 0xff, 0xff, 0xff, 0x7f]);
+    let (sent, events) = p.take();
+    assert_eq!(sent, Vec::<Vec<u8>>::new());
+    let endings: Vec<_> = events
+        .iter()
+        .filter(|e| matches!(e, Event::Disconnected(_)))
+        .collect();
+    assert!(
+        matches!(
+            endings[..],
+            [Event::Disconnected(DisconnectCause::Server { .. })]
+        ),
+        "{events:?}"
+    );
+    // One ending, one step of the backoff: the first delay (1 s, jittered).
+    let wait = p.client.reconnect_at().unwrap().as_millis() - p.now.as_millis();
+    assert!((500..=1_000).contains(&wait), "{wait}");
+}
