@@ -48,7 +48,7 @@ pub fn PacketDetail(
     });
     view! {
         <section class="panel pkt-view" aria-label="Packet bytes" data-testid="packet-detail">
-            <h3>{row.kind} " · " {human_size(row.bytes.len())}</h3>
+            <h3>{row.kind.name()} " · " {human_size(row.bytes.len())}</h3>
             {row.violation.clone().map(|v| view! { <p class="banner" role="alert">"Protocol violation: " {v}</p> })}
             <p class="muted">{frames}</p>
             {too_big.map(|t| view! { <p class="muted">{t}</p> })}

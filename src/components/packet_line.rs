@@ -30,7 +30,7 @@ fn shown(p: &PacketRow) -> Shown {
             Direction::In => "← in",
             Direction::Out => "→ out",
         },
-        kind: p.kind,
+        kind: p.kind.name(),
         violation: p.violation.clone().unwrap_or_default(),
         size: human_size(p.bytes.len()),
     }

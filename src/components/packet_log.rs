@@ -89,8 +89,5 @@ pub fn PacketLog(
 
 /// PUBLISH and its acknowledgements, which "Hide PUBLISH" leaves out.
 pub fn is_publish_flow(p: &PacketRow) -> bool {
-    matches!(
-        p.kind,
-        "PUBLISH" | "PUBACK" | "PUBREC" | "PUBREL" | "PUBCOMP"
-    )
+    p.kind.is_publish_flow()
 }

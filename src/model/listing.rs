@@ -154,7 +154,9 @@ mod tests {
     use crate::model::filter::{CompiledFilter, MessageFilter};
     use crate::model::match_index::list_messages;
     use crate::model::message::Direction;
+    use crate::model::message::PacketKind;
     use crate::model::ring::Ring;
+    use mqttscope_proto::codec::PacketType;
 
     /// A history of messages `1..=n` that keeps the newest `capacity`.
     fn history(capacity: usize, n: u64) -> Ring<MessageRow> {
@@ -257,12 +259,15 @@ mod tests {
                 direction: Direction::In,
                 at_ms: 0.0,
                 bytes: Arc::from(&[0xc0, 0][..]),
-                kind: if id % 2 == 0 { "PUBLISH" } else { "PINGRESP" },
+                kind: PacketKind::Packet(match id % 2 {
+                    0 => PacketType::Publish,
+                    _ => PacketType::PingResp,
+                }),
                 frame_ends: Vec::new(),
                 violation: None,
             })
             .collect();
-        let not_publish = |p: &PacketRow| p.kind != "PUBLISH";
+        let not_publish = |p: &PacketRow| p.kind != PacketKind::Packet(PacketType::Publish);
         let l = list(packets.iter(), Some(&not_publish), Some(8), 1..3, 0);
         assert_eq!(ids(&l), [5, 3]);
         // Held: 9 and 10, but 10 is a PUBLISH, which the filter leaves out.

@@ -3,12 +3,48 @@
 use std::sync::Arc;
 
 use mqttscope_proto::client;
-use mqttscope_proto::codec::Publish;
+use mqttscope_proto::codec::{PacketType, Publish};
 use mqttscope_proto::hex::to_hex;
 use mqttscope_proto::QoS;
 
 use super::payload::{classify, PayloadKind};
 pub use super::shared::Payload;
+
+/// What a packet row holds: a packet of a type, or bytes that do not decode as one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PacketKind {
+    /// A packet of this type.
+    Packet(PacketType),
+    /// Bytes that are not a packet (the inspector shows where they break a rule).
+    Malformed,
+}
+
+impl PacketKind {
+    /// The kind of the packet whose first byte is `bytes[0]`; malformed when there is no
+    /// first byte or its type nibble is reserved.
+    pub fn of_bytes(bytes: &[u8]) -> Self {
+        let kind = bytes.first().and_then(|b| PacketType::from_u8(b >> 4));
+        kind.map_or(PacketKind::Malformed, PacketKind::Packet)
+    }
+
+    /// Its name as the inspector shows it: "CONNECT", "PUBLISH", …, or "MALFORMED".
+    pub fn name(self) -> &'static str {
+        match self {
+            PacketKind::Packet(t) => t.name(),
+            PacketKind::Malformed => "MALFORMED",
+        }
+    }
+
+    /// Whether it is a PUBLISH or one of its acknowledgements (what "Hide PUBLISH" leaves
+    /// out).
+    pub fn is_publish_flow(self) -> bool {
+        use PacketType as T;
+        matches!(
+            self,
+            PacketKind::Packet(T::Publish | T::PubAck | T::PubRec | T::PubRel | T::PubComp)
+        )
+    }
+}
 
 /// Which way a message or packet went.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -114,8 +150,8 @@ pub struct PacketRow {
     pub at_ms: f64,
     /// The packet's exact bytes.
     pub bytes: Arc<[u8]>,
-    /// Its type's name: "CONNECT", "PUBLISH", … (`PacketType::name`).
-    pub kind: &'static str,
+    /// A packet of which type, or bytes that do not decode.
+    pub kind: PacketKind,
     /// Offsets inside `bytes` where a WebSocket frame ended, increasing, never the
     /// packet's own end (see [`super::frames::FrameMap::take_packet`]).
     pub frame_ends: Vec<usize>,
@@ -137,7 +173,7 @@ impl PacketRow {
             direction: Direction::In,
             at_ms: 0.0,
             bytes: Arc::from(&[][..]),
-            kind: "",
+            kind: PacketKind::Malformed,
             frame_ends: Vec::new(),
             violation: None,
         }

@@ -4,10 +4,10 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 
-use mqttscope_proto::codec::{PacketType, ProtocolVersion};
+use mqttscope_proto::codec::ProtocolVersion;
 use mqttscope_sandbox::monitor::{LogLine, State, Update};
 
-use crate::model::message::{Direction, PacketRow};
+use crate::model::message::{Direction, PacketKind, PacketRow};
 
 /// The most log lines kept.
 pub const MAX_LOG: usize = 1_000;
@@ -82,7 +82,7 @@ impl PaneData {
 
     /// Takes in one packet record.
     pub fn push_packet(&mut self, conn: u64, sent: bool, at_ms: f64, bytes: Vec<u8>) {
-        let kind = packet_kind(&bytes);
+        let kind = PacketKind::of_bytes(&bytes);
         self.next_id += 1;
         let row = PacketRow {
             id: self.next_id,
@@ -148,14 +148,6 @@ impl PaneData {
     }
 }
 
-/// The packet type's name from the first byte ("?" when there is none).
-pub fn packet_kind(bytes: &[u8]) -> &'static str {
-    bytes
-        .first()
-        .and_then(|b| PacketType::from_u8(b >> 4))
-        .map_or("?", PacketType::name)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,14 +184,14 @@ mod tests {
         let kinds: Vec<_> = d
             .packets
             .iter()
-            .map(|p| (p.row.kind, p.row.direction))
+            .map(|p| (p.row.kind.name(), p.row.direction))
             .collect();
         assert_eq!(
             kinds,
             [
                 ("CONNECT", Direction::In),
                 ("CONNACK", Direction::Out),
-                ("?", Direction::Out)
+                ("MALFORMED", Direction::Out)
             ]
         );
         for _ in 0..MAX_PACKETS {

@@ -323,10 +323,10 @@ impl Conn {
 
 #[cfg(test)]
 mod tests {
-    use mqttscope_proto::codec::Publish;
+    use mqttscope_proto::codec::{PacketType, Publish};
 
     use super::*;
-    use crate::model::message::{message_sharing, Direction, Payload};
+    use crate::model::message::{message_sharing, Direction, PacketKind, Payload};
 
     /// A received PUBLISH of `size` payload bytes at `at_ms`: its packet row and its
     /// message row, sharing one buffer.
@@ -339,7 +339,7 @@ mod tests {
             direction: Direction::In,
             at_ms,
             bytes,
-            kind: "PUBLISH",
+            kind: PacketKind::Packet(PacketType::Publish),
             frame_ends: Vec::new(),
             violation: None,
         };

@@ -13,7 +13,9 @@ use leptos::prelude::*;
 use crate::doctor::{self, Failure, Probes, Setup};
 use crate::driver::socket::SUBPROTOCOL;
 use crate::driver::{probe, Report};
-use crate::model::message::{message_sharing, Direction, MessageRow, PacketRow, Payload};
+use crate::model::message::{
+    message_sharing, Direction, MessageRow, PacketKind, PacketRow, Payload,
+};
 use crate::state::connection::{Conn, ConnData, ConnStatus, SubStatus, SubscriptionEntry};
 use crate::state::publish::LostPublish;
 
@@ -37,7 +39,7 @@ pub fn apply(conn: Conn, report: Report) {
                 direction: Direction::In,
                 at_ms: wall_ms,
                 bytes: Arc::from(bytes),
-                kind: "MALFORMED",
+                kind: PacketKind::Malformed,
                 frame_ends: Vec::new(),
                 violation: None,
             };
@@ -244,7 +246,7 @@ fn on_packet(conn: Conn, record: PacketRecord, wall_ms: f64, frame_ends: Vec<usi
         }
         _ => {}
     }
-    let kind = record.packet.packet_type().name();
+    let kind = PacketKind::Packet(record.packet.packet_type());
     let row = |id| PacketRow {
         id,
         direction,

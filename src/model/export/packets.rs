@@ -41,7 +41,7 @@ pub fn packets_json_to<'a>(
         o.num("id", p.id).str("time", &iso8601(p.at_ms));
         o.str("connection", connection)
             .str("direction", p.direction.label());
-        o.str("type", p.kind).num("size", p.bytes.len());
+        o.str("type", p.kind.name()).num("size", p.bytes.len());
         o.str("hex", &to_hex(&bytes));
         let mut ends = ArrayWriter::new(o.key("frame_ends"));
         for e in &p.frame_ends {
@@ -63,7 +63,7 @@ mod tests {
 
     use super::*;
     use crate::model::json;
-    use crate::model::message::Direction;
+    use crate::model::message::{Direction, PacketKind};
 
     fn connect(version: ProtocolVersion, password: Option<&[u8]>) -> Vec<u8> {
         let mut c = Connect::new(version, "id");
@@ -76,13 +76,13 @@ mod tests {
         out
     }
 
-    fn packet(bytes: &[u8], kind: &'static str) -> PacketRow {
+    fn packet(bytes: &[u8]) -> PacketRow {
         PacketRow {
             id: 3,
             direction: Direction::Out,
             at_ms: 0.0,
             bytes: Arc::from(bytes),
-            kind,
+            kind: PacketKind::of_bytes(bytes),
             frame_ends: vec![],
             violation: None,
         }
@@ -91,7 +91,7 @@ mod tests {
     #[test]
     fn packets_json_masks_secrets_unless_asked() {
         let bytes = connect(ProtocolVersion::V3_1_1, Some(b"s3cret"));
-        let mut row = packet(&bytes, "CONNECT");
+        let mut row = packet(&bytes);
         row.frame_ends = vec![2, 5];
         row.violation = Some("bad [MQTT-1.2-3]".into());
         let masked = packets_json([&row].into_iter(), "c", false);
@@ -106,7 +106,7 @@ mod tests {
         let size = format!(r#""type":"CONNECT","size":{}"#, bytes.len());
         assert!(masked.contains(&size) && open.contains(&size));
         assert!(json::parse(&masked).is_ok() && json::parse(&open).is_ok());
-        let ping = packets_json([&packet(&[0xc0, 0x00], "PINGREQ")].into_iter(), "c", false);
+        let ping = packets_json([&packet(&[0xc0, 0x00])].into_iter(), "c", false);
         assert!(ping
             .contains(r#""hex":"c0 00","frame_ends":[],"violation":null,"secrets_masked":false"#));
     }
@@ -125,7 +125,7 @@ mod tests {
         Packet::Auth(auth)
             .encode(ProtocolVersion::V5, &mut bytes)
             .unwrap();
-        let row = packet(&bytes, "AUTH");
+        let row = packet(&bytes);
         let masked = packets_json([&row].into_iter(), "c", false);
         assert!(!masked.contains(&to_hex(PROOF)), "{masked}");
         assert!(masked.contains(&to_hex(&vec![b'*'; PROOF.len()])));

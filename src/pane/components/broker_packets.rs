@@ -122,7 +122,7 @@ fn line(p: &BrokerPacket, d: &PaneData) -> Line {
         id: p.row.id,
         text: format!(
             "{at:.3} s  {way}  {}  {}",
-            p.row.kind,
+            p.row.kind.name(),
             human_size(p.row.bytes.len())
         ),
     }

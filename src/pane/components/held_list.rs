@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use mqttscope_sandbox::monitor::{Command, HeldView};
 
 use crate::components::packet_detail::PacketDetail;
-use crate::model::message::{Direction, PacketRow};
-use crate::pane::model::{packet_kind, PaneData};
+use crate::model::message::{Direction, PacketKind, PacketRow};
+use crate::pane::model::PaneData;
 use crate::pane::use_pane;
 
 /// The held packets (shown while any are held or step mode is on).
@@ -39,7 +39,7 @@ pub fn HeldList() -> impl IntoView {
                 Direction::Out
             },
             at_ms: 0.0,
-            kind: packet_kind(&bytes),
+            kind: PacketKind::of_bytes(&bytes),
             bytes: bytes.into(),
             frame_ends: Vec::new(),
             violation: None,
@@ -66,7 +66,7 @@ fn held_line(h: &HeldView, d: &PaneData, picked: RwSignal<Option<u64>>) -> impl 
     let id = h.id;
     let who = d.label(h.conn);
     let what = match &h.bytes {
-        Some(b) => format!("{} ({} bytes)", packet_kind(b), b.len()),
+        Some(b) => format!("{} ({} bytes)", PacketKind::of_bytes(b).name(), b.len()),
         None => "the connection's close".to_owned(),
     };
     let way = if h.to_broker {
