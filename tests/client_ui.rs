@@ -21,7 +21,7 @@ use mqttscope::driver::event::SocketEvent;
 use mqttscope::driver::relay;
 use mqttscope::driver::socket::Socket;
 use mqttscope::driver::timer::Timer;
-use mqttscope::model::message::{Direction, PacketRow};
+use mqttscope::model::message::{Direction, PacketKind, PacketRow};
 use mqttscope::model::payload::PayloadFormat;
 use mqttscope::state::connection::{Conn, SubStatus, SubscriptionEntry};
 use mqttscope::state::persist::STORAGE_KEY;
@@ -193,7 +193,7 @@ async fn the_inspector_masks_the_password_until_revealed() {
         direction: Direction::Out,
         at_ms: 0.0,
         bytes: Arc::from(CONNECT_WITH_PASSWORD),
-        kind: "CONNECT",
+        kind: PacketKind::of_bytes(CONNECT_WITH_PASSWORD),
         frame_ends: Vec::new(),
         violation: None,
     };

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use leptos::mount::mount_to;
 use leptos::prelude::*;
-use mqttscope::model::message::{Direction, MessageRow, PacketRow};
+use mqttscope::model::message::{Direction, MessageRow, PacketKind, PacketRow};
 use mqttscope::state::connection::Conn;
 use mqttscope::state::settings::ConnectionSettings;
 use mqttscope_proto::codec::QoS;
@@ -104,17 +104,17 @@ pub async fn scroll_list(list: &HtmlElement, px: i32) {
 
 /// A PINGRESP (or, for even ids, a PUBLISH) received as packet `id`.
 pub fn packet(id: u64) -> PacketRow {
-    let (kind, bytes): (_, &[u8]) = if id % 2 == 0 {
-        ("PUBLISH", &[0x30, 0x03, 0x00, 0x01, b't'])
+    let bytes: &[u8] = if id % 2 == 0 {
+        &[0x30, 0x03, 0x00, 0x01, b't']
     } else {
-        ("PINGRESP", &[0xd0, 0x00])
+        &[0xd0, 0x00]
     };
     PacketRow {
         id,
         direction: Direction::In,
         at_ms: 0.0,
         bytes: Arc::from(bytes),
-        kind,
+        kind: PacketKind::of_bytes(bytes),
         frame_ends: Vec::new(),
         violation: None,
     }
