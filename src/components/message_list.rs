@@ -10,12 +10,11 @@ use leptos::prelude::*;
 use crate::components::export_menu::ExportMenu;
 use crate::components::message_detail::MessageDetail;
 use crate::components::message_line::MessageLine;
-use crate::components::windowed_list::{hold_while_scrolled, initial_scroll, WindowedList};
+use crate::components::windowed_list::{shape_of, slot_row, HeldScroll, WindowedList};
 use crate::model::filter::{CompiledFilter, MessageFilter};
-use crate::model::listing::{counts, Hold, Listing};
+use crate::model::listing::{counts, Hold};
 use crate::model::match_index::MatchIndex;
 use crate::model::message::MessageRow;
-use crate::model::viewport;
 use crate::state::connection::Conn;
 
 /// Lists `conn`'s messages, newest first.
@@ -27,9 +26,9 @@ pub fn MessageList(
     let topic = RwSignal::new(String::new());
     let text = RwSignal::new(String::new());
     let paused_at = RwSignal::new(None::<u64>);
-    let scrolled_at = RwSignal::new(None::<u64>);
+    let held = HeldScroll::new();
+    let scrolled_at = held.held_at;
     let selected = RwSignal::new(None::<u64>);
-    let scroll = RwSignal::new(initial_scroll());
     let hold = move || match (paused_at.get(), scrolled_at.get()) {
         (Some(id), _) => Some((id, Hold::Paused)),
         (None, Some(id)) => Some((id, Hold::Scrolled)),
@@ -39,15 +38,13 @@ pub fn MessageList(
     // payloads that arrived since the last one.
     let index = StoredValue::new(MatchIndex::default());
     let listing = Memo::new(move |_| {
-        conn.tick.track();
         let filter = CompiledFilter::new(&MessageFilter {
             topic: topic.get(),
             text: text.get(),
         });
-        let (top, height) = scroll.get();
         let held_at = hold().map(|(id, _)| id);
-        let window = viewport::window(top, height);
-        conn.data.with_value(|d| {
+        let window = held.window();
+        conn.with_data(|d| {
             index
                 .try_update_value(|ix| {
                     ix.update(&filter, &d.messages);
@@ -64,7 +61,7 @@ pub fn MessageList(
             .or(scrolled_at.get_untracked())
             .unwrap_or_else(|| listing.with_untracked(|l| l.newest))
     };
-    let on_away = hold_while_scrolled(scrolled_at, hold_point);
+    let (scroll, on_away) = (held.scroll, held.on_away_at(hold_point));
     let toggle_pause = move |_| {
         let at = paused_at.get_untracked().is_none().then(hold_point);
         paused_at.set(at);
@@ -79,21 +76,17 @@ pub fn MessageList(
     // messages arrive, and the detail is drawn again only if it changes.
     let selected_row = Memo::new(move |_| {
         let id = selected.get()?;
-        conn.tick.track();
-        conn.data
-            .with_value(|d| d.messages.iter().rev().find(|m| m.id == id).cloned())
+        conn.with_data(|d| d.messages.iter().rev().find(|m| m.id == id).cloned())
     });
     let detail = move || {
         selected_row
             .get()
             .map(|row| view! { <MessageDetail row /> })
     };
-    let shape = Signal::derive(move || listing.with(Listing::shape));
+    let shape = shape_of(listing);
     let draw = move |k: usize| {
         let row = Signal::derive(move || {
-            let row = listing
-                .with(|l| l.rows.get(k).cloned())
-                .unwrap_or_else(|| MessageRow::blank(u64::MAX - k as u64));
+            let row = slot_row(listing, k, MessageRow::blank);
             let colour = colour_of(row.subscription);
             (row, colour)
         });

@@ -9,10 +9,9 @@ use leptos::prelude::*;
 
 use crate::components::packet_detail::PacketDetail;
 use crate::components::packet_line::PacketLine;
-use crate::components::windowed_list::{hold_while_scrolled, initial_scroll, WindowedList};
-use crate::model::listing::{counts, list, Hold, Listing};
+use crate::components::windowed_list::{shape_of, slot_row, HeldScroll, WindowedList};
+use crate::model::listing::{counts, list, Hold};
 use crate::model::message::PacketRow;
-use crate::model::viewport;
 use crate::state::connection::Conn;
 
 /// The packet log of `conn`, newest first.
@@ -23,34 +22,21 @@ pub fn PacketLog(
 ) -> impl IntoView {
     let selected = RwSignal::new(None::<u64>);
     let hide_publish = RwSignal::new(false);
-    let scrolled_at = RwSignal::new(None::<u64>);
-    let scroll = RwSignal::new(initial_scroll());
+    let held = HeldScroll::new();
     let listing = Memo::new(move |_| {
-        conn.tick.track();
         let keep = |p: &PacketRow| !is_publish_flow(p);
         let keep = hide_publish
             .get()
             .then_some(&keep as &dyn Fn(&PacketRow) -> bool);
-        let (top, height) = scroll.get();
-        let window = viewport::window(top, height);
-        conn.data.with_value(|d| {
-            list(
-                d.packets.iter(),
-                keep,
-                scrolled_at.get(),
-                window,
-                d.packets.evicted(),
-            )
-        })
+        let (held_at, window) = (held.held_at.get(), held.window());
+        conn.with_data(|d| list(d.packets.iter(), keep, held_at, window, d.packets.evicted()))
     });
-    let on_away = hold_while_scrolled(scrolled_at, move || listing.with_untracked(|l| l.newest));
+    let (scroll, on_away) = (held.scroll, held.on_away(listing));
     // The selected packet, looked up in the whole history: it stays shown while newer
     // packets arrive, and the detail is drawn again only if it changes.
     let selected_row = Memo::new(move |_| {
         let id = selected.get()?;
-        conn.tick.track();
-        conn.data
-            .with_value(|d| d.packets.iter().rev().find(|p| p.id == id).cloned())
+        conn.with_data(|d| d.packets.iter().rev().find(|p| p.id == id).cloned())
     });
     let version = Signal::derive(move || conn.settings.with(|s| s.version));
     let detail = move || {
@@ -58,16 +44,12 @@ pub fn PacketLog(
             .get()
             .map(|row| view! { <PacketDetail row version /> })
     };
-    let shape = Signal::derive(move || listing.with(Listing::shape));
+    let shape = shape_of(listing);
     let draw = move |k: usize| {
-        let row = Signal::derive(move || {
-            listing
-                .with(|l| l.rows.get(k).cloned())
-                .unwrap_or_else(|| PacketRow::blank(u64::MAX - k as u64))
-        });
+        let row = Signal::derive(move || slot_row(listing, k, PacketRow::blank));
         view! { <PacketLine row selected /> }
     };
-    let hold = move || scrolled_at.get().map(|_| Hold::Scrolled);
+    let hold = move || held.held_at.get().map(|_| Hold::Scrolled);
     view! {
         <div class="packets">
             <div class="toolbar">

@@ -5,10 +5,9 @@
 use leptos::prelude::*;
 
 use crate::components::message_line::MessageLine;
-use crate::components::windowed_list::{hold_while_scrolled, initial_scroll, WindowedList};
+use crate::components::windowed_list::{shape_of, slot_row, HeldScroll, WindowedList};
 use crate::model::listing::{list, Listing};
 use crate::model::message::MessageRow;
-use crate::model::viewport;
 use crate::model::visible::visible;
 use crate::state::connection::Conn;
 
@@ -22,29 +21,17 @@ pub fn TopicHistory(
     path: Signal<String>,
 ) -> impl IntoView {
     let picked = RwSignal::new(None::<u64>);
-    let scrolled_at = RwSignal::new(None::<u64>);
-    let scroll = RwSignal::new(initial_scroll());
+    let held = HeldScroll::new();
     let listing = Memo::new(move |_| {
-        conn.tick.track();
-        let (top, height) = scroll.get();
-        let window = viewport::window(top, height);
-        let held_at = scrolled_at.get();
+        let (held_at, window) = (held.held_at.get(), held.window());
         path.with(|path| {
             let keep = |m: &MessageRow| in_subtree(&m.topic, path);
-            conn.data
-                .with_value(|d| list(d.messages.iter(), Some(&keep), held_at, window, 0))
+            conn.with_data(|d| list(d.messages.iter(), Some(&keep), held_at, window, 0))
         })
     });
-    let on_away = hold_while_scrolled(scrolled_at, move || listing.with_untracked(|l| l.newest));
-    let shape = Signal::derive(move || listing.with(Listing::shape));
+    let (scroll, on_away, shape) = (held.scroll, held.on_away(listing), shape_of(listing));
     let draw = move |k: usize| {
-        let row = Signal::derive(move || {
-            let row = listing.with(|l| l.rows.get(k).cloned());
-            (
-                row.unwrap_or_else(|| MessageRow::blank(u64::MAX - k as u64)),
-                None,
-            )
-        });
+        let row = Signal::derive(move || (slot_row(listing, k, MessageRow::blank), None));
         view! { <MessageLine row selected=picked on_select=Callback::new(move |id| picked.set(Some(id))) /> }
     };
     view! {

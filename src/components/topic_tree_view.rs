@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::components::topic_history::TopicHistory;
 use crate::components::topic_line::TopicLine;
-use crate::components::windowed_list::{initial_scroll, WindowedList};
+use crate::components::windowed_list::{HeldScroll, WindowedList};
 use crate::model::topic_tree::{TreeRow, MAX_LEVELS, MAX_TOPIC_BYTES};
 use crate::model::viewport;
 use crate::state::connection::Conn;
@@ -59,14 +59,14 @@ pub fn TopicTreeView(
 ) -> impl IntoView {
     let expanded = RwSignal::new(HashSet::<String>::new());
     let selected = RwSignal::new(None::<String>);
-    let scroll = RwSignal::new(initial_scroll());
+    // The tree does not hold while scrolled: only its scroll position is used.
+    let scroll = HeldScroll::new().scroll;
     // The rows in the window, and where the window starts among all the visible rows.
     let rows = Memo::new(move |_| {
-        conn.tick.track();
         let (top, height) = scroll.get();
         let window = viewport::window(top, height);
         expanded.with(|e| {
-            conn.data.with_value(|d| {
+            conn.with_data(|d| {
                 let (rows, visible) = d.tree.rows_in(e, window.clone());
                 TreeWindow {
                     rows,

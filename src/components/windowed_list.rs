@@ -3,10 +3,13 @@
 //! window. Under a flood the slots keep their elements and only their text changes;
 //! scrolling through thousands of rows costs what a screenful does.
 
+use std::ops::Range;
+
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
 
+use crate::model::listing::Listing;
 use crate::model::viewport;
 
 /// How many slots one frame may add: creating a line is the costliest part of drawing,
@@ -82,14 +85,72 @@ where
     }
 }
 
-/// An `on_away` for a list that holds while scrolled away from its top: it sets `held_at`
-/// to `newest()` (the newest row shown) when the list leaves its top, and clears it when
-/// the list is back.
-pub fn hold_while_scrolled(
-    held_at: RwSignal<Option<u64>>,
-    newest: impl Fn() -> u64 + Send + Sync + 'static,
-) -> Callback<bool> {
-    Callback::new(move |away: bool| held_at.set(away.then(&newest)))
+/// The scroll state of a list that holds while scrolled away from its top, which the
+/// message list, the packet log and a topic's history share: where it is scrolled, and
+/// the newest row shown when it left the top (so that the rows being read do not slide
+/// away under a flood; back at the top, the list is live again).
+#[derive(Clone, Copy)]
+pub struct HeldScroll {
+    /// `(scrollTop, clientHeight)`, which [`WindowedList`] keeps up to date.
+    pub scroll: RwSignal<(f64, f64)>,
+    /// The newest row shown when the list left its top; `None` at the top.
+    pub held_at: RwSignal<Option<u64>>,
+}
+
+impl HeldScroll {
+    /// At the top, not yet measured.
+    pub fn new() -> Self {
+        HeldScroll {
+            scroll: RwSignal::new((0.0, UNMEASURED_PX)),
+            held_at: RwSignal::new(None),
+        }
+    }
+
+    /// The rows in view now (tracked).
+    pub fn window(self) -> Range<usize> {
+        let (top, height) = self.scroll.get();
+        viewport::window(top, height)
+    }
+
+    /// The list's `on_away`: holds at `listing`'s newest row when the list leaves its
+    /// top, and lets go when it is back.
+    pub fn on_away<R>(self, listing: Memo<Listing<R>>) -> Callback<bool>
+    where
+        R: Send + Sync + PartialEq + 'static,
+    {
+        self.on_away_at(move || listing.with_untracked(|l| l.newest))
+    }
+
+    /// The list's `on_away`, holding at `point()` when the list leaves its top.
+    pub fn on_away_at(self, point: impl Fn() -> u64 + Send + Sync + 'static) -> Callback<bool> {
+        let held_at = self.held_at;
+        Callback::new(move |away: bool| held_at.set(away.then(&point)))
+    }
+}
+
+impl Default for HeldScroll {
+    fn default() -> Self {
+        HeldScroll::new()
+    }
+}
+
+/// `listing`'s shape, for [`WindowedList`].
+pub fn shape_of<R>(listing: Memo<Listing<R>>) -> Signal<(usize, usize, usize)>
+where
+    R: Send + Sync + PartialEq + 'static,
+{
+    Signal::derive(move || listing.with(Listing::shape))
+}
+
+/// The row in slot `k` of `listing`'s window (tracked), or `blank(id)`, a placeholder
+/// with an id no row has, for a slot about to go away.
+pub fn slot_row<R>(listing: Memo<Listing<R>>, k: usize, blank: fn(u64) -> R) -> R
+where
+    R: Clone + Send + Sync + PartialEq + 'static,
+{
+    listing
+        .with(|l| l.rows.get(k).cloned())
+        .unwrap_or_else(|| blank(u64::MAX - k as u64))
 }
 
 /// How many slots to draw for `rows` rows: at most [`GROW`] more each frame until there
@@ -112,9 +173,4 @@ fn grown_slots(rows: Signal<usize>) -> Memo<usize> {
 /// The CSS height of a spacer for `rows` rows.
 fn px(rows: usize) -> String {
     format!("{}px", viewport::spacer_px(rows))
-}
-
-/// The height of the list to assume until it is measured, for [`WindowedList`]'s users.
-pub fn initial_scroll() -> (f64, f64) {
-    (0.0, UNMEASURED_PX)
 }

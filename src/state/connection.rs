@@ -289,6 +289,14 @@ impl Conn {
         }
     }
 
+    /// Reads the live data, tracking [`Conn::tick`]: a view or memo that reads through
+    /// here is drawn again when the data changes (reading [`Conn::data`] directly, it
+    /// would not be). Event handlers that only look read `data` untracked.
+    pub fn with_data<R>(&self, f: impl FnOnce(&ConnData) -> R) -> R {
+        self.tick.track();
+        self.data.with_value(f)
+    }
+
     /// The driver, if connected or trying.
     pub fn link(&self) -> Option<Link> {
         self.data.with_value(|d| d.link.clone())
