@@ -135,68 +135,98 @@ impl<'a> PropCodec<'a, QoS> for MaxQos {
     }
 }
 
-/// A Two Byte Integer.
-pub(crate) struct U16;
-impl PropView for U16 {
-    type Ref<'s> = u16;
-    fn parse(b: &[u8]) -> Option<u16> {
-        Some(u16::from_be_bytes(*b.first_chunk::<2>()?))
-    }
-    #[inline]
-    fn valid_len(b: &[u8]) -> Option<usize> {
-        b.first_chunk::<2>().map(|_| 2)
-    }
-}
-impl<'a> PropCodec<'a, u16> for U16 {
-    fn view(v: &u16) -> u16 {
-        *v
-    }
-    fn own(r: u16) -> u16 {
-        r
-    }
-    fn read<T: Trace>(r: &mut Reader<'a, '_, T>, m: &Meta, _: u8) -> Res<u16> {
-        r.u16(m)
-    }
-    fn len(_: &u16) -> usize {
-        2
-    }
-    fn write(v: &u16, out: &mut Vec<u8>) {
-        out.extend_from_slice(&v.to_be_bytes());
-    }
-}
-
-/// A Two Byte Integer that must not be 0 (Receive Maximum, Topic Alias [MQTT-3.3.2-8]).
-pub(crate) struct U16Nz;
-impl PropView for U16Nz {
-    type Ref<'s> = NonZeroU16;
-    fn parse(b: &[u8]) -> Option<NonZeroU16> {
-        NonZeroU16::new(U16::parse(b)?)
-    }
-    #[inline]
-    fn valid_len(b: &[u8]) -> Option<usize> {
-        b.first_chunk::<2>().filter(|v| **v != [0, 0]).map(|_| 2)
-    }
-}
-impl<'a> PropCodec<'a, NonZeroU16> for U16Nz {
-    fn view(v: &NonZeroU16) -> NonZeroU16 {
-        *v
-    }
-    fn own(r: NonZeroU16) -> NonZeroU16 {
-        r
-    }
-    fn read<T: Trace>(r: &mut Reader<'a, '_, T>, m: &Meta, id: u8) -> Res<NonZeroU16> {
-        let start = r.pos();
-        let v = r.u16(m)?;
-        NonZeroU16::new(v).ok_or_else(|| bad_value(start, id, 0, nonzero_rule(id, m)))
-    }
-    fn len(_: &NonZeroU16) -> usize {
-        2
-    }
-    fn write(v: &NonZeroU16, out: &mut Vec<u8>) {
-        out.extend_from_slice(&v.get().to_be_bytes());
-    }
+/// A big-endian integer codec: `$codec` for `$int`, `$n` bytes on the wire, read with
+/// `Reader::$read`. The four fixed-size integer wire types differ only in these.
+macro_rules! int_codec {
+    ($(#[$doc:meta])* $codec:ident, $int:ty, $n:literal, $read:ident) => {
+        $(#[$doc])*
+        pub(crate) struct $codec;
+        impl PropView for $codec {
+            type Ref<'s> = $int;
+            fn parse(b: &[u8]) -> Option<$int> {
+                Some(<$int>::from_be_bytes(*b.first_chunk::<$n>()?))
+            }
+            #[inline]
+            fn valid_len(b: &[u8]) -> Option<usize> {
+                b.first_chunk::<$n>().map(|_| $n)
+            }
+        }
+        impl<'a> PropCodec<'a, $int> for $codec {
+            fn view(v: &$int) -> $int {
+                *v
+            }
+            fn own(r: $int) -> $int {
+                r
+            }
+            fn read<T: Trace>(r: &mut Reader<'a, '_, T>, m: &Meta, _: u8) -> Res<$int> {
+                r.$read(m)
+            }
+            fn len(_: &$int) -> usize {
+                $n
+            }
+            fn write(v: &$int, out: &mut Vec<u8>) {
+                out.extend_from_slice(&v.to_be_bytes());
+            }
+        }
+    };
 }
 
+/// The same for an integer that must not be 0: `$codec` for `$nz` (a `NonZero` type),
+/// parsed as `$plain`; a 0 is refused naming the rule `$rule(id, meta)` gives.
+macro_rules! nonzero_int_codec {
+    ($(#[$doc:meta])* $codec:ident, $nz:ty, $plain:ident, $n:literal, $read:ident, $rule:expr) => {
+        $(#[$doc])*
+        pub(crate) struct $codec;
+        impl PropView for $codec {
+            type Ref<'s> = $nz;
+            fn parse(b: &[u8]) -> Option<$nz> {
+                <$nz>::new($plain::parse(b)?)
+            }
+            #[inline]
+            fn valid_len(b: &[u8]) -> Option<usize> {
+                b.first_chunk::<$n>().filter(|v| **v != [0; $n]).map(|_| $n)
+            }
+        }
+        impl<'a> PropCodec<'a, $nz> for $codec {
+            fn view(v: &$nz) -> $nz {
+                *v
+            }
+            fn own(r: $nz) -> $nz {
+                r
+            }
+            fn read<T: Trace>(r: &mut Reader<'a, '_, T>, m: &Meta, id: u8) -> Res<$nz> {
+                let start = r.pos();
+                let v = r.$read(m)?;
+                <$nz>::new(v).ok_or_else(|| bad_value(start, id, 0, $rule(id, m)))
+            }
+            fn len(_: &$nz) -> usize {
+                $n
+            }
+            fn write(v: &$nz, out: &mut Vec<u8>) {
+                out.extend_from_slice(&v.get().to_be_bytes());
+            }
+        }
+    };
+}
+
+int_codec!(
+    /// A Two Byte Integer.
+    U16, u16, 2, u16
+);
+nonzero_int_codec!(
+    /// A Two Byte Integer that must not be 0 (Receive Maximum, Topic Alias [MQTT-3.3.2-8]).
+    U16Nz, NonZeroU16, U16, 2, u16, nonzero_rule
+);
+int_codec!(
+    /// A Four Byte Integer.
+    U32, u32, 4, u32
+);
+nonzero_int_codec!(
+    /// A Four Byte Integer that must not be 0 (Maximum Packet Size).
+    U32Nz, NonZeroU32, U32, 4, u32, section_rule
+);
+
+/// The rule a 0 breaks: Topic Alias has its own statement, the others their section.
 fn nonzero_rule(id: u8, m: &Meta) -> &'static str {
     match id {
         id::TOPIC_ALIAS => "MQTT-3.3.2-8",
@@ -204,66 +234,9 @@ fn nonzero_rule(id: u8, m: &Meta) -> &'static str {
     }
 }
 
-/// A Four Byte Integer.
-pub(crate) struct U32;
-impl PropView for U32 {
-    type Ref<'s> = u32;
-    fn parse(b: &[u8]) -> Option<u32> {
-        Some(u32::from_be_bytes(*b.first_chunk::<4>()?))
-    }
-    #[inline]
-    fn valid_len(b: &[u8]) -> Option<usize> {
-        b.first_chunk::<4>().map(|_| 4)
-    }
-}
-impl<'a> PropCodec<'a, u32> for U32 {
-    fn view(v: &u32) -> u32 {
-        *v
-    }
-    fn own(r: u32) -> u32 {
-        r
-    }
-    fn read<T: Trace>(r: &mut Reader<'a, '_, T>, m: &Meta, _: u8) -> Res<u32> {
-        r.u32(m)
-    }
-    fn len(_: &u32) -> usize {
-        4
-    }
-    fn write(v: &u32, out: &mut Vec<u8>) {
-        out.extend_from_slice(&v.to_be_bytes());
-    }
-}
-
-/// A Four Byte Integer that must not be 0 (Maximum Packet Size).
-pub(crate) struct U32Nz;
-impl PropView for U32Nz {
-    type Ref<'s> = NonZeroU32;
-    fn parse(b: &[u8]) -> Option<NonZeroU32> {
-        NonZeroU32::new(U32::parse(b)?)
-    }
-    #[inline]
-    fn valid_len(b: &[u8]) -> Option<usize> {
-        b.first_chunk::<4>().filter(|v| **v != [0; 4]).map(|_| 4)
-    }
-}
-impl<'a> PropCodec<'a, NonZeroU32> for U32Nz {
-    fn view(v: &NonZeroU32) -> NonZeroU32 {
-        *v
-    }
-    fn own(r: NonZeroU32) -> NonZeroU32 {
-        r
-    }
-    fn read<T: Trace>(r: &mut Reader<'a, '_, T>, m: &Meta, id: u8) -> Res<NonZeroU32> {
-        let start = r.pos();
-        let v = r.u32(m)?;
-        NonZeroU32::new(v).ok_or_else(|| bad_value(start, id, 0, m.section))
-    }
-    fn len(_: &NonZeroU32) -> usize {
-        4
-    }
-    fn write(v: &NonZeroU32, out: &mut Vec<u8>) {
-        out.extend_from_slice(&v.get().to_be_bytes());
-    }
+/// The property's section, as the rule a bad value breaks.
+fn section_rule(_: u8, m: &Meta) -> &'static str {
+    m.section
 }
 
 /// A Variable Byte Integer that must not be 0 (Subscription Identifier, 3.8.2.1.2).
