@@ -10,6 +10,7 @@
 //!   machine on tokio) on TCP and WebSocket, on 127.0.0.1 unless told otherwise.
 
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 use std::io::Read;
 use std::process::ExitCode;
