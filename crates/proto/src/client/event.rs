@@ -1,6 +1,9 @@
 //! What the client reports: [`Output`] from `poll_output`, and its [`Event`]s.
 
-use crate::codec::{ConnAckProperties, DisconnectProperties, Packet, Publish, ReasonCode};
+use crate::codec::{
+    ConnAckProperties, DisconnectProperties, Packet, Publish, ReasonCode, SubscribeProperties,
+    Subscription,
+};
 
 use super::{Instant, ProtocolError};
 
@@ -50,6 +53,49 @@ pub struct PublishHandle(pub(crate) u64);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RequestHandle(pub(crate) u64);
 
+/// Who asked for a SUBSCRIBE or UNSUBSCRIBE that an event reports on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RequestOrigin {
+    /// The application: [`super::Client::subscribe`] or [`super::Client::unsubscribe`]
+    /// returned this handle.
+    Caller(RequestHandle),
+    /// The client on its own: it subscribed again to the subscriptions it keeps, after a
+    /// CONNACK on which the server had lost the session
+    /// ([`super::Client::resubscribes`]).
+    Resubscribe,
+    /// The client on its own: it unsubscribed from filters forgotten while offline, after
+    /// a CONNACK that resumed a session still holding them
+    /// ([`super::Client::forget_subscriptions`]).
+    Forgotten,
+}
+
+impl RequestOrigin {
+    /// The application's handle, when the application asked.
+    pub fn handle(self) -> Option<RequestHandle> {
+        match self {
+            RequestOrigin::Caller(h) => Some(h),
+            RequestOrigin::Resubscribe | RequestOrigin::Forgotten => None,
+        }
+    }
+}
+
+/// What a SUBSCRIBE or UNSUBSCRIBE asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// SUBSCRIBE.
+    Subscribe {
+        /// The filters with their options, in the packet's order.
+        subscriptions: Vec<Subscription<'static>>,
+        /// Its properties (Subscription Identifier, User Properties).
+        properties: SubscribeProperties<'static>,
+    },
+    /// UNSUBSCRIBE.
+    Unsubscribe {
+        /// The filters, in the packet's order.
+        filters: Vec<String>,
+    },
+}
+
 /// Something the application should know.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -85,23 +131,34 @@ pub enum Event {
         /// The publish.
         handle: PublishHandle,
     },
-    /// SUBACK arrived: one code per filter, in order.
+    /// SUBACK arrived: one code per filter, in order. Also for the client's own
+    /// resubscriptions, so that what the server granted is known from these events alone.
     Subscribed {
-        /// The request.
-        handle: RequestHandle,
-        /// Granted QoS or failure per filter.
+        /// Who asked.
+        origin: RequestOrigin,
+        /// The filters with the options they were asked with, in order.
+        subscriptions: Vec<Subscription<'static>>,
+        /// The SUBSCRIBE's properties (Subscription Identifier, User Properties).
+        properties: SubscribeProperties<'static>,
+        /// Granted QoS or failure per filter, in the same order.
         reasons: Vec<ReasonCode>,
     },
-    /// A SUBSCRIBE or UNSUBSCRIBE got no acknowledgement before its connection ended; on
-    /// the next connection its handle means nothing (subscribe again if needed).
+    /// A SUBSCRIBE or UNSUBSCRIBE got no acknowledgement before its connection ended (or
+    /// a malformed one, which ended it); on the next connection its handle means nothing
+    /// (subscribe again if needed). An UNSUBSCRIBE still stands: its filters are not
+    /// resubscribed (see [`super::Client::forget_subscriptions`]).
     RequestLost {
-        /// The request.
-        handle: RequestHandle,
+        /// Who asked.
+        origin: RequestOrigin,
+        /// What was asked.
+        request: Request,
     },
     /// UNSUBACK arrived (MQTT 3: empty `reasons`).
     Unsubscribed {
-        /// The request.
-        handle: RequestHandle,
+        /// Who asked.
+        origin: RequestOrigin,
+        /// The filters, in order.
+        filters: Vec<String>,
         /// Per filter (MQTT 5).
         reasons: Vec<ReasonCode>,
     },

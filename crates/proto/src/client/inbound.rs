@@ -6,7 +6,7 @@ use crate::codec::{
 
 use super::{
     limits_from, Client, Connected, Direction, DisconnectCause, Event, Instant, PacketRecord,
-    ProtocolError, Request, RequestKind, State, Timer,
+    Pending, ProtocolError, Request, RequestOrigin, State, Timer,
 };
 use crate::client::session::Awaiting;
 
@@ -379,71 +379,83 @@ impl Client {
     }
 
     fn on_suback(&mut self, s: SubAck<'static>) -> Result<(), ProtocolError> {
-        let request = self.take_request(PacketType::SubAck, s.packet_id)?;
-        if let RequestKind::Subscribe(subs, properties) = request.kind {
-            let rule = if self.opts.version.is_v5() {
-                "MQTT-3.8.4-6"
-            } else {
-                "MQTT-3.8.4-5"
+        let Pending {
+            origin, request, ..
+        } = self.take_request(PacketType::SubAck, s.packet_id)?;
+        let Request::Subscribe {
+            subscriptions,
+            properties,
+        } = request
+        else {
+            return Err(self.lost(
+                origin,
+                request,
+                wrong_ack(self.opts.version.is_v5(), PacketType::SubAck, s.packet_id),
+            ));
+        };
+        let rule = if self.opts.version.is_v5() {
+            "MQTT-3.8.4-6"
+        } else {
+            "MQTT-3.8.4-5"
+        };
+        if let Some(e) = miscount(
+            PacketType::SubAck,
+            subscriptions.len(),
+            &s.reason_codes,
+            rule,
+        ) {
+            let request = Request::Subscribe {
+                subscriptions,
+                properties,
             };
-            self.check_count(
-                &request.handle,
-                PacketType::SubAck,
-                subs.len(),
-                s.reason_codes.len(),
-                rule,
-            )?;
-            self.note_granted(subs, properties, &s.reason_codes);
+            return Err(self.lost(origin, request, e));
         }
+        self.note_granted(&subscriptions, &properties, &s.reason_codes);
         self.event(Event::Subscribed {
-            handle: request.handle,
+            origin,
+            subscriptions,
+            properties,
             reasons: s.reason_codes,
         });
         Ok(())
     }
 
     fn on_unsuback(&mut self, u: UnsubAck<'static>) -> Result<(), ProtocolError> {
-        let request = self.take_request(PacketType::UnsubAck, u.packet_id)?;
-        if let RequestKind::Unsubscribe(filters) = &request.kind {
-            if self.opts.version.is_v5() {
-                // MQTT 3 UNSUBACK carries no codes.
-                let n = u.reason_codes.len();
-                self.check_count(
-                    &request.handle,
-                    PacketType::UnsubAck,
-                    filters.len(),
-                    n,
-                    "MQTT-3.11.3-2",
-                )?;
-            }
-            self.note_unsubscribed(filters);
+        let Pending {
+            origin, request, ..
+        } = self.take_request(PacketType::UnsubAck, u.packet_id)?;
+        let Request::Unsubscribe { filters } = request else {
+            return Err(self.lost(
+                origin,
+                request,
+                wrong_ack(self.opts.version.is_v5(), PacketType::UnsubAck, u.packet_id),
+            ));
+        };
+        // MQTT 3 UNSUBACK carries no codes.
+        let rule = "MQTT-3.11.3-2";
+        let miscounted = self
+            .opts
+            .version
+            .is_v5()
+            .then(|| miscount(PacketType::UnsubAck, filters.len(), &u.reason_codes, rule))
+            .flatten();
+        if let Some(e) = miscounted {
+            return Err(self.lost(origin, Request::Unsubscribe { filters }, e));
         }
+        self.note_unsubscribed(&filters);
         self.event(Event::Unsubscribed {
-            handle: request.handle,
+            origin,
+            filters,
             reasons: u.reason_codes,
         });
         Ok(())
     }
 
-    /// One reason code per filter, or the acknowledgement is a Protocol Error; the
-    /// request is then lost (its handle says so) and the connection ends.
-    fn check_count(
-        &mut self,
-        handle: &super::RequestHandle,
-        t: PacketType,
-        asked: usize,
-        answered: usize,
-        rule: &'static str,
-    ) -> Result<(), ProtocolError> {
-        if asked == answered {
-            return Ok(());
-        }
-        self.event(Event::RequestLost { handle: *handle });
-        Err(ProtocolError::new(
-            ReasonCode::ProtocolError,
-            rule,
-            format!("{t} with {answered} reason codes for {asked} topic filters"),
-        ))
+    /// Reports a request lost to the acknowledgement's error `e`, which ends the
+    /// connection; returns `e`.
+    fn lost(&mut self, origin: RequestOrigin, request: Request, e: ProtocolError) -> ProtocolError {
+        self.event(Event::RequestLost { origin, request });
+        e
     }
 
     /// An acknowledgement for an identifier we are not waiting on [MQTT-2.2.1-5]: a
@@ -455,7 +467,7 @@ impl Client {
         self.event(Event::Violation(unknown_id(t, id)));
     }
 
-    fn take_request(&mut self, t: PacketType, id: PacketId) -> Result<Request, ProtocolError> {
+    fn take_request(&mut self, t: PacketType, id: PacketId) -> Result<Pending, ProtocolError> {
         self.conn
             .connected_mut()
             .and_then(|c| c.requests.remove(&id))
@@ -469,6 +481,40 @@ fn unknown_id(t: PacketType, id: PacketId) -> ProtocolError {
         ReasonCode::ProtocolError,
         "MQTT-2.2.1-5",
         format!("{t} for packet identifier {id}, which is not in use"),
+    )
+}
+
+/// One reason code per filter, or the acknowledgement is a Protocol Error: the error
+/// when the count is wrong.
+fn miscount(
+    t: PacketType,
+    asked: usize,
+    reasons: &[ReasonCode],
+    rule: &'static str,
+) -> Option<ProtocolError> {
+    let answered = reasons.len();
+    (asked != answered).then(|| {
+        ProtocolError::new(
+            ReasonCode::ProtocolError,
+            rule,
+            format!("{t} with {answered} reason codes for {asked} topic filters"),
+        )
+    })
+}
+
+/// A SUBACK for an UNSUBSCRIBE's identifier, or an UNSUBACK for a SUBSCRIBE's: an
+/// acknowledgement must echo the identifier of the request it answers [MQTT-2.2.1-6]
+/// (3.1.1: [MQTT-2.3.1-7]).
+fn wrong_ack(v5: bool, t: PacketType, id: PacketId) -> ProtocolError {
+    let rule = if v5 { "MQTT-2.2.1-6" } else { "MQTT-2.3.1-7" };
+    let asked = match t {
+        PacketType::SubAck => "an UNSUBSCRIBE",
+        _ => "a SUBSCRIBE",
+    };
+    ProtocolError::new(
+        ReasonCode::ProtocolError,
+        rule,
+        format!("{t} for packet identifier {id}, which {asked} holds"),
     )
 }
 

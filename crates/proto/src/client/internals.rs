@@ -101,19 +101,20 @@ impl Client {
     /// lost, and its handle says so. An UNSUBSCRIBE without its UNSUBACK still stands:
     /// its filters are forgotten as if unsubscribed offline, so that they are not
     /// resubscribed, and are unsubscribed again if the server resumes the session.
-    fn lose_requests(&mut self, requests: HashMap<PacketId, Request>) {
-        let mut lost = Vec::new();
-        let mut unsubscribed = Vec::new();
-        for (_, r) in requests {
-            if let RequestKind::Unsubscribe(filters) = r.kind {
-                unsubscribed.extend(filters);
-            }
-            lost.push(r.handle);
-        }
+    fn lose_requests(&mut self, requests: HashMap<PacketId, Pending>) {
+        let mut lost: Vec<Pending> = requests.into_values().collect();
+        lost.sort_by_key(|p| p.handle);
+        let unsubscribed = lost.iter().filter_map(|p| match &p.request {
+            Request::Unsubscribe { filters } => Some(filters.iter().cloned()),
+            Request::Subscribe { .. } => None,
+        });
+        let unsubscribed = unsubscribed.flatten().collect();
         self.forget_subscriptions(unsubscribed);
-        lost.sort();
-        for handle in lost {
-            self.event(Event::RequestLost { handle });
+        for Pending {
+            origin, request, ..
+        } in lost
+        {
+            self.event(Event::RequestLost { origin, request });
         }
     }
 

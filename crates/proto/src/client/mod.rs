@@ -78,8 +78,8 @@ pub use alias::TopicAliasPolicy;
 pub use auth::{AuthError, Authenticator, NonceSource, Scram, ScramHash, MAX_SCRAM_ITERATIONS};
 pub use error::{ClientError, ProtocolError};
 pub use event::{
-    Direction, DisconnectCause, Event, Output, PacketRecord, PublishHandle, PublishStage,
-    RequestHandle,
+    Direction, DisconnectCause, Event, Output, PacketRecord, PublishHandle, PublishStage, Request,
+    RequestHandle, RequestOrigin,
 };
 pub use options::{ClientOptions, DEFAULT_RECEIVE_LIMIT};
 pub use reconnect::ReconnectPolicy;
@@ -220,15 +220,12 @@ pub struct Client {
 
 /// A SUBSCRIBE or UNSUBSCRIBE waiting for its acknowledgement.
 #[derive(Debug, Clone)]
-pub(crate) struct Request {
+pub(crate) struct Pending {
+    /// Numbered like the application's handles, also for the client's own requests:
+    /// lost requests are reported in this order.
     handle: RequestHandle,
-    kind: RequestKind,
-}
-
-#[derive(Debug, Clone)]
-enum RequestKind {
-    Subscribe(Vec<Subscription<'static>>, SubscribeProperties<'static>),
-    Unsubscribe(Vec<String>),
+    origin: RequestOrigin,
+    request: Request,
 }
 
 impl Client {
@@ -431,14 +428,17 @@ impl Client {
     ) -> Result<RequestHandle, ClientError> {
         self.require_connected()?;
         let packet_id = self.alloc_id().ok_or(ClientError::NoPacketId)?;
-        let kind = RequestKind::Subscribe(subscriptions.clone(), properties.clone());
+        let request = Request::Subscribe {
+            subscriptions: subscriptions.clone(),
+            properties: properties.clone(),
+        };
         let packet = Packet::Subscribe(Subscribe {
             packet_id,
             properties: properties.into(),
             subscriptions,
         });
         self.check_size(&packet)?;
-        Ok(self.send_request(now, packet_id, packet, kind))
+        Ok(self.send_request(now, packet_id, packet, request, None))
     }
 
     /// Unsubscribes from `filters`.
@@ -450,7 +450,9 @@ impl Client {
     ) -> Result<RequestHandle, ClientError> {
         self.require_connected()?;
         let packet_id = self.alloc_id().ok_or(ClientError::NoPacketId)?;
-        let kind = RequestKind::Unsubscribe(filters.clone());
+        let request = Request::Unsubscribe {
+            filters: filters.clone(),
+        };
         let filters = filters.into_iter().map(Into::into).collect();
         let packet = Packet::Unsubscribe(Unsubscribe {
             packet_id,
@@ -458,7 +460,7 @@ impl Client {
             filters,
         });
         self.check_size(&packet)?;
-        Ok(self.send_request(now, packet_id, packet, kind))
+        Ok(self.send_request(now, packet_id, packet, request, None))
     }
 
     /// Forgets `filters` while not connected (use [`unsubscribe`](Client::unsubscribe)

@@ -52,18 +52,27 @@ impl Client {
         PublishHandle(self.next_handle)
     }
 
+    /// Sends a SUBSCRIBE or UNSUBSCRIBE and waits for its acknowledgement; `own` names
+    /// why the client asks on its own, `None` when the application asked.
     pub(super) fn send_request(
         &mut self,
         now: Instant,
         packet_id: PacketId,
         packet: Packet<'static>,
-        kind: RequestKind,
+        request: Request,
+        own: Option<RequestOrigin>,
     ) -> RequestHandle {
         self.next_handle += 1;
         let handle = RequestHandle(self.next_handle);
+        let origin = own.unwrap_or(RequestOrigin::Caller(handle));
         // Only ever called while connected: a request lives on its connection.
         if let Some(c) = self.conn.connected_mut() {
-            c.requests.insert(packet_id, Request { handle, kind });
+            let pending = Pending {
+                handle,
+                origin,
+                request,
+            };
+            c.requests.insert(packet_id, pending);
         }
         self.send(now, packet);
         handle
@@ -80,14 +89,18 @@ impl Client {
             let Some(packet_id) = self.alloc_id() else {
                 return;
             };
-            let kind = RequestKind::Subscribe(subs.clone(), properties.clone());
+            let request = Request::Subscribe {
+                subscriptions: subs.clone(),
+                properties: properties.clone(),
+            };
             let packet = Packet::Subscribe(Subscribe {
                 packet_id,
                 properties: properties.into(),
                 subscriptions: subs,
             });
             if self.check_size(&packet).is_ok() {
-                self.send_request(now, packet_id, packet, kind);
+                let own = Some(RequestOrigin::Resubscribe);
+                self.send_request(now, packet_id, packet, request, own);
             }
         }
     }
@@ -108,24 +121,26 @@ impl Client {
             filters: filters.iter().cloned().map(Into::into).collect(),
         });
         if self.check_size(&packet).is_ok() {
-            self.send_request(now, packet_id, packet, RequestKind::Unsubscribe(filters));
+            let request = Request::Unsubscribe { filters };
+            let own = Some(RequestOrigin::Forgotten);
+            self.send_request(now, packet_id, packet, request, own);
         }
     }
 
     /// Records what a SUBACK granted, for resubscribing later.
     pub(super) fn note_granted(
         &mut self,
-        subs: Vec<Subscription<'static>>,
-        properties: SubscribeProperties<'static>,
+        subs: &[Subscription<'static>],
+        properties: &SubscribeProperties<'static>,
         reasons: &[ReasonCode],
     ) {
-        for (sub, reason) in subs.into_iter().zip(reasons) {
+        for (sub, reason) in subs.iter().zip(reasons) {
             if reason.is_error() {
                 continue;
             }
             self.forgotten.retain(|f| **f != *sub.filter);
             self.active.retain(|(s, _)| s.filter != sub.filter);
-            self.active.push((sub, properties.clone()));
+            self.active.push((sub.clone(), properties.clone()));
         }
     }
 

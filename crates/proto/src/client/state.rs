@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use crate::codec::{Framer, PacketId, ProtocolVersion};
 
 use super::alias::OutboundAliases;
-use super::{Instant, Request, ServerLimits};
+use super::{Instant, Pending, ServerLimits};
 
 /// Where the connection stands, as [`Client::state`](super::Client::state) reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,7 +81,7 @@ pub(super) struct Connected {
     pub inbound_aliases: HashMap<u16, String>,
     /// SUBSCRIBE and UNSUBSCRIBE waiting for their acknowledgement on this connection, by
     /// packet identifier.
-    pub requests: HashMap<PacketId, Request>,
+    pub requests: HashMap<PacketId, Pending>,
     /// An AUTH 0x19 exchange is under way.
     pub reauthenticating: bool,
 }

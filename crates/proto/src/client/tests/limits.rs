@@ -159,10 +159,14 @@ fn an_ack_with_the_wrong_number_of_codes_ends_the_connection_and_the_request() {
             vec![]
         };
         assert_eq!(sent, disconnect);
-        assert!(
-            events.contains(&Event::RequestLost { handle: h }),
-            "{events:?}"
-        );
+        let lost = Event::RequestLost {
+            origin: RequestOrigin::Caller(h),
+            request: Request::Subscribe {
+                subscriptions: two(),
+                properties: Default::default(),
+            },
+        };
+        assert!(events.contains(&lost), "{events:?}");
         let Some(DisconnectCause::Protocol(e)) = disconnected(&events) else {
             panic!("{events:?}")
         };
@@ -186,6 +190,61 @@ fn an_ack_with_the_wrong_number_of_codes_ends_the_connection_and_the_request() {
     p.server(&[0xb0, 0x06, 0, 1, 0, 0, 0, 0]);
     assert_eq!(p.sent(), [vec![0xe0, 0x01, 0x82]]);
     assert_eq!(p.client.state(), State::Closed);
+    assert!(
+        p.events.contains(&Event::RequestLost {
+            origin: RequestOrigin::Caller(RequestHandle(1)),
+            request: Request::Unsubscribe {
+                filters: vec!["a".into()]
+            },
+        }),
+        "{:?}",
+        p.events
+    );
+}
+
+#[test]
+/// [MQTT-2.2.1-6]
+/// 3.1.1: [MQTT-2.3.1-7]
+fn an_ack_of_the_other_kind_ends_the_connection_and_the_request() {
+    for v in [V4, V5] {
+        let mut p = Peer::connected(v, |_| {});
+        let h = p
+            .client
+            .unsubscribe(p.now, vec!["a".into()], Default::default())
+            .unwrap();
+        p.drain();
+        p.take();
+        // A SUBACK for the UNSUBSCRIBE's identifier.
+        p.server(&if v.is_v5() {
+            vec![0x90, 0x04, 0, 1, 0, 0]
+        } else {
+            vec![0x90, 0x03, 0, 1, 0]
+        });
+        let (sent, events) = p.take();
+        let disconnect = if v.is_v5() {
+            vec![vec![0xe0, 0x01, 0x82]]
+        } else {
+            vec![]
+        };
+        assert_eq!(sent, disconnect);
+        let lost = Event::RequestLost {
+            origin: RequestOrigin::Caller(h),
+            request: Request::Unsubscribe {
+                filters: vec!["a".into()],
+            },
+        };
+        assert!(events.contains(&lost), "{events:?}");
+        let Some(DisconnectCause::Protocol(e)) = disconnected(&events) else {
+            panic!("{events:?}")
+        };
+        let rule = if v.is_v5() {
+            "MQTT-2.2.1-6"
+        } else {
+            "MQTT-2.3.1-7"
+        };
+        assert_eq!(e.rule, rule);
+        assert!(!events.iter().any(|e| matches!(e, Event::Subscribed { .. })));
+    }
 }
 
 #[test]

@@ -242,7 +242,9 @@ fn subscribe_and_unsubscribe_report_their_acks() {
     assert_eq!(
         p.events,
         [Event::Subscribed {
-            handle: h,
+            origin: RequestOrigin::Caller(h),
+            subscriptions: vec![Subscription::new("a/#", QoS::AtLeastOnce)],
+            properties: Default::default(),
             reasons: vec![ReasonCode::GrantedQos1]
         }]
     );
@@ -256,7 +258,8 @@ fn subscribe_and_unsubscribe_report_their_acks() {
     assert_eq!(
         p.events,
         [Event::Unsubscribed {
-            handle: u,
+            origin: RequestOrigin::Caller(u),
+            filters: vec!["a/#".into()],
             reasons: vec![]
         }]
     );

@@ -159,7 +159,54 @@ fn a_lost_connection_reconnects_with_backoff_and_resubscribes() {
             vec![0x82, 0x08, 0, 2, 0, 3, b'a', b'/', b'#', 1]
         };
         assert_eq!(p.sent(), [subscribe], "resubscribed on a fresh session");
+        p.take();
+        // Its SUBACK is reported as the client's own, with what was asked.
+        p.server(&if v.is_v5() {
+            vec![0x90, 0x04, 0, 2, 0, 1]
+        } else {
+            vec![0x90, 0x03, 0, 2, 1]
+        });
+        assert_eq!(
+            p.take(),
+            (
+                vec![],
+                vec![Event::Subscribed {
+                    origin: RequestOrigin::Resubscribe,
+                    subscriptions: vec![Subscription::new("a/#", QoS::AtLeastOnce)],
+                    properties: Default::default(),
+                    reasons: vec![ReasonCode::GrantedQos1],
+                }]
+            )
+        );
     }
+}
+
+#[test]
+fn a_resubscription_cut_off_by_the_connection_is_reported_lost_as_the_clients_own() {
+    let mut p = Peer::connected(V4, with_reconnect);
+    subscribe_granted(&mut p, "a", Default::default());
+    p.client.handle_closed(p.now);
+    p.drain();
+    reconnect_now(&mut p, false);
+    assert_eq!(p.sent(), [vec![0x82, 0x06, 0, 2, 0, 1, b'a', 1]]);
+    p.take();
+    p.client.handle_closed(p.now);
+    p.drain();
+    let lost = Event::RequestLost {
+        origin: RequestOrigin::Resubscribe,
+        request: Request::Subscribe {
+            subscriptions: vec![Subscription::new("a", QoS::AtLeastOnce)],
+            properties: Default::default(),
+        },
+    };
+    assert_eq!(
+        p.take().1,
+        [lost, Event::Disconnected(DisconnectCause::TransportClosed)]
+    );
+    // The client still keeps "a": the next connection without a session asks again.
+    assert!(p.client.keeps_subscription("a"));
+    reconnect_now(&mut p, false);
+    assert_eq!(p.sent(), [vec![0x82, 0x06, 0, 3, 0, 1, b'a', 1]]);
 }
 
 #[test]
@@ -278,6 +325,7 @@ fn resubscribing_keeps_each_subscription_identifier() {
         subscription_identifier: NonZeroU32::new(7),
         ..Default::default()
     };
+    let seven_again = seven.clone();
     subscribe_granted(&mut p, "a", seven.clone());
     subscribe_granted(&mut p, "b", Default::default());
     subscribe_granted(&mut p, "c", seven);
@@ -291,6 +339,29 @@ fn resubscribing_keeps_each_subscription_identifier() {
         [
             vec![0x82, 0x0d, 0, 4, 0x02, 0x0b, 0x07, 0, 1, b'a', 1, 0, 1, b'c', 1],
             vec![0x82, 0x07, 0, 5, 0, 0, 1, b'b', 1],
+        ]
+    );
+    p.take();
+    // Each SUBACK names its filters and their identifier; "c" is refused this time.
+    p.server(&[0x90, 0x05, 0, 4, 0, 1, 0x97, 0x90, 0x04, 0, 5, 0, 1]);
+    let granted = |filters: &[&'static str], properties, reasons| Event::Subscribed {
+        origin: RequestOrigin::Resubscribe,
+        subscriptions: filters
+            .iter()
+            .map(|f| Subscription::new(*f, QoS::AtLeastOnce))
+            .collect(),
+        properties,
+        reasons,
+    };
+    assert_eq!(
+        p.take().1,
+        [
+            granted(
+                &["a", "c"],
+                seven_again,
+                vec![ReasonCode::GrantedQos1, ReasonCode::QuotaExceeded]
+            ),
+            granted(&["b"], Default::default(), vec![ReasonCode::GrantedQos1]),
         ]
     );
 }
@@ -309,7 +380,16 @@ fn a_filter_forgotten_offline_is_unsubscribed_when_the_session_resumes() {
     reconnect_now(&mut p, true);
     // The resumed session still holds "a": UNSUBSCRIBE it, once.
     assert_eq!(p.sent(), [vec![0xa2, 0x05, 0, 2, 0, 1, b'a']]);
+    p.take();
     p.server(&[0xb0, 0x02, 0, 2]);
+    assert_eq!(
+        p.take().1,
+        [Event::Unsubscribed {
+            origin: RequestOrigin::Forgotten,
+            filters: vec!["a".into()],
+            reasons: vec![],
+        }]
+    );
     p.client.handle_closed(p.now);
     p.drain();
     reconnect_now(&mut p, true);
@@ -395,11 +475,14 @@ fn requests_unanswered_when_the_connection_ends_are_reported_lost() {
     p.client.handle_closed(p.now);
     p.client.connect(p.now).unwrap();
     p.drain();
-    assert!(
-        p.events.contains(&Event::RequestLost { handle: h }),
-        "{:?}",
-        p.events
-    );
+    let lost = Event::RequestLost {
+        origin: RequestOrigin::Caller(h),
+        request: Request::Subscribe {
+            subscriptions: vec![Subscription::new("a", QoS::AtMostOnce)],
+            properties: Default::default(),
+        },
+    };
+    assert!(p.events.contains(&lost), "{:?}", p.events);
     // A SUBACK for the old identifier on the new connection is a protocol error, not a
     // late success.
     p.take();
@@ -459,11 +542,23 @@ fn requests_are_reported_lost_when_their_connection_ends_even_without_another() 
     p.client.disconnect(p.now, ReasonCode::Success).unwrap();
     p.drain();
     let events = p.take().1;
-    for handle in [sub, unsub] {
-        assert!(
-            events.contains(&Event::RequestLost { handle }),
-            "{events:?}"
-        );
+    let lost = [
+        Event::RequestLost {
+            origin: RequestOrigin::Caller(sub),
+            request: Request::Subscribe {
+                subscriptions: vec![Subscription::new("a", QoS::AtMostOnce)],
+                properties: Default::default(),
+            },
+        },
+        Event::RequestLost {
+            origin: RequestOrigin::Caller(unsub),
+            request: Request::Unsubscribe {
+                filters: vec!["b".into()],
+            },
+        },
+    ];
+    for e in &lost {
+        assert!(events.contains(e), "{events:?}");
     }
     assert_eq!(p.client.reconnect_at(), None);
 }
