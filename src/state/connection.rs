@@ -5,7 +5,6 @@
 //! it sits in a non-reactive cell and a single `tick` signal is bumped at most once per
 //! animation frame when something changed. Views read `tick` and then borrow the data.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -170,8 +169,6 @@ pub struct ConnData {
     pub next_message: u64,
     /// The next packet row id.
     pub next_packet: u64,
-    /// Filters of SUBSCRIBE packets waiting for their SUBACK, by packet id.
-    pub pending_subscribes: HashMap<u16, Vec<String>>,
     /// A redraw is scheduled.
     pub tick_pending: bool,
     /// When the views were last redrawn (`performance.now()` ms).
@@ -237,7 +234,6 @@ impl Default for ConnData {
             tree: TopicTree::default(),
             next_message: 1,
             next_packet: 1,
-            pending_subscribes: HashMap::new(),
             tick_pending: false,
             last_redraw: f64::NEG_INFINITY,
             link: None,

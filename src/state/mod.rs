@@ -9,6 +9,7 @@ pub mod publish;
 pub mod reports;
 pub mod settings;
 pub mod storage;
+pub mod subscriptions;
 pub mod sync;
 pub mod tabs;
 pub mod workspace;

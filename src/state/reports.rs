@@ -6,7 +6,7 @@ use mqttscope_proto::client::{
     ClientOptions, Direction as Way, DisconnectCause, Event, PacketRecord,
 };
 use mqttscope_proto::codec::topic;
-use mqttscope_proto::codec::{Packet, Publish, QoS, ReasonCode};
+use mqttscope_proto::codec::{Packet, Publish};
 
 use leptos::prelude::*;
 
@@ -16,8 +16,9 @@ use crate::driver::{probe, Report};
 use crate::model::message::{
     message_sharing, Direction, MessageRow, PacketKind, PacketRow, Payload,
 };
-use crate::state::connection::{Conn, ConnData, ConnStatus, SubStatus, SubscriptionEntry};
+use crate::state::connection::{Conn, ConnData, ConnStatus, SubscriptionEntry};
 use crate::state::publish::LostPublish;
+use crate::state::subscriptions;
 
 /// Applies one report of `conn`'s driver.
 pub fn apply(conn: Conn, report: Report) {
@@ -139,6 +140,17 @@ fn on_event(conn: Conn, event: Event) {
             crate::state::actions::subscribe_saved(conn, session_present);
         }
         Event::Message(publish) => on_message(conn, &publish),
+        // Every SUBACK, the core's own resubscriptions' too, names its filters.
+        Event::Subscribed {
+            subscriptions,
+            reasons,
+            ..
+        } => conn
+            .subscriptions
+            .update(|l| subscriptions::subscribed(l, &subscriptions, &reasons)),
+        Event::RequestLost { request, .. } => conn
+            .subscriptions
+            .update(|l| subscriptions::lost(l, &request)),
         Event::Disconnected(cause) => on_disconnected(conn, cause),
         Event::PublishLost { message, stage, .. } => {
             let id = conn
@@ -225,25 +237,6 @@ fn on_packet(conn: Conn, record: PacketRecord, wall_ms: f64, frame_ends: Vec<usi
             let buf = Arc::clone(&bytes);
             conn.data.update_value(|d| d.last_publish = Some(buf));
         }
-        (Packet::Subscribe(s), Direction::Out) => {
-            let filters = s
-                .subscriptions
-                .iter()
-                .map(|s| s.filter.to_string())
-                .collect();
-            conn.data.update_value(|d| {
-                d.pending_subscribes.insert(s.packet_id.get(), filters);
-            });
-        }
-        (Packet::SubAck(a), Direction::In) => {
-            let filters = conn
-                .data
-                .try_update_value(|d| d.pending_subscribes.remove(&a.packet_id.get()))
-                .flatten();
-            if let Some(filters) = filters {
-                record_suback(conn, &filters, &a.reason_codes);
-            }
-        }
         _ => {}
     }
     let kind = PacketKind::Packet(record.packet.packet_type());
@@ -273,27 +266,6 @@ fn payload_of(bytes: &Arc<[u8]>, p: &Publish<'_>) -> Payload {
         Payload::tail(Arc::clone(bytes), bytes.len() - p.payload.len())
     } else {
         Payload::from(&*p.payload)
-    }
-}
-
-/// Updates the subscriptions named in a SUBACK (also for the core's resubscriptions).
-fn record_suback(conn: Conn, filters: &[String], reasons: &[ReasonCode]) {
-    conn.subscriptions.update(|subs| {
-        for (filter, reason) in filters.iter().zip(reasons) {
-            for sub in subs.iter_mut().filter(|s| &s.filter == filter) {
-                sub.status = sub_status(*reason);
-            }
-        }
-    });
-}
-
-/// A SUBACK reason as a subscription's status.
-fn sub_status(reason: ReasonCode) -> SubStatus {
-    match reason {
-        ReasonCode::Success => SubStatus::Granted(QoS::AtMostOnce),
-        ReasonCode::GrantedQos1 => SubStatus::Granted(QoS::AtLeastOnce),
-        ReasonCode::GrantedQos2 => SubStatus::Granted(QoS::ExactlyOnce),
-        other => SubStatus::Refused(other),
     }
 }
 
@@ -364,21 +336,4 @@ fn matching_subscription(subs: &[SubscriptionEntry], publish: &Publish<'_>) -> O
     subs.iter()
         .find(|s| topic::matches(topic::unshared(&s.filter), &publish.topic))
         .map(|s| s.id)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suback_codes_become_statuses() {
-        assert_eq!(
-            sub_status(ReasonCode::GrantedQos1),
-            SubStatus::Granted(QoS::AtLeastOnce)
-        );
-        assert_eq!(
-            sub_status(ReasonCode::NotAuthorized),
-            SubStatus::Refused(ReasonCode::NotAuthorized)
-        );
-    }
 }
