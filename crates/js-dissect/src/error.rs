@@ -39,7 +39,7 @@ pub fn usage(e: &UsageError) -> JsValue {
 pub fn fault(f: &Fault) -> JsValue {
     let w = Writer::new();
     w.set("kind", "UsageError")
-        .set("message", &*format!("{}: expected {}", f.field, f.expected))
+        .set("message", &*format!("{}: {}", f.field, f.message))
         .set("field", &*f.field);
     w.done()
 }

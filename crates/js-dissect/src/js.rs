@@ -12,21 +12,30 @@ use mqttscope_proto::codec::{RetainHandling, UserProperty};
 use mqttscope_proto::{QoS, ReasonCode};
 use wasm_bindgen::{JsCast, JsValue};
 
-/// A value of the wrong type or out of range, at `field`: the caller's mistake.
+/// A value of the wrong type or out of range, or a key that has no place, at `field`:
+/// the caller's mistake.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fault {
     /// Where: `packet.will.qos`.
     pub field: String,
-    /// What was expected, in words.
-    pub expected: String,
+    /// What is wrong, in words: `expected an integer from 0 to 2`.
+    pub message: String,
 }
 
 impl Fault {
-    /// A fault at `field`, expecting `expected`.
-    pub fn new(field: &str, expected: impl Into<String>) -> Self {
+    /// A fault at `field`, which should have been `expected`.
+    pub fn new(field: &str, expected: impl std::fmt::Display) -> Self {
         Fault {
             field: field.to_owned(),
-            expected: expected.into(),
+            message: format!("expected {expected}"),
+        }
+    }
+
+    /// A key at `field` that its object does not have; `known` are the ones it has.
+    pub fn unknown(field: &str, known: &[String]) -> Self {
+        Fault {
+            field: field.to_owned(),
+            message: format!("no such field; the fields here are {}", known.join(", ")),
         }
     }
 }
@@ -120,8 +129,7 @@ impl<'v> Reader<'v> {
         };
         for key in Object::keys(&obj).iter().filter_map(|k| k.as_string()) {
             if !self.known.contains(&key) {
-                let expected = format!("no such field here; known: {}", self.known.join(", "));
-                return Err(Fault::new(&self.path_of(&key), expected));
+                return Err(Fault::unknown(&self.path_of(&key), &self.known));
             }
         }
         Ok(())
