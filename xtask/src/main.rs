@@ -6,6 +6,7 @@
 //! - `cargo xtask bench <args>...`: the benchmarks (see `bench.rs`).
 //! - `cargo xtask setup`: installs every missing tool without running anything.
 //! - `cargo xtask conformance [--check]`: writes (or checks) `docs/CONFORMANCE.md`.
+//! - `cargo xtask pack`: builds the npm package into `dist/npm` (see `pack.rs`).
 //!
 //! Each command installs the tools it needs when they are missing, pinned to the versions
 //! in `tools.rs`, so a fresh machine needs nothing but Rust (rustup), node and apt.
@@ -14,6 +15,7 @@ mod bench;
 mod cmd;
 mod conformance;
 mod fuzz;
+mod pack;
 mod serve;
 mod test;
 mod tools;
@@ -33,6 +35,7 @@ commands:
   bench <args>...                           run the benchmarks
   setup                                     install every missing tool, run nothing
   conformance [--check]                     write docs/CONFORMANCE.md from the tests (or check it)
+  pack                                      build the npm package `mqttscope` into dist/npm
   help                                      this text
 
 test tiers: setup fmt clippy native wasm-core wasm-imports wasm-app e2e";
@@ -61,6 +64,7 @@ fn dispatch(args: &[String]) -> Result<(), String> {
         "bench" => bench::run(rest),
         "setup" => tools::setup_all(),
         "conformance" => conformance::run(rest),
+        "pack" => pack::run(rest),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             Ok(())

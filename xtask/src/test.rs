@@ -311,7 +311,7 @@ fn passed_in_result(result: &str) -> Option<u64> {
 }
 
 /// Cargo's target folder: `$CARGO_TARGET_DIR` or `target/` in the repository.
-fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     match env::var_os("CARGO_TARGET_DIR") {
         Some(dir) => cmd::root().join(dir),
         None => cmd::root().join("target"),

@@ -119,6 +119,15 @@ pub fn setup_build() -> Result<(), String> {
     terser()
 }
 
+/// What `cargo xtask pack` needs: node and npm, the wasm target, wasm-bindgen and
+/// wasm-opt. No Trunk, no browser.
+pub fn setup_pack() -> Result<(), String> {
+    apt(NODE_PACKAGES)?;
+    wasm_target()?;
+    wasm_bindgen()?;
+    binaryen()
+}
+
 /// The wasm target, wasm-bindgen and Trunk.
 fn setup_rust_tools() -> Result<(), String> {
     wasm_target()?;

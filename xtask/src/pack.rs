@@ -1,0 +1,181 @@
+//! `cargo xtask pack`: builds the npm package `mqttscope` into `dist/npm` (gitignored).
+//!
+//! The package is `npm/` (package.json, README, each entry's hand-written JavaScript and
+//! TypeScript declarations) plus each entry's wasm module, built from its glue crate with
+//! wasm-bindgen (`--target web`: ES modules, no bundler needed) and shrunk by wasm-opt.
+//! Install it with `npm install dist/npm` or from the tarball `npm pack dist/npm` writes.
+//! Prints each file's size and each entry's total, gzip -9, as a browser loads it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::{cmd, test, tools};
+
+/// One entry point of the package and the crate whose wasm module it loads.
+struct Entry {
+    /// The subpath users import: `mqttscope/dissect`.
+    name: &'static str,
+    /// Its folder in the package.
+    dir: &'static str,
+    /// The glue crate (`cargo build -p`).
+    package: &'static str,
+    /// The crate's library name: the wasm file's and wasm-bindgen's output's stem.
+    lib: &'static str,
+    /// The files a browser loads for it, relative to `dir`.
+    loads: &'static [&'static str],
+}
+
+/// Every entry the package has so far.
+const ENTRIES: &[Entry] = &[Entry {
+    name: "mqttscope/dissect",
+    dir: "dissect",
+    package: "mqttscope-js-dissect",
+    lib: "mqttscope_dissect",
+    loads: &[
+        "index.js",
+        "core.js",
+        "wasm/mqttscope_dissect.js",
+        "wasm/mqttscope_dissect_bg.wasm",
+    ],
+}];
+
+/// The wasm features rustc's wasm32 target emits, which wasm-opt must accept and keep.
+const WASM_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+/// `cargo xtask pack`.
+pub fn run(args: &[String]) -> Result<(), String> {
+    if let Some(arg) = args.first() {
+        return Err(format!("`pack` takes no arguments, got `{arg}`"));
+    }
+    let out = build()?;
+    print_sizes(&out)
+}
+
+/// Builds the package into `dist/npm` and returns that folder.
+pub fn build() -> Result<PathBuf, String> {
+    tools::setup_pack()?;
+    let out = cmd::root().join("dist").join("npm");
+    if out.exists() {
+        fs::remove_dir_all(&out).map_err(|e| format!("removing {}: {e}", out.display()))?;
+    }
+    copy_dir(&cmd::root().join("npm"), &out)?;
+    for entry in ENTRIES {
+        build_entry(entry, &out.join(entry.dir).join("wasm"))?;
+    }
+    println!("pack: the package is in {}", tools::relative(&out));
+    Ok(out)
+}
+
+/// Builds `entry`'s crate for wasm32, runs wasm-bindgen into `wasm_dir`, then wasm-opt.
+fn build_entry(entry: &Entry, wasm_dir: &Path) -> Result<(), String> {
+    let build = [
+        "build",
+        "-p",
+        entry.package,
+        "--target",
+        "wasm32-unknown-unknown",
+        "--release",
+    ];
+    cmd::run(&mut cmd::cargo(&build))?;
+    let wasm = test::target_dir()
+        .join("wasm32-unknown-unknown")
+        .join("release")
+        .join(format!("{}.wasm", entry.lib));
+    let mut bindgen = cmd::command("wasm-bindgen");
+    bindgen
+        .args(["--target", "web", "--out-dir"])
+        .arg(wasm_dir)
+        .arg(&wasm);
+    cmd::run(&mut bindgen)?;
+    let module = wasm_dir.join(format!("{}_bg.wasm", entry.lib));
+    let mut opt = cmd::command("wasm-opt");
+    opt.args(["-Oz", "--strip-debug", "--strip-producers"])
+        .args(WASM_FEATURES)
+        .arg(&module)
+        .arg("-o")
+        .arg(&module);
+    cmd::run(&mut opt)
+}
+
+/// Copies the folder `from` to `to`, recursively.
+fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+    fs::create_dir_all(to).map_err(|e| format!("creating {}: {e}", to.display()))?;
+    let entries = fs::read_dir(from).map_err(|e| format!("reading {}: {e}", from.display()))?;
+    for item in entries {
+        let item = item.map_err(|e| format!("reading {}: {e}", from.display()))?;
+        let (src, dst) = (item.path(), to.join(item.file_name()));
+        if src.is_dir() {
+            copy_dir(&src, &dst)?;
+        } else {
+            fs::copy(&src, &dst).map_err(|e| format!("copying {}: {e}", src.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Prints every file of the package with its size and gzip -9 size, then each entry's
+/// total of what a browser loads for it.
+fn print_sizes(out: &Path) -> Result<(), String> {
+    println!("\n{:>9} {:>9}  file", "bytes", "gzip -9");
+    for file in files(out)? {
+        let (raw, gz) = sizes(&file)?;
+        println!("{raw:>9} {gz:>9}  {}", tools::relative(&file));
+    }
+    for entry in ENTRIES {
+        let mut total = (0, 0);
+        for file in entry.loads {
+            let (raw, gz) = sizes(&out.join(entry.dir).join(file))?;
+            total = (total.0 + raw, total.1 + gz);
+        }
+        println!(
+            "entry {}: {} bytes, {:.1} kB gzip -9 (JS + wasm: {})",
+            entry.name,
+            total.0,
+            total.1 as f64 / 1000.0,
+            entry.loads.join(", ")
+        );
+    }
+    Ok(())
+}
+
+/// Every file under `dir`, sorted.
+fn files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    let entries = fs::read_dir(dir).map_err(|e| format!("reading {}: {e}", dir.display()))?;
+    for item in entries {
+        let path = item
+            .map_err(|e| format!("reading {}: {e}", dir.display()))?
+            .path();
+        if path.is_dir() {
+            out.extend(files(&path)?);
+        } else {
+            out.push(path);
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The size of `file` and of its `gzip -9` output.
+fn sizes(file: &Path) -> Result<(u64, u64), String> {
+    let raw = fs::metadata(file)
+        .map_err(|e| format!("reading {}: {e}", file.display()))?
+        .len();
+    let gz = Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(file)
+        .output()
+        .map_err(|e| format!("running gzip: {e}"))?;
+    if !gz.status.success() {
+        return Err(format!("gzip -9 {} failed", file.display()));
+    }
+    Ok((raw, gz.stdout.len() as u64))
+}
