@@ -38,7 +38,7 @@ commands:
   pack                                      build the npm package `mqttscope` into dist/npm
   help                                      this text
 
-test tiers: setup fmt clippy native wasm-core wasm-imports wasm-app e2e";
+test tiers: setup fmt clippy native wasm-core wasm-imports npm wasm-app e2e";
 
 fn main() -> ExitCode {
     tools::export_path();

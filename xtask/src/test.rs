@@ -9,7 +9,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use crate::serve::{self, StaticServer};
-use crate::{cmd, tools, wasm_check};
+use crate::{cmd, pack, tools, wasm_check};
 
 /// One step of the test run.
 struct Tier {
@@ -51,6 +51,11 @@ const TIERS: &[Tier] = &[
         name: "wasm-imports",
         what: "the core built for wasm32 imports nothing",
         run: wasm_imports,
+    },
+    Tier {
+        name: "npm",
+        what: "the npm package, packed, installed and used in node and a plain page",
+        run: npm,
     },
     Tier {
         name: "wasm-app",
@@ -179,6 +184,20 @@ fn wasm_imports() -> Result<(), String> {
         .join("release")
         .join("mqttscope_wasm_probe.wasm");
     wasm_check::check(&wasm)
+}
+
+/// `cargo xtask pack`, then `tests/npm/dissect.mjs`: the package installed from its
+/// tarball into a fresh folder and imported as users do, in node and from a plain
+/// `<script type="module">` in headless Chromium (through the end-to-end harness, whence
+/// its playwright-core).
+fn npm() -> Result<(), String> {
+    tools::npm_dependencies(&cmd::root().join("tests").join("e2e"))?;
+    let package = pack::build()?;
+    let mut node = cmd::command("node");
+    node.arg(Path::new("tests").join("npm").join("dissect.mjs"))
+        .arg(&package)
+        .env("CHROMIUM", tools::CHROMIUM);
+    cmd::run(&mut node)
 }
 
 /// The app's `wasm_bindgen_test` tests (in `tests/`) in headless Chromium.
