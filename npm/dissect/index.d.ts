@@ -55,7 +55,7 @@ export interface Field {
   end: number;
   /** For a field made of some bits of one byte, those bits (`0b0110` for QoS); else null. */
   mask: number | null;
-  /** The decoded value as text: `"3"`, `"\"a/b\""`, `"AT_LEAST_ONCE (0x01)"`, `"2 bytes \"hi\""`. */
+  /** The decoded value as text: `"3"`, `"\"a/b\""`, `"At least once (0x01)"`, `"2 bytes \"hi\""`. */
   value: string;
   /** The MQTT 5.0 section that defines it: `"3.3.2.3.4"`. */
   section: string;
