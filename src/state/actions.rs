@@ -1,5 +1,6 @@
 //! What the user can do with a connection: connect, disconnect, subscribe, unsubscribe,
-//! publish. Each returns an error in words for the form that asked.
+//! publish. Each returns an error in words for the form that asked. And the small runner
+//! of what the reducer of the connection's reports asks for ([`on_report`]).
 
 use std::num::NonZeroU32;
 
@@ -10,10 +11,11 @@ use mqttscope_proto::codec::{
 };
 
 use crate::doctor;
-use crate::driver::Link;
+use crate::driver::{Link, Report};
+use crate::state::checkup::{self, page_is_https};
 use crate::state::connection::{Conn, ConnStatus, SubStatus, SubscriptionEntry};
 use crate::state::kept::{Carry, KeptSession, SessionKey};
-use crate::state::reports::{self, page_is_https};
+use crate::state::reports::{self, Effect, Page};
 use crate::state::tabs;
 use crate::state::workspace::random_seed;
 
@@ -60,10 +62,27 @@ pub fn connect(conn: Conn) -> Result<(), String> {
         .update(|subs| subs.iter_mut().for_each(|s| s.status = SubStatus::Pending));
     let budget = settings.memory_budget();
     conn.data.update_value(|d| d.budget = budget);
-    let link = Link::resume(&url, client, move |r| reports::apply(conn, r));
+    let page = checkup::this_page();
+    let link = Link::resume(&url, client, move |r| on_report(conn, r, &page));
     conn.data.update_value(|d| d.link = Some(link));
     tabs::announce(key, conn);
     Ok(())
+}
+
+/// The link's reports go through the reducer, then what it asks for is done.
+fn on_report(conn: Conn, report: Report, page: &Page) {
+    if let Some(effect) = reports::reduce(conn, report, page) {
+        run(conn, effect);
+    }
+}
+
+/// Does what the reducer asked for.
+fn run(conn: Conn, effect: Effect) {
+    match effect {
+        Effect::Redraw => conn.touch(),
+        Effect::SubscribeSaved { session_present } => subscribe_saved(conn, session_present),
+        Effect::RunDoctor { elapsed_ms } => checkup::run_doctor(conn, elapsed_ms),
+    }
 }
 
 fn new_client(opts: ClientOptions, auth: Option<Box<dyn Authenticator>>) -> Client {

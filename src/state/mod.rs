@@ -2,6 +2,7 @@
 //! settings and what is saved, and how driver reports and user actions change it.
 
 pub mod actions;
+pub mod checkup;
 pub mod connection;
 pub mod kept;
 pub mod persist;

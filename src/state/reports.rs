@@ -1,4 +1,8 @@
-//! How the driver's [`Report`]s change a connection's state.
+//! The reducer of a connection's driver [`Report`]s: [`reduce`] applies one report to the
+//! connection's state and returns what should follow it, an [`Effect`], for the caller to
+//! run (`actions` does). It starts nothing itself: no command, no network probe, no
+//! redraw, no clock or browser call (the page's facts come in a [`Page`]), so it runs in
+//! native tests.
 
 use std::sync::Arc;
 
@@ -11,8 +15,7 @@ use mqttscope_proto::codec::{Packet, Publish};
 use leptos::prelude::*;
 
 use crate::doctor::{self, Failure, Probes, Setup};
-use crate::driver::socket::SUBPROTOCOL;
-use crate::driver::{probe, Report};
+use crate::driver::Report;
 use crate::model::message::{
     message_sharing, Direction, MessageRow, PacketKind, PacketRow, Payload,
 };
@@ -20,20 +23,53 @@ use crate::state::connection::{Conn, ConnData, ConnStatus, SubscriptionEntry};
 use crate::state::publish::LostPublish;
 use crate::state::subscriptions;
 
-/// Applies one report of `conn`'s driver.
-pub fn apply(conn: Conn, report: Report) {
+/// What a report asks for after the state changed: the reducer's only way to make
+/// something happen.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Effect {
+    /// The live data changed: schedule a redraw ([`Conn::touch`]).
+    Redraw,
+    /// CONNACK accepted the connection: subscribe to the saved subscriptions the core
+    /// does not restore by itself.
+    SubscribeSaved {
+        /// The server resumed a session.
+        session_present: bool,
+    },
+    /// The WebSocket handshake failed: run the doctor's network probes, then explain.
+    RunDoctor {
+        /// Milliseconds from the start of the handshake to its failure.
+        elapsed_ms: f64,
+    },
+}
+
+/// What the reducer needs to know of the page it runs in.
+#[derive(Debug, Clone, Copy)]
+pub struct Page {
+    /// The page was loaded over https (then `ws://` is mixed content).
+    pub https: bool,
+    /// The wall clock, in milliseconds since the Unix epoch (a received message's time).
+    pub wall_ms: fn() -> f64,
+}
+
+/// Applies one report of `conn`'s driver to its state; returns what should follow (each
+/// report asks for one thing at most).
+pub fn reduce(conn: Conn, report: Report, page: &Page) -> Option<Effect> {
     match report {
         Report::Opening { attempt } => {
             if attempt == 1 {
                 conn.diagnosis.set(None);
             }
             conn.status.set(ConnStatus::Opening(attempt));
+            None
         }
         Report::Packet {
             record,
             wall_ms,
             frame_ends,
-        } => on_packet(conn, record, wall_ms, frame_ends),
+        } => {
+            on_packet(conn, record, wall_ms, frame_ends);
+            Some(Effect::Redraw)
+        }
         Report::Malformed { bytes, wall_ms } => {
             let row = |id| PacketRow {
                 id,
@@ -45,40 +81,44 @@ pub fn apply(conn: Conn, report: Report) {
                 violation: None,
             };
             conn.data.update_value(|d| push_packet(d, row));
-            conn.touch();
+            Some(Effect::Redraw)
         }
-        Report::Event(event) => on_event(conn, event),
+        Report::Event(event) => on_event(conn, event, page),
         Report::HandshakeFailed { elapsed_ms } => {
             conn.status
                 .set(ConnStatus::Failed("cannot reach the broker".to_owned()));
-            run_doctor(conn, elapsed_ms);
+            Some(Effect::RunDoctor { elapsed_ms })
         }
         Report::SubprotocolRefused { chosen } => {
-            diagnose(conn, Failure::SubprotocolRefused { chosen })
+            diagnose(conn, Failure::SubprotocolRefused { chosen }, page.https);
+            None
         }
-        Report::SocketClosed { code, reason } => diagnose(
-            conn,
-            Failure::Closed {
+        Report::SocketClosed { code, reason } => {
+            let was_open = true;
+            let failure = Failure::Closed {
                 code,
                 reason,
-                was_open: true,
-            },
-        ),
-        Report::TextFrame => diagnose(
-            conn,
-            Failure::Violation {
+                was_open,
+            };
+            diagnose(conn, failure, page.https);
+            None
+        }
+        Report::TextFrame => {
+            let failure = Failure::Violation {
                 rule: "MQTT-6.0.0-1".to_owned(),
                 detail: "the server sent a text WebSocket frame; MQTT uses binary frames only"
                     .to_owned(),
-            },
-        ),
+            };
+            diagnose(conn, failure, page.https);
+            None
+        }
     }
 }
 
-/// Explains `failure` with the doctor.
-fn diagnose(conn: Conn, failure: Failure) {
+/// Explains `failure` with the doctor, without probes (`https`: the page's).
+pub fn diagnose(conn: Conn, failure: Failure, https: bool) {
     let url = conn.settings.with_untracked(|s| s.url.clone());
-    let Ok(target) = doctor::precheck(&url, page_is_https()) else {
+    let Ok(target) = doctor::precheck(&url, https) else {
         return;
     };
     let d = doctor::diagnose(&target, &failure, &Probes::default());
@@ -86,60 +126,19 @@ fn diagnose(conn: Conn, failure: Failure) {
     conn.diagnosis.set(Some(d));
 }
 
-/// Whether the page itself was loaded over https (then `ws://` is mixed content).
-pub fn page_is_https() -> bool {
-    web_sys::window()
-        .and_then(|w| w.location().protocol().ok())
-        .is_some_and(|p| p == "https:")
-}
-
-/// The handshake failed: run the probes, then explain.
-fn run_doctor(conn: Conn, elapsed_ms: f64) {
-    let url = conn.settings.with_untracked(|s| s.url.clone());
-    let Ok(target) = doctor::precheck(&url, page_is_https()) else {
-        return;
-    };
-    if target.sandbox {
-        // In the page: no WebSocket probe applies.
-        return diagnose(conn, Failure::HandshakeFailed { elapsed_ms });
-    }
-    leptos::task::spawn_local(async move {
-        let plan = doctor::probes_for(&target);
-        let mut probes = Probes {
-            http_answers: Some(probe::http_answers(&plan.http_url).await),
-            ..Default::default()
-        };
-        if probes.http_answers == Some(true) {
-            let bare = probe::ws_opens(&plan.without_subprotocol, &[]).await;
-            probes.opens_without_subprotocol = Some(bare.is_some());
-        }
-        for alt in plan.alternatives {
-            let opened = probe::ws_opens(&alt.ws_url(), &[SUBPROTOCOL]).await;
-            probes
-                .alternatives
-                .push((alt, opened.as_deref() == Some(SUBPROTOCOL)));
-        }
-        let failure = Failure::HandshakeFailed { elapsed_ms };
-        let d = doctor::diagnose(&target, &failure, &probes);
-        if !conn.status.is_disposed()
-            && !matches!(conn.status.get_untracked(), ConnStatus::Connected { .. })
-        {
-            conn.status.set(ConnStatus::Failed(d.title.clone()));
-            conn.diagnosis.set(Some(d));
-        }
-    });
-}
-
-fn on_event(conn: Conn, event: Event) {
+fn on_event(conn: Conn, event: Event, page: &Page) -> Option<Effect> {
     match event {
         Event::Connected {
             session_present, ..
         } => {
             conn.diagnosis.set(None);
             conn.status.set(ConnStatus::Connected { session_present });
-            crate::state::actions::subscribe_saved(conn, session_present);
+            return Some(Effect::SubscribeSaved { session_present });
         }
-        Event::Message(publish) => on_message(conn, &publish),
+        Event::Message(publish) => {
+            on_message(conn, &publish, (page.wall_ms)());
+            return Some(Effect::Redraw);
+        }
         // Every SUBACK, the core's own resubscriptions' too, names its filters.
         Event::Subscribed {
             subscriptions,
@@ -151,7 +150,7 @@ fn on_event(conn: Conn, event: Event) {
         Event::RequestLost { request, .. } => conn
             .subscriptions
             .update(|l| subscriptions::lost(l, &request)),
-        Event::Disconnected(cause) => on_disconnected(conn, cause),
+        Event::Disconnected(cause) => return on_disconnected(conn, cause, page.https),
         Event::PublishLost { message, stage, .. } => {
             let id = conn
                 .lost
@@ -163,21 +162,23 @@ fn on_event(conn: Conn, event: Event) {
             // Not fatal (a stray acknowledgement): the row it came in says so.
             let text = e.to_string();
             conn.data.update_value(|d| flag_last_received(d, text));
-            conn.touch();
+            return Some(Effect::Redraw);
         }
         _ => {}
     }
+    None
 }
 
-fn on_disconnected(conn: Conn, cause: DisconnectCause) {
+fn on_disconnected(conn: Conn, cause: DisconnectCause, https: bool) -> Option<Effect> {
     if let DisconnectCause::Local(_) = cause {
         conn.status.set(ConnStatus::Offline);
-        return;
+        return None;
     }
+    let mut effect = None;
     if let DisconnectCause::Protocol(e) = &cause {
         let text = e.to_string();
         conn.data.update_value(|d| flag_last_received(d, text));
-        conn.touch();
+        effect = Some(Effect::Redraw);
     }
     // The core decides whether it tries again (not after a refusal that another try
     // cannot fix); it has scheduled that try before this report arrives.
@@ -198,7 +199,7 @@ fn on_disconnected(conn: Conn, cause: DisconnectCause) {
         retrying,
     });
     match Failure::from_cause(&cause, &setup) {
-        Some(failure) => diagnose(conn, failure),
+        Some(failure) => diagnose(conn, failure, https),
         None => conn
             .status
             .set(ConnStatus::Failed("the connection closed".to_owned())),
@@ -206,6 +207,7 @@ fn on_disconnected(conn: Conn, cause: DisconnectCause) {
     if retrying {
         conn.status.set(ConnStatus::Reconnecting);
     }
+    effect
 }
 
 /// Marks the last received packet (or malformed frame) with the violation `text`.
@@ -250,7 +252,6 @@ fn on_packet(conn: Conn, record: PacketRecord, wall_ms: f64, frame_ends: Vec<usi
         violation: None,
     };
     conn.data.update_value(|d| push_packet(d, row));
-    conn.touch();
 }
 
 fn push_packet(d: &mut ConnData, row: impl FnOnce(u64) -> PacketRow) {
@@ -269,7 +270,7 @@ fn payload_of(bytes: &Arc<[u8]>, p: &Publish<'_>) -> Payload {
     }
 }
 
-fn on_message(conn: Conn, publish: &Publish<'_>) {
+fn on_message(conn: Conn, publish: &Publish<'_>, wall_ms: f64) {
     let subscription = conn
         .subscriptions
         .with_untracked(|subs| matching_subscription(subs, publish));
@@ -281,14 +282,7 @@ fn on_message(conn: Conn, publish: &Publish<'_>) {
         Some(bytes) => payload_of(&bytes, publish),
         None => Payload::from(&*publish.payload),
     };
-    add_message(
-        conn,
-        publish,
-        payload,
-        Direction::In,
-        subscription,
-        crate::clock::wall_ms(),
-    );
+    add_message(conn, publish, payload, Direction::In, subscription, wall_ms);
 }
 
 fn on_sent_publish(conn: Conn, publish: &Publish<'_>, payload: Payload, wall_ms: f64) {
@@ -318,7 +312,6 @@ fn add_message(
         }
         d.push_message(row);
     });
-    conn.touch();
 }
 
 /// The first subscription `publish` matches: by Subscription Identifier when it carries
@@ -337,3 +330,7 @@ fn matching_subscription(subs: &[SubscriptionEntry], publish: &Publish<'_>) -> O
         .find(|s| topic::matches(topic::unshared(&s.filter), &publish.topic))
         .map(|s| s.id)
 }
+
+#[cfg(test)]
+#[path = "reports_tests.rs"]
+mod tests;
