@@ -133,6 +133,16 @@ impl<'a> ConnAck<'a> {
     }
 
     pub(crate) fn body_len(&self, v: ProtocolVersion) -> Result<usize, UsageError> {
+        // What the decoder refuses the encoder does not write: 5.0 [MQTT-3.2.2-6],
+        // 3.1.1 [MQTT-3.2.2-4].
+        if self.session_present && self.reason.is_error() {
+            let rule = if v.is_v5() {
+                "MQTT-3.2.2-6"
+            } else {
+                "MQTT-3.2.2-4"
+            };
+            return Err(UsageError::SessionPresentWithFailure { rule });
+        }
         if !v.is_v5() {
             if self.reason.to_v3_connack().is_none() || !self.properties.is_empty() {
                 return Err(UsageError::NotInVersion {
@@ -262,6 +272,26 @@ mod tests {
     fn reserved_ack_flags_are_malformed() {
         let err = Packet::decode_exact(&[0x20, 0x03, 0x02, 0x00, 0x00], V5).unwrap_err();
         assert_eq!((err.offset, err.rule), (2, "MQTT-3.2.2-1"));
+    }
+
+    /// [MQTT-3.2.2-6]
+    /// 3.1.1: [MQTT-3.2.2-4]
+    #[test]
+    fn session_present_with_a_failure_is_not_encoded() {
+        let c = ConnAck {
+            reason: ReasonCode::NotAuthorized,
+            ..ConnAck::new(true)
+        };
+        for (v, rule) in [(V5, "MQTT-3.2.2-6"), (V4, "MQTT-3.2.2-4")] {
+            let mut out = Vec::new();
+            assert_eq!(
+                Packet::ConnAck(c.clone()).encode(v, &mut out),
+                Err(UsageError::SessionPresentWithFailure { rule })
+            );
+            assert!(out.is_empty(), "nothing written");
+        }
+        let ok = ConnAck::new(true);
+        assert!(Packet::ConnAck(ok).encode(V5, &mut Vec::new()).is_ok());
     }
 
     #[test]

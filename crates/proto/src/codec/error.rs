@@ -421,6 +421,12 @@ pub enum UsageError {
     NoLocalOnSharedSubscription,
     /// Authentication Data, or AUTH properties, without an Authentication Method.
     AuthDataWithoutMethod,
+    /// A CONNACK that refuses the connection with Session Present set (5.0
+    /// [MQTT-3.2.2-6], 3.1.1 [MQTT-3.2.2-4]).
+    SessionPresentWithFailure {
+        /// The rule, by the version's numbering.
+        rule: &'static str,
+    },
 }
 
 impl fmt::Display for UsageError {
@@ -458,6 +464,10 @@ impl fmt::Display for UsageError {
             U::AuthDataWithoutMethod => {
                 f.write_str("Authentication Data needs an Authentication Method")
             }
+            U::SessionPresentWithFailure { rule } => write!(
+                f,
+                "a CONNACK that refuses the connection has Session Present 0 [{rule}]"
+            ),
         }
     }
 }
