@@ -2,7 +2,7 @@
 // `npm pack`, installed from the tarball into a fresh folder, imported by its name in
 // node and by its path from a plain <script type="module"> in headless Chromium.
 //
-//   node tests/npm/dissect.mjs dist/npm
+//   node tests/npm/dissect.mjs pkg
 //
 // `cargo xtask test` runs it in the `npm` tier after `cargo xtask pack`. CHROMIUM
 // overrides the browser (default /usr/bin/chromium); NPM_SKIP_BROWSER=1 skips it.
@@ -338,7 +338,7 @@ async function browserChecks(dir) {
 
 async function main() {
   const pkg = process.argv[2];
-  if (!pkg) throw new Error("usage: node tests/npm/dissect.mjs <package folder, e.g. dist/npm>");
+  if (!pkg) throw new Error("usage: node tests/npm/dissect.mjs <package folder, e.g. pkg>");
   const dir = install(pkg);
   try {
     const m = await import(pathToFileURL(join(dir, "user.mjs")));

@@ -6,7 +6,7 @@
 //! - `cargo xtask bench <args>...`: the benchmarks (see `bench.rs`).
 //! - `cargo xtask setup`: installs every missing tool without running anything.
 //! - `cargo xtask conformance [--check]`: writes (or checks) `docs/CONFORMANCE.md`.
-//! - `cargo xtask pack`: builds the npm package into `dist/npm` (see `pack.rs`).
+//! - `cargo xtask pack`: builds the npm package into `pkg/` (see `pack.rs`).
 //!
 //! Each command installs the tools it needs when they are missing, pinned to the versions
 //! in `tools.rs`, so a fresh machine needs nothing but Rust (rustup), node and apt.
@@ -35,7 +35,7 @@ commands:
   bench <args>...                           run the benchmarks
   setup                                     install every missing tool, run nothing
   conformance [--check]                     write docs/CONFORMANCE.md from the tests (or check it)
-  pack                                      build the npm package `mqttscope` into dist/npm
+  pack                                      build the npm package `mqttscope` into pkg/
   help                                      this text
 
 test tiers: setup fmt clippy native wasm-core wasm-imports npm wasm-app e2e";

@@ -1,9 +1,10 @@
-//! `cargo xtask pack`: builds the npm package `mqttscope` into `dist/npm` (gitignored).
+//! `cargo xtask pack`: builds the npm package `mqttscope` into `pkg/` (gitignored;
+//! not under `dist/`, which every Trunk build of the app empties).
 //!
 //! The package is `npm/` (package.json, README, each entry's hand-written JavaScript and
 //! TypeScript declarations) plus each entry's wasm module, built from its glue crate with
 //! wasm-bindgen (`--target web`: ES modules, no bundler needed) and shrunk by wasm-opt.
-//! Install it with `npm install dist/npm` or from the tarball `npm pack dist/npm` writes.
+//! Install it with `npm install pkg` or from the tarball `npm pack pkg` writes.
 //! Prints each file's size and each entry's total, gzip -9, as a browser loads it.
 
 use std::fs;
@@ -59,10 +60,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     print_sizes(&out)
 }
 
-/// Builds the package into `dist/npm` and returns that folder.
+/// Builds the package into `pkg/` and returns that folder.
 pub fn build() -> Result<PathBuf, String> {
     tools::setup_pack()?;
-    let out = cmd::root().join("dist").join("npm");
+    let out = cmd::root().join("pkg");
     if out.exists() {
         fs::remove_dir_all(&out).map_err(|e| format!("removing {}: {e}", out.display()))?;
     }
