@@ -4,6 +4,9 @@
 //
 //   node tests/npm/dissect.mjs pkg
 //
+// The declarations are checked too: TypeScript (pinned in tests/e2e) compiles a user's
+// module against them in strict mode, and must refuse what they forbid.
+//
 // `cargo xtask test` runs it in the `npm` tier after `cargo xtask pack`. CHROMIUM
 // overrides the browser (default /usr/bin/chromium); NPM_SKIP_BROWSER=1 skips it.
 
@@ -336,6 +339,63 @@ async function browserChecks(dir) {
   }
 }
 
+/** A user's TypeScript module: what the declarations must accept, and, each marked
+ *  `@ts-expect-error`, what they must refuse (tsc fails when such a line compiles). */
+const USER_TS = `
+import { dissect, decode, encode, load, DecodeError, MqttError } from "mqttscope/dissect";
+import type { Dissection, Packet } from "mqttscope/dissect";
+
+const d: Dissection = await dissect("30 03 00 01 74", { version: 5 });
+const path: string | undefined = d.fields[0]?.path;
+const broken: string | null = d.error ? d.error.rule : null;
+const p: Packet = await decode(new Uint8Array([0xc0, 0x00]), { version: "3.1.1" });
+if (p.type === "PUBLISH") {
+  const topic: string = p.topic;
+  const qos: 0 | 1 | 2 = p.qos;
+  const payload: Uint8Array = p.payload;
+}
+if (p.type === "CONNACK") {
+  const resumed: boolean = p.sessionPresent;
+}
+const out: Uint8Array = await encode({ type: "PUBLISH", topic: "a/b", payload: "hi", qos: 1, packetId: 7 });
+const dissector = await load();
+const ping: Uint8Array = dissector.encode({ type: "PINGREQ" });
+try {
+  await decode([0x36, 0x00]);
+} catch (e) {
+  if (e instanceof DecodeError) {
+    const at: number = e.offset;
+    const code: number = e.reasonCode;
+  } else if (e instanceof MqttError) {
+    const rule: string | null = e.rule;
+  }
+}
+// @ts-expect-error QoS 3 does not exist
+await encode({ type: "PUBLISH", topic: "t", qos: 3 });
+// @ts-expect-error no such packet type
+await encode({ type: "PUBLISHED", topic: "t" });
+// @ts-expect-error there is no MQTT version 6
+await dissect("c0 00", { version: 6 });
+// @ts-expect-error only a PUBLISH has a topic: the union must be narrowed first
+const unnarrowed: string = p.topic;
+export { path, broken, out, ping, unnarrowed };
+`;
+
+/** Compiles USER_TS against the installed package's declarations with tsc --strict. */
+function typeChecks(dir) {
+  const tsc = new URL("../e2e/node_modules/typescript/bin/tsc", import.meta.url);
+  writeFileSync(join(dir, "user.mts"), USER_TS);
+  const args = ["--noEmit", "--strict", "--target", "es2022", "--module", "nodenext"];
+  try {
+    execFileSync(process.execPath, [tsc.pathname, ...args, "user.mts"], { cwd: dir, encoding: "utf8" });
+    console.log("ok   types: a strict TypeScript module compiles, and what the types forbid does not");
+    return 0;
+  } catch (e) {
+    console.log(`FAIL types: tsc says\n${e.stdout}${e.stderr}`);
+    return 1;
+  }
+}
+
 async function main() {
   const pkg = process.argv[2];
   if (!pkg) throw new Error("usage: node tests/npm/dissect.mjs <package folder, e.g. pkg>");
@@ -343,6 +403,7 @@ async function main() {
   try {
     const m = await import(pathToFileURL(join(dir, "user.mjs")));
     let failed = await nodeChecks(m);
+    failed += typeChecks(dir);
     if (process.env.NPM_SKIP_BROWSER !== "1") failed += await browserChecks(dir);
     console.log(failed ? `${failed} failure(s)` : "all npm checks passed");
     return failed ? 1 : 0;
