@@ -5,7 +5,9 @@
 //!   input, 1 for a malformed packet, 2 for unusable input (bad hex, bad arguments).
 //! - `mqttscope pub` and `mqttscope sub` publish and subscribe over TCP or WebSocket with
 //!   options in the spirit of mosquitto_pub / mosquitto_sub; `--packets` prints every
-//!   packet's dissection as it goes over the wire.
+//!   packet's dissection as it goes over the wire. `sub --decode` prints each payload
+//!   decoded (JSON, CBOR, MessagePack, raw protobuf, binary numbers, text, hex, base64,
+//!   or `auto`), and `pub --encode cbor|msgpack` publishes a JSON message in that encoding.
 //! - `mqttscope broker` runs an MQTT 3.1/3.1.1/5.0 broker (the `mqttscope-broker` state
 //!   machine on tokio) on TCP and WebSocket, on 127.0.0.1 unless told otherwise.
 
@@ -22,6 +24,7 @@ mod conn_args;
 mod dissect_cmd;
 pub mod driver;
 mod entropy;
+mod payload;
 mod props;
 mod pub_cmd;
 pub mod report;

@@ -11,7 +11,7 @@ use mqttscope_proto::codec::QoS;
 
 use crate::conn_args::{finish, ConnArgs};
 use crate::driver::Driver;
-use crate::report;
+use crate::{payload, report};
 
 /// Arguments of `mqttscope pub`.
 #[derive(Args, Debug)]
@@ -42,6 +42,9 @@ pub struct PubArgs {
     /// Retain the message.
     #[arg(short = 'r', long)]
     retain: bool,
+    /// Take each message as JSON text and publish its CBOR or MessagePack encoding.
+    #[arg(long, value_enum)]
+    encode: Option<payload::Encode>,
     /// Publish the message this many times.
     #[arg(long, default_value_t = 1)]
     repeat: u64,
@@ -112,8 +115,12 @@ fn publish_all(a: &PubArgs) -> Result<usize, String> {
     let (mut d, early) = a.conn.connect()?;
     let mut failed = handle(early, a, &mut HashSet::new())?;
     let mut pending = HashSet::new();
-    for payload in payloads {
-        let msg = message(a, payload)?;
+    for body in payloads {
+        let body = match a.encode {
+            Some(e) => payload::encode(e, &body)?,
+            None => body,
+        };
+        let msg = message(a, body)?;
         loop {
             match d.client.publish(d.now(), msg.clone()) {
                 Ok(h) => {

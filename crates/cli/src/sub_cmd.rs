@@ -6,10 +6,11 @@ use std::time::{Duration, Instant as StdInstant};
 
 use clap::Args;
 use mqttscope_proto::client::Event;
+use mqttscope_proto::codec::Publish;
 use mqttscope_proto::codec::{QoS, SubscribeProperties, Subscription};
 
 use crate::conn_args::{finish, ConnArgs};
-use crate::report;
+use crate::{payload, report};
 
 /// Arguments of `mqttscope sub`.
 #[derive(Args, Debug)]
@@ -34,6 +35,14 @@ pub struct SubArgs {
     /// MQTT 5 No Local: do not receive our own publications.
     #[arg(long)]
     no_local: bool,
+    /// Print each payload decoded: auto, json, cbor, msgpack, protobuf-raw, text, hex,
+    /// base64, or a binary number (int8, uint8, int16be, int16le, uint16be, ..., int64le,
+    /// uint64be, float32be, float64le). `auto` goes by the MQTT 5 Content Type and Payload
+    /// Format Indicator, then by the content, and prefixes each line with its choice and
+    /// how sure it is (`[cbor, likely]`). A payload that does not decode prints
+    /// `! <decoder>: at byte N: <why>`.
+    #[arg(long, value_parser = payload::parse_decode)]
+    decode: Option<payload::Decode>,
 }
 
 /// Runs `mqttscope sub`.
@@ -78,7 +87,7 @@ fn subscribe(a: &SubArgs) -> Result<(), String> {
             match e {
                 Event::Subscribed { reasons, .. } => check_granted(a, &reasons)?,
                 Event::Message(m) => {
-                    print_message(a, &m.topic, &m.payload);
+                    print_message(a, &m);
                     seen += 1;
                 }
                 Event::Disconnected(cause) => return Err(report::cause(&cause)),
@@ -111,12 +120,23 @@ fn check_granted(a: &SubArgs, reasons: &[mqttscope_proto::ReasonCode]) -> Result
     Ok(())
 }
 
-fn print_message(a: &SubArgs, topic: &str, payload: &[u8]) {
+fn print_message(a: &SubArgs, m: &Publish<'_>) {
     let mut out = std::io::stdout().lock();
     if a.verbose {
-        let _ = write!(out, "{topic} ");
+        let _ = write!(out, "{} ", m.topic);
     }
-    let _ = out.write_all(payload);
+    match a.decode {
+        Some(d) => {
+            let hints = mqttscope_payload::Hints {
+                utf8: m.properties.payload_format_indicator(),
+                content_type: m.properties.content_type(),
+            };
+            let _ = out.write_all(payload::line(d, &m.payload, hints).as_bytes());
+        }
+        None => {
+            let _ = out.write_all(&m.payload);
+        }
+    }
     let _ = out.write_all(b"\n");
     let _ = out.flush();
 }
