@@ -17,6 +17,11 @@ pub const TRUNK_VERSION: &str = "0.21.14";
 pub const RUMQTTD_VERSION: &str = "0.20.0";
 /// The paho-mqtt (PyPI) the broker's interop tests run, installed into `.tools/paho`.
 pub const PAHO_VERSION: &str = "2.1.0";
+/// The CBOR and MessagePack producers (PyPI) the payload interop test runs, installed into
+/// `.tools/payload`.
+pub const CBOR2_VERSION: &str = "5.6.5";
+/// See [`CBOR2_VERSION`].
+pub const MSGPACK_VERSION: &str = "1.1.0";
 /// The npm `binaryen` release; its `wasm-opt` reports `version_132`, as `Trunk.toml` pins.
 pub const BINARYEN_VERSION: &str = "132.0.0";
 /// The npm `terser` release that minifies the built page's JavaScript.
@@ -101,6 +106,7 @@ pub fn setup_all() -> Result<(), String> {
     terser()?;
     rumqttd()?;
     paho()?;
+    payload_producers()?;
     for dir in NPM_TEST_DIRS {
         let dir = cmd::root().join(dir);
         if dir.join("package.json").is_file() {
@@ -250,6 +256,46 @@ fn paho() -> Result<(), String> {
     };
     ensure(
         &format!("paho-mqtt {PAHO_VERSION} (PyPI)"),
+        check,
+        "seconds",
+        install,
+    )
+}
+
+/// cbor2 and msgpack for Python at [`CBOR2_VERSION`] and [`MSGPACK_VERSION`] into
+/// `.tools/payload` (gitignored), as paho above; the payload interop test puts them on
+/// PYTHONPATH.
+fn payload_producers() -> Result<(), String> {
+    let dir = cmd::root().join(".tools").join("payload");
+    let check = || {
+        let cbor2 = dir.join(format!("cbor2-{CBOR2_VERSION}.dist-info"));
+        let msgpack = dir.join(format!("msgpack-{MSGPACK_VERSION}.dist-info"));
+        if cbor2.is_dir() && msgpack.is_dir() {
+            Ok(format!(
+                "cbor2 {CBOR2_VERSION} and msgpack {MSGPACK_VERSION} in .tools/payload"
+            ))
+        } else {
+            Err("not in .tools/payload".to_string())
+        }
+    };
+    let install = || {
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut c = Command::new("python3");
+        c.args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+        ])
+        .arg("--target")
+        .arg(&dir)
+        .arg(format!("cbor2=={CBOR2_VERSION}"))
+        .arg(format!("msgpack=={MSGPACK_VERSION}"));
+        cmd::run(&mut c)
+    };
+    ensure(
+        &format!("cbor2 {CBOR2_VERSION} and msgpack {MSGPACK_VERSION} (PyPI)"),
         check,
         "seconds",
         install,
