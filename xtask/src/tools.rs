@@ -227,55 +227,38 @@ fn rumqttd() -> Result<(), String> {
     )
 }
 
-/// paho-mqtt at [`PAHO_VERSION`] into `.tools/paho` (gitignored) with `pip install
-/// --target`, which leaves the system's Python alone; the tests put it on PYTHONPATH.
+/// paho-mqtt at [`PAHO_VERSION`] into `.tools/paho`, for the broker's interop tests.
 fn paho() -> Result<(), String> {
-    let dir = cmd::root().join(".tools").join("paho");
-    let check = || {
-        let info = dir.join(format!("paho_mqtt-{PAHO_VERSION}.dist-info"));
-        if info.is_dir() && dir.join("paho").is_dir() {
-            Ok(format!("paho-mqtt {PAHO_VERSION} in .tools/paho"))
-        } else {
-            Err("not in .tools/paho".to_string())
-        }
-    };
-    let install = || {
-        let _ = std::fs::remove_dir_all(&dir);
-        let mut c = Command::new("python3");
-        c.args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--disable-pip-version-check",
-        ])
-        .arg("--target")
-        .arg(&dir)
-        .arg(format!("paho-mqtt=={PAHO_VERSION}"));
-        cmd::run(&mut c)
-    };
-    ensure(
-        &format!("paho-mqtt {PAHO_VERSION} (PyPI)"),
-        check,
-        "seconds",
-        install,
-    )
+    pip_into("paho", &[("paho-mqtt", PAHO_VERSION)])
 }
 
 /// cbor2 and msgpack for Python at [`CBOR2_VERSION`] and [`MSGPACK_VERSION`] into
-/// `.tools/payload` (gitignored), as paho above; the payload interop test puts them on
-/// PYTHONPATH.
+/// `.tools/payload`, for the payload interop test.
 fn payload_producers() -> Result<(), String> {
-    let dir = cmd::root().join(".tools").join("payload");
+    pip_into(
+        "payload",
+        &[("cbor2", CBOR2_VERSION), ("msgpack", MSGPACK_VERSION)],
+    )
+}
+
+/// Python `packages` (name, version), pinned, into `.tools/<folder>` (gitignored) with
+/// `pip install --target`, which leaves the system's Python alone; the tests put the
+/// folder on PYTHONPATH. Present when each package's `.dist-info` is there.
+fn pip_into(folder: &str, packages: &[(&str, &str)]) -> Result<(), String> {
+    let dir = cmd::root().join(".tools").join(folder);
+    let what = packages
+        .iter()
+        .map(|(name, version)| format!("{name} {version}"))
+        .collect::<Vec<_>>()
+        .join(" and ");
     let check = || {
-        let cbor2 = dir.join(format!("cbor2-{CBOR2_VERSION}.dist-info"));
-        let msgpack = dir.join(format!("msgpack-{MSGPACK_VERSION}.dist-info"));
-        if cbor2.is_dir() && msgpack.is_dir() {
-            Ok(format!(
-                "cbor2 {CBOR2_VERSION} and msgpack {MSGPACK_VERSION} in .tools/payload"
-            ))
-        } else {
-            Err("not in .tools/payload".to_string())
+        let info = |(name, version): &(&str, &str)| {
+            let name = name.replace('-', "_");
+            dir.join(format!("{name}-{version}.dist-info")).is_dir()
+        };
+        match packages.iter().all(info) {
+            true => Ok(format!("{what} in .tools/{folder}")),
+            false => Err(format!("not in .tools/{folder}")),
         }
     };
     let install = || {
@@ -290,16 +273,14 @@ fn payload_producers() -> Result<(), String> {
         ])
         .arg("--target")
         .arg(&dir)
-        .arg(format!("cbor2=={CBOR2_VERSION}"))
-        .arg(format!("msgpack=={MSGPACK_VERSION}"));
+        .args(
+            packages
+                .iter()
+                .map(|(name, version)| format!("{name}=={version}")),
+        );
         cmd::run(&mut c)
     };
-    ensure(
-        &format!("cbor2 {CBOR2_VERSION} and msgpack {MSGPACK_VERSION} (PyPI)"),
-        check,
-        "seconds",
-        install,
-    )
+    ensure(&format!("{what} (PyPI)"), check, "seconds", install)
 }
 
 /// `trunk` at [`TRUNK_VERSION`].
