@@ -10,7 +10,7 @@ use crate::{cmd, tools};
 pub fn run(args: &[String]) -> Result<(), String> {
     let [target, seconds] = args else {
         return Err(
-            "usage: cargo xtask fuzz <target> <seconds>  (targets: decode, framer, dissect, payload)".into(),
+            "usage: cargo xtask fuzz <target> <seconds>  (targets: decode, framer, dissect, payload, protobuf, sparkplug)".into(),
         );
     };
     let seconds: u64 = seconds

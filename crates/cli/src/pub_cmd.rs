@@ -42,8 +42,12 @@ pub struct PubArgs {
     /// Retain the message.
     #[arg(short = 'r', long)]
     retain: bool,
-    /// Take each message as JSON text and publish its CBOR or MessagePack encoding.
-    #[arg(long, value_enum)]
+    /// Take each message as JSON text and publish it encoded: cbor, msgpack, or
+    /// protobuf=FILE.proto:package.Type (imports are read from the file's folder). With
+    /// MQTT 5 the message declares its Content Type (`application/cbor`,
+    /// `application/vnd.msgpack`, `application/protobuf; proto=package.Type`) unless
+    /// `--property publish:content-type:...` gives one.
+    #[arg(long, value_parser = payload::parse_encode)]
     encode: Option<payload::Encode>,
     /// Publish the message this many times.
     #[arg(long, default_value_t = 1)]
@@ -106,6 +110,10 @@ fn message(a: &PubArgs, payload: Vec<u8>) -> Result<Message, String> {
     for p in a.conn.property_args()? {
         p.apply_publish(&mut m.properties)?;
     }
+    if let Some(e) = a.encode.as_ref().filter(|_| a.conn.version == 5) {
+        let declared = &mut m.properties.content_type;
+        declared.get_or_insert_with(|| e.content_type().into());
+    }
     Ok(m)
 }
 
@@ -116,7 +124,7 @@ fn publish_all(a: &PubArgs) -> Result<usize, String> {
     let mut failed = handle(early, a, &mut HashSet::new())?;
     let mut pending = HashSet::new();
     for body in payloads {
-        let body = match a.encode {
+        let body = match &a.encode {
             Some(e) => payload::encode(e, &body)?,
             None => body,
         };

@@ -35,12 +35,15 @@ pub struct SubArgs {
     /// MQTT 5 No Local: do not receive our own publications.
     #[arg(long)]
     no_local: bool,
-    /// Print each payload decoded: auto, json, cbor, msgpack, protobuf-raw, text, hex,
-    /// base64, or a binary number (int8, uint8, int16be, int16le, uint16be, ..., int64le,
-    /// uint64be, float32be, float64le). `auto` goes by the MQTT 5 Content Type and Payload
-    /// Format Indicator, then by the content, and prefixes each line with its choice and
-    /// how sure it is (`[cbor, likely]`). A payload that does not decode prints
-    /// `! <decoder>: at byte N: <why>`.
+    /// Print each payload decoded: auto, json, cbor, msgpack, protobuf-raw,
+    /// protobuf=FILE.proto:package.Type (imports are read from the file's folder), sparkplug,
+    /// text, hex, base64, or a binary number (int8, uint8, int16be, int16le, uint16be, ...,
+    /// int64le, uint64be, float32be, float64le). `auto` goes by the MQTT 5 Content Type and
+    /// Payload Format Indicator, then by the topic (Sparkplug B) and the content, and prefixes
+    /// each line with its choice and how sure it is (`[cbor, likely]`). Sparkplug B messages
+    /// are followed across messages: births name the metrics later sent by alias, and what a
+    /// host would notice (sequence gaps, unknown aliases, stale deaths) follows the value
+    /// after `  # `. A payload that does not decode prints `! <decoder>: at byte N: <why>`.
     #[arg(long, value_parser = payload::parse_decode)]
     decode: Option<payload::Decode>,
 }
@@ -79,6 +82,7 @@ fn subscribe(a: &SubArgs) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let started = StdInstant::now();
     let mut seen = 0u64;
+    let mut printer = a.decode.clone().map(payload::Printer::new);
     // Messages of a kept session may have come with CONNACK already.
     events.extend(d.flush().map_err(|e| e.to_string())?);
     loop {
@@ -87,7 +91,7 @@ fn subscribe(a: &SubArgs) -> Result<(), String> {
             match e {
                 Event::Subscribed { reasons, .. } => check_granted(a, &reasons)?,
                 Event::Message(m) => {
-                    print_message(a, &m);
+                    print_message(a, &mut printer, &m);
                     seen += 1;
                 }
                 Event::Disconnected(cause) => return Err(report::cause(&cause)),
@@ -120,18 +124,19 @@ fn check_granted(a: &SubArgs, reasons: &[mqttscope_proto::ReasonCode]) -> Result
     Ok(())
 }
 
-fn print_message(a: &SubArgs, m: &Publish<'_>) {
+fn print_message(a: &SubArgs, printer: &mut Option<payload::Printer>, m: &Publish<'_>) {
     let mut out = std::io::stdout().lock();
     if a.verbose {
         let _ = write!(out, "{} ", m.topic);
     }
-    match a.decode {
-        Some(d) => {
+    match printer {
+        Some(p) => {
             let hints = mqttscope_payload::Hints {
                 utf8: m.properties.payload_format_indicator(),
                 content_type: m.properties.content_type(),
+                topic: Some(&m.topic),
             };
-            let _ = out.write_all(payload::line(d, &m.payload, hints).as_bytes());
+            let _ = out.write_all(p.line(&m.payload, hints).as_bytes());
         }
         None => {
             let _ = out.write_all(&m.payload);

@@ -3,12 +3,14 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::schema::MessageType;
+
 /// A payload decoder. Names (see [`Decoder::from_str`]): `json`, `cbor`, `msgpack`,
 /// `protobuf-raw`, `text`, `hex`, `base64`, and the binary numbers `int8`, `uint8`,
-/// `int16be`, `int16le`, `uint16be`, ..., `int64le`, `uint64be`, `float32be`, `float64le`.
-/// A schema-driven protobuf (`protobuf=FILE.proto:Type`) and Sparkplug B (`sparkplug`) are
-/// to come as new variants.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// `int16be`, `int16le`, `uint16be`, ..., `int64le`, `uint64be`, `float32be`, `float64le`,
+/// and `sparkplug`. Protobuf with a schema has no name of its own here: it needs the schema
+/// ([`crate::Schema`]); the CLI spells it `protobuf=FILE.proto:Type`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Decoder {
     /// JSON text (RFC 8259).
@@ -19,6 +21,12 @@ pub enum Decoder {
     MsgPack,
     /// Protobuf's binary encoding without a schema: field numbers and wire types.
     ProtobufRaw,
+    /// Protobuf's binary encoding read as a message type of the user's schema.
+    Protobuf(MessageType),
+    /// A Sparkplug B payload (its schema built in), read alone: metric aliases are resolved
+    /// and sequence numbers checked by a [`crate::sparkplug::Session`], which sees the
+    /// births.
+    Sparkplug,
     /// Binary numbers of one kind and byte order; a payload of several is an array.
     Number(NumberKind, ByteOrder),
     /// UTF-8 text.
@@ -94,6 +102,7 @@ impl Decoder {
             "cbor",
             "msgpack",
             "protobuf-raw",
+            "sparkplug",
             "text",
             "hex",
             "base64",
@@ -119,6 +128,8 @@ impl fmt::Display for Decoder {
             Decoder::Cbor => f.write_str("cbor"),
             Decoder::MsgPack => f.write_str("msgpack"),
             Decoder::ProtobufRaw => f.write_str("protobuf-raw"),
+            Decoder::Protobuf(ty) => write!(f, "protobuf:{}", ty.full_name()),
+            Decoder::Sparkplug => f.write_str("sparkplug"),
             Decoder::Text => f.write_str("text"),
             Decoder::Hex => f.write_str("hex"),
             Decoder::Base64 => f.write_str("base64"),
@@ -155,6 +166,7 @@ impl FromStr for Decoder {
             "cbor" => Some(Decoder::Cbor),
             "msgpack" => Some(Decoder::MsgPack),
             "protobuf-raw" => Some(Decoder::ProtobufRaw),
+            "sparkplug" => Some(Decoder::Sparkplug),
             "text" => Some(Decoder::Text),
             "hex" => Some(Decoder::Hex),
             "base64" => Some(Decoder::Base64),

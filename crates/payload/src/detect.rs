@@ -14,6 +14,8 @@ pub struct Hints<'a> {
     pub utf8: Option<bool>,
     /// Content Type.
     pub content_type: Option<&'a str>,
+    /// The topic name, which can say Sparkplug B (`spBv1.0/...`).
+    pub topic: Option<&'a str>,
 }
 
 /// How sure a [`Detection`] is.
@@ -91,9 +93,10 @@ fn found(decoder: Decoder, confidence: Confidence, reason: impl Into<String>) ->
 }
 
 /// Picks a decoder for `payload`: the Content Type if it names one, then the Payload Format
-/// Indicator (UTF-8: JSON if it parses, else text), then the content: JSON, printable text,
-/// CBOR, MessagePack, protobuf, in that order, each only if the whole payload parses; else
-/// hex. Never fails.
+/// Indicator (UTF-8: JSON if it parses, else text), then a Sparkplug B topic whose payload
+/// parses as Sparkplug (the topic alone is not enough: other payloads travel there too), then
+/// the content: JSON, printable text, CBOR, MessagePack, protobuf, in that order, each only if
+/// the whole payload parses; else hex. Never fails.
 pub fn detect(payload: &[u8], hints: Hints<'_>) -> Detection {
     if let Some(ct) = hints.content_type {
         if let Some(d) = by_content_type(ct) {
@@ -110,6 +113,14 @@ pub fn detect(payload: &[u8], hints: Hints<'_>) -> Detection {
         } else {
             found(Decoder::Text, Confidence::Declared, "UTF-8 declared")
         };
+    }
+    let sparkplug = hints
+        .topic
+        .and_then(crate::sparkplug::Topic::parse)
+        .is_some_and(|t| t.kind.is_protobuf());
+    if sparkplug && fits(Decoder::Sparkplug, payload) {
+        let why = "Sparkplug B topic, parses as a Sparkplug payload";
+        return found(Decoder::Sparkplug, Confidence::Likely, why);
     }
     sniff(payload)
 }

@@ -1,11 +1,15 @@
 //! Encoders for publishing: a decoded tree (typically from JSON text) as CBOR or
-//! MessagePack, each in its smallest form (shortest integer and length headers).
+//! MessagePack, each in its smallest form (shortest integer and length headers), and JSON
+//! text as a protobuf message of the user's schema.
 
 use minicbor::data::Int;
 use minicbor::Encoder;
+use prost_reflect::prost::Message;
+use prost_reflect::DynamicMessage;
 
 use crate::budget::Limits;
 use crate::error::{Error, ErrorKind};
+use crate::schema::MessageType;
 use crate::value::{Node, Tag, Value};
 
 /// JSON text as CBOR.
@@ -16,6 +20,36 @@ pub fn json_to_cbor(json: &[u8], limits: &Limits) -> Result<Vec<u8>, Error> {
 /// JSON text as MessagePack.
 pub fn json_to_msgpack(json: &[u8], limits: &Limits) -> Result<Vec<u8>, Error> {
     to_msgpack(&crate::decode(&crate::Decoder::Json, json, limits)?)
+}
+
+/// JSON text as a protobuf message of type `ty`, by the canonical protobuf JSON mapping
+/// (field names as declared or in lowerCamelCase, enums by name or number, 64-bit integers as
+/// numbers or strings, bytes as base64). A field the type does not have is an error.
+pub fn json_to_protobuf(ty: &MessageType, json: &[u8], limits: &Limits) -> Result<Vec<u8>, Error> {
+    // Our own parser first: its errors name the byte, and it holds the limits.
+    crate::decode(&crate::Decoder::Json, json, limits)?;
+    let mut de = serde_json::Deserializer::from_slice(json);
+    let message =
+        DynamicMessage::deserialize(ty.0.clone(), &mut de).map_err(|e| json_error(json, &e))?;
+    Ok(message.encode_to_vec())
+}
+
+/// A serde_json error as an [`Error`] at the byte its line and column point to.
+fn json_error(json: &[u8], e: &serde_json::Error) -> Error {
+    let line_start: usize = json
+        .split(|&b| b == b'\n')
+        .take(e.line().saturating_sub(1))
+        .map(|l| l.len() + 1)
+        .sum();
+    let at = (line_start + e.column().saturating_sub(1)).min(json.len());
+    let text = e.to_string();
+    let what = text
+        .rsplit_once(" at line ")
+        .map_or(text.as_str(), |(w, _)| w);
+    Error::new(
+        at,
+        ErrorKind::Unencodable(format!("this as the message: {what}")),
+    )
 }
 
 fn unencodable(node: &Node, what: &str) -> Error {

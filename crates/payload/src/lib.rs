@@ -6,12 +6,12 @@
 //! never a panic; nesting depth and the size of the output are bounded by [`Limits`].
 //!
 //! The decoders are named by [`Decoder`] (`json`, `cbor`, `msgpack`, `protobuf-raw`,
-//! `int16be`, ..., `text`, `hex`, `base64`); [`detect`] picks one from the MQTT 5 Payload
-//! Format Indicator and Content Type, then from the content, and says how sure it is.
-//! [`encode`] writes JSON text as CBOR or MessagePack for publishing.
-//!
-//! Later decoders (Protobuf with a user's schema, Sparkplug B) are new [`Decoder`] variants
-//! and new names in the same name space (`protobuf=FILE.proto:Type`, `sparkplug`).
+//! `sparkplug`, `int16be`, ..., `text`, `hex`, `base64`); protobuf with the user's schema is
+//! [`Decoder::Protobuf`] with a message type of a compiled [`Schema`]. [`detect`] picks a
+//! decoder from the MQTT 5 Payload Format Indicator and Content Type, then from the topic and
+//! the content, and says how sure it is. [`encode`] writes JSON text as CBOR, MessagePack or
+//! protobuf for publishing. [`sparkplug::Session`] follows a Sparkplug B namespace: births,
+//! metric aliases, deaths and sequence numbers.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -27,6 +27,8 @@ mod json;
 mod msgpack;
 mod number;
 mod protobuf;
+mod schema;
+pub mod sparkplug;
 mod value;
 
 pub use budget::Limits;
@@ -34,6 +36,7 @@ pub use decoder::{ByteOrder, Decoder, NumberKind};
 pub use detect::{detect, Confidence, Detection, Hints};
 pub use display::{render, BytesStyle};
 pub use error::{Error, ErrorKind};
+pub use schema::{MessageType, Schema, SchemaError};
 pub use value::{Node, Tag, Value, WireType};
 
 /// Decodes `payload` with `decoder` under `limits`.
@@ -44,6 +47,8 @@ pub fn decode(decoder: &Decoder, payload: &[u8], limits: &Limits) -> Result<Node
         Decoder::Cbor => cbor::decode(payload, &mut b),
         Decoder::MsgPack => msgpack::decode(payload, &mut b),
         Decoder::ProtobufRaw => protobuf::decode(payload, &mut b),
+        Decoder::Protobuf(ty) => schema::walk::decode(&ty.0, payload, &mut b),
+        Decoder::Sparkplug => sparkplug::decode(payload, &mut b),
         Decoder::Number(kind, order) => number::decode(payload, *kind, *order, &mut b),
         Decoder::Text => number::text(payload, &mut b),
         Decoder::Hex | Decoder::Base64 => number::bytes(payload, &mut b),

@@ -18,17 +18,36 @@ pub(crate) fn decode(
         let kind = ErrorKind::WrongLength { width, len };
         return Err(Error::new(len - len % width, kind));
     }
-    let mut items = Vec::new();
-    for (i, chunk) in payload.chunks_exact(width).enumerate() {
-        let at = i * width;
+    let Node { value, span } = array(payload, 0, kind, order, b)?;
+    match value {
+        Value::Array(mut items) if items.len() == 1 => Ok(items.remove(0)),
+        value => Ok(Node { value, span }),
+    }
+}
+
+/// `bytes`, which sit at `base` in the payload, as an array of numbers of `kind` (empty for
+/// no bytes); a length that is not a multiple of the width is an error.
+pub(crate) fn array(
+    bytes: &[u8],
+    base: usize,
+    kind: NumberKind,
+    order: ByteOrder,
+    b: &mut Budget,
+) -> Result<Node, Error> {
+    let width = kind.width();
+    let len = bytes.len();
+    if len % width != 0 {
+        let kind = ErrorKind::WrongLength { width, len };
+        return Err(Error::new(base + len - len % width, kind));
+    }
+    b.node(base)?;
+    let mut items = Vec::with_capacity(len / width);
+    for (i, chunk) in bytes.chunks_exact(width).enumerate() {
+        let at = base + i * width;
         b.node(at)?;
         items.push(Node::new(one(chunk, kind, order), at..at + width));
     }
-    if items.len() == 1 {
-        return Ok(items.remove(0));
-    }
-    b.node(0)?;
-    Ok(Node::new(Value::Array(items), 0..len))
+    Ok(Node::new(Value::Array(items), base..base + len))
 }
 
 fn one(chunk: &[u8], kind: NumberKind, order: ByteOrder) -> Value {

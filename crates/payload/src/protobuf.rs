@@ -32,32 +32,10 @@ fn message(
     let mut entries = Vec::new();
     while i < bytes.len() {
         let start = i;
-        let key = varint(bytes, &mut i, base)?;
-        let number = key >> 3;
-        if number == 0 || number > 0x1FFF_FFFF {
-            return Err(Error::invalid(
-                base + start,
-                format!("a field number in 1..=2^29-1, not {number}"),
-            ));
-        }
-        match key & 7 {
-            0 | 1 | 2 | 5 => {}
-            3 | 4 => {
-                return Err(Error::invalid(
-                    base + start,
-                    "no group (wire types 3 and 4, deprecated)",
-                ))
-            }
-            w => {
-                return Err(Error::invalid(
-                    base + start,
-                    format!("a wire type 0, 1, 2 or 5, not {w}"),
-                ))
-            }
-        }
+        let (number, wire) = key(bytes, &mut i, base)?;
         let key_node = Node::new(Value::Integer(number.into()), base + start..base + i);
         b.node(base + start)?;
-        let (wire, value) = field(bytes, &mut i, base, (key & 7) as u8, b, depth)?;
+        let (wire, value) = field(bytes, &mut i, base, wire, b, depth)?;
         b.node(base + start)?;
         let tagged = Value::Tagged(Tag::Protobuf(wire), Box::new(value));
         entries.push((key_node, Node::new(tagged, base + start..base + i)));
@@ -65,7 +43,32 @@ fn message(
     Ok(entries)
 }
 
-fn field(
+/// A field's key at `bytes[*i..]`: its number and wire type (0, 1, 2 or 5), checked.
+pub(crate) fn key(bytes: &[u8], i: &mut usize, base: usize) -> Result<(u32, u8), Error> {
+    let start = *i;
+    let key = varint(bytes, i, base)?;
+    let number = key >> 3;
+    if number == 0 || number > 0x1FFF_FFFF {
+        return Err(Error::invalid(
+            base + start,
+            format!("a field number in 1..=2^29-1, not {number}"),
+        ));
+    }
+    match key & 7 {
+        w @ (0 | 1 | 2 | 5) => Ok((number as u32, w as u8)),
+        3 | 4 => Err(Error::invalid(
+            base + start,
+            "no group (wire types 3 and 4, deprecated)",
+        )),
+        w => Err(Error::invalid(
+            base + start,
+            format!("a wire type 0, 1, 2 or 5, not {w}"),
+        )),
+    }
+}
+
+/// The value of a field of wire type `wire` at `bytes[*i..]`, read without a schema.
+pub(crate) fn field(
     bytes: &[u8],
     i: &mut usize,
     base: usize,
@@ -129,7 +132,7 @@ fn len_value(bytes: &[u8], at: usize, b: &mut Budget, depth: usize) -> Result<No
 }
 
 /// A base-128 varint of at most 10 bytes.
-fn varint(bytes: &[u8], i: &mut usize, base: usize) -> Result<u64, Error> {
+pub(crate) fn varint(bytes: &[u8], i: &mut usize, base: usize) -> Result<u64, Error> {
     let start = *i;
     let mut v = 0u64;
     for k in 0..10 {

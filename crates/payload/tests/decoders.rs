@@ -361,8 +361,8 @@ fn auto_detection_prefers_what_was_declared() {
     let cbor = [0xa1, 0x61, b'a', 0x01];
     let mp = [0x81, 0xa1, b'a', 0x01];
     let hint = |ct| Hints {
-        utf8: None,
         content_type: Some(ct),
+        ..Hints::default()
     };
     let d = detect(&cbor, hint("application/cbor"));
     assert_eq!(
@@ -378,7 +378,7 @@ fn auto_detection_prefers_what_was_declared() {
     assert_eq!(d.decoder, Decoder::Json);
     let utf8 = Hints {
         utf8: Some(true),
-        content_type: None,
+        ..Hints::default()
     };
     assert_eq!(detect(b"[1]", utf8).decoder, Decoder::Json);
     assert_eq!(detect(b"[1", utf8).decoder, Decoder::Text);
