@@ -22,6 +22,19 @@ pub const PAHO_VERSION: &str = "2.1.0";
 pub const CBOR2_VERSION: &str = "5.6.5";
 /// See [`CBOR2_VERSION`].
 pub const MSGPACK_VERSION: &str = "1.1.0";
+/// The protobuf and Sparkplug B producers (PyPI) the payload interop tests run, installed
+/// into `.tools/protobuf`, every package pinned: Google's protobuf runtime, grpcio-tools for
+/// its `protoc` (which writes the Python classes of a test schema), and pysparkplug, a
+/// Sparkplug B edge node library (which needs paho-mqtt 1.x).
+pub const PROTOBUF_PACKAGES: &[(&str, &str)] = &[
+    ("protobuf", "7.36.2"),
+    ("grpcio-tools", "1.85.1"),
+    ("grpcio", "1.85.1"),
+    ("setuptools", "84.2.1"),
+    ("pysparkplug", "0.6.1"),
+    ("paho-mqtt", "1.6.1"),
+    ("typing-extensions", "4.16.0"),
+];
 /// The npm `binaryen` release; its `wasm-opt` reports `version_132`, as `Trunk.toml` pins.
 pub const BINARYEN_VERSION: &str = "132.0.0";
 /// The npm `terser` release that minifies the built page's JavaScript.
@@ -107,6 +120,7 @@ pub fn setup_all() -> Result<(), String> {
     rumqttd()?;
     paho()?;
     payload_producers()?;
+    pip_into("protobuf", PROTOBUF_PACKAGES)?;
     for dir in NPM_TEST_DIRS {
         let dir = cmd::root().join(dir);
         if dir.join("package.json").is_file() {
