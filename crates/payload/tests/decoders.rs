@@ -400,3 +400,19 @@ fn auto_detection_prefers_what_was_declared() {
         (Decoder::Hex, Confidence::Fallback)
     );
 }
+
+#[test]
+fn new_names_come_last_so_fuzz_seeds_keep_their_decoder() {
+    // fuzz/seeds/payload/<name> starts with the index of <name> in this list.
+    let names = Decoder::names();
+    for (index, name) in [
+        (0, "json"),
+        (1, "cbor"),
+        (2, "msgpack"),
+        (3, "protobuf-raw"),
+    ] {
+        assert_eq!(names[index], name);
+    }
+    assert_eq!(names[9], "int16be");
+    assert_eq!(names[25], "sparkplug");
+}
