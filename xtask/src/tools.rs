@@ -1,6 +1,6 @@
 //! Tool setup: find each tool the commands need, install it, pinned, when it is missing.
 //!
-//! Every tool comes from a package registry (crates.io, Debian, npm): nothing downloads a
+//! Every tool comes from a package registry (Rust crates, Debian, npm, PyPI): nothing downloads a
 //! prebuilt binary from anywhere else. A tool that is present at the right version is left
 //! alone, so a second run takes seconds.
 

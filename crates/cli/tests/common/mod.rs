@@ -281,7 +281,7 @@ impl Drop for Aedes {
     }
 }
 
-/// rumqttd (crates.io) with an MQTT 5 TCP listener on 127.0.0.1; killed on drop.
+/// rumqttd (a Rust crate) with an MQTT 5 TCP listener on 127.0.0.1; killed on drop.
 pub struct Rumqttd {
     child: Child,
     /// Its MQTT 5 port.
