@@ -49,9 +49,25 @@ pub struct PacketRecord {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PublishHandle(pub(crate) u64);
 
+impl PublishHandle {
+    /// The handle as a number, unique among this client's publishes (for a driver that
+    /// hands it across a language boundary).
+    pub const fn id(self) -> u64 {
+        self.0
+    }
+}
+
 /// Identifies a subscribe or unsubscribe call in later events.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RequestHandle(pub(crate) u64);
+
+impl RequestHandle {
+    /// The handle as a number, unique among this client's requests (for a driver that
+    /// hands it across a language boundary).
+    pub const fn id(self) -> u64 {
+        self.0
+    }
+}
 
 /// Who asked for a SUBSCRIBE or UNSUBSCRIBE that an event reports on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
