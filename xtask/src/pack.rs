@@ -28,18 +28,34 @@ struct Entry {
 }
 
 /// Every entry the package has so far.
-const ENTRIES: &[Entry] = &[Entry {
-    name: "mqttscope/dissect",
-    dir: "dissect",
-    package: "mqttscope-js-dissect",
-    lib: "mqttscope_dissect",
-    loads: &[
-        "index.js",
-        "core.js",
-        "wasm/mqttscope_dissect.js",
-        "wasm/mqttscope_dissect_bg.wasm",
-    ],
-}];
+const ENTRIES: &[Entry] = &[
+    Entry {
+        name: "mqttscope",
+        dir: "client",
+        package: "mqttscope-js-client",
+        lib: "mqttscope_client",
+        loads: &[
+            "index.js",
+            "errors.js",
+            "worker.js",
+            "driver.js",
+            "wasm/mqttscope_client.js",
+            "wasm/mqttscope_client_bg.wasm",
+        ],
+    },
+    Entry {
+        name: "mqttscope/dissect",
+        dir: "dissect",
+        package: "mqttscope-js-dissect",
+        lib: "mqttscope_dissect",
+        loads: &[
+            "index.js",
+            "core.js",
+            "wasm/mqttscope_dissect.js",
+            "wasm/mqttscope_dissect_bg.wasm",
+        ],
+    },
+];
 
 /// The wasm features rustc's wasm32 target emits, which wasm-opt must accept and keep.
 const WASM_FEATURES: &[&str] = &[

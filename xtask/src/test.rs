@@ -186,18 +186,23 @@ fn wasm_imports() -> Result<(), String> {
     wasm_check::check(&wasm)
 }
 
-/// `cargo xtask pack`, then `tests/npm/dissect.mjs`: the package installed from its
-/// tarball into a fresh folder and imported as users do, in node and from a plain
-/// `<script type="module">` in headless Chromium (through the end-to-end harness, whence
-/// its playwright-core).
+/// `cargo xtask pack`, then the package installed from its tarball into a fresh folder and
+/// imported as users do: `tests/npm/dissect.mjs` (`mqttscope/dissect` in node and from a
+/// plain `<script type="module">` in headless Chromium, through the end-to-end harness,
+/// whence its playwright-core), then `tests/npm/client.mjs` (the `mqttscope` client in
+/// headless Chromium, in its worker and on the page, against a mosquitto it starts on free
+/// loopback ports).
 fn npm() -> Result<(), String> {
     tools::npm_dependencies(&cmd::root().join("tests").join("e2e"))?;
     let package = pack::build()?;
-    let mut node = cmd::command("node");
-    node.arg(Path::new("tests").join("npm").join("dissect.mjs"))
-        .arg(&package)
-        .env("CHROMIUM", tools::CHROMIUM);
-    cmd::run(&mut node)
+    for script in ["dissect.mjs", "client.mjs"] {
+        let mut node = cmd::command("node");
+        node.arg(Path::new("tests").join("npm").join(script))
+            .arg(&package)
+            .env("CHROMIUM", tools::CHROMIUM);
+        cmd::run(&mut node)?;
+    }
+    Ok(())
 }
 
 /// The app's `wasm_bindgen_test` tests (in `tests/`) in headless Chromium.

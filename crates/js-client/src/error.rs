@@ -1,0 +1,166 @@
+//! Errors as plain objects that the package's JavaScript turns into its error classes, by
+//! who is to blame (`kind`):
+//!
+//! - `UsageError`: the caller's input: a value of the wrong type (`field` says which) or a
+//!   packet MQTT forbids (`rule` says which rule). Nothing was sent.
+//! - `StateError`: the client cannot do it now (not connected, the queue is full).
+//! - `ConnectError`: CONNACK refused the connection (`reasonCode`).
+//! - `ConnectionError`: the connection ended (`ending` says how).
+//! - `ProtocolError`: the server broke a rule (`rule`, `reasonCode`).
+//!
+//! Messages are the core's own texts; the rule is the `[MQTT-…]` id they name.
+
+use mqttscope_proto::client::{ClientError, DisconnectCause, ProtocolError};
+use mqttscope_proto::codec::PacketType;
+use mqttscope_proto::{ProtocolVersion, ReasonCode};
+use wasm_bindgen::JsValue;
+
+use crate::js::{Fault, Writer};
+
+/// The object for a value of the wrong type or range.
+pub fn fault(f: &Fault) -> JsValue {
+    let w = Writer::new();
+    w.set("kind", "UsageError")
+        .set("message", &*[&f.field, ": ", &f.message].concat())
+        .set("field", &*f.field);
+    w.done()
+}
+
+/// The object for a command the core refused.
+pub fn client(e: &ClientError) -> JsValue {
+    let message = e.to_string();
+    let kind = match e {
+        ClientError::InvalidState { .. } | ClientError::QueueFull { .. } => "StateError",
+        ClientError::NoPacketId => "StateError",
+        _ => "UsageError",
+    };
+    let w = Writer::new();
+    w.set("kind", kind)
+        .set_opt("rule", rule_in(&message))
+        .set("message", &*message);
+    w.done()
+}
+
+/// The object for a server that broke a rule.
+pub fn protocol(e: &ProtocolError) -> JsValue {
+    let w = Writer::new();
+    w.set("kind", "ProtocolError")
+        .set("ending", "protocol")
+        .set("message", &*e.to_string())
+        .set("rule", e.rule)
+        .set("reasonCode", e.reason as u8 as f64);
+    w.done()
+}
+
+/// The object for why a connection ended; `null` when this client ended it.
+pub fn cause(c: &DisconnectCause, v: ProtocolVersion) -> JsValue {
+    let w = Writer::new();
+    let (kind, cause, message) = match c {
+        DisconnectCause::Local(_) => return JsValue::NULL,
+        DisconnectCause::Protocol(e) => return protocol(e),
+        DisconnectCause::Refused { reason, properties } => {
+            w.set_opt("reasonString", properties.reason_string.as_deref())
+                .set_opt("serverReference", properties.server_reference.as_deref());
+            ("ConnectError", "refused", refusal(&w, *reason, v))
+        }
+        DisconnectCause::Server { reason, properties } => {
+            w.set("reasonCode", *reason as u8 as f64)
+                .set_opt("reasonString", properties.reason_string.as_deref())
+                .set_opt("serverReference", properties.server_reference.as_deref());
+            let name = reason.name_in(PacketType::Disconnect);
+            let message = ["the server disconnected: ", name, " (", &hex(*reason), ")"];
+            ("ConnectionError", "server", message.concat())
+        }
+        other => {
+            let (cause, text) = ending(other);
+            ("ConnectionError", cause, text.to_owned())
+        }
+    };
+    w.set("kind", kind)
+        .set("ending", cause)
+        .set("message", &*message);
+    w.done()
+}
+
+/// Sets the CONNACK code as it was on the wire (an MQTT 3 return code is 0 to 5) and
+/// returns the message naming it.
+fn refusal(w: &Writer, reason: ReasonCode, v: ProtocolVersion) -> String {
+    match reason.to_v3_connack().filter(|_| !v.is_v5()) {
+        Some(code) => {
+            w.set("reasonCode", f64::from(code));
+            let digit = [b'0' + code];
+            let digit = String::from_utf8_lossy(&digit);
+            [reason.v3_connack_name(), " (return code ", &digit, ")"].concat()
+        }
+        None => {
+            w.set("reasonCode", reason as u8 as f64);
+            [
+                "connection refused: ",
+                reason.name(),
+                " (",
+                &hex(reason),
+                ")",
+            ]
+            .concat()
+        }
+    }
+}
+
+/// The cause and message of an ending that carries no reason code.
+fn ending(c: &DisconnectCause) -> (&'static str, &'static str) {
+    match c {
+        DisconnectCause::KeepAliveTimeout => (
+            "keepAlive",
+            "no answer from the server within the keep-alive interval",
+        ),
+        DisconnectCause::TooLarge { .. } => (
+            "tooLarge",
+            "the server sent a packet over this client's receive limit",
+        ),
+        DisconnectCause::ConnectTimeout => ("connectTimeout", "no CONNACK in time"),
+        DisconnectCause::TransportClosed => ("transport", "the connection closed"),
+        _ => (
+            "internal",
+            "this client could not encode a packet it had to send",
+        ),
+    }
+}
+
+/// `0x86`.
+fn hex(r: ReasonCode) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    let b = r as u8;
+    let digits = [
+        b'0',
+        b'x',
+        DIGITS[usize::from(b >> 4)],
+        DIGITS[usize::from(b & 15)],
+    ];
+    String::from_utf8_lossy(&digits).into_owned()
+}
+
+/// The id inside the first `[MQTT-…]` of `message`.
+fn rule_in(message: &str) -> Option<&str> {
+    let start = message.find("[MQTT-")? + 1;
+    let len = message[start..].find(']')?;
+    Some(&message[start..start + len])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{hex, rule_in};
+    use mqttscope_proto::ReasonCode;
+
+    #[test]
+    fn the_rule_is_read_from_the_message() {
+        let m = "QoS above the server's Maximum QoS [MQTT-3.2.2-11]";
+        assert_eq!(rule_in(m), Some("MQTT-3.2.2-11"));
+        assert_eq!(rule_in("the client must be connected"), None);
+    }
+
+    #[test]
+    fn reason_codes_are_written_in_hex() {
+        assert_eq!(hex(ReasonCode::BadUserNameOrPassword), "0x86");
+        assert_eq!(hex(ReasonCode::Success), "0x00");
+    }
+}

@@ -1,0 +1,143 @@
+//! The core's events as plain objects for the driver, each with a `type`:
+//!
+//! - `packet`: `{ direction: "sent" | "received", packetType: "PUBLISH", bytes }`, only
+//!   while packets are asked for ([`crate::Core::set_packets`]);
+//! - `connected`: `{ sessionPresent, properties }`;
+//! - `message`: `{ topic, payload, qos, retain, dup, properties, watches }` (`watches`:
+//!   the driver's ids whose filter the topic matches);
+//! - `published`: `{ handle, reasonCode }` (QoS 0: handed to the transport, code 0);
+//! - `publishLost`: `{ handle, stage: "sent" | "received" }`;
+//! - `subscribed`: `{ handle, filters, reasonCodes }` (`handle` null for the core's own
+//!   resubscription);
+//! - `unsubscribed`: `{ handle, reasonCodes }`;
+//! - `lost`: `{ handle }`, a SUBSCRIBE or UNSUBSCRIBE whose connection ended first;
+//! - `closed`: `{ error, reconnecting }` (`error` null when this client ended it);
+//! - `reconnect`: open a new transport now;
+//! - `violation`: `{ error }`, a rule the server broke that did not end the connection.
+
+use mqttscope_proto::client::{Direction, Event, PacketRecord, PublishStage, RequestOrigin};
+use mqttscope_proto::codec::{topic, Publish, QosPid};
+use mqttscope_proto::ReasonCode;
+use wasm_bindgen::JsValue;
+
+use crate::error;
+use crate::js::{ToJs, Writer};
+use crate::Core;
+
+/// The object for `event`, or `None` for what the driver need not see.
+pub fn to_js(core: &Core, event: Event) -> Option<JsValue> {
+    let w = Writer::new();
+    match event {
+        Event::Packet(record) if core.packets => packet(&w, &record),
+        Event::Message(publish) => message(core, &w, &publish),
+        Event::Connected {
+            session_present,
+            properties,
+        } => {
+            w.set("type", "connected")
+                .set("sessionPresent", session_present)
+                .set("properties", properties.to_js());
+        }
+        Event::PublishDone { handle, reason } => published(&w, handle.id(), reason),
+        Event::PublishSent { handle } => published(&w, handle.id(), ReasonCode::Success),
+        Event::PublishLost { handle, stage, .. } => {
+            let stage = match stage {
+                PublishStage::Sent => "sent",
+                PublishStage::Received => "received",
+            };
+            w.set("type", "publishLost")
+                .set("handle", handle.id() as f64)
+                .set("stage", stage);
+        }
+        Event::Subscribed {
+            origin,
+            subscriptions,
+            reasons,
+            ..
+        } => {
+            let filters: Vec<&str> = subscriptions.iter().map(|s| &*s.filter).collect();
+            w.set("type", "subscribed")
+                .set("handle", handle(origin))
+                .set("filters", filters)
+                .set("reasonCodes", codes(&reasons));
+        }
+        Event::Unsubscribed {
+            origin, reasons, ..
+        } => {
+            w.set("type", "unsubscribed")
+                .set("handle", handle(origin))
+                .set("reasonCodes", codes(&reasons));
+        }
+        Event::RequestLost { origin, .. } => {
+            w.set("type", "lost").set("handle", handle(origin));
+        }
+        Event::Disconnected(cause) => {
+            let reconnecting = core.client.reconnect_at().is_some();
+            w.set("type", "closed")
+                .set("error", error::cause(&cause, core.client.version()))
+                .set("reconnecting", reconnecting);
+        }
+        Event::Reconnect => {
+            w.set("type", "reconnect");
+        }
+        Event::Violation(e) => {
+            w.set("type", "violation").set("error", error::protocol(&e));
+        }
+        _ => return None,
+    }
+    Some(w.done())
+}
+
+/// A packet as sent or received.
+fn packet(w: &Writer, record: &PacketRecord) {
+    let direction = match record.direction {
+        Direction::Sent => "sent",
+        Direction::Received => "received",
+    };
+    w.set("type", "packet")
+        .set("direction", direction)
+        .set("packetType", record.packet.packet_type().name())
+        .set("bytes", &record.bytes[..]);
+}
+
+/// An application message, tagged with the watches it matches.
+fn message(core: &Core, w: &Writer, p: &Publish<'_>) {
+    let watches: Vec<f64> = core
+        .watches
+        .iter()
+        .filter(|(_, f)| topic::matches(topic::unshared(f), &p.topic))
+        .map(|(id, _)| f64::from(*id))
+        .collect();
+    let qos = match p.qos_pid {
+        QosPid::AtMostOnce => 0.0,
+        QosPid::AtLeastOnce(_) => 1.0,
+        QosPid::ExactlyOnce(_) => 2.0,
+    };
+    w.set("type", "message")
+        .set("topic", &*p.topic)
+        .set("payload", &p.payload)
+        .set("qos", qos)
+        .set("retain", p.retain)
+        .set("dup", p.dup)
+        .set("properties", p.properties.to_js())
+        .set("watches", watches);
+}
+
+/// A publish finished with `reason`.
+fn published(w: &Writer, handle: u64, reason: ReasonCode) {
+    w.set("type", "published")
+        .set("handle", handle as f64)
+        .set("reasonCode", reason as u8 as f64);
+}
+
+/// The application's handle, or null for the core's own request.
+fn handle(origin: RequestOrigin) -> JsValue {
+    origin
+        .handle()
+        .map_or(JsValue::NULL, |h| JsValue::from_f64(h.id() as f64))
+}
+
+/// Reason codes as numbers.
+fn codes(reasons: &[ReasonCode]) -> Vec<f64> {
+    reasons.iter().map(|r| *r as u8 as f64).collect()
+}

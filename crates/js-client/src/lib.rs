@@ -1,0 +1,196 @@
+//! The wasm-bindgen glue of the npm package's `mqttscope` entry: the core's sans-IO MQTT
+//! client behind one class, [`Core`], that the package's JavaScript driver runs.
+//!
+//! The driver (`npm/client/driver.js`, in a Worker or on the page) owns the WebSocket and
+//! one timer, as the page's driver does (`src/driver/`): it hands the core what happened
+//! (`handleBytes`, `handleClosed`, `handleTimeout`) and what the user asked (`publish`,
+//! `subscribe`, ...), each with the time `now` in milliseconds, and after every call takes
+//! what to do from [`Core::drain`]: bytes to send, events, and when to call back. Every
+//! protocol decision (keep-alive, QoS flows, reconnect backoff, resubscribing, session
+//! resumption) is the core's; nothing here decides anything.
+//!
+//! Nothing here panics on any input: wrong values are thrown as error objects (see
+//! [`error`]), which the package turns into its error classes.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod error;
+pub mod events;
+pub mod js;
+pub mod options;
+pub mod props;
+
+use js_sys::Array;
+use mqttscope_proto::client::{Client, Instant, Message, Output};
+use mqttscope_proto::codec::{PublishProperties, SubscribeProperties, Subscription};
+use mqttscope_proto::{QoS, ReasonCode};
+use wasm_bindgen::prelude::*;
+
+use crate::js::FromJs;
+
+/// A time from the driver's monotonic clock (`performance.now()`), in milliseconds.
+fn at(now: f64) -> Instant {
+    Instant::from_millis(now.max(0.0) as u64)
+}
+
+/// A value read from JavaScript at `field`, or the `UsageError` object naming it.
+fn read<T: FromJs>(v: &JsValue, field: &str) -> Result<T, JsValue> {
+    T::from_js(v, field).map_err(|f| error::fault(&f))
+}
+
+/// One MQTT client: the core's state machine and the filters the driver watches.
+#[wasm_bindgen]
+pub struct Core {
+    client: Client,
+    /// Report every packet (`packet` events): off until someone listens.
+    packets: bool,
+    /// Filters whose matching messages the driver wants tagged, by the driver's ids.
+    watches: Vec<(u32, String)>,
+}
+
+#[wasm_bindgen]
+impl Core {
+    /// A client with `options` (see `options.rs` for the object) that has not connected.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: JsValue, now: f64) -> Result<Core, JsValue> {
+        let opts = options::client_options(&options).map_err(|f| error::fault(&f))?;
+        Ok(Core {
+            client: Client::new(opts, at(now)),
+            packets: false,
+            watches: Vec::new(),
+        })
+    }
+
+    /// Whether `packet` events are reported.
+    #[wasm_bindgen(js_name = setPackets)]
+    pub fn set_packets(&mut self, on: bool) {
+        self.packets = on;
+    }
+
+    /// Tags messages whose topic matches `filter` with `id` (their `watches`).
+    pub fn watch(&mut self, id: u32, filter: String) {
+        self.watches.push((id, filter));
+    }
+
+    /// Stops tagging messages with `id`.
+    pub fn unwatch(&mut self, id: u32) {
+        self.watches.retain(|(w, _)| *w != id);
+    }
+
+    /// Sends CONNECT on a freshly opened transport.
+    pub fn connect(&mut self, now: f64) -> Result<(), JsValue> {
+        self.client.connect(at(now)).map_err(|e| error::client(&e))
+    }
+
+    /// Bytes received from the transport (one WebSocket message, any framing).
+    #[wasm_bindgen(js_name = handleBytes)]
+    pub fn handle_bytes(&mut self, now: f64, bytes: &[u8]) {
+        self.client.handle_bytes(at(now), bytes);
+    }
+
+    /// The transport closed, or could not be opened.
+    #[wasm_bindgen(js_name = handleClosed)]
+    pub fn handle_closed(&mut self, now: f64) {
+        self.client.handle_closed(at(now));
+    }
+
+    /// The timer fired (early or twice does nothing).
+    #[wasm_bindgen(js_name = handleTimeout)]
+    pub fn handle_timeout(&mut self, now: f64) {
+        self.client.handle_timeout(at(now));
+    }
+
+    /// Publishes; returns the handle its `published` event (or `publishLost`) names.
+    pub fn publish(
+        &mut self,
+        now: f64,
+        topic: String,
+        payload: Vec<u8>,
+        qos: JsValue,
+        retain: bool,
+        properties: JsValue,
+    ) -> Result<f64, JsValue> {
+        let mut msg = Message::new(topic, payload);
+        msg.qos = read::<QoS>(&qos, "options.qos")?;
+        msg.retain = retain;
+        if !properties.is_undefined() {
+            msg.properties = read::<PublishProperties>(&properties, "options.properties")?;
+        }
+        let handle = self.client.publish(at(now), msg);
+        Ok(handle.map_err(|e| error::client(&e))?.id() as f64)
+    }
+
+    /// Subscribes to `subscriptions` (`{ filter, qos, noLocal, ... }` each); returns the
+    /// handle its `subscribed` (or `lost`) event names.
+    pub fn subscribe(
+        &mut self,
+        now: f64,
+        subscriptions: JsValue,
+        properties: JsValue,
+    ) -> Result<f64, JsValue> {
+        let subs = read::<Vec<Subscription>>(&subscriptions, "filters")?;
+        let props = match properties.is_undefined() {
+            true => SubscribeProperties::default(),
+            false => read(&properties, "options.properties")?,
+        };
+        let handle = self.client.subscribe(at(now), subs, props);
+        Ok(handle.map_err(|e| error::client(&e))?.id() as f64)
+    }
+
+    /// Unsubscribes from `filters`; returns the handle its `unsubscribed` event names.
+    pub fn unsubscribe(&mut self, now: f64, filters: JsValue) -> Result<f64, JsValue> {
+        let filters = read::<Vec<String>>(&filters, "filters")?;
+        let handle = self
+            .client
+            .unsubscribe(at(now), filters, Default::default());
+        Ok(handle.map_err(|e| error::client(&e))?.id() as f64)
+    }
+
+    /// Sends DISCONNECT (normal disconnection) when connected; the driver then closes
+    /// the transport and drops the core.
+    pub fn disconnect(&mut self, now: f64) {
+        let _ = self.client.disconnect(at(now), ReasonCode::Success);
+    }
+
+    /// Whether a CONNACK accepted the current connection.
+    #[wasm_bindgen(getter)]
+    pub fn connected(&self) -> bool {
+        self.client.state() == mqttscope_proto::client::State::Connected
+    }
+
+    /// Everything to do now, in order: a `Uint8Array` is one packet to send, an object
+    /// an event (see [`events`]); the last item is the time to call `handleTimeout` at
+    /// (`-1`: no timer).
+    pub fn drain(&mut self, now: f64) -> Array {
+        let out = Array::new();
+        loop {
+            match self.client.poll_output(at(now)) {
+                Output::Transmit(bytes) => {
+                    out.push(&js_sys::Uint8Array::from(&bytes[..]));
+                }
+                Output::Event(event) => {
+                    if let Some(v) = events::to_js(self, event) {
+                        out.push(&v);
+                    }
+                }
+                Output::Timeout(t) => {
+                    let ms = t.as_millis();
+                    out.push(&JsValue::from_f64(match ms {
+                        u64::MAX => -1.0,
+                        ms => ms as f64,
+                    }));
+                    return out;
+                }
+            }
+        }
+    }
+}
+
+/// The specification's name of reason code `code` ("Not authorized"), or "" when MQTT 5
+/// defines none.
+#[wasm_bindgen(js_name = reasonName)]
+pub fn reason_name(code: u8) -> String {
+    ReasonCode::from_u8(code)
+        .map_or("", ReasonCode::name)
+        .to_owned()
+}

@@ -1,0 +1,294 @@
+// The driver: runs mqttscope's client core (Rust, in wasm) over one WebSocket and one
+// timer, in the worker (worker.js) or on the page. It makes no protocol decision: after
+// every input it drains the core (`drain`) and does what it says: send these bytes, tell
+// the client this, call back at that time, open a new socket (reconnect). Keep-alive,
+// QoS flows, backoff, resubscribing and session resumption are the core's.
+//
+// Client -> driver, `handle(message)`:
+//   { op: "open", url, options, packets, wasm }   load the core, connect
+//   { op: "publish", id, topic, payload, qos, retain, properties }
+//   { op: "subscribe", id, subscriptions, properties }
+//   { op: "unsubscribe", id, filters }
+//   { op: "watch", watch, filter } / { op: "unwatch", watch }   tag matching messages
+//   { op: "packets", on }                          report every packet, or stop
+//   { op: "end", id }                              DISCONNECT, close, stop
+// Driver -> client, `post(message, transfer)`:
+//   { t: "done", id, value } / { t: "fail", id, error }   the result of a request
+//   { t: "connect" | "message" | "packet" | "close" | "reconnect" | "error", ... }
+
+import init, { Core, reasonName } from "./wasm/mqttscope_client.js";
+
+const now = () => performance.now();
+const hex = (code) => `0x${code.toString(16).padStart(2, "0").toUpperCase()}`;
+const named = (code) => `${reasonName(code) || "reason"} (${hex(code)})`;
+
+export class Driver {
+  constructor(post) {
+    this.post = post;
+    this.core = null;
+    this.ws = null;
+    this.timer = 0;
+    this.deadline = -1;
+    /** Requests waiting for the core's answer: handle -> { id, kind }. */
+    this.pending = new Map();
+    /** Reconnect tries since the last CONNACK. */
+    this.tries = 0;
+    this.ever = false;
+    this.ready = null;
+    this.openId = 0;
+  }
+
+  /** One message from the client; messages are handled in order. */
+  handle(m) {
+    if (m.op === "open") {
+      this.ready = this.open(m);
+      return;
+    }
+    this.ready.then(() => (this.core ? this.command(m) : m.op === "end" && this.finish(null)));
+  }
+
+  async open(m) {
+    this.openId = m.id;
+    this.url = m.url;
+    this.WebSocket = m.WebSocket ?? globalThis.WebSocket;
+    try {
+      await init(m.wasm ? { module_or_path: m.wasm } : undefined);
+      this.core = new Core(m.options, now());
+    } catch (e) {
+      this.post({ t: "fail", id: m.id, error: wasmError(e) });
+      return;
+    }
+    this.core.setPackets(Boolean(m.packets));
+    this.socket();
+  }
+
+  command(m) {
+    const core = this.core;
+    const t = now();
+    try {
+      if (m.op === "publish") {
+        this.expect(core.publish(t, m.topic, m.payload, m.qos, m.retain, m.properties), m.id, "publish");
+      } else if (m.op === "subscribe") {
+        this.expect(core.subscribe(t, m.subscriptions, m.properties), m.id, "subscribe");
+      } else if (m.op === "unsubscribe") {
+        this.expect(core.unsubscribe(t, m.filters), m.id, "unsubscribe");
+      } else if (m.op === "watch") {
+        core.watch(m.watch, m.filter);
+      } else if (m.op === "unwatch") {
+        core.unwatch(m.watch);
+      } else if (m.op === "packets") {
+        core.setPackets(m.on);
+      } else if (m.op === "end") {
+        return this.end();
+      }
+    } catch (error) {
+      this.post({ t: "fail", id: m.id, error });
+    }
+    this.pump();
+  }
+
+  expect(handle, id, kind) {
+    this.pending.set(handle, { id, kind });
+  }
+
+  /** Opens a WebSocket to the URL; the core sends CONNECT once it is open. */
+  socket() {
+    let ws;
+    try {
+      ws = new this.WebSocket(this.url, ["mqtt"]);
+    } catch (e) {
+      return this.lost(null, 1006, `the URL was refused: ${e?.message ?? e}`, "handshake");
+    }
+    this.ws = ws;
+    ws.binaryType = "arraybuffer";
+    let opened = false;
+    ws.onopen = () => {
+      opened = true;
+      if (ws.protocol !== "mqtt") return this.lost(ws, 1000, "", "subprotocol");
+      try {
+        this.core.connect(now());
+      } catch (error) {
+        return this.finish({ t: "fail", id: this.openId, error });
+      }
+      this.pump();
+    };
+    ws.onmessage = (e) => {
+      if (typeof e.data === "string") return this.lost(ws, 1003, "", "protocol");
+      this.core.handleBytes(now(), new Uint8Array(e.data));
+      this.pump();
+    };
+    ws.onclose = (e) => this.lost(ws, e.code, e.reason, opened ? "transport" : "handshake");
+  }
+
+  /** The socket closed (or never opened, or spoke something else than MQTT). */
+  lost(ws, code, reason, how) {
+    if (ws !== this.ws) return;
+    this.ws = null;
+    if (ws) silence(ws);
+    this.closeCode = code;
+    if (!this.ever && how !== "transport") {
+      // The first connection failed before CONNECT: nothing the core saw.
+      return this.finish({ t: "fail", id: this.openId, error: socketError(how, code, reason) });
+    }
+    this.core.handleClosed(now());
+    this.pump();
+  }
+
+  /** Drains the core: sends, reports, re-arms the timer. */
+  pump() {
+    const out = this.core.drain(now());
+    const last = out.length - 1;
+    for (let i = 0; i < last; i++) {
+      const item = out[i];
+      if (item instanceof Uint8Array) this.ws?.send(item);
+      else this.event(item);
+      if (!this.core) return;
+    }
+    this.arm(out[last]);
+  }
+
+  event(e) {
+    switch (e.type) {
+      case "message":
+      case "packet": {
+        const bytes = e.type === "message" ? e.payload : e.bytes;
+        return this.post({ t: e.type, ...e }, [bytes.buffer]);
+      }
+      case "connected":
+        this.tries = 0;
+        this.post({ t: "connect", id: this.ever ? 0 : this.openId, ...e });
+        this.ever = true;
+        return;
+      case "published":
+        return this.settle(e.handle, e.reasonCode < 0x80, e.reasonCode, () => ({
+          kind: "PublishError", reasonCode: e.reasonCode, message: `publish refused: ${named(e.reasonCode)}`,
+        }));
+      case "publishLost":
+        return this.settle(e.handle, false, null, () => ({
+          kind: "PublishError", lost: e.stage,
+          message: `the server lost the session with this message in flight (${e.stage === "sent" ? "sent, not acknowledged" : "received by the server, not completed"})`,
+        }));
+      case "subscribed":
+        return this.subscribed(e);
+      case "unsubscribed":
+        return this.settle(e.handle, true, e.reasonCodes);
+      case "lost":
+        return this.settle(e.handle, false, null, () => ({
+          kind: "ConnectionError", ending: "transport", message: "the connection ended before the server answered",
+        }));
+      case "closed":
+        return this.closed(e);
+      case "reconnect":
+        this.tries += 1;
+        this.post({ t: "reconnect", attempt: this.tries });
+        return this.socket();
+      case "violation":
+        e.error.fatal = false;
+        return this.post({ t: "error", error: e.error });
+    }
+  }
+
+  /** SUBACK: the per-filter results; a refused filter fails the request. */
+  subscribed(e) {
+    const results = e.filters.map((filter, i) => {
+      const code = e.reasonCodes[i];
+      return { filter, reasonCode: code, qos: code < 3 ? code : null };
+    });
+    const refused = results.find((r) => r.reasonCode >= 0x80);
+    const error = () => ({
+      kind: "SubscribeError", reasonCode: refused.reasonCode, results,
+      message: `subscription to ${JSON.stringify(refused.filter)} refused: ${named(refused.reasonCode)}`,
+    });
+    if (e.handle === null) {
+      if (refused) this.post({ t: "error", error: error() });
+      return;
+    }
+    this.settle(e.handle, !refused, results, error);
+  }
+
+  settle(handle, ok, value, error) {
+    const p = this.pending.get(handle);
+    if (!p) return;
+    this.pending.delete(handle);
+    this.post(ok ? { t: "done", id: p.id, value } : { t: "fail", id: p.id, error: error() });
+  }
+
+  closed(e) {
+    const error = e.error;
+    if (error?.ending === "transport") error.closeCode = this.closeCode ?? null;
+    if (this.ws) {
+      silence(this.ws);
+      this.ws.close(1000);
+      this.ws = null;
+    }
+    if (!this.ever) return this.finish({ t: "fail", id: this.openId, error });
+    this.post({ t: "close", error, reconnecting: e.reconnecting });
+    this.final = !e.reconnecting;
+    if (this.final) this.finish(null);
+  }
+
+  /** DISCONNECT, then close and stop; what was waiting fails. */
+  end() {
+    this.core.disconnect(now());
+    this.pump();
+    if (this.core) this.finish(null);
+  }
+
+  /** Stops for good: closes the socket, stops the timer, fails what waits, posts `last`
+   *  and then `ended`, the last message. */
+  finish(last) {
+    if (this.done) return;
+    this.done = true;
+    if (this.ws) {
+      silence(this.ws);
+      this.ws.close(1000);
+      this.ws = null;
+    }
+    clearTimeout(this.timer);
+    for (const { id } of this.pending.values()) {
+      this.post({ t: "fail", id, error: { kind: "StateError", message: "the client ended before the server answered" } });
+    }
+    this.pending.clear();
+    this.core?.free();
+    this.core = null;
+    // Ended while waiting to reconnect: the close already told was not the last.
+    if (this.ever && !this.final) this.post({ t: "close", error: null, reconnecting: false });
+    if (last) this.post(last);
+    this.post({ t: "ended" });
+  }
+
+  /** Arms the one timer for `at` (core milliseconds; -1: none). */
+  arm(at) {
+    if (at === this.deadline) return;
+    clearTimeout(this.timer);
+    this.deadline = at;
+    if (at < 0) return;
+    this.timer = setTimeout(() => {
+      this.deadline = -1;
+      if (!this.core) return;
+      this.core.handleTimeout(now());
+      this.pump();
+    }, Math.max(0, at - now()));
+  }
+}
+
+function silence(ws) {
+  ws.onopen = ws.onmessage = ws.onclose = null;
+}
+
+function socketError(ending, code, reason) {
+  if (ending === "protocol") {
+    const message = "the server sent a text WebSocket frame; MQTT travels in binary frames [MQTT-6.0.0-1]";
+    return { kind: "ProtocolError", ending, rule: "MQTT-6.0.0-1", closeCode: code, message };
+  }
+  const message =
+    ending === "subprotocol"
+      ? "the server did not accept the WebSocket subprotocol mqtt"
+      : `the WebSocket did not open (close code ${code}${reason ? `: ${reason}` : ""})`;
+  return { kind: "ConnectionError", ending, closeCode: code, message };
+}
+
+function wasmError(e) {
+  if (e && typeof e === "object" && "kind" in e) return e;
+  return { kind: "StateError", message: `the client's wasm module did not load: ${e?.message ?? e}` };
+}

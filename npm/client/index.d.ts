@@ -1,0 +1,307 @@
+/**
+ * `mqttscope`: an MQTT 3.1, 3.1.1 and 5.0 client for browsers, from mqttscope's Rust core
+ * compiled to WebAssembly.
+ *
+ * The core (keep-alive, QoS 1 and 2 flows, reconnect with backoff, resubscribing, session
+ * resumption) runs in a dedicated Worker by default, with its WebSocket and timer, so the
+ * page's main thread stays free and keep-alive goes on in background tabs; `{ worker: false }`
+ * runs it on the page. The API is the same either way: promises, typed errors, events.
+ *
+ * @example
+ * ```js
+ * import { connect } from "mqttscope";
+ * const client = await connect("ws://127.0.0.1:9001", { version: 5, keepAlive: 30 });
+ * client.on("message", (m) => console.log(m.topic, m.text()));
+ * await client.subscribe("home/#", { qos: 1 });
+ * const code = await client.publish("home/lights/brightness", "70", { qos: 1, retain: true });
+ * await client.end();
+ * ```
+ * @module
+ */
+
+/** The protocol version: 5 or `"5.0"` (the default), 4 or `"3.1.1"`, 3 or `"3.1"`. */
+export type Version = 3 | 4 | 5 | "3.1" | "3.1.1" | "5.0";
+
+/** Quality of Service. */
+export type QoS = 0 | 1 | 2;
+
+/** A payload: text (sent as UTF-8) or bytes. */
+export type Payload = string | Uint8Array | ArrayBuffer | ArrayBufferView;
+
+/** MQTT 5 User Properties: `[name, value]` pairs, in order; names may repeat. */
+export type UserProperties = [name: string, value: string][];
+
+/** MQTT 5 PUBLISH properties (3.3.2.3). */
+export interface PublishProperties {
+  /** True: the payload is UTF-8 text. */
+  payloadFormatIndicator?: boolean;
+  /** Lifetime of the message in seconds. */
+  messageExpiryInterval?: number;
+  /** A Topic Alias (1 up to the server's Topic Alias Maximum). */
+  topicAlias?: number;
+  /** Where to send a response. */
+  responseTopic?: string;
+  /** Data that matches a response to its request. */
+  correlationData?: Uint8Array;
+  /** The payload's MIME type. */
+  contentType?: string;
+  userProperties?: UserProperties;
+}
+
+/** The properties of a received message: a PUBLISH's, plus the Subscription Identifiers
+ *  of the subscriptions it matched. Empty in MQTT 3. */
+export interface MessageProperties extends PublishProperties {
+  subscriptionIdentifiers?: number[];
+}
+
+/** MQTT 5 CONNECT properties (3.1.2.11); `sessionExpiry` sets the first. */
+export interface ConnectProperties {
+  sessionExpiryInterval?: number;
+  receiveMaximum?: number;
+  maximumPacketSize?: number;
+  topicAliasMaximum?: number;
+  requestResponseInformation?: boolean;
+  requestProblemInformation?: boolean;
+  userProperties?: UserProperties;
+}
+
+/** MQTT 5 CONNACK properties, as the server sent them. */
+export interface ConnAckProperties {
+  sessionExpiryInterval?: number;
+  receiveMaximum?: number;
+  maximumQos?: QoS;
+  retainAvailable?: boolean;
+  maximumPacketSize?: number;
+  assignedClientIdentifier?: string;
+  topicAliasMaximum?: number;
+  reasonString?: string;
+  wildcardSubscriptionAvailable?: boolean;
+  subscriptionIdentifiersAvailable?: boolean;
+  sharedSubscriptionAvailable?: boolean;
+  serverKeepAlive?: number;
+  responseInformation?: string;
+  serverReference?: string;
+  userProperties?: UserProperties;
+}
+
+/** The will: published by the server if the connection ends without DISCONNECT. */
+export interface Will {
+  topic: string;
+  payload?: Payload;
+  qos?: QoS;
+  retain?: boolean;
+  /** MQTT 5 will properties. */
+  properties?: PublishProperties & { willDelayInterval?: number };
+}
+
+/** How to reconnect after a connection that was up ends. */
+export interface ReconnectOptions {
+  /** The first delay in milliseconds (500); it doubles, with jitter, up to `maxDelay`. */
+  initialDelay?: number;
+  /** The longest delay in milliseconds (30,000). */
+  maxDelay?: number;
+  /** Subscribe again when the server did not keep the session (true). */
+  resubscribe?: boolean;
+}
+
+/** Options of {@link connect} and {@link Client}. */
+export interface ConnectOptions {
+  /** 5 (the default), 4 (3.1.1) or 3 (3.1). */
+  version?: Version;
+  /** The client id; a random `mqttscope-…` when absent, `""` asks the server for one. */
+  clientId?: string;
+  username?: string;
+  /** Never logged; it travels in the CONNECT packet only. */
+  password?: string | Uint8Array;
+  /** Keep alive in seconds (60); 0 turns it off. */
+  keepAlive?: number;
+  /** Clean Start (5) / Clean Session (3.1.1): start without a session (true). */
+  cleanStart?: boolean;
+  /** MQTT 5: how long the server keeps the session after the connection ends, in seconds. */
+  sessionExpiry?: number;
+  will?: Will;
+  /** Reconnect after a connection that was up ends (true; the first connection must succeed). */
+  reconnect?: boolean | ReconnectOptions;
+  /** Other MQTT 5 CONNECT properties. */
+  properties?: ConnectProperties;
+  /** The largest packet accepted from the server, in bytes (16 MiB; MQTT 5 announces it). */
+  receiveLimit?: number;
+  /** How long to wait for CONNACK, in milliseconds (10,000). */
+  connectTimeout?: number;
+  /** Run the core in a dedicated Worker (true where there is one). */
+  worker?: boolean;
+  /** The WebSocket constructor, for { worker: false } where there is no global one. */
+  WebSocket?: new (url: string, protocols: string[]) => WebSocket;
+  /** Where the wasm module is (its URL, bytes or compiled module), if not beside the script. */
+  wasm?: string | URL | BufferSource | WebAssembly.Module;
+}
+
+/** A received application message. */
+export class Message {
+  private constructor();
+  readonly topic: string;
+  readonly payload: Uint8Array;
+  readonly qos: QoS;
+  readonly retain: boolean;
+  /** A QoS 1 or 2 message sent again (it may have arrived before). */
+  readonly dup: boolean;
+  /** MQTT 5 properties (empty in MQTT 3). */
+  readonly properties: MessageProperties;
+  /** The payload as UTF-8 text. */
+  text(): string;
+  /** The payload parsed as JSON; throws a SyntaxError when it is not JSON. */
+  json(): unknown;
+}
+
+/** Options of one subscription. */
+export interface SubscriptionOptions {
+  /** The highest QoS to receive at (0). */
+  qos?: QoS;
+  /** MQTT 5: not our own messages. */
+  noLocal?: boolean;
+  /** MQTT 5: keep the retain flag as published. */
+  retainAsPublished?: boolean;
+  /** MQTT 5: 0 send retained messages, 1 only for a new subscription, 2 never. */
+  retainHandling?: 0 | 1 | 2;
+}
+
+/** A filter with its own options, in a list given to {@link Client.subscribe}. */
+export interface Subscription extends SubscriptionOptions {
+  filter: string;
+}
+
+/** Options of {@link Client.subscribe}: those of each filter, and the SUBSCRIBE's properties. */
+export interface SubscribeOptions extends SubscriptionOptions {
+  properties?: { subscriptionIdentifier?: number; userProperties?: UserProperties };
+}
+
+/** What SUBACK said of one filter. */
+export interface SubscribeResult {
+  filter: string;
+  /** The granted QoS (0 to 2), or the failure code (0x80 and above). */
+  reasonCode: number;
+  /** The granted QoS, or null when refused. */
+  qos: QoS | null;
+}
+
+/** Options of {@link Client.publish}. */
+export interface PublishOptions {
+  qos?: QoS;
+  retain?: boolean;
+  properties?: PublishProperties;
+}
+
+/** A control packet as it crossed the wire. */
+export interface PacketEvent {
+  direction: "sent" | "received";
+  type: "CONNECT" | "CONNACK" | "PUBLISH" | "PUBACK" | "PUBREC" | "PUBREL" | "PUBCOMP" | "SUBSCRIBE"
+    | "SUBACK" | "UNSUBSCRIBE" | "UNSUBACK" | "PINGREQ" | "PINGRESP" | "DISCONNECT" | "AUTH";
+  /** Its exact bytes (a CONNECT's include the password). */
+  bytes: Uint8Array;
+}
+
+/** The events of a {@link Client} and what each listener gets. */
+export interface ClientEvents {
+  /** CONNACK accepted a connection (the first, and each reconnection). */
+  connect: { sessionPresent: boolean; properties: ConnAckProperties };
+  message: Message;
+  /** Every control packet, both ways (only while someone listens). */
+  packet: PacketEvent;
+  /** The connection ended: `error` null when {@link Client.end} ended it; `reconnecting`
+   *  false when it is over for good. */
+  close: { error: ConnectionError | null; reconnecting: boolean };
+  /** A reconnect try starts (`attempt` counts from 1 since the last connection). */
+  reconnect: { attempt: number };
+  /** What went wrong outside any call: a connection that ended, a rule the server broke
+   *  without ending it (a {@link ProtocolError} with `fatal` false), a refused resubscription. */
+  error: MqttError;
+}
+
+/** The client's state. */
+export type ClientState = "idle" | "connecting" | "connected" | "reconnecting" | "ended";
+
+/** An MQTT client. `new Client(url, options)` lets listeners be added before {@link Client.connect}. */
+export class Client {
+  constructor(url: string | URL, options?: ConnectOptions);
+  /** The protocol level spoken: 3, 4 or 5. */
+  readonly version: 3 | 4 | 5;
+  readonly state: ClientState;
+  /** Connects; resolves with the client on CONNACK, rejects with the first connection's error
+   *  ({@link ConnectError}, {@link ConnectionError}) and ends the client. */
+  connect(): Promise<Client>;
+  on<E extends keyof ClientEvents>(event: E, listener: (value: ClientEvents[E]) => void): this;
+  off<E extends keyof ClientEvents>(event: E, listener: (value: ClientEvents[E]) => void): this;
+  /** Subscribes; resolves with each filter's result, or rejects with a {@link SubscribeError}
+   *  when SUBACK refused any (the granted ones are in force). */
+  subscribe(filters: string | (string | Subscription)[], options?: SubscribeOptions): Promise<SubscribeResult[]>;
+  /** Unsubscribes; resolves with UNSUBACK's reason codes (MQTT 5; empty before). */
+  unsubscribe(filters: string | string[]): Promise<number[]>;
+  /** Publishes. Resolves with the reason code of PUBACK (QoS 1) or PUBCOMP (QoS 2), 0 (or 0x10,
+   *  no matching subscribers) when accepted, once handed to the socket for QoS 0; rejects with a
+   *  {@link PublishError} when refused or lost with the session. QoS 1 and 2 messages wait while
+   *  the client reconnects; QoS 0 needs a connection ({@link StateError}). */
+  publish(topic: string, payload: Payload, options?: PublishOptions): Promise<number>;
+  /** The messages whose topic matches `filter`, as they arrive, until the client ends or the
+   *  loop breaks. It does not subscribe: subscribe to the filter, or a wider one, as well. */
+  messages(filter: string): AsyncIterableIterator<Message>;
+  /** Sends DISCONNECT and closes; resolves once the client has stopped. */
+  end(): Promise<void>;
+}
+
+/** Connects to `url` (`ws://` or `wss://`) and resolves with the client once CONNACK accepted. */
+export function connect(url: string | URL, options?: ConnectOptions): Promise<Client>;
+
+/** The base class of every error the client throws, rejects with or reports. */
+export class MqttError extends Error {
+  /** The MQTT reason code (an MQTT 3.1.1 CONNACK return code in 3.1.1), or null. */
+  readonly reasonCode: number | null;
+  /** The rule broken: a normative id (`"MQTT-3.3.2-2"`), a section (`"2.1.2"`), or null. */
+  readonly rule: string | null;
+  /** What went wrong and what to do about it. */
+  explain(): string;
+}
+
+/** The caller asked for something MQTT or this API does not allow; nothing was sent. */
+export class UsageError extends MqttError {
+  /** The option or argument at fault (`"options.will.qos"`), or null. */
+  readonly field: string | null;
+}
+
+/** The client cannot do it now: not connected (QoS 0), ended, or its queue is full. */
+export class StateError extends MqttError {}
+
+/** How a connection ended. */
+export type Ending = "refused" | "server" | "protocol" | "keepAlive" | "connectTimeout" | "tooLarge"
+  | "handshake" | "subprotocol" | "transport" | "internal";
+
+/** The connection ended, or could not be made. */
+export class ConnectionError extends MqttError {
+  readonly ending: Ending;
+  /** The WebSocket close code, when the socket closed. */
+  readonly closeCode: number | null;
+  /** The server's Reason String (MQTT 5), or null. */
+  readonly reasonString: string | null;
+  /** The server's Server Reference (MQTT 5), or null. */
+  readonly serverReference: string | null;
+}
+
+/** CONNACK refused the connection; `reasonCode` says why. */
+export class ConnectError extends ConnectionError {}
+
+/** The server broke a rule of MQTT (`rule`). */
+export class ProtocolError extends ConnectionError {
+  /** Whether the connection ended over it. */
+  readonly fatal: boolean;
+}
+
+/** A QoS 1 or 2 publish was refused (`reasonCode`), or lost with its session (`lost`). */
+export class PublishError extends MqttError {
+  /** null; or "sent" (the server may or may not have it), "received" (it has it). */
+  readonly lost: "sent" | "received" | null;
+}
+
+/** SUBACK refused at least one filter. */
+export class SubscribeError extends MqttError {
+  /** Every filter's outcome, in order. */
+  readonly results: SubscribeResult[];
+}

@@ -1,0 +1,317 @@
+// `mqttscope`: an MQTT 3.1, 3.1.1 and 5.0 client for browsers, from mqttscope's Rust core.
+// The core runs in a dedicated Worker (worker.js) by default, or on the page with
+// { worker: false } (driver.js); this module is the promise-based API over either, and
+// never loads the wasm module itself in worker mode. See index.d.ts for the API.
+
+import { StateError, UsageError, typed } from "./errors.js";
+
+export {
+  MqttError, UsageError, StateError, ConnectionError, ConnectError, ProtocolError, PublishError, SubscribeError,
+} from "./errors.js";
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const LEVELS = { 3: 3, 4: 4, 5: 5, "3.1": 3, "3.1.1": 4, "5.0": 5 };
+const OPTIONS = [
+  "version", "clientId", "username", "password", "keepAlive", "cleanStart", "sessionExpiry", "will",
+  "reconnect", "properties", "receiveLimit", "connectTimeout", "worker", "WebSocket", "wasm",
+];
+
+/** An application message. */
+export class Message {
+  constructor(m) {
+    this.topic = m.topic;
+    this.payload = m.payload;
+    this.qos = m.qos;
+    this.retain = m.retain;
+    this.dup = m.dup;
+    this.properties = m.properties;
+  }
+  /** The payload as UTF-8 text. */
+  text() {
+    return decoder.decode(this.payload);
+  }
+  /** The payload parsed as JSON (throws a SyntaxError when it is not JSON). */
+  json() {
+    return JSON.parse(this.text());
+  }
+}
+
+/** Connects to `url` and resolves with the client once CONNACK accepted the connection. */
+export async function connect(url, options) {
+  const client = new Client(url, options);
+  await client.connect();
+  return client;
+}
+
+/** An MQTT client. `new Client(url, options)` lets listeners be added before `connect()`. */
+export class Client {
+  constructor(url, options = {}) {
+    if (typeof url !== "string" && !(url instanceof URL)) throw usage("url", "a ws:// or wss:// URL");
+    this.url = String(url);
+    this.options = options;
+    this.core = coreOptions(options);
+    this.listeners = new Map();
+    this.calls = new Map();
+    this.watches = new Map();
+    this.nextId = 1;
+    this.state = "idle";
+    this.version = this.core.version;
+  }
+
+  /** Connects; resolves on CONNACK, rejects with the first connection's error. */
+  connect() {
+    if (this.state !== "idle") return Promise.reject(new StateError("connect() was called already"));
+    this.state = "connecting";
+    const o = this.options;
+    const inWorker = o.worker ?? (typeof Worker === "function" && !o.WebSocket);
+    if (inWorker && o.WebSocket) {
+      this.state = "ended";
+      return Promise.reject(usage("options.WebSocket", "no WebSocket constructor in worker mode (it cannot cross to a worker)"));
+    }
+    this.ended = new Promise((resolve) => (this.onEnded = resolve));
+    const open = { op: "open", url: this.url, options: this.core, packets: this.listeners.has("packet"), wasm: o.wasm };
+    if (inWorker) {
+      const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "mqttscope" });
+      worker.onmessage = (e) => this.receive(e.data);
+      worker.onerror = (e) => this.receive({ t: "fail", id: this.openId, error: new StateError(`the client's worker failed: ${e.message}`) });
+      this.worker = worker;
+      this.send = (m) => worker.postMessage(m);
+      return this.call({ ...open });
+    }
+    return this.call({ ...open, WebSocket: o.WebSocket }, (m) => this.inThread(m));
+  }
+
+  /** Runs the driver on this thread; its messages arrive as tasks, as a worker's do. */
+  inThread(first) {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (e) => this.receive(e.data);
+    this.port = channel.port1;
+    const driver = import("./driver.js").then(({ Driver }) => new Driver((m, t) => channel.port2.postMessage(m, t)));
+    this.send = (m) => driver.then((d) => d.handle(m));
+    this.send(first);
+  }
+
+  /** Adds a listener: "connect", "message", "packet", "close", "reconnect" or "error". */
+  on(event, fn) {
+    if (typeof fn !== "function") throw usage("listener", "a function");
+    if (!this.listeners.has(event)) this.listeners.set(event, new Set());
+    this.listeners.get(event).add(fn);
+    if (event === "packet") this.post({ op: "packets", on: true });
+    return this;
+  }
+
+  /** Removes a listener. */
+  off(event, fn) {
+    const set = this.listeners.get(event);
+    set?.delete(fn);
+    if (event === "packet" && set?.size === 0) {
+      this.listeners.delete(event);
+      this.post({ op: "packets", on: false });
+    }
+    return this;
+  }
+
+  /** Publishes; resolves with the reason code (QoS 0: once handed to the socket). */
+  publish(topic, payload, options = {}) {
+    if (typeof topic !== "string") return Promise.reject(usage("topic", "a string"));
+    const bytes = toBytes(payload, "payload");
+    if (bytes instanceof Error) return Promise.reject(bytes);
+    const { qos = 0, retain = false, properties, ...rest } = options;
+    const extra = Object.keys(rest)[0];
+    if (extra) return Promise.reject(usage(`options.${extra}`, "no such option; the options are qos, retain, properties"));
+    if (typeof retain !== "boolean") return Promise.reject(usage("options.retain", "true or false"));
+    return this.call({ op: "publish", topic, payload: bytes, qos, retain, properties });
+  }
+
+  /** Subscribes; resolves with each filter's SUBACK result, rejects if any was refused. */
+  subscribe(filters, options = {}) {
+    const list = typeof filters === "string" ? [filters] : filters;
+    if (!Array.isArray(list) || list.length === 0) return Promise.reject(usage("filters", "a filter or an array of filters"));
+    const { properties, ...each } = options;
+    const subscriptions = list.map((f) => (typeof f === "string" ? { filter: f, ...each } : f));
+    return this.call({ op: "subscribe", subscriptions, properties });
+  }
+
+  /** Unsubscribes; resolves with the UNSUBACK reason codes (MQTT 5; empty before). */
+  unsubscribe(filters) {
+    const list = typeof filters === "string" ? [filters] : filters;
+    return this.call({ op: "unsubscribe", filters: list });
+  }
+
+  /** The messages whose topic matches `filter`, as they arrive (subscribe separately). */
+  messages(filter) {
+    if (typeof filter !== "string") throw usage("filter", "a topic filter");
+    const id = this.nextId++;
+    const queue = [];
+    let wake = null;
+    const watch = { push: (m) => (wake ? (wake({ value: m, done: false }), (wake = null)) : queue.push(m)), end: () => wake?.({ done: true }) };
+    this.watches.set(id, watch);
+    this.post({ op: "watch", watch: id, filter });
+    const stop = () => {
+      if (this.watches.delete(id)) this.post({ op: "unwatch", watch: id });
+      watch.end();
+      return Promise.resolve({ value: undefined, done: true });
+    };
+    return {
+      next: () => {
+        if (queue.length) return Promise.resolve({ value: queue.shift(), done: false });
+        if (!this.watches.has(id)) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve) => (wake = resolve));
+      },
+      return: stop,
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+
+  /** Sends DISCONNECT and closes; resolves once the client has stopped. */
+  async end() {
+    if (this.state === "idle") this.state = "ended";
+    if (this.state === "ended") return;
+    this.post({ op: "end" });
+    await this.ended;
+  }
+
+  // ---- the driver's side ----
+
+  post(m) {
+    if (this.send && this.state !== "ended") this.send(m);
+  }
+
+  call(m, start = (x) => this.send(x)) {
+    if (this.state === "ended") return Promise.reject(new StateError("the client has ended"));
+    const id = this.nextId++;
+    if (m.op === "open") this.openId = id;
+    return new Promise((resolve, reject) => {
+      this.calls.set(id, { resolve, reject });
+      start({ ...m, id });
+    });
+  }
+
+  receive(m) {
+    switch (m.t) {
+      case "done":
+      case "fail":
+        return this.settle(m);
+      case "connect":
+        this.state = "connected";
+        if (m.id) this.settle({ t: "done", id: m.id, value: this });
+        return this.emit("connect", { sessionPresent: m.sessionPresent, properties: m.properties });
+      case "message":
+        return this.message(m);
+      case "packet":
+        return this.emit("packet", { direction: m.direction, type: m.packetType, bytes: m.bytes });
+      case "close":
+        this.state = m.reconnecting ? "reconnecting" : this.state;
+        if (m.error) this.emit("error", typed(m.error));
+        return this.emit("close", { error: typed(m.error), reconnecting: m.reconnecting });
+      case "reconnect":
+        return this.emit("reconnect", { attempt: m.attempt });
+      case "error":
+        return this.emit("error", typed(m.error));
+      case "ended":
+        return this.stop();
+    }
+  }
+
+  settle(m) {
+    const call = this.calls.get(m.id);
+    if (!call) return;
+    this.calls.delete(m.id);
+    if (m.t === "done") call.resolve(m.value);
+    else call.reject(typed(m.error));
+  }
+
+  message(m) {
+    const message = new Message(m);
+    for (const id of m.watches) this.watches.get(id)?.push(message);
+    this.emit("message", message);
+  }
+
+  emit(event, value) {
+    for (const fn of this.listeners.get(event) ?? []) {
+      try {
+        fn(value);
+      } catch (e) {
+        setTimeout(() => {
+          throw e;
+        });
+      }
+    }
+  }
+
+  /** The driver stopped: nothing more will come. */
+  stop() {
+    this.state = "ended";
+    this.worker?.terminate();
+    this.port?.close();
+    for (const call of this.calls.values()) call.reject(new StateError("the client has ended"));
+    this.calls.clear();
+    for (const w of this.watches.values()) w.end();
+    this.watches.clear();
+    this.onEnded();
+  }
+}
+
+/** The core's options object from the user's. */
+function coreOptions(o) {
+  if (o === null || typeof o !== "object") throw usage("options", "an object");
+  const extra = Object.keys(o).find((k) => !OPTIONS.includes(k));
+  if (extra) throw usage(`options.${extra}`, `no such option; the options are ${OPTIONS.join(", ")}`);
+  const version = LEVELS[o.version ?? 5];
+  if (!version) throw usage("options.version", '3 or "3.1", 4 or "3.1.1", 5 or "5.0"');
+  const core = {
+    version,
+    clientId: o.clientId ?? `mqttscope-${randomHex()}`,
+    cleanStart: o.cleanStart,
+    keepAlive: o.keepAlive,
+    username: o.username,
+    password: o.password === undefined ? undefined : bytesOption(o.password, "options.password"),
+    will: o.will && { ...o.will, payload: bytesOption(o.will.payload ?? "", "options.will.payload") },
+    properties: o.properties,
+    receiveLimit: o.receiveLimit,
+    connectTimeout: o.connectTimeout,
+    reconnect: reconnect(o.reconnect),
+  };
+  if (o.sessionExpiry !== undefined) {
+    if (version !== 5) throw usage("options.sessionExpiry", "MQTT 5 (version 5): 3.1.1 has no session expiry");
+    core.properties = { ...o.properties, sessionExpiryInterval: o.sessionExpiry };
+  }
+  return core;
+}
+
+function reconnect(r) {
+  if (r === false) return undefined;
+  const seed = crypto.getRandomValues(new Uint32Array(1))[0];
+  if (r === undefined || r === true) return { seed };
+  if (typeof r !== "object") throw usage("options.reconnect", "true, false or { initialDelay, maxDelay, resubscribe }");
+  return { ...r, seed };
+}
+
+function bytesOption(v, field) {
+  const b = toBytes(v, field);
+  if (b instanceof Error) throw b;
+  return b;
+}
+
+/** The bytes of a payload: text as UTF-8, or a Uint8Array, ArrayBuffer or view. */
+function toBytes(v, field) {
+  if (typeof v === "string") return encoder.encode(v);
+  if (v instanceof Uint8Array) return v;
+  if (v instanceof ArrayBuffer) return new Uint8Array(v);
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  if (v === undefined || v === null) return new Uint8Array(0);
+  return usage(field, "a string, a Uint8Array, an ArrayBuffer or another typed array");
+}
+
+function randomHex() {
+  return Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function usage(field, expected) {
+  const message = expected.startsWith("no such") || expected.startsWith("MQTT 5") || expected.startsWith("no ")
+    ? `${field}: ${expected}` : `${field}: expected ${expected}`;
+  return new UsageError(message, { field });
+}

@@ -1,0 +1,7 @@
+// The `mqttscope` client's dedicated worker: the core, its WebSocket and its timer run
+// here, off the page's main thread, where timers are not throttled in background tabs
+// (keep-alive goes on). The page's Client talks to the Driver by messages.
+import { Driver } from "./driver.js";
+
+const driver = new Driver((message, transfer) => postMessage(message, transfer));
+onmessage = (e) => driver.handle(e.data);

@@ -1,0 +1,414 @@
+// The npm package's main entry, `mqttscope` (the client), used as a user would: packed
+// with `npm pack`, installed from the tarball into a fresh folder, imported by its path
+// from a plain <script type="module"> in headless Chromium, against a real mosquitto on
+// loopback (a WebSocket listener for the page, TCP for mosquitto_pub and mosquitto_sub).
+// Every browser check runs twice: with the core in its Worker (the default) and on the
+// page ({ worker: false }).
+//
+//   node tests/npm/client.mjs pkg
+//
+// The declarations are checked too: TypeScript (pinned in tests/e2e) compiles a user's
+// module against them in strict mode, and must refuse what they forbid.
+//
+// `cargo xtask test` runs it in the `npm` tier after tests/npm/dissect.mjs. CHROMIUM
+// overrides the browser (default /usr/bin/chromium), MOSQUITTO the broker.
+
+import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { extname, join, resolve } from "node:path";
+import { Broker, sleep } from "../e2e/mosquitto.mjs";
+
+/** Packs `pkg` and installs the tarball into a new folder; returns that folder. */
+function install(pkg) {
+  const dir = mkdtempSync(join(tmpdir(), "mqttscope-npm-client-"));
+  const npm = (args) => execFileSync("npm", args, { cwd: dir, encoding: "utf8" });
+  const tarball = npm(["pack", "--silent", "--pack-destination", dir, resolve(pkg)]).trim().split("\n").pop();
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ private: true, type: "module" }));
+  npm(["install", "--offline", "--no-audit", "--no-fund", join(dir, tarball)]);
+  return dir;
+}
+
+const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
+
+/** mosquitto_sub for `count` messages on `topic`; `done` resolves with its raw output. */
+function subscribe(broker, topic, count, extra = []) {
+  const args = ["-h", "127.0.0.1", "-p", String(broker.tcp), "-t", topic, "-C", String(count), "-W", "20", ...extra];
+  const p = spawn("mosquitto_sub", args);
+  const chunks = [];
+  p.stdout.on("data", (d) => chunks.push(d));
+  const done = new Promise((ok, fail) =>
+    p.once("exit", (code) => (code === 0 ? ok(Buffer.concat(chunks)) : fail(new Error(`mosquitto_sub exited ${code}`)))),
+  );
+  return { done, ready: sleep(400) };
+}
+
+/** The test page: the entry imported by its path from a plain module script, and the
+ *  helpers the steps call through page.evaluate. */
+const PAGE = `<!doctype html><meta charset="utf-8"><title>mqttscope</title><link rel="icon" href="data:,">
+<script type="module">
+  import * as mqtt from "/node_modules/mqttscope/client/index.js";
+  window.mqtt = mqtt;
+  window.clients = {};
+  /** Resolves with the first value \`event\` carries that \`pred\` accepts. */
+  window.next = (client, event, pred = () => true, ms = 15000) => new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error("no " + event + " in " + ms + " ms")), ms);
+    const fn = (v) => { if (pred(v)) { clearTimeout(timer); client.off(event, fn); ok(v); } };
+    client.on(event, fn);
+  });
+  window.hex = async (bytes) => [...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))]
+    .map((b) => b.toString(16).padStart(2, "0")).join("");
+  /** A rejection's class and fields, or "resolved". */
+  window.failure = async (promise) => {
+    try { await promise; return "resolved"; } catch (e) {
+      return { name: e.name, typed: e instanceof mqtt.MqttError && e instanceof Error, message: e.message,
+        reasonCode: e.reasonCode, rule: e.rule, field: e.field ?? null, ending: e.ending ?? null,
+        explain: typeof e.explain === "function" ? e.explain() : null };
+    }
+  };
+  window.ready = true;
+</script>`;
+
+const TYPES = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html" };
+
+/** Serves `dir` on 127.0.0.1 (the page at /), resolving to the server once listening. */
+function serve(dir) {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, "http://x").pathname;
+    try {
+      const body = path === "/" ? PAGE : readFileSync(join(dir, decodeURIComponent(path)));
+      res.writeHead(200, { "content-type": TYPES[extname(path) || ".html"] ?? "application/octet-stream" });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok(server)));
+}
+
+/** The steps for one mode (`worker` true or false), against `broker`. */
+function steps(broker, worker) {
+  const url = `ws://127.0.0.1:${broker.ws}/`;
+  const mode = worker ? "worker" : "page";
+  const base = { url, worker, mode };
+  const named = (name, f) => Object.defineProperty(f, "name", { value: `${mode}: ${name}` });
+  return [
+    named("connects with MQTT 5 and 3.1.1 and reports every packet", async (page) => {
+      const r = await page.evaluate(async ({ url, worker, mode }) => {
+        const c5 = new mqtt.Client(url, { version: 5, clientId: `v5-${mode}`, worker, sessionExpiry: 60 });
+        const packets = [];
+        c5.on("packet", (p) => packets.push([p.direction, p.type, p.bytes instanceof Uint8Array]));
+        const connected = next(c5, "connect");
+        const same = await c5.connect();
+        const info = await connected;
+        const c4 = await mqtt.connect(url, { version: "3.1.1", clientId: `v4-${mode}`, worker });
+        clients.v5 = c5;
+        clients.v4 = c4;
+        return { same: same === c5, packets, sessionPresent: info.sessionPresent, state: c4.state, v: [c5.version, c4.version] };
+      }, base);
+      assert.equal(r.same, true);
+      assert.deepEqual(r.packets.slice(0, 2), [["sent", "CONNECT", true], ["received", "CONNACK", true]]);
+      assert.equal(r.sessionPresent, false);
+      assert.equal(r.state, "connected");
+      assert.deepEqual(r.v, [5, 4]);
+    }),
+    named("subscribes and receives what mosquitto_pub publishes", async (page) => {
+      const topic = `in/${mode}`;
+      const subs = await page.evaluate(async (topic) => {
+        const a = await clients.v5.subscribe(`${topic}/#`, { qos: 1 });
+        const b = await clients.v4.subscribe([`${topic}/+`, `${topic}/x/#`], { qos: 2 });
+        window.got5 = next(clients.v5, "message");
+        window.got4 = next(clients.v4, "message");
+        window.iterated = (async () => {
+          for await (const m of clients.v5.messages(`${topic}/+/json`)) return [m.topic, m.json()];
+        })();
+        return [a, b];
+      }, topic);
+      assert.deepEqual(subs, [
+        [{ filter: `${topic}/#`, reasonCode: 1, qos: 1 }],
+        [{ filter: `${topic}/+`, reasonCode: 2, qos: 2 }, { filter: `${topic}/x/#`, reasonCode: 2, qos: 2 }],
+      ]);
+      broker.pub(["-t", `${topic}/t`, "-m", "hello", "-q", "1", "-r"]);
+      broker.pub(["-t", `${topic}/x/json`, "-m", '{"celsius":21.5}', "-q", "0"]);
+      const got = await page.evaluate(async () => {
+        const [m5, m4] = await Promise.all([got5, got4]);
+        const it = await iterated;
+        const show = (m) => [m.topic, m.text(), m.qos, m.retain, m.payload instanceof Uint8Array, m instanceof mqtt.Message];
+        return { m5: show(m5), m4: show(m4), it };
+      });
+      assert.deepEqual(got.m5, [`${topic}/t`, "hello", 1, false, true, true]);
+      assert.deepEqual(got.m4, [`${topic}/t`, "hello", 1, false, true, true]);
+      assert.deepEqual(got.it, [`${topic}/x/json`, { celsius: 21.5 }]);
+      broker.pub(["-t", `${topic}/t`, "-n", "-r"]);
+    }),
+    named("publishes at QoS 0, 1 and 2 and mosquitto_sub receives each", async (page) => {
+      const topic = `out/${mode}`;
+      const sub = subscribe(broker, `${topic}/#`, 6, ["-v"]);
+      await sub.ready;
+      const codes = await page.evaluate(async (topic) => {
+        const out = [];
+        for (const [c, v] of [[clients.v5, 5], [clients.v4, 4]]) {
+          for (const qos of [0, 1, 2]) out.push(await c.publish(`${topic}/${v}/${qos}`, `q${qos}`, { qos }));
+        }
+        return out;
+      }, topic);
+      assert.deepEqual(codes, [0, 0, 0, 0, 0, 0]);
+      const lines = (await sub.done).toString().trim().split("\n").sort();
+      assert.deepEqual(lines, [0, 1, 2].flatMap((q) => [`${topic}/4/${q} q${q}`, `${topic}/5/${q} q${q}`]).sort());
+    }),
+    named("a QoS 1 publish resolves with PUBACK's reason code", async (page) => {
+      const code = await page.evaluate(() => clients.v5.publish(`nobody/listens/here`, "x", { qos: 1 }));
+      assert.equal(code, 0x10, "No matching subscribers");
+    }),
+    named("publishes 1 MiB and receives 256 KiB from mosquitto byte for byte", async (page) => {
+      // mosquitto 2.0.11 drops a WebSocket subscriber it has to send a message of about
+      // 400 kB or more (a plain `ws` client too), so what comes from it stays below that.
+      const big = randomBytes(256 << 10);
+      const file = join(broker.dir, "big.bin");
+      writeFileSync(file, big);
+      const topic = `big/${mode}`;
+      await page.evaluate((topic) => {
+        window.bigIn = next(clients.v5, "message", (m) => m.topic === `${topic}/in`);
+        return clients.v5.subscribe(`${topic}/in`, { qos: 1 });
+      }, topic);
+      broker.pub(["-t", `${topic}/in`, "-f", file, "-q", "1"]);
+      const inHash = await page.evaluate(async () => {
+        const m = await bigIn;
+        return [m.payload.length, await hex(m.payload)];
+      });
+      assert.deepEqual(inHash, [big.length, sha256(big)]);
+      const sub = subscribe(broker, `${topic}/out`, 1, ["-N"]);
+      await sub.ready;
+      const sent = await page.evaluate(async (topic) => {
+        const payload = new Uint8Array(1 << 20);
+        for (let i = 0; i < payload.length; i += 65536) crypto.getRandomValues(payload.subarray(i, i + 65536));
+        const code = await clients.v4.publish(`${topic}/out`, payload, { qos: 2 });
+        return [code, await hex(payload)];
+      }, topic);
+      const received = await sub.done;
+      assert.equal(sent[0], 0);
+      assert.equal(received.length, 1 << 20);
+      assert.equal(sha256(received), sent[1]);
+    }),
+    named("refuses what MQTT forbids with typed errors", async (page) => {
+      const r = await page.evaluate(async () => ({
+        wildcard: await failure(clients.v5.publish("a/+", "x")),
+        qos3: await failure(clients.v5.publish("a", "x", { qos: 3 })),
+        option: await failure(clients.v5.publish("a", "x", { retian: true })),
+        filter: await failure(clients.v4.subscribe("a/#/b")),
+        property: await failure(clients.v5.publish("a", "x", { properties: { topicAlias: 0 } })),
+      }));
+      assert.deepEqual([r.wildcard.name, r.wildcard.typed, r.wildcard.rule], ["UsageError", true, "MQTT-3.3.2-2"]);
+      assert.deepEqual([r.qos3.name, r.qos3.field, r.qos3.message], ["UsageError", "options.qos", "options.qos: expected 0, 1 or 2"]);
+      assert.deepEqual([r.option.name, r.option.field], ["UsageError", "options.retian"]);
+      assert.equal(r.filter.name, "UsageError");
+      assert.match(r.filter.message, /#/);
+      assert.deepEqual([r.property.name, r.property.field], ["UsageError", "options.properties.topicAlias"]);
+    }),
+    named("a refused connect rejects with a ConnectError and its reason code", async (page) => {
+      const r = await page.evaluate(async (base) => {
+        const opts = { clientId: `bad-${base.mode}`, username: "user", password: "wrong", worker: base.worker, reconnect: true };
+        return {
+          v5: await failure(mqtt.connect(base.url, { ...opts, version: 5 })),
+          v4: await failure(mqtt.connect(base.url, { ...opts, version: 4 })),
+          good: (await mqtt.connect(base.url, { ...opts, password: "secret" }).then((c) => c.end().then(() => "ok"))),
+          nothing: await failure(mqtt.connect("ws://127.0.0.1:9/", { worker: base.worker })),
+        };
+      }, base);
+      // mosquitto 2.0 answers a wrong password with Not authorized (0x87; 5 in 3.1.1).
+      assert.deepEqual([r.v5.name, r.v5.typed, r.v5.reasonCode, r.v5.ending], ["ConnectError", true, 0x87, "refused"]);
+      assert.equal(r.v5.message, "connection refused: Not authorized (0x87)");
+      assert.match(r.v5.explain, /refuses this client/);
+      assert.deepEqual([r.v4.name, r.v4.reasonCode], ["ConnectError", 5]);
+      assert.equal(r.v4.message, "Connection Refused, not authorized (return code 5)");
+      assert.equal(r.good, "ok");
+      assert.deepEqual([r.nothing.name, r.nothing.ending], ["ConnectionError", "handshake"]);
+    }),
+    named("reconnects and resubscribes after mosquitto restarts", async (page) => {
+      const topic = `again/${mode}`;
+      await page.evaluate(async ({ url, worker, topic }) => {
+        const c = await mqtt.connect(url, { worker, reconnect: { initialDelay: 100, maxDelay: 400 } });
+        await c.subscribe(`${topic}/#`, { qos: 1 });
+        window.events = [];
+        for (const e of ["close", "reconnect", "connect"]) c.on(e, (v) => events.push([e, v?.error?.name ?? null, v?.reconnecting ?? v?.sessionPresent ?? null]));
+        clients.again = c;
+        window.dropped = next(c, "close");
+      }, { ...base, topic });
+      await broker.stop();
+      const closed = await page.evaluate(async () => {
+        const e = await dropped;
+        window.back = next(clients.again, "connect");
+        return [e.reconnecting, e.error.name, e.error.ending];
+      });
+      assert.deepEqual(closed, [true, "ConnectionError", "transport"]);
+      await sleep(300);
+      await broker.start();
+      await page.evaluate(async (topic) => {
+        await back;
+        window.after = next(clients.again, "message");
+      }, topic);
+      await sleep(300);
+      broker.pub(["-t", `${topic}/x`, "-m", "back", "-q", "1"]);
+      const r = await page.evaluate(async () => {
+        const m = await after;
+        return { text: m.text(), events };
+      });
+      assert.equal(r.text, "back", "the core subscribed again after the new session");
+      assert.deepEqual(r.events[0], ["close", "ConnectionError", true]);
+      assert.ok(r.events.some(([e]) => e === "reconnect"), "a reconnect event");
+      assert.deepEqual(r.events.at(-1), ["connect", null, false], "session not present: mosquitto kept nothing");
+    }),
+    named("end() disconnects and later calls fail with a StateError", async (page) => {
+      const r = await page.evaluate(async () => {
+        const out = [];
+        for (const c of [clients.v5, clients.v4, clients.again]) {
+          const closed = next(c, "close");
+          await c.end();
+          const e = await closed;
+          out.push([c.state, e.error, e.reconnecting, (await failure(c.publish("a", "x"))).name]);
+        }
+        return out;
+      });
+      assert.deepEqual(r, Array(3).fill(["ended", null, false, "StateError"]));
+    }),
+  ];
+}
+
+/** Every browser check, in headless Chromium through the end-to-end harness. */
+async function browserChecks(dir, broker) {
+  const { runSteps } = await import("../e2e/harness.mjs");
+  const server = await serve(dir);
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  const ready = async function page_loads(page) {
+    await page.waitForFunction(() => window.ready, null, { timeout: 15000 });
+  };
+  try {
+    return await runSteps({
+      url,
+      steps: [ready, ...steps(broker, true), ...steps(broker, false)],
+      // Reconnecting while mosquitto is down, and the connect to a closed port.
+      expected: (p) => /WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/' failed/.test(p),
+    });
+  } finally {
+    server.close();
+  }
+}
+
+/** A user's TypeScript module: what the declarations must accept, and, each marked
+ *  `@ts-expect-error`, what they must refuse (tsc fails when such a line compiles). */
+const USER_TS = `
+import { connect, Client, ConnectError, MqttError, PublishError, SubscribeError, UsageError } from "mqttscope";
+import type { Message, SubscribeResult, ConnectionError } from "mqttscope";
+
+const client = await connect("ws://127.0.0.1:9001", {
+  version: 5, clientId: "dash", username: "u", password: "p", keepAlive: 30, cleanStart: false,
+  sessionExpiry: 3600, will: { topic: "w", payload: "bye", qos: 1, retain: true }, reconnect: { initialDelay: 500 },
+});
+client.on("message", (m: Message) => {
+  const topic: string = m.topic;
+  const bytes: Uint8Array = m.payload;
+  const text: string = m.text();
+  const value: unknown = m.json();
+  const qos: 0 | 1 | 2 = m.qos;
+  const ct: string | undefined = m.properties.contentType;
+});
+client.on("close", (e) => {
+  const why: ConnectionError | null = e.error;
+  const again: boolean = e.reconnecting;
+});
+client.on("packet", (p) => {
+  const dir: "sent" | "received" = p.direction;
+  const bytes: Uint8Array = p.bytes;
+});
+const results: SubscribeResult[] = await client.subscribe(["a/#", "b"], { qos: 1, noLocal: true });
+const granted: 0 | 1 | 2 | null = results[0]!.qos;
+for await (const m of client.messages("a/+")) {
+  const t: string = m.text();
+  break;
+}
+const code: number = await client.publish("a/b", new Uint8Array([1]), { qos: 2, retain: true, properties: { contentType: "x" } });
+const later = new Client("ws://127.0.0.1:9001", { worker: false });
+await later.connect();
+try {
+  await client.publish("a/+", "x");
+} catch (e) {
+  if (e instanceof ConnectError) {
+    const rc: number | null = e.reasonCode;
+  } else if (e instanceof PublishError) {
+    const lost: "sent" | "received" | null = e.lost;
+  } else if (e instanceof SubscribeError) {
+    const all: SubscribeResult[] = e.results;
+  } else if (e instanceof UsageError) {
+    const field: string | null = e.field;
+  } else if (e instanceof MqttError) {
+    const rule: string | null = e.rule;
+    const hint: string = e.explain();
+  }
+}
+await client.end();
+// @ts-expect-error QoS 3 does not exist
+await client.publish("t", "x", { qos: 3 });
+// @ts-expect-error there is no MQTT version 6
+await connect("ws://x", { version: 6 });
+// @ts-expect-error no such event
+client.on("connected", () => {});
+// @ts-expect-error a payload is text or bytes, not a number
+await client.publish("t", 7);
+// @ts-expect-error a message's payload is bytes, not text
+const notText: string = (null as unknown as Message).payload;
+export { granted, code, notText };
+`;
+
+/** Compiles USER_TS against the installed package's declarations with tsc --strict. */
+function typeChecks(dir) {
+  const tsc = new URL("../e2e/node_modules/typescript/bin/tsc", import.meta.url);
+  writeFileSync(join(dir, "user.mts"), USER_TS);
+  const args = ["--noEmit", "--strict", "--target", "es2022", "--module", "nodenext", "--lib", "es2022,dom"];
+  try {
+    execFileSync(process.execPath, [tsc.pathname, ...args, "user.mts"], { cwd: dir, encoding: "utf8" });
+    console.log("ok   types: a strict TypeScript module compiles, and what the types forbid does not");
+    return 0;
+  } catch (e) {
+    console.log(`FAIL types: tsc says\n${e.stdout}${e.stderr}`);
+    return 1;
+  }
+}
+
+/** mosquitto with a password file: `user` / `secret`; anonymous clients allowed. */
+async function startBroker(dir) {
+  chmodSync(dir, 0o755);
+  const passwords = join(dir, "passwords");
+  writeFileSync(passwords, "");
+  execFileSync("mosquitto_passwd", ["-b", passwords, "user", "secret"]);
+  chmodSync(passwords, 0o644);
+  const broker = await Broker.onFreePorts(dir, `password_file ${passwords}\n`);
+  await broker.start();
+  return broker;
+}
+
+async function main() {
+  const pkg = process.argv[2];
+  if (!pkg) throw new Error("usage: node tests/npm/client.mjs <package folder, e.g. pkg>");
+  const dir = install(pkg);
+  const brokerDir = mkdtempSync(join(tmpdir(), "mqttscope-npm-broker-"));
+  let broker = null;
+  try {
+    let failed = typeChecks(dir);
+    broker = await startBroker(brokerDir);
+    failed += await browserChecks(dir, broker);
+    console.log(failed ? `${failed} failure(s)` : "all client checks passed");
+    return failed ? 1 : 0;
+  } finally {
+    await broker?.stop();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(brokerDir, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = await main().catch((e) => {
+  console.error(e);
+  return 1;
+});
