@@ -75,7 +75,8 @@ impl DecodeError {
             | K::EmptyTopicWithoutAlias
             | K::AuthDataWithoutMethod
             | K::MissingAuthenticationMethod
-            | K::PasswordWithoutUsername => ReasonCode::ProtocolError,
+            | K::PasswordWithoutUsername
+            | K::ServerBound { .. } => ReasonCode::ProtocolError,
             _ => ReasonCode::MalformedPacket,
         }
     }
@@ -143,6 +144,12 @@ pub enum DecodeErrorKind {
     InvalidPacketType {
         /// The four type bits.
         value: u8,
+    },
+    /// A packet only a client sends (CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ), which a
+    /// build without the `server-packets` feature does not decode.
+    ServerBound {
+        /// The packet type.
+        packet: PacketType,
     },
     /// Fixed-header flags other than the ones this packet type requires.
     InvalidFlags {
@@ -274,6 +281,7 @@ impl fmt::Display for DecodeErrorKind {
             }
             K::TrailingBytes { count } => write!(f, "{count} bytes left over after the last field"),
             K::InvalidPacketType { value } => write!(f, "packet type {value} is reserved"),
+            K::ServerBound { packet } => write!(f, "a server does not send {packet}"),
             K::InvalidFlags {
                 packet,
                 found,

@@ -191,6 +191,18 @@ impl PacketType {
         })
     }
 
+    /// True for the packets only a client sends: CONNECT, SUBSCRIBE, UNSUBSCRIBE and
+    /// PINGREQ (2.1.2).
+    pub const fn is_server_bound(self) -> bool {
+        matches!(
+            self,
+            PacketType::Connect
+                | PacketType::Subscribe
+                | PacketType::Unsubscribe
+                | PacketType::PingReq
+        )
+    }
+
     /// The name the specification uses (`PUBLISH`).
     pub const fn name(self) -> &'static str {
         use PacketType as P;
@@ -494,7 +506,10 @@ pub(crate) fn decode_body<'a, T: Trace>(
     tr: &mut T,
 ) -> Result<Packet<'a>, DecodeError> {
     use PacketType as P;
-    if !T::ON && buf.len() == h.len() {
+    if !T::ON
+        && buf.len() == h.len()
+        && (cfg!(feature = "server-packets") || !h.packet_type().is_server_bound())
+    {
         if let Some(p) = decode_quick(buf, h, v) {
             return Ok(p);
         }
@@ -502,6 +517,15 @@ pub(crate) fn decode_body<'a, T: Trace>(
     let mut r = Reader::new(buf, h.header_len(), h.len(), v, tr);
     r.enter(h.packet_type().path_name());
     let packet = match h.packet_type() {
+        // A client's build: these are a Protocol Error from a server anyway (2.1.2).
+        P::Connect | P::Subscribe | P::Unsubscribe | P::PingReq
+            if !cfg!(feature = "server-packets") =>
+        {
+            let kind = DecodeErrorKind::ServerBound {
+                packet: h.packet_type(),
+            };
+            return Err(DecodeError::new(0, kind, "2.1.2"));
+        }
         P::Connect => Packet::Connect(Box::new(Connect::decode(&mut r)?)),
         P::ConnAck => Packet::ConnAck(ConnAck::decode(&mut r)?),
         P::Publish => Packet::Publish(Publish::decode(&mut r, h.flags())?),
@@ -546,7 +570,9 @@ fn decode_quick<'a>(
         P::PubRec => Packet::PubRec(Ack::decode_short(body, P::PubRec, v)?),
         P::PubRel => Packet::PubRel(Ack::decode_short(body, P::PubRel, v)?),
         P::PubComp => Packet::PubComp(Ack::decode_short(body, P::PubComp, v)?),
-        P::Subscribe => Packet::Subscribe(Subscribe::decode_quick(body, v)?),
+        P::Subscribe if cfg!(feature = "server-packets") => {
+            Packet::Subscribe(Subscribe::decode_quick(body, v)?)
+        }
         P::SubAck => Packet::SubAck(SubAck::decode_quick(body, v)?),
         P::PingReq if body.is_empty() => Packet::PingReq,
         P::PingResp if body.is_empty() => Packet::PingResp,
