@@ -5,7 +5,9 @@
 //! TypeScript declarations) plus each entry's wasm module, built from its glue crate with
 //! wasm-bindgen (`--target web`: ES modules, no bundler needed) and shrunk by wasm-opt.
 //! Install it with `npm install pkg` or from the tarball `npm pack pkg` writes.
-//! Prints each file's size and each entry's total, gzip -9, as a browser loads it.
+//! The JavaScript is minified with terser (the readable sources are `npm/`; the declarations
+//! carry the documentation). Prints each file's size and each entry's total, gzip -9, as a
+//! browser loads it.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -79,6 +81,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
 /// Builds the package into `pkg/` and returns that folder.
 pub fn build() -> Result<PathBuf, String> {
     tools::setup_pack()?;
+    tools::terser()?;
     let out = cmd::root().join("pkg");
     if out.exists() {
         fs::remove_dir_all(&out).map_err(|e| format!("removing {}: {e}", out.display()))?;
@@ -86,6 +89,7 @@ pub fn build() -> Result<PathBuf, String> {
     copy_dir(&cmd::root().join("npm"), &out)?;
     for entry in ENTRIES {
         build_entry(entry, &out.join(entry.dir).join("wasm"))?;
+        minify(&out.join(entry.dir))?;
     }
     println!("pack: the package is in {}", tools::relative(&out));
     Ok(out)
@@ -120,6 +124,35 @@ fn build_entry(entry: &Entry, wasm_dir: &Path) -> Result<(), String> {
         .arg("-o")
         .arg(&module);
     cmd::run(&mut opt)
+}
+
+/// Minifies every JavaScript file under `dir` in place: ES modules, class names kept (the
+/// error classes' `name` is their class's).
+fn minify(dir: &Path) -> Result<(), String> {
+    let terser = cmd::root()
+        .join(".tools")
+        .join("terser")
+        .join("node_modules")
+        .join(".bin")
+        .join("terser");
+    for file in files(dir)?
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "js"))
+    {
+        let mut c = Command::new(&terser);
+        c.arg(&file)
+            .args([
+                "--module",
+                "--compress",
+                "passes=2",
+                "--mangle",
+                "--keep-classnames",
+            ])
+            .args(["--comments", "false", "-o"])
+            .arg(&file);
+        cmd::run(&mut c)?;
+    }
+    Ok(())
 }
 
 /// Copies the folder `from` to `to`, recursively.
