@@ -1,7 +1,8 @@
 // The npm package's main entry, `mqttscope` (the client), used as a user would: packed
 // with `npm pack`, installed from the tarball into a fresh folder, imported by its path
 // from a plain <script type="module"> in headless Chromium, against a real mosquitto on
-// loopback (a WebSocket listener for the page, TCP for mosquitto_pub and mosquitto_sub).
+// loopback (a WebSocket listener for the page, TCP for mosquitto_pub and mosquitto_sub),
+// and a scripted peer for a message bigger than mosquitto's WebSocket listener sends.
 // Every browser check runs twice: with the core in its Worker (the default) and on the
 // page ({ worker: false }).
 //
@@ -20,7 +21,40 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { extname, join, resolve } from "node:path";
+import { packet, str } from "../e2e/hostile.mjs";
 import { Broker, sleep } from "../e2e/mosquitto.mjs";
+import { WebSocketServer } from "../e2e/node_modules/ws/wrapper.mjs";
+
+/** 1 MiB of random bytes that the scripted peer sends. */
+const MIB = randomBytes(1 << 20);
+
+/**
+ * A scripted MQTT peer on loopback for what mosquitto's WebSocket listener cannot send (a
+ * message of 1 MiB): it accepts any CONNECT, grants any SUBSCRIBE (one filter, QoS 0), and
+ * then sends a PUBLISH on topic "big" carrying MIB, cut into three WebSocket messages (the
+ * first two bytes, then 70,000, then the rest), so the client's framer joins them.
+ */
+async function startPeer() {
+  const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, handleProtocols: () => "mqtt" });
+  await new Promise((ok) => wss.once("listening", ok));
+  wss.on("connection", (ws) => {
+    let v5 = false;
+    ws.on("message", (data) => {
+      const p = Buffer.from(data);
+      const type = p[0] >> 4;
+      const at = p[1] & 0x80 ? (p[2] & 0x80 ? 4 : 3) : 2;
+      if (type === 1) {
+        v5 = p[at + 6] === 5;
+        ws.send(Buffer.from(v5 ? [0x20, 0x03, 0, 0, 0] : [0x20, 0x02, 0, 0]));
+      } else if (type === 8) {
+        ws.send(packet(0x90, Buffer.concat([p.subarray(at, at + 2), Buffer.from(v5 ? [0, 0] : [0])])));
+        const publish = packet(0x30, Buffer.concat([str("big"), Buffer.from(v5 ? [0] : []), MIB]));
+        for (const [from, to] of [[0, 2], [2, 70002], [70002, publish.length]]) ws.send(publish.subarray(from, to));
+      }
+    });
+  });
+  return { url: `ws://127.0.0.1:${wss.address().port}/`, stop: () => new Promise((ok) => wss.close(ok)) };
+}
 
 /** Packs `pkg` and installs the tarball into a new folder; returns that folder. */
 function install(pkg) {
@@ -89,8 +123,8 @@ function serve(dir) {
   return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok(server)));
 }
 
-/** The steps for one mode (`worker` true or false), against `broker`. */
-function steps(broker, worker) {
+/** The steps for one mode (`worker` true or false), against `broker` and `peer`. */
+function steps(broker, peer, worker) {
   const url = `ws://127.0.0.1:${broker.ws}/`;
   const mode = worker ? "worker" : "page";
   const base = { url, worker, mode };
@@ -107,8 +141,13 @@ function steps(broker, worker) {
         const c4 = await mqtt.connect(url, { version: "3.1.1", clientId: `v4-${mode}`, worker });
         clients.v5 = c5;
         clients.v4 = c4;
-        return { same: same === c5, packets, sessionPresent: info.sessionPresent, state: c4.state, v: [c5.version, c4.version] };
+        const loaded = performance.getEntriesByType("resource").map((e) => e.name.split("/").pop());
+        return { same: same === c5, packets, sessionPresent: info.sessionPresent, state: c4.state, v: [c5.version, c4.version], loaded };
       }, base);
+      // The worker mode runs first: the page itself has not loaded the wasm module then
+      // (the worker fetched it), and its worker script was fetched.
+      if (worker) assert.ok(r.loaded.includes("worker.js"), `worker.js not loaded: ${r.loaded}`);
+      assert.equal(r.loaded.includes("mqttscope_client_bg.wasm"), !worker, `wasm loaded by the page: ${r.loaded}`);
       assert.equal(r.same, true);
       assert.deepEqual(r.packets.slice(0, 2), [["sent", "CONNECT", true], ["received", "CONNACK", true]]);
       assert.equal(r.sessionPresent, false);
@@ -192,6 +231,22 @@ function steps(broker, worker) {
       assert.equal(sent[0], 0);
       assert.equal(received.length, 1 << 20);
       assert.equal(sha256(received), sent[1]);
+    }),
+    named("receives 1 MiB byte for byte, cut over three WebSocket messages", async (page) => {
+      const got = await page.evaluate(async ({ url, worker }) => {
+        const out = [];
+        for (const version of [5, 4]) {
+          const c = await mqtt.connect(url, { version, worker, reconnect: false });
+          const message = next(c, "message");
+          await c.subscribe("big");
+          const m = await message;
+          out.push([m.topic, m.payload.length, await hex(m.payload)]);
+          await c.end();
+        }
+        return out;
+      }, { url: peer.url, worker });
+      const want = ["big", MIB.length, sha256(MIB)];
+      assert.deepEqual(got, [want, want]);
     }),
     named("refuses what MQTT forbids with typed errors", async (page) => {
       const r = await page.evaluate(async () => ({
@@ -278,7 +333,7 @@ function steps(broker, worker) {
 }
 
 /** Every browser check, in headless Chromium through the end-to-end harness. */
-async function browserChecks(dir, broker) {
+async function browserChecks(dir, broker, peer) {
   const { runSteps } = await import("../e2e/harness.mjs");
   const server = await serve(dir);
   const url = `http://127.0.0.1:${server.address().port}/`;
@@ -288,7 +343,7 @@ async function browserChecks(dir, broker) {
   try {
     return await runSteps({
       url,
-      steps: [ready, ...steps(broker, true), ...steps(broker, false)],
+      steps: [ready, ...steps(broker, peer, true), ...steps(broker, peer, false)],
       // Reconnecting while mosquitto is down, and the connect to a closed port.
       expected: (p) => /WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/' failed/.test(p),
     });
@@ -395,14 +450,17 @@ async function main() {
   const dir = install(pkg);
   const brokerDir = mkdtempSync(join(tmpdir(), "mqttscope-npm-broker-"));
   let broker = null;
+  let peer = null;
   try {
     let failed = typeChecks(dir);
     broker = await startBroker(brokerDir);
-    failed += await browserChecks(dir, broker);
+    peer = await startPeer();
+    failed += await browserChecks(dir, broker, peer);
     console.log(failed ? `${failed} failure(s)` : "all client checks passed");
     return failed ? 1 : 0;
   } finally {
     await broker?.stop();
+    await peer?.stop();
     rmSync(dir, { recursive: true, force: true });
     rmSync(brokerDir, { recursive: true, force: true });
   }
