@@ -15,5 +15,6 @@ pub mod driver;
 pub mod hexpad;
 pub mod model;
 pub mod pane;
+pub mod payload_view;
 pub mod state;
 pub mod util;

@@ -1,5 +1,7 @@
-//! The selected message: its properties and its payload as text, a JSON tree or hex.
-//! A large payload is collapsed (its size shown) and can be expanded or downloaded.
+//! The selected message: its properties and its payload as text, a JSON tree, hex, or
+//! decoded (CBOR, MessagePack, protobuf with a schema, Sparkplug B, ...) in the payload
+//! frame, a module of its own loaded only when that view is chosen. A large payload is
+//! collapsed (its size shown) and can be expanded or downloaded.
 
 use leptos::prelude::*;
 
@@ -17,6 +19,7 @@ enum View {
     Text,
     Json,
     Hex,
+    Decoded,
 }
 
 /// The detail of one message.
@@ -24,6 +27,8 @@ enum View {
 pub fn MessageDetail(
     /// The message.
     row: MessageRow,
+    /// The payload frame's address for this message's connection: `conn=<id>&key=<url>`.
+    frame: String,
 ) -> impl IntoView {
     let kind = classify(&row.payload);
     let first = match kind {
@@ -35,6 +40,7 @@ pub fn MessageDetail(
     let expanded = RwSignal::new(row.payload.len() <= COLLAPSE_AT);
     let size = human_size(row.payload.len());
     let payload = row.payload.clone();
+    let frame_src = format!("payload.html#{frame}&id={}", row.id);
     let body = move || {
         if !expanded.get() {
             return view! { <p class="muted">"Collapsed: " {human_size(payload.len())} ". Expand it or download it whole."</p> }.into_any();
@@ -49,6 +55,7 @@ pub fn MessageDetail(
                 Err(e) => view! { <p class="field-error">"Not shown as a tree: " {e.map_or("not UTF-8".to_owned(), |e| e.message)}</p> }.into_any(),
             },
             View::Hex => view! { <pre class="payload-hex mono">{mqttscope_proto::hex::format_hex(&payload)}</pre> }.into_any(),
+            View::Decoded => view! { <iframe class="payload-frame" title="Decoded payload" data-testid="payload-frame" src=frame_src.clone()></iframe> }.into_any(),
         }
     };
     let tab = move |v: View, label: &'static str| {
@@ -73,7 +80,7 @@ pub fn MessageDetail(
             <table class="props">{properties}</table>
             <div class="payload-bar">
                 <span class="segs" role="group" aria-label="Payload view">
-                    {tab(View::Text, "Text")} {tab(View::Json, "JSON")} {tab(View::Hex, "Hex")}
+                    {tab(View::Text, "Text")} {tab(View::Json, "JSON")} {tab(View::Hex, "Hex")} {tab(View::Decoded, "Decoded")}
                 </span>
                 <Show when=move || !expanded.get()>
                     <button class="small" on:click=move |_| expanded.set(true)>"Expand"</button>

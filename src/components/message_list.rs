@@ -79,9 +79,15 @@ pub fn MessageList(
         conn.with_data(|d| d.messages.iter().rev().find(|m| m.id == id).cloned())
     });
     let detail = move || {
+        let url = conn.settings.with_untracked(|s| s.url.clone());
+        let frame = format!(
+            "conn={}&key={}",
+            conn.id,
+            js_sys::encode_uri_component(&url)
+        );
         selected_row
             .get()
-            .map(|row| view! { <MessageDetail row /> })
+            .map(|row| view! { <MessageDetail row frame /> })
     };
     let shape = shape_of(listing);
     let draw = move |k: usize| {

@@ -21,6 +21,7 @@
 
 pub mod base64;
 pub mod export;
+pub mod feed;
 pub mod filename;
 pub mod filter;
 pub mod frames;

@@ -112,6 +112,7 @@ pub fn provide_workspace() -> Workspace {
         connect_sandbox_preset(ws);
     }
     provide_context(ws);
+    crate::state::feed::share(ws);
     // A SUBACK changes a subscription's status, which is not saved: the save finds
     // nothing changed and writes nothing.
     Effect::new(move |_| storage::save(ws, &ws.snapshot()));

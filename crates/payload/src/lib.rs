@@ -32,7 +32,7 @@ pub mod sparkplug;
 mod value;
 
 pub use budget::Limits;
-pub use decoder::{ByteOrder, Decoder, NumberKind};
+pub use decoder::{ByteOrder, Decoder, NumberKind, UnknownDecoder};
 pub use detect::{detect, Confidence, Detection, Hints};
 pub use display::{render, BytesStyle};
 pub use error::{Error, ErrorKind};
