@@ -507,6 +507,7 @@ pub(crate) fn decode_body<'a, T: Trace>(
 ) -> Result<Packet<'a>, DecodeError> {
     use PacketType as P;
     if !T::ON
+        && cfg!(feature = "fast-paths")
         && buf.len() == h.len()
         && (cfg!(feature = "server-packets") || !h.packet_type().is_server_bound())
     {

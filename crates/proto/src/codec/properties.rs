@@ -477,7 +477,11 @@ pub(crate) fn read_props_seen<'a, T: Trace, P: PropertySet<'a>>(
     let outer = r.limit(len as usize, "2.2.2.1")?;
     let start = r.pos();
     // The quick pass decides valid blocks; a fault, or a trace, takes the full one.
-    let quick = if T::ON { None } else { P::scan(r.rest()) };
+    let quick = if T::ON || !cfg!(feature = "fast-paths") {
+        None
+    } else {
+        P::scan(r.rest())
+    };
     let seen = match quick {
         Some(seen) => {
             r.skip(r.remaining());
