@@ -139,11 +139,13 @@ fn hex(r: ReasonCode) -> String {
     String::from_utf8_lossy(&digits).into_owned()
 }
 
-/// The id inside the first `[MQTT-…]` of `message`.
+/// The id inside the first `[MQTT-…]` of `message`. (Bytes are searched, not text: a
+/// `str` pattern search would bring its own searcher into the module.)
 fn rule_in(message: &str) -> Option<&str> {
-    let start = message.find("[MQTT-")? + 1;
-    let len = message[start..].find(']')?;
-    Some(&message[start..start + len])
+    let bytes = message.as_bytes();
+    let start = bytes.windows(6).position(|w| w == b"[MQTT-")? + 1;
+    let len = bytes[start..].iter().position(|&b| b == b']')?;
+    message.get(start..start + len)
 }
 
 #[cfg(test)]
@@ -156,6 +158,7 @@ mod tests {
         let m = "QoS above the server's Maximum QoS [MQTT-3.2.2-11]";
         assert_eq!(rule_in(m), Some("MQTT-3.2.2-11"));
         assert_eq!(rule_in("the client must be connected"), None);
+        assert_eq!(rule_in("unclosed [MQTT-1"), None);
     }
 
     #[test]
