@@ -130,7 +130,8 @@ export interface ConnectOptions {
   connectTimeout?: number;
   /** Run the core in a dedicated Worker (true where there is one). */
   worker?: boolean;
-  /** The WebSocket constructor, for { worker: false } where there is no global one. */
+  /** The WebSocket constructor, for { worker: false } where there is no global one (node
+   *  before 22: the `ws` package's). In node the client always runs on the main thread. */
   WebSocket?: new (url: string, protocols: string[]) => WebSocket;
   /** Where the wasm module is (its URL, bytes or compiled module), if not beside the script. */
   wasm?: string | URL | BufferSource | WebAssembly.Module;

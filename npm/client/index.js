@@ -74,12 +74,20 @@ export class Client {
     if (inWorker) {
       const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "mqttscope" });
       worker.onmessage = (e) => this.receive(e.data);
-      worker.onerror = (e) => this.receive({ t: "fail", id: this.openId, error: new StateError(`the client's worker failed: ${e.message}`) });
+      worker.onerror = (e) => {
+        this.receive({ t: "fail", id: this.openId, error: new StateError(`the client's worker failed: ${e.message}`) });
+        this.stop();
+      };
       this.worker = worker;
       this.send = (m) => worker.postMessage(m);
       return this.call({ ...open });
     }
-    return this.call({ ...open, WebSocket: o.WebSocket }, (m) => this.inThread(m));
+    const WebSocket = o.WebSocket ?? globalThis.WebSocket;
+    if (typeof WebSocket !== "function") {
+      this.state = "ended";
+      return Promise.reject(usage("options.WebSocket", "a WebSocket constructor: this runtime has none (in node, pass the ws package's)"));
+    }
+    return this.call({ ...open, WebSocket }, (m) => this.inThread(m));
   }
 
   /** Runs the driver on this thread; its messages arrive as tasks, as a worker's do. */
@@ -144,8 +152,11 @@ export class Client {
     if (typeof filter !== "string") throw usage("filter", "a topic filter");
     const id = this.nextId++;
     const queue = [];
-    let wake = null;
-    const watch = { push: (m) => (wake ? (wake({ value: m, done: false }), (wake = null)) : queue.push(m)), end: () => wake?.({ done: true }) };
+    const waiting = [];
+    const watch = {
+      push: (m) => (waiting.length ? waiting.shift()({ value: m, done: false }) : queue.push(m)),
+      end: () => waiting.splice(0).forEach((wake) => wake({ value: undefined, done: true })),
+    };
     this.watches.set(id, watch);
     this.post({ op: "watch", watch: id, filter });
     const stop = () => {
@@ -157,7 +168,7 @@ export class Client {
       next: () => {
         if (queue.length) return Promise.resolve({ value: queue.shift(), done: false });
         if (!this.watches.has(id)) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve) => (wake = resolve));
+        return new Promise((resolve) => waiting.push(resolve));
       },
       return: stop,
       [Symbol.asyncIterator]() {

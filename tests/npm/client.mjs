@@ -4,7 +4,7 @@
 // loopback (a WebSocket listener for the page, TCP for mosquitto_pub and mosquitto_sub),
 // and a scripted peer for a message bigger than mosquitto's WebSocket listener sends.
 // Every browser check runs twice: with the core in its Worker (the default) and on the
-// page ({ worker: false }).
+// page ({ worker: false }). In node the client runs too, given the ws package's WebSocket.
 //
 //   node tests/npm/client.mjs pkg
 //
@@ -21,9 +21,10 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { extname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { packet, str } from "../e2e/hostile.mjs";
 import { Broker, sleep } from "../e2e/mosquitto.mjs";
-import { WebSocketServer } from "../e2e/node_modules/ws/wrapper.mjs";
+import WebSocket, { WebSocketServer } from "../e2e/node_modules/ws/wrapper.mjs";
 
 /** 1 MiB of random bytes that the scripted peer sends. */
 const MIB = randomBytes(1 << 20);
@@ -332,6 +333,48 @@ function steps(broker, peer, worker) {
   ];
 }
 
+/** The client in node, as `import "mqttscope"` resolves there (its node loader): with a
+ *  WebSocket constructor given, and refusing to start without one. */
+async function nodeChecks(dir, broker) {
+  writeFileSync(join(dir, "user.mjs"), 'export * from "mqttscope";\n');
+  const m = await import(pathToFileURL(join(dir, "user.mjs")));
+  const url = `ws://127.0.0.1:${broker.ws}/`;
+  const checks = {
+    async "refuses to start without a WebSocket constructor"() {
+      const saved = globalThis.WebSocket;
+      delete globalThis.WebSocket;
+      try {
+        const e = await m.connect(url).then(() => null, (e) => e);
+        assert.ok(e instanceof m.UsageError, `expected a UsageError, got ${e}`);
+        assert.equal(e.field, "options.WebSocket");
+      } finally {
+        if (saved) globalThis.WebSocket = saved;
+      }
+    },
+    async "subscribes, publishes and receives with the ws package's WebSocket"() {
+      const c = await m.connect(url, { WebSocket, version: 5 });
+      const got = new Promise((ok) => c.on("message", ok));
+      assert.deepEqual(await c.subscribe("node/#", { qos: 1 }), [{ filter: "node/#", reasonCode: 1, qos: 1 }]);
+      assert.equal(await c.publish("node/x", "from node", { qos: 1 }), 0);
+      const message = await got;
+      assert.deepEqual([message.topic, message.text(), message.qos], ["node/x", "from node", 1]);
+      await c.end();
+      assert.equal(c.state, "ended");
+    },
+  };
+  let failed = 0;
+  for (const [name, check] of Object.entries(checks)) {
+    try {
+      await check();
+      console.log(`ok   node: ${name}`);
+    } catch (e) {
+      failed += 1;
+      console.log(`FAIL node: ${name}: ${e.message}`);
+    }
+  }
+  return failed;
+}
+
 /** Every browser check, in headless Chromium through the end-to-end harness. */
 async function browserChecks(dir, broker, peer) {
   const { runSteps } = await import("../e2e/harness.mjs");
@@ -455,6 +498,7 @@ async function main() {
     let failed = typeChecks(dir);
     broker = await startBroker(brokerDir);
     peer = await startPeer();
+    failed += await nodeChecks(dir, broker);
     failed += await browserChecks(dir, broker, peer);
     console.log(failed ? `${failed} failure(s)` : "all client checks passed");
     return failed ? 1 : 0;

@@ -1,0 +1,27 @@
+// `mqttscope` in node: the core runs on the main thread (node has no browser Worker), and
+// the wasm file is read from the package folder (node's fetch does not read file: URLs).
+// Node before 22 has no global WebSocket: pass one, e.g. { WebSocket } from the `ws` package.
+import { readFile } from "node:fs/promises";
+import { Client as Base } from "./index.js";
+
+export * from "./index.js";
+
+/** The client with node's defaults: { worker: false }, the wasm module read from disk. */
+export class Client extends Base {
+  constructor(url, options = {}) {
+    super(url, { worker: false, ...options });
+  }
+
+  async connect() {
+    const wasm = this.options.wasm ?? (await readFile(new URL("./wasm/mqttscope_client_bg.wasm", import.meta.url)));
+    this.options = { ...this.options, wasm };
+    return super.connect();
+  }
+}
+
+/** Connects to `url` and resolves with the client once CONNACK accepted the connection. */
+export async function connect(url, options) {
+  const client = new Client(url, options);
+  await client.connect();
+  return client;
+}
