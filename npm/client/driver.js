@@ -12,7 +12,8 @@
 //   { op: "watch", watch, filter } / { op: "unwatch", watch }   tag matching messages
 //   { op: "packets", on }                          report every packet, or stop
 //   { op: "end", id }                              DISCONNECT, close, stop
-// Driver -> client, `post(message, transfer)`:
+// Driver -> client, `post(batch, transfer)`: what one task produced, as an array of messages
+// posted once (a flood of messages costs one postMessage per batch, not per message):
 //   { t: "done", id, value } / { t: "fail", id, error }   the result of a request
 //   { t: "connect" | "message" | "packet" | "close" | "reconnect" | "error", ... }
 
@@ -24,7 +25,10 @@ const named = (code) => `${reasonName(code) || "reason"} (${hex(code)})`;
 
 export class Driver {
   constructor(post) {
-    this.post = post;
+    this.out = post;
+    /** The messages of this task, and the buffers they transfer, posted in a microtask. */
+    this.batch = [];
+    this.transfer = [];
     this.core = null;
     this.ws = null;
     this.timer = 0;
@@ -36,6 +40,21 @@ export class Driver {
     this.ever = false;
     this.ready = null;
     this.openId = 0;
+  }
+
+  /** Queues `m` for the client (and `transfer`'s buffers with it). */
+  post(m, transfer) {
+    if (this.batch.length === 0) queueMicrotask(() => this.flush());
+    this.batch.push(m);
+    if (transfer) this.transfer.push(...transfer);
+  }
+
+  flush() {
+    if (this.batch.length === 0) return;
+    const [batch, transfer] = [this.batch, this.transfer];
+    this.batch = [];
+    this.transfer = [];
+    this.out(batch, transfer);
   }
 
   /** One message from the client; messages are handled in order. */
@@ -157,6 +176,9 @@ export class Driver {
       case "connected":
         this.tries = 0;
         this.post({ t: "connect", id: this.ever ? 0 : this.openId, ...e });
+        // connect() resolves with this batch: what follows comes in a later task, once the
+        // caller has added its listeners.
+        if (!this.ever) this.flush();
         this.ever = true;
         return;
       case "published":

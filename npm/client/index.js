@@ -73,7 +73,7 @@ export class Client {
     const open = { op: "open", url: this.url, options: this.core, packets: this.listeners.has("packet"), wasm: o.wasm };
     if (inWorker) {
       const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "mqttscope" });
-      worker.onmessage = (e) => this.receive(e.data);
+      worker.onmessage = (e) => e.data.forEach((m) => this.receive(m));
       worker.onerror = (e) => {
         this.receive({ t: "fail", id: this.openId, error: new StateError(`the client's worker failed: ${e.message}`) });
         this.stop();
@@ -93,7 +93,7 @@ export class Client {
   /** Runs the driver on this thread; its messages arrive as tasks, as a worker's do. */
   inThread(first) {
     const channel = new MessageChannel();
-    channel.port1.onmessage = (e) => this.receive(e.data);
+    channel.port1.onmessage = (e) => e.data.forEach((m) => this.receive(m));
     this.port = channel.port1;
     const driver = import("./driver.js").then(({ Driver }) => new Driver((m, t) => channel.port2.postMessage(m, t)));
     this.send = (m) => driver.then((d) => d.handle(m));

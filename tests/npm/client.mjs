@@ -46,7 +46,11 @@ async function startPeer() {
       const at = p[1] & 0x80 ? (p[2] & 0x80 ? 4 : 3) : 2;
       if (type === 1) {
         v5 = p[at + 6] === 5;
-        ws.send(Buffer.from(v5 ? [0x20, 0x03, 0, 0, 0] : [0x20, 0x02, 0, 0]));
+        const connack = Buffer.from(v5 ? [0x20, 0x03, 0, 0, 0] : [0x20, 0x02, 0, 0]);
+        // A client id with "eager" in it gets a message in the same WebSocket message as
+        // CONNACK, as a broker resuming a session may send it.
+        const eager = p.includes("eager") ? packet(0x30, Buffer.concat([str("eager"), Buffer.from(v5 ? [0] : []), Buffer.from("first")])) : Buffer.alloc(0);
+        ws.send(Buffer.concat([connack, eager]));
       } else if (type === 8) {
         ws.send(packet(0x90, Buffer.concat([p.subarray(at, at + 2), Buffer.from(v5 ? [0, 0] : [0])])));
         const publish = packet(0x30, Buffer.concat([str("big"), Buffer.from(v5 ? [0] : []), MIB]));
@@ -249,6 +253,15 @@ function steps(broker, peer, worker) {
       const want = ["big", MIB.length, sha256(MIB)];
       assert.deepEqual(got, [want, want]);
     }),
+    named("a message that comes with CONNACK reaches a listener added after connect()", async (page) => {
+      const r = await page.evaluate(async ({ url, worker, mode }) => {
+        const c = await mqtt.connect(url, { worker, clientId: `eager-${mode}`, reconnect: false });
+        const m = await next(c, "message", () => true, 3000).catch((e) => e);
+        await c.end();
+        return m instanceof Error ? m.message : [m.topic, m.text()];
+      }, { url: peer.url, worker, mode });
+      assert.deepEqual(r, ["eager", "first"]);
+    }),
     named("refuses what MQTT forbids with typed errors", async (page) => {
       const r = await page.evaluate(async () => ({
         wildcard: await failure(clients.v5.publish("a/+", "x")),
@@ -282,6 +295,28 @@ function steps(broker, peer, worker) {
       assert.equal(r.v4.message, "Connection Refused, not authorized (return code 5)");
       assert.equal(r.good, "ok");
       assert.deepEqual([r.nothing.name, r.nothing.ending], ["ConnectionError", "handshake"]);
+    }),
+    named("resumes a session: what was queued offline arrives after connect() resolves", async (page) => {
+      const topic = `resume/${mode}`;
+      const options = { ...base, clientId: `resume-${mode}`, topic };
+      await page.evaluate(async ({ url, worker, clientId, topic }) => {
+        const c = await mqtt.connect(url, { worker, clientId, cleanStart: false, sessionExpiry: 60 });
+        await c.subscribe(topic, { qos: 1 });
+        await c.end();
+      }, options);
+      for (const n of [1, 2, 3]) broker.pub(["-t", topic, "-m", `queued ${n}`, "-q", "1"]);
+      const r = await page.evaluate(async ({ url, worker, clientId }) => {
+        const c = new mqtt.Client(url, { worker, clientId, cleanStart: false, sessionExpiry: 60 });
+        const resumed = next(c, "connect");
+        await c.connect();
+        const texts = [];
+        const three = new Promise((ok) => c.on("message", (m) => texts.push(m.text()) === 3 && ok()));
+        await Promise.race([three, new Promise((_, no) => setTimeout(() => no(new Error(`got ${texts}`)), 10000))]);
+        const { sessionPresent } = await resumed;
+        await c.end();
+        return { sessionPresent, texts };
+      }, options);
+      assert.deepEqual(r, { sessionPresent: true, texts: ["queued 1", "queued 2", "queued 3"] });
     }),
     named("reconnects and resubscribes after mosquitto restarts", async (page) => {
       const topic = `again/${mode}`;

@@ -45,7 +45,9 @@ fn connected(version: ProtocolVersion) -> Client {
 #[test]
 fn a_connect_subscribe_unsubscribe_or_pingreq_from_the_server_is_a_protocol_error() {
     let packets: [&[u8]; 4] = [
-        &[0x10, 0x0d, 0, 4, b'M', b'Q', b'T', b'T', 4, 2, 0, 60, 0, 1, b'x'],
+        &[
+            0x10, 0x0d, 0, 4, b'M', b'Q', b'T', b'T', 4, 2, 0, 60, 0, 1, b'x',
+        ],
         &[0x82, 0x06, 0, 1, 0, 1, b'a', 0],
         &[0xa2, 0x05, 0, 1, 0, 1, b'a'],
         &[0xc0, 0x00],
