@@ -30,31 +30,45 @@ import WebSocket, { WebSocketServer } from "../e2e/node_modules/ws/wrapper.mjs";
 const MIB = randomBytes(1 << 20);
 
 /**
- * A scripted MQTT peer on loopback for what mosquitto's WebSocket listener cannot send (a
- * message of 1 MiB): it accepts any CONNECT, grants any SUBSCRIBE (one filter, QoS 0), and
- * then sends a PUBLISH on topic "big" carrying MIB, cut into three WebSocket messages (the
- * first two bytes, then 70,000, then the rest), so the client's framer joins them.
+ * A scripted MQTT peer on loopback, for what mosquitto will not do. It accepts any CONNECT;
+ * what it does next depends on a word in the client id:
+ *
+ * - (none): grants a SUBSCRIBE (one filter, QoS 0), then sends a PUBLISH on "big" carrying
+ *   MIB (1 MiB, more than mosquitto's WebSocket listener sends), cut into three WebSocket
+ *   messages (2 bytes, 70,000, the rest), so the client's framer joins them;
+ * - "eager": a PUBLISH in the same WebSocket message as CONNACK, as a broker resuming a
+ *   session may send it;
+ * - "refuser": refuses every SUBSCRIBE (0x87 Not authorized; 0x80 in 3.1.1) and every QoS 1
+ *   PUBLISH (PUBACK 0x87);
+ * - "qos3": right after CONNACK, a PUBLISH with QoS 3, which breaks [MQTT-3.3.1-4].
  */
 async function startPeer() {
   const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, handleProtocols: () => "mqtt" });
   await new Promise((ok) => wss.once("listening", ok));
   wss.on("connection", (ws) => {
     let v5 = false;
+    let id = "";
     ws.on("message", (data) => {
       const p = Buffer.from(data);
       const type = p[0] >> 4;
       const at = p[1] & 0x80 ? (p[2] & 0x80 ? 4 : 3) : 2;
       if (type === 1) {
         v5 = p[at + 6] === 5;
+        id = ["eager", "refuser", "qos3"].find((word) => p.includes(word)) ?? "";
         const connack = Buffer.from(v5 ? [0x20, 0x03, 0, 0, 0] : [0x20, 0x02, 0, 0]);
-        // A client id with "eager" in it gets a message in the same WebSocket message as
-        // CONNACK, as a broker resuming a session may send it.
-        const eager = p.includes("eager") ? packet(0x30, Buffer.concat([str("eager"), Buffer.from(v5 ? [0] : []), Buffer.from("first")])) : Buffer.alloc(0);
+        const props = Buffer.from(v5 ? [0] : []);
+        const eager = id === "eager" ? packet(0x30, Buffer.concat([str("eager"), props, Buffer.from("first")])) : Buffer.alloc(0);
         ws.send(Buffer.concat([connack, eager]));
+        if (id === "qos3") ws.send(Buffer.from([0x36, 0x00]));
       } else if (type === 8) {
-        ws.send(packet(0x90, Buffer.concat([p.subarray(at, at + 2), Buffer.from(v5 ? [0, 0] : [0])])));
+        const code = id !== "refuser" ? 0 : v5 ? 0x87 : 0x80;
+        ws.send(packet(0x90, Buffer.concat([p.subarray(at, at + 2), Buffer.from(v5 ? [0, code] : [code])])));
+        if (id) return;
         const publish = packet(0x30, Buffer.concat([str("big"), Buffer.from(v5 ? [0] : []), MIB]));
         for (const [from, to] of [[0, 2], [2, 70002], [70002, publish.length]]) ws.send(publish.subarray(from, to));
+      } else if (type === 3 && (p[0] & 0x06) === 0x02 && id === "refuser") {
+        const topicEnd = at + 2 + p.readUInt16BE(at);
+        ws.send(Buffer.concat([Buffer.from([0x40, 0x03]), p.subarray(topicEnd, topicEnd + 2), Buffer.from([0x87])]));
       }
     });
   });
@@ -261,6 +275,43 @@ function steps(broker, peer, worker) {
         return m instanceof Error ? m.message : [m.topic, m.text()];
       }, { url: peer.url, worker, mode });
       assert.deepEqual(r, ["eager", "first"]);
+    }),
+    named("a refusing server's SUBACK and PUBACK reject with typed errors", async (page) => {
+      const r = await page.evaluate(async ({ url, worker, mode }) => {
+        const c5 = await mqtt.connect(url, { worker, clientId: `refuser-5-${mode}`, reconnect: false });
+        const c4 = await mqtt.connect(url, { worker, version: 4, clientId: `refuser-4-${mode}`, reconnect: false });
+        const sub = async (c) => {
+          try { await c.subscribe("a/#", { qos: 1 }); return "resolved"; } catch (e) {
+            return [e.name, e instanceof mqtt.SubscribeError, e.reasonCode, e.results, e.message];
+          }
+        };
+        const out = {
+          sub5: await sub(c5),
+          sub4: await sub(c4),
+          pub5: await failure(c5.publish("a/b", "x", { qos: 1 })),
+          still: c5.state,
+        };
+        await Promise.all([c5.end(), c4.end()]);
+        return out;
+      }, { url: peer.url, worker, mode });
+      assert.deepEqual(r.sub5, ["SubscribeError", true, 0x87, [{ filter: "a/#", reasonCode: 0x87, qos: null }],
+        'subscription to "a/#" refused: Not authorized (0x87)']);
+      assert.deepEqual(r.sub4.slice(0, 4), ["SubscribeError", true, 0x80, [{ filter: "a/#", reasonCode: 0x80, qos: null }]]);
+      assert.deepEqual([r.pub5.name, r.pub5.reasonCode, r.pub5.message], ["PublishError", 0x87, "publish refused: Not authorized (0x87)"]);
+      assert.equal(r.still, "connected");
+    }),
+    named("a server that breaks a rule ends the connection with a ProtocolError naming it", async (page) => {
+      const r = await page.evaluate(async ({ url, worker, mode }) => {
+        const c = new mqtt.Client(url, { worker, clientId: `qos3-${mode}`, reconnect: false });
+        const closed = next(c, "close");
+        const sent = [];
+        c.on("packet", (p) => p.direction === "sent" && sent.push(p.type));
+        await c.connect();
+        const { error, reconnecting } = await closed;
+        return [error.name, error instanceof mqtt.ProtocolError, error.rule, error.reasonCode, error.fatal, reconnecting, sent, c.state];
+      }, { url: peer.url, worker, mode });
+      assert.deepEqual(r.slice(0, 6), ["ProtocolError", true, "MQTT-3.3.1-4", 0x81, true, false]);
+      assert.deepEqual(r[6], ["CONNECT", "DISCONNECT"], "DISCONNECT with Malformed Packet went out");
     }),
     named("refuses what MQTT forbids with typed errors", async (page) => {
       const r = await page.evaluate(async () => ({
