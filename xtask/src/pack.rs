@@ -39,6 +39,7 @@ const ENTRIES: &[Entry] = &[
         loads: &[
             "index.js",
             "errors.js",
+            "options.js",
             "worker.js",
             "driver.js",
             "wasm/mqttscope_client.js",

@@ -1,0 +1,74 @@
+// The user's options as the core reads them (crates/js-client/src/options.rs): the version
+// as a protocol level, text as UTF-8 bytes, a random client id and reconnect seed. Types
+// and ranges of what goes to the core are checked there, naming the field; here only what
+// the core does not see: unknown options, the payload's type, sessionExpiry before MQTT 5.
+
+import { UsageError } from "./errors.js";
+
+const encoder = new TextEncoder();
+const LEVELS = { 3: 3, 4: 4, 5: 5, "3.1": 3, "3.1.1": 4, "5.0": 5 };
+const OPTIONS = [
+  "version", "clientId", "username", "password", "keepAlive", "cleanStart", "sessionExpiry", "will",
+  "reconnect", "properties", "receiveLimit", "connectTimeout", "worker", "WebSocket", "wasm",
+];
+
+/** The core's options object from the user's. */
+export function coreOptions(o) {
+  if (o === null || typeof o !== "object") throw usage("options", "an object");
+  const extra = Object.keys(o).find((k) => !OPTIONS.includes(k));
+  if (extra) throw usage(`options.${extra}`, `no such option; the options are ${OPTIONS.join(", ")}`);
+  const version = LEVELS[o.version ?? 5];
+  if (!version) throw usage("options.version", '3 or "3.1", 4 or "3.1.1", 5 or "5.0"');
+  const core = {
+    version,
+    clientId: o.clientId ?? `mqttscope-${randomHex()}`,
+    cleanStart: o.cleanStart,
+    keepAlive: o.keepAlive,
+    username: o.username,
+    password: o.password === undefined ? undefined : bytesOption(o.password, "options.password"),
+    will: o.will && { ...o.will, payload: bytesOption(o.will.payload ?? "", "options.will.payload") },
+    properties: o.properties,
+    receiveLimit: o.receiveLimit,
+    connectTimeout: o.connectTimeout,
+    reconnect: reconnect(o.reconnect),
+  };
+  if (o.sessionExpiry !== undefined) {
+    if (version !== 5) throw usage("options.sessionExpiry", "MQTT 5 (version 5): 3.1.1 has no session expiry");
+    core.properties = { ...o.properties, sessionExpiryInterval: o.sessionExpiry };
+  }
+  return core;
+}
+
+function reconnect(r) {
+  if (r === false) return undefined;
+  const seed = crypto.getRandomValues(new Uint32Array(1))[0];
+  if (r === undefined || r === true) return { seed };
+  if (typeof r !== "object") throw usage("options.reconnect", "true, false or { initialDelay, maxDelay, resubscribe }");
+  return { ...r, seed };
+}
+
+function bytesOption(v, field) {
+  const b = toBytes(v, field);
+  if (b instanceof Error) throw b;
+  return b;
+}
+
+/** The bytes of a payload: text as UTF-8, or a Uint8Array, ArrayBuffer or view. */
+export function toBytes(v, field) {
+  if (typeof v === "string") return encoder.encode(v);
+  if (v instanceof Uint8Array) return v;
+  if (v instanceof ArrayBuffer) return new Uint8Array(v);
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  if (v === undefined || v === null) return new Uint8Array(0);
+  return usage(field, "a string, a Uint8Array, an ArrayBuffer or another typed array");
+}
+
+function randomHex() {
+  return Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export function usage(field, expected) {
+  const message = expected.startsWith("no such") || expected.startsWith("MQTT 5") || expected.startsWith("no ")
+    ? `${field}: ${expected}` : `${field}: expected ${expected}`;
+  return new UsageError(message, { field });
+}
