@@ -30,16 +30,26 @@ pub fn to_js(core: &Core, event: Event) -> Option<JsValue> {
     match event {
         Event::Packet(record) if core.packets => packet(&w, &record),
         Event::Message(publish) => message(core, &w, &publish),
-        Event::Connected {
-            session_present,
-            properties,
-        } => {
-            w.set("type", "connected")
-                .set("sessionPresent", session_present)
-                .set("properties", properties.to_js());
+        e @ (Event::PublishDone { .. } | Event::PublishSent { .. } | Event::PublishLost { .. }) => {
+            publish_outcome(&w, e)
         }
-        Event::PublishDone { handle, reason } => published(&w, handle.id(), reason),
-        Event::PublishSent { handle } => published(&w, handle.id(), ReasonCode::Success),
+        e @ (Event::Subscribed { .. } | Event::Unsubscribed { .. } | Event::RequestLost { .. }) => {
+            request_outcome(&w, e)
+        }
+        e @ (Event::Connected { .. }
+        | Event::Disconnected(_)
+        | Event::Reconnect
+        | Event::Violation(_)) => connection(core, &w, e),
+        _ => return None,
+    }
+    Some(w.done())
+}
+
+/// How a QoS 0 publish was sent, or a QoS 1 or 2 publish ended.
+fn publish_outcome(w: &Writer, event: Event) {
+    match event {
+        Event::PublishDone { handle, reason } => published(w, handle.id(), reason),
+        Event::PublishSent { handle } => published(w, handle.id(), ReasonCode::Success),
         Event::PublishLost { handle, stage, .. } => {
             let stage = match stage {
                 PublishStage::Sent => "sent",
@@ -49,6 +59,13 @@ pub fn to_js(core: &Core, event: Event) -> Option<JsValue> {
                 .set("handle", handle.id() as f64)
                 .set("stage", stage);
         }
+        _ => {}
+    }
+}
+
+/// How a SUBSCRIBE or UNSUBSCRIBE ended.
+fn request_outcome(w: &Writer, event: Event) {
+    match event {
         Event::Subscribed {
             origin,
             subscriptions,
@@ -71,6 +88,21 @@ pub fn to_js(core: &Core, event: Event) -> Option<JsValue> {
         Event::RequestLost { origin, .. } => {
             w.set("type", "lost").set("handle", handle(origin));
         }
+        _ => {}
+    }
+}
+
+/// The connection's comings and goings, and a rule the server broke without ending it.
+fn connection(core: &Core, w: &Writer, event: Event) {
+    match event {
+        Event::Connected {
+            session_present,
+            properties,
+        } => {
+            w.set("type", "connected")
+                .set("sessionPresent", session_present)
+                .set("properties", properties.to_js());
+        }
         Event::Disconnected(cause) => {
             let reconnecting = core.client.reconnect_at().is_some();
             w.set("type", "closed")
@@ -83,9 +115,8 @@ pub fn to_js(core: &Core, event: Event) -> Option<JsValue> {
         Event::Violation(e) => {
             w.set("type", "violation").set("error", error::protocol(&e));
         }
-        _ => return None,
+        _ => {}
     }
-    Some(w.done())
 }
 
 /// A packet as sent or received.
