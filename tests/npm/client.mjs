@@ -201,6 +201,11 @@ function steps(broker, peer, worker) {
       assert.deepEqual(got.m4, [`${topic}/t`, "hello", 1, false, true, true]);
       assert.deepEqual(got.it, [`${topic}/x/json`, { celsius: 21.5 }]);
       broker.pub(["-t", `${topic}/t`, "-n", "-r"]);
+      const unsubscribed = await page.evaluate(async (topic) => [
+        await clients.v5.unsubscribe(`${topic}/#`),
+        await clients.v4.unsubscribe([`${topic}/+`, `${topic}/x/#`]),
+      ], topic);
+      assert.deepEqual(unsubscribed, [[0], []], "UNSUBACK: Success in 5.0, no codes in 3.1.1");
     }),
     named("publishes at QoS 0, 1 and 2 and mosquitto_sub receives each", async (page) => {
       const topic = `out/${mode}`;
