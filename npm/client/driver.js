@@ -143,7 +143,10 @@ export class Driver {
   lost(ws, code, reason, how) {
     if (ws !== this.ws) return;
     this.ws = null;
-    if (ws) silence(ws);
+    if (ws) {
+      silence(ws);
+      ws.close(); // still open when it spoke something else than MQTT
+    }
     this.closeCode = code;
     if (!this.ever && how !== "transport") {
       // The first connection failed before CONNECT: nothing the core saw.
@@ -279,9 +282,15 @@ export class Driver {
     this.post({ t: "ended" });
   }
 
-  /** Arms the one timer for `at` (core milliseconds; -1: none). */
+  /**
+   * Arms the one timer for `at` (core milliseconds; -1: none). A later deadline than the one
+   * armed keeps the armed one: the timer then fires early, the core finds nothing due, and
+   * the pump re-arms. Every packet received moves the keep-alive deadline, and re-arming
+   * for each would cost a clearTimeout and a setTimeout per message under a flood.
+   */
   arm(at) {
-    if (at === this.deadline) return;
+    if (at >= 0 && this.deadline >= 0 && this.deadline <= at) return;
+    if (at < 0 && this.deadline < 0) return;
     clearTimeout(this.timer);
     this.deadline = at;
     if (at < 0) return;

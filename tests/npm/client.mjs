@@ -173,6 +173,22 @@ function steps(broker, peer, worker) {
       assert.equal(r.state, "connected");
       assert.deepEqual(r.v, [5, 4]);
     }),
+    named("keeps the connection alive with PINGREQ on the core's timer", async (page) => {
+      const r = await page.evaluate(async ({ url, worker }) => {
+        const c = new mqtt.Client(url, { worker, version: 4, keepAlive: 1 });
+        const seen = [];
+        c.on("packet", (p) => seen.push(`${p.direction} ${p.type}`));
+        await c.connect();
+        await new Promise((ok) => setTimeout(ok, 2600));
+        const state = c.state;
+        await c.end();
+        return { seen, state };
+      }, base);
+      const pings = r.seen.filter((p) => p === "sent PINGREQ").length;
+      assert.ok(pings >= 2, `two PINGREQs in 2.6 s at keep-alive 1 s: ${r.seen}`);
+      assert.ok(r.seen.filter((p) => p === "received PINGRESP").length >= pings - 1, `PINGRESPs: ${r.seen}`);
+      assert.equal(r.state, "connected");
+    }),
     named("subscribes and receives what mosquitto_pub publishes", async (page) => {
       const topic = `in/${mode}`;
       const subs = await page.evaluate(async (topic) => {
