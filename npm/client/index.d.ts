@@ -91,7 +91,19 @@ export interface Will {
   qos?: QoS;
   retain?: boolean;
   /** MQTT 5 will properties. */
-  properties?: PublishProperties & { willDelayInterval?: number };
+  properties?: WillProperties;
+}
+
+/** MQTT 5 will properties (3.1.3.2). */
+export interface WillProperties {
+  /** Seconds the server waits after the connection ends before publishing the will. */
+  willDelayInterval?: number;
+  payloadFormatIndicator?: boolean;
+  messageExpiryInterval?: number;
+  contentType?: string;
+  responseTopic?: string;
+  correlationData?: Uint8Array;
+  userProperties?: UserProperties;
 }
 
 /** How to reconnect after a connection that was up ends. */

@@ -510,7 +510,8 @@ import type { Message, SubscribeResult, ConnectionError } from "mqttscope";
 
 const client = await connect("ws://127.0.0.1:9001", {
   version: 5, clientId: "dash", username: "u", password: "p", keepAlive: 30, cleanStart: false,
-  sessionExpiry: 3600, will: { topic: "w", payload: "bye", qos: 1, retain: true }, reconnect: { initialDelay: 500 },
+  sessionExpiry: 3600, reconnect: { initialDelay: 500 },
+  will: { topic: "w", payload: "bye", qos: 1, retain: true, properties: { willDelayInterval: 5, contentType: "text/plain" } },
 });
 client.on("message", (m: Message) => {
   const topic: string = m.topic;
@@ -562,6 +563,8 @@ await connect("ws://x", { version: 6 });
 client.on("connected", () => {});
 // @ts-expect-error a payload is text or bytes, not a number
 await client.publish("t", 7);
+// @ts-expect-error a will has no Topic Alias
+await connect("ws://x", { will: { topic: "w", properties: { topicAlias: 1 } } });
 // @ts-expect-error a message's payload is bytes, not text
 const notText: string = (null as unknown as Message).payload;
 export { granted, code, notText };
