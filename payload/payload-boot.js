@@ -3,7 +3,7 @@
 // `wasm_bindgen`; instantiating the module runs its main, which mounts the frame.
 "use strict";
 
-wasm_bindgen("./mqttscope-payload_bg.wasm").catch((e) => {
+wasm_bindgen({ module_or_path: "./mqttscope-payload_bg.wasm" }).catch((e) => {
   const p = document.createElement("p");
   p.className = "banner";
   p.textContent = `The payload view failed to load: ${e}`;

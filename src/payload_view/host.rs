@@ -44,12 +44,14 @@ pub fn parse_params(s: &str) -> Option<Params> {
 /// topic matches `filter` (all for ""), the newest `limit`, oldest first. Empty when the
 /// frame is not inside the page.
 pub fn messages(conn: u32, filter: &str, after: f64, before: f64, limit: u32) -> Vec<FedMessage> {
+    // The function and its result come from the page's realm, where `instanceof` checks
+    // against this frame's constructors fail: hence `typeof` and a copy by construction.
     let call = || -> Option<Vec<u8>> {
         let parent = web_sys::window()?.parent().ok()??;
-        let f: Function = Reflect::get(&parent, &"mqttscopeMessages".into())
-            .ok()?
-            .dyn_into()
-            .ok()?;
+        let f = Reflect::get(&parent, &"mqttscopeMessages".into()).ok()?;
+        if !f.is_function() {
+            return None;
+        }
         let args: [JsValue; 5] = [
             conn.into(),
             filter.into(),
@@ -57,8 +59,9 @@ pub fn messages(conn: u32, filter: &str, after: f64, before: f64, limit: u32) ->
             before.into(),
             limit.into(),
         ];
+        let f = f.unchecked_into::<Function>();
         let out = f.apply(&JsValue::NULL, &args.into_iter().collect()).ok()?;
-        Some(out.dyn_into::<Uint8Array>().ok()?.to_vec())
+        Some(Uint8Array::new(&out).to_vec())
     };
     call().and_then(|b| decode(&b)).unwrap_or_default()
 }

@@ -218,7 +218,9 @@ fn wasm_app() -> Result<(), String> {
 /// (the client, against a mosquitto it starts on free loopback ports) and
 /// `tests/e2e/reliability.mjs` (big payloads, two tabs, hostile peers),
 /// `tests/e2e/sandbox.mjs` (the sandbox broker in the page, no broker anywhere),
-/// `tests/e2e/broker-pane.mjs` (the broker pane and every fault it injects), then
+/// `tests/e2e/broker-pane.mjs` (the broker pane and every fault it injects),
+/// `tests/e2e/payload-view.mjs` (the payload frame: decoders, rules, schemas, Sparkplug B,
+/// changes), then
 /// `tests/e2e/background.mjs` (keep-alive in a hidden tab, through chromedriver; it serves
 /// `dist/` itself, once without the timer worker).
 fn e2e() -> Result<(), String> {
@@ -229,6 +231,7 @@ fn e2e() -> Result<(), String> {
         "reliability.mjs",
         "sandbox.mjs",
         "broker-pane.mjs",
+        "payload-view.mjs",
         "socket-worker.mjs",
         "background.mjs",
         "package.json",
@@ -253,6 +256,7 @@ fn e2e() -> Result<(), String> {
         "reliability.mjs",
         "sandbox.mjs",
         "broker-pane.mjs",
+        "payload-view.mjs",
     ];
     for script in scripts {
         let mut node = cmd::command("node");
