@@ -20,6 +20,12 @@
 import init, { Core, reasonName } from "./wasm/mqttscope_client.js";
 
 const now = () => performance.now();
+/** Bytes of payloads posted to the client and not yet handled there, at most. */
+const MAX_IN_FLIGHT = 16 << 20;
+/** Bytes received and held while the client catches up; past this the socket is closed. */
+const MAX_HELD = 64 << 20;
+/** The close code of a socket closed because the client fell behind. */
+const OVERFLOW = 4000;
 const hex = (code) => `0x${code.toString(16).padStart(2, "0").toUpperCase()}`;
 const named = (code) => `${reasonName(code) || "reason"} (${hex(code)})`;
 
@@ -29,6 +35,10 @@ export class Driver {
     /** The messages of this task, and the buffers they transfer, posted in a microtask. */
     this.batch = [];
     this.transfer = [];
+    /** Flow control: bytes posted and not acknowledged, and what waits for the client. */
+    this.inFlight = 0;
+    this.held = [];
+    this.heldBytes = 0;
     this.core = null;
     this.ws = null;
     this.timer = 0;
@@ -54,6 +64,7 @@ export class Driver {
     const [batch, transfer] = [this.batch, this.transfer];
     this.batch = [];
     this.transfer = [];
+    for (const b of transfer) this.inFlight += b.byteLength;
     this.out(batch, transfer);
   }
 
@@ -97,6 +108,8 @@ export class Driver {
         core.unwatch(m.watch);
       } else if (m.op === "packets") {
         core.setPackets(m.on);
+      } else if (m.op === "ack") {
+        return this.ack(m.bytes);
       } else if (m.op === "end") {
         return this.end();
       }
@@ -133,10 +146,34 @@ export class Driver {
     };
     ws.onmessage = (e) => {
       if (typeof e.data === "string") return this.lost(ws, 1003, "", "protocol");
-      this.core.handleBytes(now(), new Uint8Array(e.data));
-      this.pump();
+      const bytes = new Uint8Array(e.data);
+      if (this.inFlight < MAX_IN_FLIGHT && this.held.length === 0) return this.feed(bytes);
+      // The client is behind: what the core has not seen is not acknowledged either.
+      this.held.push(bytes);
+      this.heldBytes += bytes.length;
+      if (this.heldBytes > MAX_HELD) {
+        const mib = Math.round((this.heldBytes + this.inFlight) / (1 << 20));
+        ws.close(OVERFLOW, "the client fell behind");
+        this.lost(ws, OVERFLOW, `the client fell behind: ${mib} MiB received and not yet handled`, "transport");
+      }
     };
     ws.onclose = (e) => this.lost(ws, e.code, e.reason, opened ? "transport" : "handshake");
+  }
+
+  /** Hands received bytes to the core. */
+  feed(bytes) {
+    this.core.handleBytes(now(), bytes);
+    this.pump();
+  }
+
+  /** The client handled `bytes` of payloads: feed the core what was held meanwhile. */
+  ack(bytes) {
+    this.inFlight = Math.max(0, this.inFlight - bytes);
+    while (this.held.length && this.inFlight < MAX_IN_FLIGHT && this.core) {
+      const next = this.held.shift();
+      this.heldBytes -= next.length;
+      this.feed(next);
+    }
   }
 
   /** The socket closed (or never opened, or spoke something else than MQTT). */
@@ -148,6 +185,9 @@ export class Driver {
       ws.close(); // still open when it spoke something else than MQTT
     }
     this.closeCode = code;
+    this.closeReason = reason;
+    this.held = [];
+    this.heldBytes = 0;
     if (!this.ever && how !== "transport") {
       // The first connection failed before CONNECT: nothing the core saw.
       return this.finish({ t: "fail", id: this.openId, error: socketError(how, code, reason) });
@@ -240,7 +280,10 @@ export class Driver {
 
   closed(e) {
     const error = e.error;
-    if (error?.ending === "transport") error.closeCode = this.closeCode ?? null;
+    if (error?.ending === "transport") {
+      error.closeCode = this.closeCode ?? null;
+      if (this.closeReason) error.message += `: ${this.closeReason}`;
+    }
     if (this.ws) {
       silence(this.ws);
       this.ws.close(1000);

@@ -68,7 +68,7 @@ export class Client {
     const open = { op: "open", url: this.url, options: this.core, packets: this.listeners.has("packet"), wasm: o.wasm };
     if (inWorker) {
       const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "mqttscope" });
-      worker.onmessage = (e) => e.data.forEach((m) => this.receive(m));
+      worker.onmessage = (e) => this.batch(e.data);
       worker.onerror = (e) => {
         this.receive({ t: "fail", id: this.openId, error: new StateError(`the client's worker failed: ${e.message}`) });
         this.stop();
@@ -88,7 +88,7 @@ export class Client {
   /** Runs the driver on this thread; its messages arrive as tasks, as a worker's do. */
   inThread(first) {
     const channel = new MessageChannel();
-    channel.port1.onmessage = (e) => e.data.forEach((m) => this.receive(m));
+    channel.port1.onmessage = (e) => this.batch(e.data);
     this.port = channel.port1;
     const driver = import("./driver.js").then(({ Driver }) => new Driver((m, t) => channel.port2.postMessage(m, t)));
     this.send = (m) => driver.then((d) => d.handle(m));
@@ -194,6 +194,17 @@ export class Client {
       this.calls.set(id, { resolve, reject });
       start({ ...m, id });
     });
+  }
+
+  /** A batch from the driver; once handled, the bytes it carried are acknowledged (the
+   *  driver holds what arrives beyond 16 MiB unacknowledged). */
+  batch(messages) {
+    let bytes = 0;
+    for (const m of messages) {
+      bytes += (m.payload ?? m.bytes)?.byteLength ?? 0;
+      this.receive(m);
+    }
+    if (bytes) this.post({ op: "ack", bytes });
   }
 
   receive(m) {

@@ -28,6 +28,10 @@ import WebSocket, { WebSocketServer } from "../e2e/node_modules/ws/wrapper.mjs";
 
 /** 1 MiB of random bytes that the scripted peer sends. */
 const MIB = randomBytes(1 << 20);
+/** How many messages of 1 MiB the peer floods a client with: more than the client holds. */
+const FLOOD = 100;
+/** A surge of messages of 1 MiB: more than the client posts at once, less than it holds. */
+const SURGE = 40;
 
 /**
  * A scripted MQTT peer on loopback, for what mosquitto will not do. It accepts any CONNECT;
@@ -40,7 +44,9 @@ const MIB = randomBytes(1 << 20);
  *   session may send it;
  * - "refuser": refuses every SUBSCRIBE (0x87 Not authorized; 0x80 in 3.1.1) and every QoS 1
  *   PUBLISH (PUBACK 0x87);
- * - "qos3": right after CONNACK, a PUBLISH with QoS 3, which breaks [MQTT-3.3.1-4].
+ * - "qos3": right after CONNACK, a PUBLISH with QoS 3, which breaks [MQTT-3.3.1-4];
+ * - "flood": after the SUBACK, FLOOD messages of 1 MiB on "f", each starting with its index;
+ *   "surge": the same, SURGE of them.
  */
 async function startPeer() {
   const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, handleProtocols: () => "mqtt" });
@@ -54,7 +60,7 @@ async function startPeer() {
       const at = p[1] & 0x80 ? (p[2] & 0x80 ? 4 : 3) : 2;
       if (type === 1) {
         v5 = p[at + 6] === 5;
-        id = ["eager", "refuser", "qos3"].find((word) => p.includes(word)) ?? "";
+        id = ["eager", "refuser", "qos3", "flood", "surge"].find((word) => p.includes(word)) ?? "";
         const connack = Buffer.from(v5 ? [0x20, 0x03, 0, 0, 0] : [0x20, 0x02, 0, 0]);
         const props = Buffer.from(v5 ? [0] : []);
         const eager = id === "eager" ? packet(0x30, Buffer.concat([str("eager"), props, Buffer.from("first")])) : Buffer.alloc(0);
@@ -63,6 +69,13 @@ async function startPeer() {
       } else if (type === 8) {
         const code = id !== "refuser" ? 0 : v5 ? 0x87 : 0x80;
         ws.send(packet(0x90, Buffer.concat([p.subarray(at, at + 2), Buffer.from(v5 ? [0, code] : [code])])));
+        if (id === "flood" || id === "surge") {
+          const body = Buffer.alloc(1 << 20, 0x66);
+          for (let i = 0; i < (id === "flood" ? FLOOD : SURGE); i++) {
+            body.writeUInt32BE(i, 0);
+            ws.send(packet(0x30, Buffer.concat([str("f"), Buffer.from(v5 ? [0] : []), body])));
+          }
+        }
         if (id) return;
         const publish = packet(0x30, Buffer.concat([str("big"), Buffer.from(v5 ? [0] : []), MIB]));
         for (const [from, to] of [[0, 2], [2, 70002], [70002, publish.length]]) ws.send(publish.subarray(from, to));
@@ -296,6 +309,43 @@ function steps(broker, peer, worker) {
         return m instanceof Error ? m.message : [m.topic, m.text()];
       }, { url: peer.url, worker, mode });
       assert.deepEqual(r, ["eager", "first"]);
+    }),
+    ...(worker ? [named("holds a flood for a busy page, and ends the connection past 64 MiB", async (page) => {
+      const r = await page.evaluate(async ({ url, worker }) => {
+        const c = await mqtt.connect(url, { worker, clientId: "flood", reconnect: false });
+        const got = [];
+        c.on("message", (m) => got.push(new DataView(m.payload.buffer, m.payload.byteOffset).getUint32(0)));
+        const closed = next(c, "close", () => true, 30000);
+        await c.subscribe("f");
+        const until = performance.now() + 4000;
+        while (performance.now() < until); // the page is busy; the worker goes on receiving
+        const { error } = await closed;
+        return { got, closeCode: error.closeCode, message: error.message, name: error.name };
+      }, { url: peer.url, worker });
+      assert.equal(r.name, "ConnectionError");
+      assert.equal(r.closeCode, 4000);
+      assert.match(r.message, /the client fell behind: \d+ MiB received and not yet handled/);
+      assert.ok(r.got.length >= 16 && r.got.length < FLOOD, `${r.got.length} messages before the end`);
+      assert.deepEqual(r.got, r.got.map((_, i) => i), "in order, none missing");
+    })] : []),
+    named("a surge for a busy page is held, then delivered whole and in order", async (page) => {
+      const r = await page.evaluate(async ({ url, worker, mode, count }) => {
+        const c = await mqtt.connect(url, { worker, clientId: `surge-${mode}`, reconnect: false });
+        const got = [];
+        const all = new Promise((ok) => c.on("message", (m) => {
+          got.push([new DataView(m.payload.buffer, m.payload.byteOffset).getUint32(0), m.payload.length]);
+          if (got.length === count) ok();
+        }));
+        await c.subscribe("f");
+        const until = performance.now() + 2000;
+        while (performance.now() < until);
+        await Promise.race([all, new Promise((ok) => setTimeout(ok, 20000))]);
+        const state = c.state;
+        await c.end();
+        return { got, state };
+      }, { url: peer.url, worker, mode, count: SURGE });
+      assert.deepEqual(r.got, Array.from({ length: SURGE }, (_, i) => [i, 1 << 20]));
+      assert.equal(r.state, "connected");
     }),
     named("a refusing server's SUBACK and PUBACK reject with typed errors", async (page) => {
       const r = await page.evaluate(async ({ url, worker, mode }) => {
