@@ -11,11 +11,13 @@
 //   { op: "unsubscribe", id, filters }
 //   { op: "watch", watch, filter } / { op: "unwatch", watch }   tag matching messages
 //   { op: "packets", on }                          report every packet, or stop
-//   { op: "end", id }                              DISCONNECT, close, stop
+//   { op: "ack", bytes }                           the client handled a batch carrying that much
+//   { op: "end" }                                  DISCONNECT, close, stop (then "ended")
 // Driver -> client, `post(batch, transfer)`: what one task produced, as an array of messages
 // posted once (a flood of messages costs one postMessage per batch, not per message):
 //   { t: "done", id, value } / { t: "fail", id, error }   the result of a request
 //   { t: "connect" | "message" | "packet" | "close" | "reconnect" | "error", ... }
+//   { t: "ended" }                                  the last message: the driver has stopped
 
 import init, { Core, reasonName } from "./wasm/mqttscope_client.js";
 
@@ -43,7 +45,7 @@ export class Driver {
     this.ws = null;
     this.timer = 0;
     this.deadline = -1;
-    /** Requests waiting for the core's answer: handle -> { id, kind }. */
+    /** Requests waiting for the core's answer: the core's handle -> the client's call id. */
     this.pending = new Map();
     /** Reconnect tries since the last CONNACK. */
     this.tries = 0;
@@ -85,8 +87,8 @@ export class Driver {
       await init(m.wasm ? { module_or_path: m.wasm } : undefined);
       this.core = new Core(m.options, now());
     } catch (e) {
-      this.post({ t: "fail", id: m.id, error: wasmError(e) });
-      return;
+      // The module did not load, or the options were refused: connect() fails, and that is all.
+      return this.finish({ t: "fail", id: m.id, error: wasmError(e) });
     }
     this.core.setPackets(Boolean(m.packets));
     this.socket();
@@ -97,11 +99,11 @@ export class Driver {
     const t = now();
     try {
       if (m.op === "publish") {
-        this.expect(core.publish(t, m.topic, m.payload, m.qos, m.retain, m.properties), m.id, "publish");
+        this.pending.set(core.publish(t, m.topic, m.payload, m.qos, m.retain, m.properties), m.id);
       } else if (m.op === "subscribe") {
-        this.expect(core.subscribe(t, m.subscriptions, m.properties), m.id, "subscribe");
+        this.pending.set(core.subscribe(t, m.subscriptions, m.properties), m.id);
       } else if (m.op === "unsubscribe") {
-        this.expect(core.unsubscribe(t, m.filters), m.id, "unsubscribe");
+        this.pending.set(core.unsubscribe(t, m.filters), m.id);
       } else if (m.op === "watch") {
         core.watch(m.watch, m.filter);
       } else if (m.op === "unwatch") {
@@ -117,10 +119,6 @@ export class Driver {
       this.post({ t: "fail", id: m.id, error });
     }
     this.pump();
-  }
-
-  expect(handle, id, kind) {
-    this.pending.set(handle, { id, kind });
   }
 
   /** Opens a WebSocket to the URL; the core sends CONNECT once it is open. */
@@ -271,11 +269,12 @@ export class Driver {
     this.settle(e.handle, !refused, results, error);
   }
 
+  /** Resolves (`ok`) or fails the request the core's `handle` answers. */
   settle(handle, ok, value, error) {
-    const p = this.pending.get(handle);
-    if (!p) return;
+    const id = this.pending.get(handle);
+    if (id === undefined) return;
     this.pending.delete(handle);
-    this.post(ok ? { t: "done", id: p.id, value } : { t: "fail", id: p.id, error: error() });
+    this.post(ok ? { t: "done", id, value } : { t: "fail", id, error: error() });
   }
 
   closed(e) {
@@ -313,7 +312,7 @@ export class Driver {
       this.ws = null;
     }
     clearTimeout(this.timer);
-    for (const { id } of this.pending.values()) {
+    for (const id of this.pending.values()) {
       this.post({ t: "fail", id, error: { kind: "StateError", message: "the client ended before the server answered" } });
     }
     this.pending.clear();

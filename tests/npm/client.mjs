@@ -385,13 +385,21 @@ function steps(broker, peer, worker) {
       assert.deepEqual(r[6], ["CONNECT", "DISCONNECT"], "DISCONNECT with Malformed Packet went out");
     }),
     named("refuses what MQTT forbids with typed errors", async (page) => {
-      const r = await page.evaluate(async () => ({
+      const r = await page.evaluate(async ({ url, worker }) => ({
+        keepAlive: await (async () => {
+          const c = new mqtt.Client(url, { worker, keepAlive: 70000 });
+          return [await failure(c.connect()), c.state];
+        })(),
+        unknown: await failure(mqtt.connect(url, { worker, keepalive: 5 })),
         wildcard: await failure(clients.v5.publish("a/+", "x")),
         qos3: await failure(clients.v5.publish("a", "x", { qos: 3 })),
         option: await failure(clients.v5.publish("a", "x", { retian: true })),
         filter: await failure(clients.v4.subscribe("a/#/b")),
         property: await failure(clients.v5.publish("a", "x", { properties: { topicAlias: 0 } })),
-      }));
+      }), base);
+      assert.deepEqual([r.keepAlive[0].name, r.keepAlive[0].field, r.keepAlive[0].message, r.keepAlive[1]],
+        ["UsageError", "options.keepAlive", "options.keepAlive: expected an integer from 0 to 65535", "ended"]);
+      assert.deepEqual([r.unknown.name, r.unknown.field], ["UsageError", "options.keepalive"]);
       assert.deepEqual([r.wildcard.name, r.wildcard.typed, r.wildcard.rule], ["UsageError", true, "MQTT-3.3.2-2"]);
       assert.deepEqual([r.qos3.name, r.qos3.field, r.qos3.message], ["UsageError", "options.qos", "options.qos: expected 0, 1 or 2"]);
       assert.deepEqual([r.option.name, r.option.field], ["UsageError", "options.retian"]);
