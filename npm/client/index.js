@@ -65,7 +65,8 @@ export class Client {
       return Promise.reject(usage("options.WebSocket", "no WebSocket constructor in worker mode (it cannot cross to a worker)"));
     }
     this.ended = new Promise((resolve) => (this.onEnded = resolve));
-    const open = { op: "open", url: this.url, options: this.core, packets: this.listeners.has("packet"), wasm: o.wasm };
+    const wasm = o.wasm instanceof URL ? o.wasm.href : o.wasm; // a URL cannot cross to a worker
+    const open = { op: "open", url: this.url, options: this.core, packets: this.listeners.has("packet"), wasm };
     if (inWorker) {
       const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "mqttscope" });
       worker.onmessage = (e) => this.batch(e.data);
@@ -188,6 +189,7 @@ export class Client {
 
   call(m, start = (x) => this.send(x)) {
     if (this.state === "ended") return Promise.reject(new StateError("the client has ended"));
+    if (this.state === "idle") return Promise.reject(new StateError("the client is not connected: call connect() first"));
     const id = this.nextId++;
     if (m.op === "open") this.openId = id;
     return new Promise((resolve, reject) => {

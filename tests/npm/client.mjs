@@ -391,6 +391,7 @@ function steps(broker, peer, worker) {
           return [await failure(c.connect()), c.state];
         })(),
         unknown: await failure(mqtt.connect(url, { worker, keepalive: 5 })),
+        early: await failure(new mqtt.Client(url, { worker }).publish("a", "x")),
         wildcard: await failure(clients.v5.publish("a/+", "x")),
         qos3: await failure(clients.v5.publish("a", "x", { qos: 3 })),
         option: await failure(clients.v5.publish("a", "x", { retian: true })),
@@ -400,6 +401,7 @@ function steps(broker, peer, worker) {
       assert.deepEqual([r.keepAlive[0].name, r.keepAlive[0].field, r.keepAlive[0].message, r.keepAlive[1]],
         ["UsageError", "options.keepAlive", "options.keepAlive: expected an integer from 0 to 65535", "ended"]);
       assert.deepEqual([r.unknown.name, r.unknown.field], ["UsageError", "options.keepalive"]);
+      assert.deepEqual([r.early.name, r.early.message], ["StateError", "the client is not connected: call connect() first"]);
       assert.deepEqual([r.wildcard.name, r.wildcard.typed, r.wildcard.rule], ["UsageError", true, "MQTT-3.3.2-2"]);
       assert.deepEqual([r.qos3.name, r.qos3.field, r.qos3.message], ["UsageError", "options.qos", "options.qos: expected 0, 1 or 2"]);
       assert.deepEqual([r.option.name, r.option.field], ["UsageError", "options.retian"]);
