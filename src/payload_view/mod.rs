@@ -14,10 +14,12 @@
 //! page's messages through the one export of [`crate::state::feed`], and keeps the rules
 //! and schemas in localStorage, by the connection's broker address.
 
+pub mod charts;
 pub mod components;
 pub mod host;
 pub mod model;
 pub mod reading;
+pub mod uplot;
 
 use std::ops::Range;
 
@@ -27,6 +29,7 @@ use crate::model::feed::FedMessage;
 use host::Params;
 use model::rules::Rules;
 use model::schemas::Schemas;
+use model::series::Series;
 
 /// The frame's state, shared by its components through the context.
 #[derive(Clone, Copy)]
@@ -45,6 +48,10 @@ pub struct Frame {
     pub lit: RwSignal<Option<Range<usize>>>,
     /// A notice for the user (a rule refused, storage full).
     pub notice: RwSignal<Option<String>>,
+    /// The charted series.
+    pub charts: StoredValue<Vec<Series>>,
+    /// Bumped when the series changed.
+    pub chart_tick: RwSignal<u64>,
 }
 
 impl Frame {
@@ -62,6 +69,47 @@ impl Frame {
             schemas: RwSignal::new(Schemas::from_text(&host::load("schemas", &key))),
             lit: RwSignal::new(None),
             notice: RwSignal::new(None),
+            charts: StoredValue::new(Vec::new()),
+            chart_tick: RwSignal::new(0),
+        }
+    }
+
+    /// Charts `path` of the messages of `filter` (from the page's history on), unless it is
+    /// charted already.
+    pub fn add_series(self, filter: &str, path: &str) {
+        let known = self
+            .charts
+            .with_value(|c| c.iter().any(|s| s.filter == filter && s.path == path));
+        if !known {
+            self.charts
+                .update_value(|c| c.push(Series::new(filter, path)));
+            self.refresh_charts();
+        }
+    }
+
+    /// Stops charting series `index`.
+    pub fn remove_series(self, index: usize) {
+        self.charts.update_value(|c| {
+            if index < c.len() {
+                c.remove(index);
+            }
+        });
+        self.chart_tick.update(|t| *t += 1);
+    }
+
+    /// Reads the messages that came since the last time into the series.
+    pub fn refresh_charts(self) {
+        let Some(params) = self.params.get_value() else {
+            return;
+        };
+        let rules = self.rules.get_untracked();
+        let changed = self.schemas.with_untracked(|schemas| {
+            self.charts
+                .try_update_value(|c| charts::refresh(&params, c, &rules, schemas))
+                .unwrap_or(false)
+        });
+        if changed {
+            self.chart_tick.update(|t| *t += 1);
         }
     }
 

@@ -9,8 +9,9 @@
 // message of a matching topic and is still there in the next frame; .proto files loaded
 // into the frame decode the payloads Google's Python protobuf writes; a pysparkplug edge
 // node's data sent by alias gets its metric names from the birth, and its skipped sequence
-// number is pointed out; a topic's changes since its previous message are listed; a payload
-// that does not decode marks the byte where it failed. Screenshots go to test-artifacts/.
+// number is pointed out; a topic's changes since its previous message are listed; a number
+// is charted over the topic's messages, live (uPlot); a payload that does not decode marks
+// the byte where it failed. Screenshots go to test-artifacts/.
 // Exits non-zero on failure.
 
 import { spawnSync } from "node:child_process";
@@ -58,9 +59,11 @@ async function decoded(page, topic) {
   throw new Error(`the payload frame of ${topic} never loaded`);
 }
 
-/** The decoded tree's rows as "key: value" texts. */
+/** The decoded tree's rows as "key: value" texts (without their chart buttons). */
 const treeRows = (frame) =>
-  frame.$$eval('[data-testid="decoded-tree"] .tree-row', (rows) => rows.map((r) => r.textContent));
+  frame.$$eval('[data-testid="decoded-tree"] .tree-row', (rows) =>
+    rows.map((r) => (r.querySelector(".tree-key")?.textContent ?? "") + r.querySelector(".tree-value").textContent),
+  );
 
 /** The hex of the lit bytes. */
 const litBytes = (frame) => frame.$$eval('[data-testid="payload-bytes"] .byte.lit', (b) => b.map((x) => x.textContent).join(" "));
@@ -156,6 +159,24 @@ function steps(ctx) {
       const lines = await frame.$$eval('[data-testid="diff-panel"] tr', (trs) => trs.map((t) => [...t.children].map((c) => c.textContent).join("|")));
       assert(JSON.stringify(lines) === JSON.stringify(["~|b|2|3", "+|c[0]||4"]), `diff: ${JSON.stringify(lines)}`);
       await shot(page, "diff");
+    },
+
+    async function aValueIsChartedLive(page) {
+      for (let i = 0; i < 5; i += 1) {
+        publish(ctx, "pv/chart", Buffer.from(JSON.stringify({ t: 20 + i, name: "probe" })));
+        await sleep(100);
+      }
+      const frame = await decoded(page, "pv/chart");
+      const numbersOnly = await frame.$$eval('[data-testid="decoded-tree"] .tree-row', (rows) => rows.map((r) => !!r.querySelector(".chart-it")));
+      assert(JSON.stringify(numbersOnly) === "[false,true,false]", `chart buttons on numbers only: ${numbersOnly}`);
+      await frame.click('[data-testid="decoded-tree"] .tree-row[data-path="t"] .chart-it');
+      await until(frame, () => document.querySelector('[data-testid="chart-last"]')?.textContent === "24", null, "the last value 24");
+      const stats = await frame.$$eval(".chart-stats tr:nth-child(2) > *", (cells) => cells.map((c) => c.textContent));
+      assert(JSON.stringify(stats.slice(0, 4)) === JSON.stringify(["pv/chart t", "24", "20", "24"]) && stats[5] === "5", `stats: ${stats}`);
+      assert(await frame.$('[data-testid="chart"] canvas'), "uPlot drew a canvas");
+      publish(ctx, "pv/chart", Buffer.from('{"t": 30}'));
+      await until(frame, () => document.querySelector('[data-testid="chart-last"]')?.textContent === "30", null, "the live value 30");
+      await shot(page, "chart");
     },
 
     async function aPayloadThatFailsMarksItsByte(page) {

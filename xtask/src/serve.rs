@@ -57,6 +57,7 @@ fn parse_port(args: &[String]) -> Result<u16, String> {
 /// is minified (`xtask/minify-dist.mjs`, terser from `.tools/terser`).
 pub fn trunk_build() -> Result<(), String> {
     crate::tools::terser()?;
+    crate::tools::uplot()?;
     cmd::run(cmd::command("trunk").args(["build", "--release", "--offline"]))?;
     // Trunk leaves the wasm-bindgen glue and the copied scripts as they are.
     let root = cmd::root();

@@ -213,7 +213,11 @@ fn wasm_app() -> Result<(), String> {
     )
 }
 
-/// `trunk build --release --offline`, then the end-to-end scripts against the built page
+/// The most the page's first load may download, gzip -9 (bytes).
+const FIRST_LOAD_BUDGET: u32 = 420_000;
+
+/// `trunk build --release --offline`, the first load checked against its budget
+/// ([`FIRST_LOAD_BUDGET`], by `bench/app/sizes.mjs`), then the end-to-end scripts against the built page
 /// served on loopback: `tests/e2e/hexpad.mjs` (the hex pad), `tests/e2e/client.mjs`
 /// (the client, against a mosquitto it starts on free loopback ports) and
 /// `tests/e2e/reliability.mjs` (big payloads, two tabs, hostile peers),
@@ -248,6 +252,13 @@ fn e2e() -> Result<(), String> {
     cmd::run(&mut worker)?;
     serve::trunk_build()?;
     let dist = cmd::root().join("dist");
+    // The first load's budget: what is new must load on demand.
+    let mut budget = cmd::command("node");
+    budget
+        .arg(Path::new("bench").join("app").join("sizes.mjs"))
+        .arg(&dist)
+        .args(["--max", &FIRST_LOAD_BUDGET.to_string()]);
+    cmd::run(&mut budget)?;
     let server = StaticServer::start(&dist, 0).map_err(|e| format!("serving dist/: {e}"))?;
     println!("serving dist/ at {}", server.url());
     let scripts = [

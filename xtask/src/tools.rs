@@ -39,6 +39,9 @@ pub const PROTOBUF_PACKAGES: &[(&str, &str)] = &[
 pub const BINARYEN_VERSION: &str = "132.0.0";
 /// The npm `terser` release that minifies the built page's JavaScript.
 pub const TERSER_VERSION: &str = "5.36.0";
+/// The npm `uplot` release the payload frame charts with (copied into `dist/` by Trunk
+/// from `.tools/uplot`; loaded only by `payload.html`).
+pub const UPLOT_VERSION: &str = "1.6.32";
 /// cargo-fuzz, as a semver requirement.
 pub const CARGO_FUZZ_VERSION: &str = "~0.13";
 /// The headless browser the wasm tests and the end-to-end script drive.
@@ -117,6 +120,7 @@ pub fn setup_all() -> Result<(), String> {
     setup_rust_tools()?;
     binaryen()?;
     terser()?;
+    uplot()?;
     rumqttd()?;
     paho()?;
     payload_producers()?;
@@ -136,7 +140,8 @@ pub fn setup_build() -> Result<(), String> {
     apt(NODE_PACKAGES)?;
     setup_rust_tools()?;
     binaryen()?;
-    terser()
+    terser()?;
+    uplot()
 }
 
 /// What `cargo xtask pack` needs: node and npm, the wasm target, wasm-bindgen and
@@ -377,6 +382,34 @@ pub fn terser() -> Result<(), String> {
     };
     ensure(
         &format!("terser (npm terser@{TERSER_VERSION})"),
+        check,
+        "seconds",
+        install,
+    )
+}
+
+/// uPlot at [`UPLOT_VERSION`] into `.tools/uplot`, whose `dist/` files Trunk copies for
+/// the payload frame's charts. Present when its package.json says that version.
+pub fn uplot() -> Result<(), String> {
+    let dir = cmd::root().join(".tools").join("uplot");
+    let manifest = dir.join("node_modules").join("uplot").join("package.json");
+    let check = || {
+        let text = std::fs::read_to_string(&manifest).map_err(|_| "not installed".to_string())?;
+        match text.contains(&format!("\"version\": \"{UPLOT_VERSION}\"")) {
+            true => Ok(format!("uplot {UPLOT_VERSION} in .tools/uplot")),
+            false => Err(format!("not uplot {UPLOT_VERSION}")),
+        }
+    };
+    let install = || {
+        std::fs::create_dir_all(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+        let mut c = Command::new("npm");
+        c.args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&dir)
+            .arg(format!("uplot@{UPLOT_VERSION}"));
+        cmd::run(&mut c)
+    };
+    ensure(
+        &format!("uPlot (npm uplot@{UPLOT_VERSION})"),
         check,
         "seconds",
         install,

@@ -1,5 +1,6 @@
 //! The decoded value as a tree, one row per value (depth, key, value); pointing at a row
-//! lights up the bytes it came from.
+//! lights up the bytes it came from, and a number's "chart" button charts it over the
+//! topic's messages.
 
 use leptos::prelude::*;
 use mqttscope_payload::Node;
@@ -14,6 +15,9 @@ pub fn DecodedTree(
     node: Node,
 ) -> impl IntoView {
     let frame = use_frame();
+    let topic = frame
+        .message
+        .with_value(|m| m.as_ref().map(|m| m.topic.clone()).unwrap_or_default());
     let (rows, left) = rows(&node);
     let drawn = rows
         .into_iter()
@@ -23,10 +27,14 @@ pub fn DecodedTree(
             let where_ = r.span.as_ref().map_or("not in these bytes".to_owned(), |s| format!("bytes {}..{}", s.start, s.end));
             let title = format!("{}: {where_}", if r.path.is_empty() { "(top)" } else { &r.path });
             let key = (!r.key.is_empty()).then(|| view! { <span class="tree-key">{r.key.clone()}": "</span> });
+            let (topic, path) = (topic.clone(), r.path.clone());
+            let chart = r.number.is_some().then(|| view! {
+                <button class="chart-it" title="Chart this value over the topic's messages" on:click=move |_| frame.add_series(&topic, &path)>"chart"</button>
+            });
             view! {
                 <div class="tree-row" class:container=r.container style:padding-left=indent title=title data-path=r.path.clone()
                     on:mouseenter=move |_| frame.lit.set(span.clone()) on:mouseleave=move |_| frame.lit.set(None)>
-                    {key}<span class="tree-value">{r.text}</span>
+                    {key}<span class="tree-value">{r.text}</span>{chart}
                 </div>
             }
         })

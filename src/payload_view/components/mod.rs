@@ -1,5 +1,6 @@
 //! The payload frame's components, one per file.
 
+pub mod chart_panel;
 pub mod decoded_tree;
 pub mod decoder_bar;
 pub mod diff_panel;

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::model::payload::human_size;
 use crate::model::visible::visible;
+use crate::payload_view::components::chart_panel::ChartPanel;
 use crate::payload_view::components::decoded_tree::DecodedTree;
 use crate::payload_view::components::decoder_bar::DecoderBar;
 use crate::payload_view::components::diff_panel::DiffPanel;
@@ -69,6 +70,7 @@ pub fn PayloadFrame() -> impl IntoView {
             <PayloadBytes bytes=payload bad=Signal::derive(bad) />
             <div class="tree-col">{tree}</div>
         </div>
+        <ChartPanel />
         <DiffPanel changes />
         <RuleList />
         <SchemaFiles />

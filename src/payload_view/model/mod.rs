@@ -5,3 +5,4 @@ pub mod diff;
 pub mod rows;
 pub mod rules;
 pub mod schemas;
+pub mod series;

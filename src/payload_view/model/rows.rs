@@ -23,6 +23,9 @@ pub struct Row {
     pub span: Option<Range<usize>>,
     /// Whether it holds other values.
     pub container: bool,
+    /// The value as a number, for an integer, a float or a boolean (0 or 1): what a chart
+    /// can draw.
+    pub number: Option<f64>,
 }
 
 /// The rows of `node`, depth first, at most [`MAX_ROWS`]; and how many were left out.
@@ -53,6 +56,7 @@ fn walk(
         path: path.clone(),
         span: node.span.clone(),
         container,
+        number: number(&node.value),
     });
     match &node.value {
         Value::Array(items) => {
@@ -82,6 +86,15 @@ fn walk(
             walk(inner, depth + 1, String::new(), path, out, left);
         }
         _ => {}
+    }
+}
+
+fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Integer(i) => Some(*i as f64),
+        Value::Float(f) => Some(*f),
+        Value::Bool(b) => Some(f64::from(u8::from(*b))),
+        _ => None,
     }
 }
 
