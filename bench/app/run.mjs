@@ -30,6 +30,9 @@
 // the flood, so that only receiving is measured, not drawing, VIEW=packets or
 // VIEW=topics shows that tab of the connection instead of its messages, and with
 // VIEW=topics, TOPIC=flood selects that topic 3 s into the flood (its history opens).
+// VIEW=chart opens, 3 s into the flood, the Decoded view of the newest message and charts
+// its `t` over its topic's messages (the payload frame reads the page's messages every half
+// second and draws them with uPlot): the page must stay as smooth with a chart open.
 //
 // FLOOD=big floods 1 MiB payloads (give a lower --rate, e.g. 20), and FLOOD=topics a new
 // topic with each message, 16 levels of 250 bytes: what the page holds is bounded in
@@ -193,6 +196,28 @@ async function retainedHeap(tab) {
   return (await memory(tab)).js_heap_mb;
 }
 
+/** Selects the newest flood message drawn, opens its Decoded view and charts `t`. */
+async function openChart(tab) {
+  await tab.run(() => document.querySelector('[data-testid="msg-topic"]')?.click());
+  await tab.run(() => [...document.querySelectorAll("button.seg")].find((b) => b.textContent === "Decoded")?.click());
+  const chartIt = () => {
+    const frame = document.querySelector('[data-testid="payload-frame"]')?.contentDocument;
+    const button = frame?.querySelector('.tree-row[data-path="t"] .chart-it');
+    button?.click();
+    return !!button;
+  };
+  for (let k = 0; k < 100 && !(await tab.run(chartIt)); k += 1) await sleep(100);
+}
+
+/** The chart's statistics row, as the frame shows it. */
+function chartStats(tab) {
+  return tab.run(() => {
+    const frame = document.querySelector('[data-testid="payload-frame"]')?.contentDocument;
+    const row = frame?.querySelector(".chart-stats tr:nth-child(2)");
+    return row ? [...row.children].map((c) => c.textContent).join(" | ") : "NOT SHOWN";
+  });
+}
+
 async function floodBench(url, seconds, rate) {
   const dir = mkdtempSync(join(tmpdir(), "mqttscope-bench-"));
   const broker = await Broker.onFreePorts(dir, "max_queued_messages 100000\n");
@@ -220,7 +245,8 @@ async function floodBench(url, seconds, rate) {
     await tab.click('[data-testid="subscribe"]');
     await tab.waitForText('[data-testid="sub-status"]', "granted");
     if (process.env.NOVIEW) await tab.clickText("Hex pad");
-    if (process.env.VIEW) await tab.click(`[data-testid="tab-${process.env.VIEW}"]`);
+    if (process.env.VIEW === "chart") setTimeout(() => openChart(tab), 3000);
+    else if (process.env.VIEW) await tab.click(`[data-testid="tab-${process.env.VIEW}"]`);
     const pickTopic = (name) => [...document.querySelectorAll('[data-testid="topic-name"]')].find((e) => e.textContent === name)?.click();
     if (process.env.TOPIC) setTimeout(() => tab.run(pickTopic, process.env.TOPIC), 3000);
     const retainedBefore = await retainedHeap(tab);
@@ -276,7 +302,8 @@ async function floodBench(url, seconds, rate) {
     const retained = { before: retainedBefore, after: await retainedHeap(tab) };
     if (process.env.TOPIC) console.log(`topic history: ${(await tab.text('[data-testid="topic-history-counts"]')) || "NOT SHOWN"}`);
     if (process.env.NOVIEW) await tab.clickText("Client");
-    if (process.env.VIEW) await tab.click('[data-testid="tab-messages"]');
+    if (process.env.VIEW === "chart") console.log(`chart: ${await chartStats(tab)}`);
+    else if (process.env.VIEW) await tab.click('[data-testid="tab-messages"]');
     // Let the page drain what the broker still has in flight, then read its counts.
     let counts = "";
     for (let i = 0; i < 30; i++) {

@@ -27,6 +27,8 @@ enum View {
 pub fn MessageDetail(
     /// The message.
     row: MessageRow,
+    /// The message's connection id.
+    conn: u32,
     /// The payload frame's address for this message's connection: `conn=<id>&key=<url>`.
     frame: String,
 ) -> impl IntoView {
@@ -41,6 +43,9 @@ pub fn MessageDetail(
     let size = human_size(row.payload.len());
     let payload = row.payload.clone();
     let frame_src = format!("payload.html#{frame}&id={}", row.id);
+    // The frame reads the message from the page, which keeps it for the frame even after
+    // newer messages push it out of the history.
+    crate::state::feed::keep_shown(conn, row.clone());
     let body = move || {
         if !expanded.get() {
             return view! { <p class="muted">"Collapsed: " {human_size(payload.len())} ". Expand it or download it whole."</p> }.into_any();
@@ -55,7 +60,16 @@ pub fn MessageDetail(
                 Err(e) => view! { <p class="field-error">"Not shown as a tree: " {e.map_or("not UTF-8".to_owned(), |e| e.message)}</p> }.into_any(),
             },
             View::Hex => view! { <pre class="payload-hex mono">{mqttscope_proto::hex::format_hex(&payload)}</pre> }.into_any(),
-            View::Decoded => view! { <iframe class="payload-frame" title="Decoded payload" data-testid="payload-frame" src=frame_src.clone()></iframe> }.into_any(),
+            // The frame is written as HTML (only the address this page built, its parts
+            // URL-encoded): a frame element the renderer drew a second time, when the view
+            // was left and chosen again, never loaded its address; one the parser makes does.
+            View::Decoded => {
+                let html = format!(
+                    r#"<iframe class="payload-frame" title="Decoded payload" data-testid="payload-frame" src="{}"></iframe>"#,
+                    frame_src.replace('&', "&amp;")
+                );
+                view! { <div inner_html=html></div> }.into_any()
+            }
         }
     };
     let tab = move |v: View, label: &'static str| {

@@ -73,10 +73,12 @@ pub fn MessageList(
         })
     };
     // The selected message, looked up in the whole history: it stays shown while newer
-    // messages arrive, and the detail is drawn again only if it changes.
-    let selected_row = Memo::new(move |_| {
+    // messages arrive, and after a flood has pushed it out of the history too; the detail
+    // is drawn again only if it changes.
+    let selected_row = Memo::new(move |before: Option<&Option<MessageRow>>| {
         let id = selected.get()?;
-        conn.with_data(|d| d.messages.iter().rev().find(|m| m.id == id).cloned())
+        let found = conn.with_data(|d| d.messages.iter().rev().find(|m| m.id == id).cloned());
+        found.or_else(|| before.cloned().flatten().filter(|r| r.id == id))
     });
     let detail = move || {
         let url = conn.settings.with_untracked(|s| s.url.clone());
@@ -87,7 +89,7 @@ pub fn MessageList(
         );
         selected_row
             .get()
-            .map(|row| view! { <MessageDetail row frame /> })
+            .map(|row| view! { <MessageDetail row conn=conn.id frame /> })
     };
     let shape = shape_of(listing);
     let draw = move |k: usize| {

@@ -10,8 +10,9 @@
 // into the frame decode the payloads Google's Python protobuf writes; a pysparkplug edge
 // node's data sent by alias gets its metric names from the birth, and its skipped sequence
 // number is pointed out; a topic's changes since its previous message are listed; a number
-// is charted over the topic's messages, live (uPlot); a payload that does not decode marks
-// the byte where it failed. Screenshots go to test-artifacts/.
+// is charted over the topic's messages, live (uPlot); the message shown stays shown, and its
+// Decoded view, left and chosen again, still decodes it after a flood has pushed it out of
+// the page's history; a payload that does not decode marks the byte where it failed. Screenshots go to test-artifacts/.
 // Exits non-zero on failure.
 
 import { spawnSync } from "node:child_process";
@@ -44,12 +45,14 @@ function python(script, args) {
 }
 
 /** Selects the newest message of `topic` (the list is newest first) and opens its Decoded
- *  view; returns the frame. */
+ *  view (with `topic` null: the view is open already); returns the frame. */
 async function decoded(page, topic) {
-  const line = page.locator('[data-testid="msg-topic"]', { hasText: new RegExp(`^${topic.replace(/[.+]/g, "\\$&")}$`) });
-  await line.first().waitFor({ timeout: 15000 });
-  await line.first().click();
-  await page.click('button.seg:has-text("Decoded")');
+  if (topic !== null) {
+    const line = page.locator('[data-testid="msg-topic"]', { hasText: new RegExp(`^${topic.replace(/[.+]/g, "\\$&")}$`) });
+    await line.first().waitFor({ timeout: 15000 });
+    await line.first().click();
+    await page.click('button.seg:has-text("Decoded")');
+  }
   await page.waitForSelector('[data-testid="payload-frame"]');
   for (let k = 0; k < 100; k += 1) {
     const frame = page.frames().find((f) => f.url().includes("/payload.html#") && f.url().includes(`conn=`));
@@ -177,6 +180,23 @@ function steps(ctx) {
       publish(ctx, "pv/chart", Buffer.from('{"t": 30}'));
       await until(frame, () => document.querySelector('[data-testid="chart-last"]')?.textContent === "30", null, "the live value 30");
       await shot(page, "chart");
+    },
+
+    async function theShownMessageOutlivesTheHistory(page) {
+      publish(ctx, "pv/keep", Buffer.from('{"kept": true}'));
+      await decoded(page, "pv/keep");
+      // 10,050 messages push it out of the page's history of 10,000; it stays shown.
+      const lines = Array.from({ length: 10050 }, (_, i) => String(i)).join("\n") + "\n";
+      ctx.broker.pub(["-t", "pv/flood", "-l"], lines);
+      await until(page, () => document.querySelector('[data-testid="msg-topic"]')?.textContent === "pv/flood", null, "the flood", 60000);
+      await sleep(1000);
+      assert((await page.textContent('[data-testid="detail-topic"]')) === "pv/keep", "the message stays shown");
+      // Another view and back: a new frame, which reads the message the history let go.
+      await page.click('button.seg:has-text("Text")');
+      await page.click('button.seg:has-text("Decoded")');
+      const frame = await decoded(page, null);
+      const rows = await treeRows(frame);
+      assert(JSON.stringify(rows) === JSON.stringify(["{1}", "kept: true"]), `rows: ${JSON.stringify(rows)}`);
     },
 
     async function aPayloadThatFailsMarksItsByte(page) {
