@@ -186,13 +186,17 @@ fn wasm_imports() -> Result<(), String> {
     wasm_check::check(&wasm)
 }
 
-/// `cargo xtask pack`, then the package installed from its tarball into a fresh folder and
+/// `cargo test -p mqttscope-js-client` alone, `cargo xtask pack`, then the package installed
+/// from its tarball into a fresh folder and
 /// imported as users do: `tests/npm/dissect.mjs` (`mqttscope/dissect` in node and from a
 /// plain `<script type="module">` in headless Chromium, through the end-to-end harness,
 /// whence its playwright-core), then `tests/npm/client.mjs` (the `mqttscope` client in
 /// headless Chromium, in its worker and on the page, against a mosquitto it starts on free
 /// loopback ports).
 fn npm() -> Result<(), String> {
+    // The client glue's tests on their own, with the core as the package builds it
+    // (without `server-packets`, which other workspace members turn on).
+    cmd::run(&mut cmd::cargo(&["test", "-p", "mqttscope-js-client"]))?;
     tools::npm_dependencies(&cmd::root().join("tests").join("e2e"))?;
     let package = pack::build()?;
     for script in ["dissect.mjs", "client.mjs"] {
