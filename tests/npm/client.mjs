@@ -125,6 +125,9 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>mqttscope</title><link
   import * as mqtt from "/node_modules/mqttscope/client/index.js";
   window.mqtt = mqtt;
   window.clients = {};
+  // The flood step polls the server hundreds of times; the default buffer of 250 entries
+  // would then be full before the page mode checks which files the page fetched.
+  performance.setResourceTimingBufferSize(100000);
   /** Resolves with the first value \`event\` carries that \`pred\` accepts. */
   window.next = (client, event, pred = () => true, ms = 15000) => new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error("no " + event + " in " + ms + " ms")), ms);
