@@ -14,6 +14,7 @@
 //! page's messages through the one export of [`crate::state::feed`], and keeps the rules
 //! and schemas in localStorage, by the connection's broker address.
 
+pub mod births;
 pub mod charts;
 pub mod components;
 pub mod host;
@@ -24,6 +25,8 @@ pub mod uplot;
 use std::ops::Range;
 
 use leptos::prelude::*;
+
+use mqttscope_payload::sparkplug::Topic;
 
 use crate::model::feed::FedMessage;
 use host::Params;
@@ -40,6 +43,8 @@ pub struct Frame {
     pub message: StoredValue<Option<FedMessage>>,
     /// The decoder the user picked (`None`: by rule or detection).
     pub picked: RwSignal<Option<String>>,
+    /// The message the user picked to compare with (`None`: the topic's previous one).
+    pub against: RwSignal<Option<f64>>,
     /// The connection's rules.
     pub rules: RwSignal<Rules>,
     /// The connection's schemas, compiled.
@@ -65,6 +70,7 @@ impl Frame {
             params: StoredValue::new(params),
             message: StoredValue::new(message),
             picked: RwSignal::new(None),
+            against: RwSignal::new(None),
             rules: RwSignal::new(Rules::from_text(&host::load("rules", &key))),
             schemas: RwSignal::new(Schemas::from_text(&host::load("schemas", &key))),
             lit: RwSignal::new(None),
@@ -74,17 +80,28 @@ impl Frame {
         }
     }
 
-    /// Charts `path` of the messages of `filter` (from the page's history on), unless it is
-    /// charted already.
-    pub fn add_series(self, filter: &str, path: &str) {
-        let known = self
-            .charts
-            .with_value(|c| c.iter().any(|s| s.filter == filter && s.path == path));
-        if !known {
-            self.charts
-                .update_value(|c| c.push(Series::new(filter, path)));
-            self.refresh_charts();
+    /// Charts stable path `path` of the messages of `topic` (from the page's history on),
+    /// unless it is charted already. A value of a Sparkplug B message is charted over its
+    /// device's (or edge node's) messages of every type, read from its edge node's last
+    /// birth through a session, so that values sent by alias count too.
+    pub fn add_series(self, topic: &str, path: &str, sparkplug: bool) {
+        let spb = Topic::parse(topic).filter(|t| sparkplug && t.kind.is_protobuf());
+        let mut series = match &spb {
+            Some(t) => Series::sparkplug(t, path),
+            None => Series::new(topic, path),
+        };
+        let known = self.charts.with_value(|c| {
+            c.iter()
+                .any(|s| s.filter == series.filter && s.path == path)
+        });
+        if known {
+            return;
         }
+        if let (Some(t), Some(p)) = (&spb, self.params.get_value()) {
+            series.read_up_to = births::since_birth(p.conn, t, f64::INFINITY);
+        }
+        self.charts.update_value(|c| c.push(series));
+        self.refresh_charts();
     }
 
     /// Stops charting series `index`.

@@ -8,8 +8,10 @@
 // exactly its bytes; a rule (topic filter to decoder) made in the frame decodes the next
 // message of a matching topic and is still there in the next frame; .proto files loaded
 // into the frame decode the payloads Google's Python protobuf writes; a pysparkplug edge
-// node's data sent by alias gets its metric names from the birth, and its skipped sequence
-// number is pointed out; a topic's changes since its previous message are listed; a number
+// node's data sent by alias gets its metric names from the birth (and a chart of such a
+// metric follows it by name from the birth on), and its skipped sequence number is pointed
+// out; a topic's changes since its previous message are listed, and those since any other
+// picked from the list; a number
 // is charted over the topic's messages, live (uPlot); the message shown stays shown, and its
 // Decoded view, left and chosen again, still decodes it after a flood has pushed it out of
 // the page's history; a payload that does not decode marks the byte where it failed. Screenshots go to test-artifacts/.
@@ -147,6 +149,12 @@ function steps(ctx) {
       assert((await frame.textContent('[data-testid="decoder-name"]')) === "sparkplug", "detected as Sparkplug");
       const rows = await treeRows(frame);
       assert(rows.includes('name: "Temperature"') && rows.includes("value: 22.0"), `alias resolved: ${JSON.stringify(rows)}`);
+      // Charted by name, the metric sent by alias alone counts with its NBIRTH value.
+      await frame.click('[data-testid="decoded-tree"] .tree-row[data-path="metrics[0].value"] .chart-it');
+      await until(frame, () => document.querySelector('[data-testid="chart-last"]')?.textContent === "22", null, "the charted metric");
+      const stats = await frame.$$eval(".chart-stats tr:nth-child(2) > *", (cells) => cells.map((c) => c.textContent));
+      const want = ["spBv1.0/plant/+/gw1 metrics[name=Temperature].value", "22", "21.5", "22"];
+      assert(JSON.stringify(stats.slice(0, 4)) === JSON.stringify(want) && stats[5] === "2", `stats: ${stats}`);
       frame = await decoded(page, "spBv1.0/plant/DDATA/gw1/pump");
       const notes = await frame.textContent('[data-testid="sparkplug-notes"]');
       assert(notes.includes("sequence gap: expected seq 3, got 4"), `notes: ${notes}`);
@@ -154,13 +162,25 @@ function steps(ctx) {
     },
 
     async function changesSinceThePreviousMessage(page) {
+      publish(ctx, "pv/json", Buffer.from('{"a": 0}'));
+      await sleep(200);
       publish(ctx, "pv/json", Buffer.from('{"a": 1, "b": 2}'));
       await sleep(200);
       publish(ctx, "pv/json", Buffer.from('{"a": 1, "b": 3, "c": [4]}'));
       const frame = await decoded(page, "pv/json");
+      const lines = () => frame.$$eval('[data-testid="diff-panel"] tr', (trs) => trs.map((t) => [...t.children].map((c) => c.textContent).join("|")));
       await until(frame, () => document.querySelectorAll('[data-testid="diff-panel"] tr').length === 2, null, "two changes");
-      const lines = await frame.$$eval('[data-testid="diff-panel"] tr', (trs) => trs.map((t) => [...t.children].map((c) => c.textContent).join("|")));
-      assert(JSON.stringify(lines) === JSON.stringify(["~|b|2|3", "+|c[0]||4"]), `diff: ${JSON.stringify(lines)}`);
+      let got = await lines();
+      assert(JSON.stringify(got) === JSON.stringify(["~|b|2|3", "+|c[0]||4"]), `diff: ${JSON.stringify(got)}`);
+      // Any two: the oldest of the topic's messages, picked from the list (newest first).
+      const choices = await frame.$$eval('[data-testid="diff-against"] option', (os) => os.map((o) => o.textContent));
+      assert(choices.length === 3 && choices[0] === "the previous message" && choices.slice(1).every((c) => c.endsWith("older")), `choices: ${choices}`);
+      await frame.selectOption('[data-testid="diff-against"]', { index: 2 });
+      await until(frame, () => document.querySelectorAll('[data-testid="diff-panel"] tr').length === 3, null, "three changes");
+      got = await lines();
+      assert(JSON.stringify(got) === JSON.stringify(["~|a|0|1", "+|b||3", "+|c[0]||4"]), `diff with the oldest: ${JSON.stringify(got)}`);
+      const direction = await frame.textContent('[data-testid="diff-direction"]');
+      assert(direction === "From the older one to this message:", `direction: ${direction}`);
       await shot(page, "diff");
     },
 

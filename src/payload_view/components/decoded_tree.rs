@@ -13,6 +13,9 @@ use crate::payload_view::use_frame;
 pub fn DecodedTree(
     /// The decoded payload.
     node: Node,
+    /// Whether it was read as Sparkplug B (a chart then follows the metric through its edge
+    /// node's session).
+    sparkplug: bool,
 ) -> impl IntoView {
     let frame = use_frame();
     let topic = frame
@@ -27,9 +30,9 @@ pub fn DecodedTree(
             let where_ = r.span.as_ref().map_or("not in these bytes".to_owned(), |s| format!("bytes {}..{}", s.start, s.end));
             let title = format!("{}: {where_}", if r.path.is_empty() { "(top)" } else { &r.path });
             let key = (!r.key.is_empty()).then(|| view! { <span class="tree-key">{r.key.clone()}": "</span> });
-            let (topic, path) = (topic.clone(), r.path.clone());
+            let (topic, path) = (topic.clone(), r.stable_path.clone());
             let chart = r.number.is_some().then(|| view! {
-                <button class="chart-it" title="Chart this value over the topic's messages" on:click=move |_| frame.add_series(&topic, &path)>"chart"</button>
+                <button class="chart-it" title="Chart this value over the topic's messages" on:click=move |_| frame.add_series(&topic, &path, sparkplug)>"chart"</button>
             });
             view! {
                 <div class="tree-row" class:container=r.container style:padding-left=indent title=title data-path=r.path.clone()

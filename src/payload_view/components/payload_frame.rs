@@ -1,8 +1,10 @@
 //! The frame's page: the message's topic, the decoder bar, the bytes beside the decoded
 //! tree, what a Sparkplug host would notice, the changes since the topic's previous
-//! message, and the connection's rules and schemas.
+//! message (or between it and any other of the topic's messages), and the connection's
+//! rules and schemas.
 
 use leptos::prelude::*;
+use mqttscope_payload::Decoder;
 
 use crate::model::payload::human_size;
 use crate::model::visible::visible;
@@ -28,11 +30,12 @@ pub fn PayloadFrame() -> impl IntoView {
     let m = message.clone();
     let reading = Memo::new(move |_| {
         let picked = frame.picked.get();
+        let against = frame.against.get();
         let rules = frame.rules.get();
         frame.schemas.with(|s| {
             params
                 .as_ref()
-                .map(|p| read(p, &m, picked.as_deref(), &rules, s))
+                .map(|p| read(p, &m, picked.as_deref(), against, &rules, s))
         })
     });
     let payload = message.payload.clone();
@@ -42,9 +45,12 @@ pub fn PayloadFrame() -> impl IntoView {
                 .and_then(|r| r.node.as_ref().err().map(|e| e.offset))
         })
     };
-    let tree = move || match reading.get().map(|r| r.node) {
-        Some(Ok(node)) => view! { <DecodedTree node /> }.into_any(),
-        Some(Err(e)) => {
+    let tree = move || match reading.get().map(|r| (r.node, r.choice.decoder)) {
+        Some((Ok(node), decoder)) => {
+            let sparkplug = matches!(decoder, Decoder::Sparkplug);
+            view! { <DecodedTree node sparkplug /> }.into_any()
+        }
+        Some((Err(e), _)) => {
             view! { <p class="field-error" data-testid="decode-error">{e.to_string()}</p> }
                 .into_any()
         }
@@ -58,6 +64,7 @@ pub fn PayloadFrame() -> impl IntoView {
     };
     let changes =
         Signal::derive(move || reading.with(|r| r.as_ref().and_then(|r| r.changes.clone())));
+    let compared = Signal::derive(move || reading.with(|r| r.as_ref().and_then(|r| r.compared)));
     view! {
         <header class="frame-head">
             <h1 class="mono" data-testid="frame-topic">{visible(&message.topic).into_owned()}</h1>
@@ -71,7 +78,7 @@ pub fn PayloadFrame() -> impl IntoView {
             <div class="tree-col">{tree}</div>
         </div>
         <ChartPanel />
-        <DiffPanel changes />
+        <DiffPanel changes compared />
         <RuleList />
         <SchemaFiles />
     }

@@ -19,6 +19,11 @@ pub struct Row {
     pub text: String,
     /// Where it is: `metrics[0].value`.
     pub path: String,
+    /// Where it is, naming an array item that is a map with a text `name` by that name
+    /// (`metrics[name=Temperature].value`): what a chart follows from message to message,
+    /// since a Sparkplug B NDATA (or a JSON list of readings) carries only some of its items,
+    /// in any order.
+    pub stable_path: String,
     /// The payload bytes it came from, where the format says.
     pub span: Option<Range<usize>>,
     /// Whether it holds other values.
@@ -28,22 +33,64 @@ pub struct Row {
     pub number: Option<f64>,
 }
 
+/// Where a value is: its key under its parent, its path and its stable path.
+#[derive(Clone, Default)]
+struct Place {
+    key: String,
+    path: String,
+    stable: String,
+}
+
+impl Place {
+    /// The place of item `i` of an array here.
+    fn item(&self, i: usize, item: &Node) -> Place {
+        let stable = match name_of(item) {
+            Some(name) => format!("{}[name={name}]", self.stable),
+            None => format!("{}[{i}]", self.stable),
+        };
+        Place {
+            key: format!("[{i}]"),
+            path: format!("{}[{i}]", self.path),
+            stable,
+        }
+    }
+
+    /// The place of the entry `name` of a map here.
+    fn entry(&self, name: String) -> Place {
+        let join = |p: &str| match p {
+            "" => name.clone(),
+            p => format!("{p}.{name}"),
+        };
+        Place {
+            path: join(&self.path),
+            stable: join(&self.stable),
+            key: name,
+        }
+    }
+}
+
+/// The text of a map's `name` entry.
+fn name_of(node: &Node) -> Option<&str> {
+    let Value::Map(entries) = &node.value else {
+        return None;
+    };
+    entries
+        .iter()
+        .find_map(|(k, v)| match (&k.value, &v.value) {
+            (Value::Text(k), Value::Text(name)) if k == "name" => Some(name.as_str()),
+            _ => None,
+        })
+}
+
 /// The rows of `node`, depth first, at most [`MAX_ROWS`]; and how many were left out.
 pub fn rows(node: &Node) -> (Vec<Row>, usize) {
     let mut out = Vec::new();
     let mut left = 0;
-    walk(node, 0, String::new(), String::new(), &mut out, &mut left);
+    walk(node, 0, Place::default(), &mut out, &mut left);
     (out, left)
 }
 
-fn walk(
-    node: &Node,
-    depth: usize,
-    key: String,
-    path: String,
-    out: &mut Vec<Row>,
-    left: &mut usize,
-) {
+fn walk(node: &Node, depth: usize, at: Place, out: &mut Vec<Row>, left: &mut usize) {
     if out.len() >= MAX_ROWS {
         *left += 1;
         return;
@@ -51,9 +98,10 @@ fn walk(
     let (text, container) = summary(node);
     out.push(Row {
         depth,
-        key,
+        key: at.key.clone(),
         text,
-        path: path.clone(),
+        path: at.path.clone(),
+        stable_path: at.stable.clone(),
         span: node.span.clone(),
         container,
         number: number(&node.value),
@@ -61,29 +109,20 @@ fn walk(
     match &node.value {
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                walk(
-                    item,
-                    depth + 1,
-                    format!("[{i}]"),
-                    format!("{path}[{i}]"),
-                    out,
-                    left,
-                );
+                walk(item, depth + 1, at.item(i, item), out, left);
             }
         }
         Value::Map(entries) => {
             for (k, v) in entries {
-                let name = key_text(k);
-                let step = if path.is_empty() {
-                    name.clone()
-                } else {
-                    format!("{path}.{name}")
-                };
-                walk(v, depth + 1, name, step, out, left);
+                walk(v, depth + 1, at.entry(key_text(k)), out, left);
             }
         }
         Value::Tagged(_, inner) if is_container(inner) => {
-            walk(inner, depth + 1, String::new(), path, out, left);
+            let inner_at = Place {
+                key: String::new(),
+                ..at
+            };
+            walk(inner, depth + 1, inner_at, out, left);
         }
         _ => {}
     }
@@ -158,6 +197,27 @@ mod tests {
                 (1, "a", "[2]", "a", Some(3..6)),
                 (2, "[0]", "1", "a[0]", Some(4..5)),
                 (2, "[1]", "2", "a[1]", Some(5..6)),
+            ]
+        );
+    }
+
+    #[test]
+    fn items_with_a_name_have_a_stable_path_by_it() {
+        let text = br#"{"metrics": [{"name": "b", "v": 2}, {"v": 3}, {"name": 7, "v": 4}]}"#;
+        let node = decode(&Decoder::Json, text, &Limits::default()).unwrap();
+        let (rows, _) = rows(&node);
+        let numbers: Vec<_> = rows
+            .iter()
+            .filter(|r| r.number.is_some())
+            .map(|r| (r.path.as_str(), r.stable_path.as_str()))
+            .collect();
+        assert_eq!(
+            numbers,
+            [
+                ("metrics[0].v", "metrics[name=b].v"),
+                ("metrics[1].v", "metrics[1].v"),
+                ("metrics[2].name", "metrics[2].name"),
+                ("metrics[2].v", "metrics[2].v"),
             ]
         );
     }

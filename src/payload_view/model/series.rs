@@ -4,6 +4,7 @@
 
 use std::collections::VecDeque;
 
+use mqttscope_payload::sparkplug::{Session, Topic, NAMESPACE};
 use mqttscope_payload::Node;
 
 use super::rows::rows;
@@ -16,13 +17,19 @@ pub const MAX_POINTS: usize = 2_000;
 const RATE_WINDOW_MS: f64 = 10_000.0;
 
 /// One series: where its values come from, and what it has seen.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Debug)]
 pub struct Series {
-    /// The topic filter whose messages feed it.
+    /// The topic filter whose messages give its values.
     pub filter: String,
-    /// The path into the decoded value (`temp`, `metrics[0].value`; empty for the value
-    /// itself).
+    /// The topic filter whose messages are read: `filter`, or for a Sparkplug B series all
+    /// of its edge node's.
+    pub feed: String,
+    /// The stable path into the decoded value (`temp`, `metrics[name=Temperature].value`;
+    /// empty for the value itself): see [`super::rows::Row::stable_path`].
     pub path: String,
+    /// For a Sparkplug B series, its edge node's session: every message of the node goes
+    /// through it, so that metrics sent by alias get their names.
+    pub session: Option<Session>,
     /// (time in ms, value), oldest first.
     pub points: Vec<(f64, f64)>,
     /// The newest message id read.
@@ -43,7 +50,9 @@ impl Series {
     pub fn new(filter: &str, path: &str) -> Series {
         Series {
             filter: filter.to_string(),
+            feed: filter.to_string(),
             path: path.to_string(),
+            session: None,
             points: Vec::new(),
             read_up_to: 0.0,
             last: None,
@@ -51,6 +60,21 @@ impl Series {
             max: f64::NEG_INFINITY,
             count: 0,
             recent: VecDeque::new(),
+        }
+    }
+
+    /// A series of `path` in the messages of `topic`'s device (or edge node, for a node
+    /// message), read after every message of its edge node.
+    pub fn sparkplug(topic: &Topic, path: &str) -> Series {
+        let node = format!("{NAMESPACE}/{}/+/{}", topic.group, topic.edge_node);
+        let filter = match &topic.device {
+            Some(device) => format!("{node}/{device}"),
+            None => node.clone(),
+        };
+        Series {
+            feed: format!("{node}/#"),
+            session: Some(Session::new()),
+            ..Series::new(&filter, path)
         }
     }
 
@@ -96,11 +120,11 @@ impl Series {
     }
 }
 
-/// The number at `path` in `node`: an integer, a float or a boolean (as 0 or 1).
+/// The number at stable path `path` in `node`: an integer, a float or a boolean (as 0 or 1).
 pub fn number_at(node: &Node, path: &str) -> Option<f64> {
     let (all, _) = rows(node);
     all.into_iter()
-        .find(|r| r.path == path && !r.container)?
+        .find(|r| r.stable_path == path && !r.container)?
         .number
 }
 
@@ -147,6 +171,10 @@ mod tests {
         assert_eq!(number_at(&node, "name"), None);
         assert_eq!(number_at(&node, "deep.list[2]"), Some(7.0));
         assert_eq!(number_at(&node, "deep"), None);
+        let listed = br#"{"m": [{"name": "a", "v": 1}, {"name": "b", "v": 2}]}"#;
+        let node = decode(&Decoder::Json, listed, &Limits::default()).unwrap();
+        assert_eq!(number_at(&node, "m[name=b].v"), Some(2.0));
+        assert_eq!(number_at(&node, "m[1].v"), None, "named items go by name");
         let bare = decode(&Decoder::Json, b"42", &Limits::default()).unwrap();
         assert_eq!(number_at(&bare, ""), Some(42.0));
     }

@@ -29,8 +29,9 @@ const SCHEMA: &str = include_str!("sparkplug_b.proto");
 /// The full name of the payload message.
 const PAYLOAD: &str = "org.eclipse.tahu.protobuf.Payload";
 
-/// The payload message type, compiled once.
-fn payload_type() -> Result<&'static MessageType, Error> {
+/// The specification's payload message type (`org.eclipse.tahu.protobuf.Payload`), compiled
+/// once: what encodes a Sparkplug B payload from JSON.
+pub fn payload_type() -> Result<&'static MessageType, Error> {
     static TYPE: OnceLock<Result<MessageType, String>> = OnceLock::new();
     let compiled = TYPE.get_or_init(|| {
         Schema::from_source("sparkplug_b.proto", SCHEMA)
