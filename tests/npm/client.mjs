@@ -17,11 +17,11 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { extname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { address, install, serve, typeCheck } from "./common.mjs";
 import { packet, str } from "../e2e/hostile.mjs";
 import { Broker, sleep } from "../e2e/mosquitto.mjs";
 import WebSocket, { WebSocketServer } from "../e2e/node_modules/ws/wrapper.mjs";
@@ -93,16 +93,6 @@ async function startPeer() {
   return state;
 }
 
-/** Packs `pkg` and installs the tarball into a new folder; returns that folder. */
-function install(pkg) {
-  const dir = mkdtempSync(join(tmpdir(), "mqttscope-npm-client-"));
-  const npm = (args) => execFileSync("npm", args, { cwd: dir, encoding: "utf8" });
-  const tarball = npm(["pack", "--silent", "--pack-destination", dir, resolve(pkg)]).trim().split("\n").pop();
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ private: true, type: "module" }));
-  npm(["install", "--offline", "--no-audit", "--no-fund", join(dir, tarball)]);
-  return dir;
-}
-
 const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
 
 /** mosquitto_sub for `count` messages on `topic`; `done` resolves with its raw output. */
@@ -147,23 +137,10 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>mqttscope</title><link
   window.ready = true;
 </script>`;
 
-const TYPES = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html" };
-
-/** Serves `dir` on 127.0.0.1 (the page at /, and at /flood-closed the close code the peer
- *  got from the flooded client, "" before), resolving to the server once listening. */
-function serve(dir, peer) {
-  const server = createServer((req, res) => {
-    const path = new URL(req.url, "http://x").pathname;
-    try {
-      const body = path === "/" ? PAGE : path === "/flood-closed" ? String(peer.floodClosed ?? "") : readFileSync(join(dir, decodeURIComponent(path)));
-      res.writeHead(200, { "content-type": TYPES[extname(path) || ".html"] ?? "application/octet-stream" });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok(server)));
-}
+/** What the test server answers besides the package's files: the page at /, and at
+ *  /flood-closed the close code the peer got from the flooded client ("" before). */
+const routes = (peer) => (path) =>
+  path === "/" ? PAGE : path === "/flood-closed" ? String(peer.floodClosed ?? "") : undefined;
 
 /** The steps for one mode (`worker` true or false), against `broker` and `peer`. */
 function steps(broker, peer, worker) {
@@ -563,8 +540,8 @@ async function nodeChecks(dir, broker) {
 /** Every browser check, in headless Chromium through the end-to-end harness. */
 async function browserChecks(dir, broker, peer) {
   const { runSteps } = await import("../e2e/harness.mjs");
-  const server = await serve(dir, peer);
-  const url = `http://127.0.0.1:${server.address().port}/`;
+  const server = await serve(dir, routes(peer));
+  const url = address(server);
   const ready = async function page_loads(page) {
     await page.waitForFunction(() => window.ready, null, { timeout: 15000 });
   };
@@ -648,21 +625,6 @@ const notText: string = (null as unknown as Message).payload;
 export { granted, code, notText };
 `;
 
-/** Compiles USER_TS against the installed package's declarations with tsc --strict. */
-function typeChecks(dir) {
-  const tsc = new URL("../e2e/node_modules/typescript/bin/tsc", import.meta.url);
-  writeFileSync(join(dir, "user.mts"), USER_TS);
-  const args = ["--noEmit", "--strict", "--target", "es2022", "--module", "nodenext", "--lib", "es2022,dom"];
-  try {
-    execFileSync(process.execPath, [tsc.pathname, ...args, "user.mts"], { cwd: dir, encoding: "utf8" });
-    console.log("ok   types: a strict TypeScript module compiles, and what the types forbid does not");
-    return 0;
-  } catch (e) {
-    console.log(`FAIL types: tsc says\n${e.stdout}${e.stderr}`);
-    return 1;
-  }
-}
-
 /** mosquitto with a password file: `user` / `secret`; anonymous clients allowed. */
 async function startBroker(dir) {
   chmodSync(dir, 0o755);
@@ -678,7 +640,7 @@ async function startBroker(dir) {
 async function main() {
   const pkg = process.argv[2];
   if (!pkg) throw new Error("usage: node tests/npm/client.mjs <package folder, e.g. pkg>");
-  const dir = install(pkg);
+  const dir = install(pkg, "client");
   const brokerDir = mkdtempSync(join(tmpdir(), "mqttscope-npm-broker-"));
   let broker = null;
   let peer = null;
@@ -686,7 +648,7 @@ async function main() {
   // broker it started does not outlive it.
   process.on("exit", () => broker?.proc?.kill());
   try {
-    let failed = typeChecks(dir);
+    let failed = typeCheck(dir, USER_TS, ["es2022", "dom"]);
     broker = await startBroker(brokerDir);
     peer = await startPeer();
     failed += await nodeChecks(dir, broker);

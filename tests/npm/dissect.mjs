@@ -11,24 +11,10 @@
 // overrides the browser (default /usr/bin/chromium); NPM_SKIP_BROWSER=1 skips it.
 
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
-import { tmpdir } from "node:os";
-import { extname, join, resolve } from "node:path";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-
-/** Packs `pkg` and installs the tarball into a new folder; returns that folder. */
-function install(pkg) {
-  const dir = mkdtempSync(join(tmpdir(), "mqttscope-npm-"));
-  const npm = (args) => execFileSync("npm", args, { cwd: dir, encoding: "utf8" });
-  const tarball = npm(["pack", "--silent", "--pack-destination", dir, resolve(pkg)]).trim().split("\n").pop();
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ private: true, type: "module" }));
-  npm(["install", "--offline", "--no-audit", "--no-fund", join(dir, tarball)]);
-  // A user's module, so that `mqttscope/dissect` resolves through the exports map.
-  writeFileSync(join(dir, "user.mjs"), 'export * from "mqttscope/dissect";\n');
-  return dir;
-}
+import { address, install, serve, typeCheck } from "./common.mjs";
 
 const hex = (bytes) => Buffer.from(bytes).toString("hex");
 const bytes = (h) => Uint8Array.from(Buffer.from(h.replace(/\s/g, ""), "hex"));
@@ -299,28 +285,11 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>mqttscope/dissect</tit
   };
 </script>`;
 
-const TYPES = { ".js": "text/javascript", ".wasm": "application/wasm", ".html": "text/html" };
-
-/** Serves `dir` on 127.0.0.1 (the page at /), resolving to the server once listening. */
-function serve(dir) {
-  const server = createServer((req, res) => {
-    const path = new URL(req.url, "http://x").pathname;
-    try {
-      const body = path === "/" ? PAGE : readFileSync(join(dir, decodeURIComponent(path)));
-      res.writeHead(200, { "content-type": TYPES[extname(path) || ".html"] ?? "application/octet-stream" });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end();
-    }
-  });
-  return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok(server)));
-}
-
 /** The page in headless Chromium, through the end-to-end harness (fails on any console error). */
 async function browserChecks(dir) {
   const { runSteps } = await import("../e2e/harness.mjs");
-  const server = await serve(dir);
-  const url = `http://127.0.0.1:${server.address().port}/`;
+  const server = await serve(dir, (path) => (path === "/" ? PAGE : undefined));
+  const url = address(server);
   try {
     return await runSteps({
       url,
@@ -381,29 +350,15 @@ const unnarrowed: string = p.topic;
 export { path, broken, out, ping, unnarrowed };
 `;
 
-/** Compiles USER_TS against the installed package's declarations with tsc --strict. */
-function typeChecks(dir) {
-  const tsc = new URL("../e2e/node_modules/typescript/bin/tsc", import.meta.url);
-  writeFileSync(join(dir, "user.mts"), USER_TS);
-  const args = ["--noEmit", "--strict", "--target", "es2022", "--module", "nodenext"];
-  try {
-    execFileSync(process.execPath, [tsc.pathname, ...args, "user.mts"], { cwd: dir, encoding: "utf8" });
-    console.log("ok   types: a strict TypeScript module compiles, and what the types forbid does not");
-    return 0;
-  } catch (e) {
-    console.log(`FAIL types: tsc says\n${e.stdout}${e.stderr}`);
-    return 1;
-  }
-}
-
 async function main() {
   const pkg = process.argv[2];
   if (!pkg) throw new Error("usage: node tests/npm/dissect.mjs <package folder, e.g. pkg>");
-  const dir = install(pkg);
+  // A user's module, so that `mqttscope/dissect` resolves through the exports map.
+  const dir = install(pkg, "dissect", { "user.mjs": 'export * from "mqttscope/dissect";\n' });
   try {
     const m = await import(pathToFileURL(join(dir, "user.mjs")));
     let failed = await nodeChecks(m);
-    failed += typeChecks(dir);
+    failed += typeCheck(dir, USER_TS);
     if (process.env.NPM_SKIP_BROWSER !== "1") failed += await browserChecks(dir);
     console.log(failed ? `${failed} failure(s)` : "all npm checks passed");
     return failed ? 1 : 0;

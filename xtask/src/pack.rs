@@ -15,47 +15,62 @@ use std::process::Command;
 
 use crate::{cmd, test, tools};
 
-/// One entry point of the package and the crate whose wasm module it loads.
+/// One entry point of the package: its folder, the crate whose wasm module it loads (if it
+/// has one of its own), and what a browser loads for it.
 struct Entry {
     /// The subpath users import: `mqttscope/dissect`.
     name: &'static str,
     /// Its folder in the package.
     dir: &'static str,
-    /// The glue crate (`cargo build -p`).
-    package: &'static str,
-    /// The crate's library name: the wasm file's and wasm-bindgen's output's stem.
-    lib: &'static str,
-    /// The files a browser loads for it, relative to `dir`.
+    /// Its own wasm module, if any (an entry written in JavaScript over others has none).
+    wasm: Option<Wasm>,
+    /// The files a browser loads for it, relative to the package (an entry over another
+    /// lists that one's files too).
     loads: &'static [&'static str],
 }
 
-/// Every entry the package has so far.
+/// A glue crate built to a wasm module.
+struct Wasm {
+    /// The crate (`cargo build -p`).
+    package: &'static str,
+    /// The crate's library name: the wasm file's and wasm-bindgen's output's stem.
+    lib: &'static str,
+}
+
+/// What a browser loads for the client entry.
+const CLIENT_LOADS: [&str; 7] = [
+    "client/index.js",
+    "client/errors.js",
+    "client/options.js",
+    "client/worker.js",
+    "client/driver.js",
+    "client/wasm/mqttscope_client.js",
+    "client/wasm/mqttscope_client_bg.wasm",
+];
+
+/// Every entry of the package.
 const ENTRIES: &[Entry] = &[
     Entry {
         name: "mqttscope",
         dir: "client",
-        package: "mqttscope-js-client",
-        lib: "mqttscope_client",
-        loads: &[
-            "index.js",
-            "errors.js",
-            "options.js",
-            "worker.js",
-            "driver.js",
-            "wasm/mqttscope_client.js",
-            "wasm/mqttscope_client_bg.wasm",
-        ],
+        wasm: Some(Wasm {
+            package: "mqttscope-js-client",
+            lib: "mqttscope_client",
+        }),
+        loads: &CLIENT_LOADS,
     },
     Entry {
         name: "mqttscope/dissect",
         dir: "dissect",
-        package: "mqttscope-js-dissect",
-        lib: "mqttscope_dissect",
+        wasm: Some(Wasm {
+            package: "mqttscope-js-dissect",
+            lib: "mqttscope_dissect",
+        }),
         loads: &[
-            "index.js",
-            "core.js",
-            "wasm/mqttscope_dissect.js",
-            "wasm/mqttscope_dissect_bg.wasm",
+            "dissect/index.js",
+            "dissect/core.js",
+            "dissect/wasm/mqttscope_dissect.js",
+            "dissect/wasm/mqttscope_dissect_bg.wasm",
         ],
     },
 ];
@@ -89,35 +104,37 @@ pub fn build() -> Result<PathBuf, String> {
     }
     copy_dir(&cmd::root().join("npm"), &out)?;
     for entry in ENTRIES {
-        build_entry(entry, &out.join(entry.dir).join("wasm"))?;
+        if let Some(wasm) = &entry.wasm {
+            build_wasm(wasm, &out.join(entry.dir).join("wasm"))?;
+        }
         minify(&out.join(entry.dir))?;
     }
     println!("pack: the package is in {}", tools::relative(&out));
     Ok(out)
 }
 
-/// Builds `entry`'s crate for wasm32, runs wasm-bindgen into `wasm_dir`, then wasm-opt.
-fn build_entry(entry: &Entry, wasm_dir: &Path) -> Result<(), String> {
+/// Builds `wasm`'s crate for wasm32, runs wasm-bindgen into `wasm_dir`, then wasm-opt.
+fn build_wasm(wasm: &Wasm, wasm_dir: &Path) -> Result<(), String> {
     let build = [
         "build",
         "-p",
-        entry.package,
+        wasm.package,
         "--target",
         "wasm32-unknown-unknown",
         "--release",
     ];
     cmd::run(&mut cmd::cargo(&build))?;
-    let wasm = test::target_dir()
+    let built = test::target_dir()
         .join("wasm32-unknown-unknown")
         .join("release")
-        .join(format!("{}.wasm", entry.lib));
+        .join(format!("{}.wasm", wasm.lib));
     let mut bindgen = cmd::command("wasm-bindgen");
     bindgen
         .args(["--target", "web", "--out-dir"])
         .arg(wasm_dir)
-        .arg(&wasm);
+        .arg(&built);
     cmd::run(&mut bindgen)?;
-    let module = wasm_dir.join(format!("{}_bg.wasm", entry.lib));
+    let module = wasm_dir.join(format!("{}_bg.wasm", wasm.lib));
     let mut opt = cmd::command("wasm-opt");
     opt.args(["-Oz", "--strip-debug", "--strip-producers"])
         .args(WASM_FEATURES)
@@ -183,7 +200,7 @@ fn print_sizes(out: &Path) -> Result<(), String> {
     for entry in ENTRIES {
         let mut total = (0, 0);
         for file in entry.loads {
-            let (raw, gz) = sizes(&out.join(entry.dir).join(file))?;
+            let (raw, gz) = sizes(&out.join(file))?;
             total = (total.0 + raw, total.1 + gz);
         }
         println!(

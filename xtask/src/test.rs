@@ -186,6 +186,9 @@ fn wasm_imports() -> Result<(), String> {
     wasm_check::check(&wasm)
 }
 
+/// The npm tier's scripts in `tests/npm`, in order; each takes the packed package's folder.
+const NPM_SCRIPTS: &[&str] = &["dissect.mjs", "client.mjs"];
+
 /// `cargo test -p mqttscope-js-client` alone, `cargo xtask pack`, then the package installed
 /// from its tarball into a fresh folder and
 /// imported as users do: `tests/npm/dissect.mjs` (`mqttscope/dissect` in node and from a
@@ -199,7 +202,7 @@ fn npm() -> Result<(), String> {
     cmd::run(&mut cmd::cargo(&["test", "-p", "mqttscope-js-client"]))?;
     tools::npm_dependencies(&cmd::root().join("tests").join("e2e"))?;
     let package = pack::build()?;
-    for script in ["dissect.mjs", "client.mjs"] {
+    for script in NPM_SCRIPTS {
         let mut node = cmd::command("node");
         node.arg(Path::new("tests").join("npm").join(script))
             .arg(&package)

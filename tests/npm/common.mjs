@@ -1,0 +1,68 @@
+// What every test of the npm package shares: the package packed and installed from its
+// tarball into a fresh folder as a user installs it, that folder served on loopback to
+// headless Chromium, and a user's TypeScript module compiled against the declarations.
+
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { extname, join, resolve } from "node:path";
+
+/** Packs `pkg` (the folder `cargo xtask pack` wrote) and installs the tarball into a new
+ *  folder named after `what`, with `files` ({ name: text }) written beside it; returns the
+ *  folder. */
+export function install(pkg, what, files = {}) {
+  const dir = mkdtempSync(join(tmpdir(), `mqttscope-npm-${what}-`));
+  const npm = (args) => execFileSync("npm", args, { cwd: dir, encoding: "utf8" });
+  const tarball = npm(["pack", "--silent", "--pack-destination", dir, resolve(pkg)]).trim().split("\n").pop();
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ private: true, type: "module" }));
+  npm(["install", "--offline", "--no-audit", "--no-fund", join(dir, tarball)]);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+const TYPES = {
+  ".js": "text/javascript",
+  ".mjs": "text/javascript",
+  ".wasm": "application/wasm",
+  ".html": "text/html",
+  ".css": "text/css",
+  ".json": "application/json",
+};
+
+/** Serves `dir` on 127.0.0.1: what `route(path)` returns for a path (a string or bytes,
+ *  served as HTML unless the path has an extension), else the file at that path; resolves
+ *  to the server once listening. */
+export function serve(dir, route = () => undefined) {
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, "http://x").pathname;
+    try {
+      const body = route(path) ?? readFileSync(join(dir, decodeURIComponent(path)));
+      res.writeHead(200, { "content-type": TYPES[extname(path) || ".html"] ?? "application/octet-stream" });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok(server)));
+}
+
+/** The address of `server`, as a page's URL. */
+export const address = (server) => `http://127.0.0.1:${server.address().port}/`;
+
+/** Compiles `source` (a user's module) in `dir` against the installed package's
+ *  declarations with tsc --strict (TypeScript pinned in tests/e2e); 0 when it compiles,
+ *  else 1 with tsc's words. `lib` adds libraries (`dom`). */
+export function typeCheck(dir, source, lib = ["es2022"]) {
+  const tsc = new URL("../e2e/node_modules/typescript/bin/tsc", import.meta.url);
+  writeFileSync(join(dir, "user.mts"), source);
+  const args = ["--noEmit", "--strict", "--target", "es2022", "--module", "nodenext", "--lib", lib.join(",")];
+  try {
+    execFileSync(process.execPath, [tsc.pathname, ...args, "user.mts"], { cwd: dir, encoding: "utf8" });
+    console.log("ok   types: a strict TypeScript module compiles, and what the types forbid does not");
+    return 0;
+  } catch (e) {
+    console.log(`FAIL types: tsc says\n${e.stdout}${e.stderr}`);
+    return 1;
+  }
+}
