@@ -35,7 +35,7 @@ commands:
   bench <args>...                           run the benchmarks
   setup                                     install every missing tool, run nothing
   conformance [--check]                     write docs/CONFORMANCE.md from the tests (or check it)
-  pack                                      build the npm package `mqttscope` into pkg/
+  pack [--out DIR]                          build the npm package `mqttscope` into pkg/ (or DIR)
   help                                      this text
 
 test tiers: setup fmt clippy native wasm-core wasm-imports npm wasm-app e2e";

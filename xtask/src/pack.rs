@@ -85,20 +85,27 @@ const WASM_FEATURES: &[&str] = &[
     "--enable-multivalue",
 ];
 
-/// `cargo xtask pack`.
+/// `cargo xtask pack [--out DIR]`.
 pub fn run(args: &[String]) -> Result<(), String> {
-    if let Some(arg) = args.first() {
-        return Err(format!("`pack` takes no arguments, got `{arg}`"));
-    }
-    let out = build()?;
+    let out = match args {
+        [] => cmd::root().join("pkg"),
+        [flag, dir] if flag == "--out" => PathBuf::from(dir),
+        _ => {
+            return Err(format!(
+                "`pack` takes `--out DIR` or nothing, got `{}`",
+                args.join(" ")
+            ))
+        }
+    };
+    build(&out)?;
     print_sizes(&out)
 }
 
-/// Builds the package into `pkg/` and returns that folder.
-pub fn build() -> Result<PathBuf, String> {
+/// Builds the package into `out` (emptied first; `pkg/` in the tests).
+pub fn build(out: &Path) -> Result<(), String> {
     tools::setup_pack()?;
     tools::terser()?;
-    let out = cmd::root().join("pkg");
+    let out = out.to_path_buf();
     if out.exists() {
         fs::remove_dir_all(&out).map_err(|e| format!("removing {}: {e}", out.display()))?;
     }
@@ -110,7 +117,7 @@ pub fn build() -> Result<PathBuf, String> {
         minify(&out.join(entry.dir))?;
     }
     println!("pack: the package is in {}", tools::relative(&out));
-    Ok(out)
+    Ok(())
 }
 
 /// Builds `wasm`'s crate for wasm32, runs wasm-bindgen into `wasm_dir`, then wasm-opt.

@@ -201,7 +201,8 @@ fn npm() -> Result<(), String> {
     // (without `server-packets`, which other workspace members turn on).
     cmd::run(&mut cmd::cargo(&["test", "-p", "mqttscope-js-client"]))?;
     tools::npm_dependencies(&cmd::root().join("tests").join("e2e"))?;
-    let package = pack::build()?;
+    let package = cmd::root().join("pkg");
+    pack::build(&package)?;
     for script in NPM_SCRIPTS {
         let mut node = cmd::command("node");
         node.arg(Path::new("tests").join("npm").join(script))
