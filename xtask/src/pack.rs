@@ -48,6 +48,21 @@ const CLIENT_LOADS: [&str; 7] = [
     "client/wasm/mqttscope_client_bg.wasm",
 ];
 
+/// What a browser loads for the compat entry: its own modules over the client entry's.
+const COMPAT_LOADS: [&str; 11] = [
+    "compat/index.js",
+    "compat/client.js",
+    "compat/options.js",
+    "compat/packets.js",
+    CLIENT_LOADS[0],
+    CLIENT_LOADS[1],
+    CLIENT_LOADS[2],
+    CLIENT_LOADS[3],
+    CLIENT_LOADS[4],
+    CLIENT_LOADS[5],
+    CLIENT_LOADS[6],
+];
+
 /// Every entry of the package.
 const ENTRIES: &[Entry] = &[
     Entry {
@@ -72,6 +87,12 @@ const ENTRIES: &[Entry] = &[
             "dissect/wasm/mqttscope_dissect.js",
             "dissect/wasm/mqttscope_dissect_bg.wasm",
         ],
+    },
+    Entry {
+        name: "mqttscope/compat",
+        dir: "compat",
+        wasm: None,
+        loads: &COMPAT_LOADS,
     },
 ];
 

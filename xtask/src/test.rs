@@ -187,7 +187,7 @@ fn wasm_imports() -> Result<(), String> {
 }
 
 /// The npm tier's scripts in `tests/npm`, in order; each takes the packed package's folder.
-const NPM_SCRIPTS: &[&str] = &["dissect.mjs", "client.mjs"];
+const NPM_SCRIPTS: &[&str] = &["dissect.mjs", "client.mjs", "compat.mjs"];
 
 /// `cargo test -p mqttscope-js-client` alone, `cargo xtask pack`, then the package installed
 /// from its tarball into a fresh folder and
@@ -195,12 +195,21 @@ const NPM_SCRIPTS: &[&str] = &["dissect.mjs", "client.mjs"];
 /// plain `<script type="module">` in headless Chromium, through the end-to-end harness,
 /// whence its playwright-core), then `tests/npm/client.mjs` (the `mqttscope` client in
 /// headless Chromium, in its worker and on the page, against a mosquitto it starts on free
-/// loopback ports).
+/// loopback ports), then `tests/npm/compat.mjs` (`mqttscope/compat` running a dashboard
+/// written for MQTT.js beside MQTT.js itself).
 fn npm() -> Result<(), String> {
     // The client glue's tests on their own, with the core as the package builds it
     // (without `server-packets`, which other workspace members turn on).
     cmd::run(&mut cmd::cargo(&["test", "-p", "mqttscope-js-client"]))?;
     tools::npm_dependencies(&cmd::root().join("tests").join("e2e"))?;
+    // MQTT.js (its browser bundle), which tests/npm/compat.mjs runs beside mqttscope/compat.
+    tools::npm_dependencies(
+        &cmd::root()
+            .join("crates")
+            .join("cli")
+            .join("tests")
+            .join("brokers"),
+    )?;
     let package = cmd::root().join("pkg");
     pack::build(&package)?;
     for script in NPM_SCRIPTS {
