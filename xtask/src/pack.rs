@@ -49,9 +49,10 @@ const CLIENT_LOADS: [&str; 7] = [
 ];
 
 /// What a browser loads for the compat entry: its own modules over the client entry's.
-const COMPAT_LOADS: [&str; 11] = [
+const COMPAT_LOADS: [&str; 12] = [
     "compat/index.js",
     "compat/client.js",
+    "compat/emitter.js",
     "compat/options.js",
     "compat/packets.js",
     CLIENT_LOADS[0],
