@@ -4,6 +4,7 @@
 pub mod actions;
 pub mod checkup;
 pub mod connection;
+pub mod embed;
 pub mod feed;
 pub mod kept;
 pub mod persist;

@@ -7,9 +7,10 @@ use leptos::prelude::*;
 use crate::doctor::is_sandbox_url;
 use crate::state::actions;
 use crate::state::connection::{Conn, SubStatus, SubscriptionEntry};
+use crate::state::embed;
 use crate::state::persist::{Saved, SANDBOX_PRESET_ID, STORAGE_KEY};
 use crate::state::settings::{self, ConnectionSettings};
-use crate::state::storage::{self, Notice};
+use crate::state::storage::{self, Notice, Start};
 use crate::state::sync::{self, Changes};
 
 /// The main views of a connection.
@@ -83,15 +84,26 @@ pub struct Workspace {
 }
 
 /// Creates the workspace from what localStorage holds (or the presets) and provides it;
-/// saves what changes, and takes over what other tabs save.
+/// saves what changes, and takes over what other tabs save. Embedded by `<mqtt-scope>`, it
+/// starts from the connections in the address instead, connects the first, and neither
+/// saves nor follows other tabs nor rewrites the address ([`embed`]).
 pub fn provide_workspace() -> Workspace {
     let mut notice = None;
-    let start = storage::load(&mut notice);
+    let hash = location_hash();
+    let preset = embed::preset(&hash);
+    let embedded = preset.is_some();
+    let start = match preset {
+        Some(saved) => Start {
+            saved,
+            stored: true,
+        },
+        None => storage::load(&mut notice),
+    };
     let ws = Workspace {
         conns: RwSignal::new(Vec::new()),
         selected: RwSignal::new(None),
         tab: RwSignal::new(Tab::Messages),
-        page: RwSignal::new(Page::from_hash(&location_hash())),
+        page: RwSignal::new(Page::from_hash(&hash)),
         editing: RwSignal::new(false),
         notice: RwSignal::new(notice),
         base: StoredValue::new(Vec::new()),
@@ -106,13 +118,17 @@ pub fn provide_workspace() -> Workspace {
     if start.stored {
         ws.base.set_value(ws.snapshot());
     }
-    ws.selected
-        .set(ws.conns.with_untracked(|c| c.first().map(|c| c.id)));
+    let first = ws.conns.with_untracked(|c| c.first().map(|c| c.id));
+    ws.selected.set(first);
+    provide_context(ws);
+    crate::state::feed::share(ws);
+    if embedded {
+        connect(ws, first);
+        return ws;
+    }
     if !start.stored {
         connect_sandbox_preset(ws);
     }
-    provide_context(ws);
-    crate::state::feed::share(ws);
     // A SUBACK changes a subscription's status, which is not saved: the save finds
     // nothing changed and writes nothing.
     Effect::new(move |_| storage::save(ws, &ws.snapshot()));
@@ -299,7 +315,12 @@ fn connect_sandbox_preset(ws: Workspace) {
             .find(|(_, key)| key == SANDBOX_PRESET_ID)
             .map(|(id, _)| *id)
     });
-    let Some(conn) = sandbox.and_then(|id| ws.get(id)) else {
+    connect(ws, sandbox);
+}
+
+/// Connects connection `id`, if there is one.
+fn connect(ws: Workspace, id: Option<u32>) {
+    let Some(conn) = id.and_then(|id| ws.get(id)) else {
         return;
     };
     leptos::task::spawn_local(async move {
