@@ -285,8 +285,9 @@ export class MqttClient extends Emitter {
    * DISCONNECT options (a reason code, properties) are not supported.
    */
   end(force, opts, callback) {
-    if (typeof force !== "boolean") [force, opts, callback] = [false, force, opts];
-    if (typeof opts === "function") [opts, callback] = [undefined, opts];
+    // MQTT.js's reading of the arguments: end(cb), end(force, cb), end(opts, cb), end(force, opts, cb).
+    if (typeof force !== "boolean") [force, opts, callback] = [false, force, callback ?? opts];
+    if (typeof opts !== "object" || opts === null) [opts, callback] = [undefined, callback ?? opts];
     if (opts && Object.keys(opts).length) throw refuse("end", "DISCONNECT options (reason code, properties) are not supported");
     const cb = typeof callback === "function" ? callback : noop;
     if (this.disconnecting) return soon(cb), this;
