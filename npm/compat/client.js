@@ -131,9 +131,10 @@ export class MqttClient extends Emitter {
   onClose({ error, reconnecting }) {
     this.connected = false;
     if (error) this.report(error);
-    this.emit("close");
+    // MQTT.js goes offline from a 'close' listener of its own, added before any of the user's.
     if (reconnecting) this.offline();
     else if (!this.disconnecting) this.inner = null; // over for good: reconnect() may start anew
+    this.emit("close");
   }
 
   /** Says what ended a connection as MQTT.js does: 'error' or 'disconnect', or nothing. */
@@ -163,9 +164,9 @@ export class MqttClient extends Emitter {
       this.inner = null;
       return;
     }
-    this.emit("close");
-    if (this.options.reconnectPeriod === 0) return;
+    if (this.options.reconnectPeriod === 0) return this.emit("close");
     this.offline();
+    this.emit("close");
     this.timer = setTimeout(() => {
       this.emit("reconnect");
       this.connect();
