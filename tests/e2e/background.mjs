@@ -23,15 +23,13 @@
 // varied from run to run here, so the page timer's longest gap is printed, not asserted.
 // Prints one JSON line of figures.
 
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { Broker, freePort, sleep } from "./mosquitto.mjs";
+import { Driver } from "./webdriver.mjs";
 
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const CHROMEDRIVER = process.env.CHROMEDRIVER || "/usr/bin/chromedriver";
 const KEEP_ALIVE_S = 10;
 const HIDDEN_S = 75;
 const GRACE_S = 10;
@@ -56,67 +54,6 @@ async function serve(dir) {
   });
   await new Promise((r) => server.listen(port, "127.0.0.1", r));
   return { url: `http://127.0.0.1:${port}/`, close: () => server.close() };
-}
-
-/** A minimal W3C WebDriver client for one chromedriver session. */
-class Driver {
-  static async start() {
-    const port = await freePort();
-    const proc = spawn(CHROMEDRIVER, [`--port=${port}`], { stdio: "ignore" });
-    const d = new Driver(`http://127.0.0.1:${port}`, proc);
-    for (let i = 0; i < 100 && !(await d.ready()); i++) await sleep(50);
-    const options = {
-      binary: CHROMIUM,
-      args: [
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--window-size=1280,900",
-        `--enable-features=IntensiveWakeUpThrottling:grace_period_seconds/${GRACE_S}`,
-      ],
-      // chromedriver turns background throttling off by default; this test needs it on.
-      excludeSwitches: ["disable-background-timer-throttling", "disable-backgrounding-occluded-windows"],
-    };
-    const s = await d.send("POST", "/session", { capabilities: { alwaysMatch: { "goog:chromeOptions": options } } });
-    d.session = `/session/${s.sessionId}`;
-    return d;
-  }
-  constructor(base, proc) {
-    Object.assign(this, { base, proc, session: "" });
-  }
-  async ready() {
-    try {
-      return (await this.send("GET", "/status")).ready;
-    } catch {
-      return false;
-    }
-  }
-  async send(method, path, body) {
-    const r = await fetch(this.base + path, {
-      method,
-      headers: { "content-type": "application/json" },
-      body: body && JSON.stringify(body),
-    });
-    const { value } = await r.json();
-    if (value?.error) throw new Error(`WebDriver ${path}: ${value.error}: ${value.message?.split("\n")[0]}`);
-    return value;
-  }
-  /** Runs `script` (a function body; `arguments` are `args`) in the current tab. */
-  js(script, ...args) {
-    return this.send("POST", `${this.session}/execute/sync`, { script, args });
-  }
-  async until(script, what, timeoutMs = 15000) {
-    const end = Date.now() + timeoutMs;
-    while (Date.now() < end) {
-      if (await this.js(script)) return;
-      await sleep(100);
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  }
-  async quit() {
-    await this.send("DELETE", this.session).catch(() => {});
-    this.proc.kill();
-  }
 }
 
 /** Sets an input or select the way a user would (Leptos listens to input and change). */
@@ -182,7 +119,7 @@ function longestGap(times, from, to) {
 /** Connects, hides the page for HIDDEN_S, shows it, reads the packet log and page timer. */
 async function run(distDir, broker) {
   const server = await serve(distDir);
-  const d = await Driver.start();
+  const d = await Driver.start(GRACE_S);
   try {
     await d.send("POST", `${d.session}/url`, { url: server.url });
     await connect(d, `ws://127.0.0.1:${broker.ws}`);

@@ -187,7 +187,7 @@ fn wasm_imports() -> Result<(), String> {
 }
 
 /// The npm tier's scripts in `tests/npm`, in order; each takes the packed package's folder.
-const NPM_SCRIPTS: &[&str] = &["dissect.mjs", "client.mjs", "compat.mjs"];
+const NPM_SCRIPTS: &[&str] = &["dissect.mjs", "client.mjs", "compat.mjs", "background.mjs"];
 
 /// `cargo test -p mqttscope-js-client` alone, `cargo xtask pack`, then the package installed
 /// from its tarball into a fresh folder and
