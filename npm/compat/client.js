@@ -189,6 +189,13 @@ export class MqttClient extends Emitter {
     else this.emit("error", e);
   }
 
+  /** A call refused before anything was sent: the callback hears why, or else 'error' does
+   *  (a refused option is never dropped silently, even without a callback). */
+  refused(cb, e) {
+    soon(() => (cb.user ? cb(e) : this.emit("error", e)));
+    return this;
+  }
+
   /** `promise` (a call of the inner client) counted as in flight until it settles. */
   track(promise) {
     this.pending.add(promise);
@@ -210,7 +217,7 @@ export class MqttClient extends Emitter {
     const bad = Object.keys(o).find((k) => !["qos", "retain", "dup", "properties", "cbStorePut"].includes(k));
     const refused = bad ? refuse(bad, "no such publish option") : o.dup === true ? refuse("dup", "a first send is never a duplicate; the core sets DUP when it sends again")
       : o.cbStorePut ? refuse("cbStorePut", "there is no outgoing store: the callback says when the broker has the message") : null;
-    if (refused) return soon(cb, refused), this;
+    if (refused) return this.refused(cb, refused);
     const qos = o.qos ?? 0;
     const options = { qos, retain: o.retain ?? false };
     if (this.core.version === 5 && o.properties) options.properties = withPairs(o.properties);
@@ -240,7 +247,7 @@ export class MqttClient extends Emitter {
     try {
       subs = subscriptions(topics, opts ?? {}, this.core.version);
     } catch (e) {
-      return soon(cb, e), this;
+      return this.refused(cb, e);
     }
     if (subs.length === 0) return soon(cb, null, []), this;
     const v5 = this.core.version === 5;
@@ -265,7 +272,7 @@ export class MqttClient extends Emitter {
   unsubscribe(topics, opts, callback) {
     if (typeof opts === "function") [opts, callback] = [undefined, opts];
     const cb = userCallback(callback);
-    if (opts?.properties) return soon(cb, refuse("properties", "UNSUBSCRIBE properties are not supported")), this;
+    if (opts?.properties) return this.refused(cb, refuse("properties", "UNSUBSCRIBE properties are not supported"));
     const list = typeof topics === "string" ? [topics] : topics;
     const run = () => this.track(this.inner.unsubscribe(list)).then(
       (codes) => later(cb, this, [null, this.core.version === 5 ? { cmd: "unsuback", granted: codes } : { cmd: "unsuback" }]),

@@ -356,9 +356,15 @@ function pageSteps(broker, refuser) {
       assert.deepEqual(r.compat.message, ["early/compat", "first"]);
     }),
     named("refuses what it cannot honour with a UsageError naming it", async (page) => {
-      const r = await page.evaluate((url) => {
+      const r = await page.evaluate(async (url) => {
         const thrown = (f) => { try { f(); return "no throw"; } catch (e) { return shape(e); } };
+        const idle = libs.compat.connect(url, { manualConnect: true });
+        const dup = shape((await back((cb) => idle.publish("t", "x", { dup: true }, cb)))[0]);
+        const emitted = new Promise((ok) => idle.once("error", ok));
+        idle.publish("t", "x", { qos: 1, cbStorePut: () => {} });
         return {
+          dup,
+          uncalled: shape(await emitted),
           servers: thrown(() => libs.compat.connect(url, { servers: [{ host: "a", port: 1 }] })),
           typo: thrown(() => libs.compat.connect(url, { keepAlive: 5 })),
           tcp: thrown(() => named.connect("mqtt://127.0.0.1:1883")),
@@ -376,6 +382,8 @@ function pageSteps(broker, refuser) {
       assert.deepEqual([r.unclean.name, r.unclean.field], ["UsageError", "options.clientId"]);
       assert.deepEqual([r.method.name, r.method.field], ["UsageError", "getLastMessageId"]);
       assert.equal(r.harmless, "no throw");
+      assert.deepEqual([r.dup.name, r.dup.field], ["UsageError", "options.dup"]);
+      assert.deepEqual([r.uncalled.name, r.uncalled.field], ["UsageError", "options.cbStorePut"], "without a callback, 'error' hears it");
     }),
     named("payloads print as text and are Uint8Arrays", async (page) => {
       const r = await page.evaluate(() => {
