@@ -64,6 +64,30 @@ const COMPAT_LOADS: [&str; 12] = [
     CLIENT_LOADS[6],
 ];
 
+/// What a browser loads for the elements entry: its own modules, and the client entry's
+/// (whose `Client` the bound elements take). Not counted: the dissector's files (the
+/// `mqttscope/dissect` entry's line), which `<mqtt-packet>` imports on first use only.
+const ELEMENTS_LOADS: [&str; 18] = [
+    "elements/index.js",
+    "elements/shared.js",
+    "elements/binding.js",
+    "elements/windowed.js",
+    "elements/messages.js",
+    "elements/tree.js",
+    "elements/topic-tree.js",
+    "elements/json-path.js",
+    "elements/value.js",
+    "elements/packet.js",
+    "elements/packet-view.js",
+    CLIENT_LOADS[0],
+    CLIENT_LOADS[1],
+    CLIENT_LOADS[2],
+    CLIENT_LOADS[3],
+    CLIENT_LOADS[4],
+    CLIENT_LOADS[5],
+    CLIENT_LOADS[6],
+];
+
 /// Every entry of the package.
 const ENTRIES: &[Entry] = &[
     Entry {
@@ -94,6 +118,12 @@ const ENTRIES: &[Entry] = &[
         dir: "compat",
         wasm: None,
         loads: &COMPAT_LOADS,
+    },
+    Entry {
+        name: "mqttscope/elements",
+        dir: "elements",
+        wasm: None,
+        loads: &ELEMENTS_LOADS,
     },
 ];
 

@@ -187,7 +187,13 @@ fn wasm_imports() -> Result<(), String> {
 }
 
 /// The npm tier's scripts in `tests/npm`, in order; each takes the packed package's folder.
-const NPM_SCRIPTS: &[&str] = &["dissect.mjs", "client.mjs", "compat.mjs", "background.mjs"];
+const NPM_SCRIPTS: &[&str] = &[
+    "dissect.mjs",
+    "client.mjs",
+    "compat.mjs",
+    "background.mjs",
+    "elements.mjs",
+];
 
 /// `cargo test -p mqttscope-js-client` alone, `cargo xtask pack`, then the package installed
 /// from its tarball into a fresh folder and
@@ -196,7 +202,8 @@ const NPM_SCRIPTS: &[&str] = &["dissect.mjs", "client.mjs", "compat.mjs", "backg
 /// whence its playwright-core), then `tests/npm/client.mjs` (the `mqttscope` client in
 /// headless Chromium, in its worker and on the page, against a mosquitto it starts on free
 /// loopback ports), then `tests/npm/compat.mjs` (`mqttscope/compat` running a dashboard
-/// written for MQTT.js beside MQTT.js itself).
+/// written for MQTT.js beside MQTT.js itself), then `tests/npm/elements.mjs` (the web
+/// components of `mqttscope/elements` bound to clients of a mosquitto).
 fn npm() -> Result<(), String> {
     // The client glue's tests on their own, with the core as the package builds it
     // (without `server-packets`, which other workspace members turn on).
