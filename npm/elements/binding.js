@@ -55,6 +55,8 @@ function release(client, filter) {
 export class BoundElement extends Base {
   #client = null;
   #bound = null;
+  /** The filter when last (re)bound: `rebound()` is for a new filter, not a new QoS. */
+  #filter = null;
 
   static get observedAttributes() {
     return ["qos", "no-subscribe"];
@@ -108,7 +110,11 @@ export class BoundElement extends Base {
   /** Detaches and attaches again: the filter or the subscription's options changed. */
   rebind() {
     this.#detach();
-    this.rebound?.();
+    const filter = this.filterText();
+    if (filter !== this.#filter) {
+      this.#filter = filter;
+      this.rebound?.();
+    }
     this.#attach();
   }
 
@@ -145,8 +151,9 @@ export class BoundElement extends Base {
     this.#bound = null;
     bound.client.off("message", bound.onMessage);
     bound.client.off("connect", bound.onConnect);
-    // Moving an element in the document detaches and attaches it at once: unsubscribing
-    // after the current task lets the new attachment's hold keep the subscription.
+    // Moving an element in the document detaches and attaches it in one script:
+    // unsubscribing once that script has run lets the new attachment's hold keep the
+    // subscription.
     if (bound.subscribed) queueMicrotask(() => release(bound.client, bound.filter));
   }
 

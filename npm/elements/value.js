@@ -5,8 +5,11 @@ import { BoundElement } from "./binding.js";
 import { parsePath, valueAt } from "./json-path.js";
 import { el, intAttr, setAttr, shadow } from "./shared.js";
 
+// The value takes the surrounding text's font unless --mqtt-font is set: var() of an
+// undefined property makes the declaration invalid, and font-family then inherits.
 const CSS = `
-:host { display: inline; }
+:host { display: inline; font-family: inherit; }
+.value, .unit { font-family: var(--mqtt-font); }
 .unit { margin-left: 0.2em; }
 .waiting, .missing { color: var(--_muted); }
 `;

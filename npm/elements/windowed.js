@@ -66,9 +66,10 @@ export class Windowed {
     this.before();
     const h = this.rowHeight || 24;
     this.spacer.style.height = `${this.count * h}px`;
-    // Read after the spacer's new height, so that a list that shrank has its scrollTop clamped.
     const height = this.viewport.clientHeight;
-    const first = Math.min(this.count, Math.max(0, Math.floor(this.viewport.scrollTop / h) - OVERSCAN));
+    // A list that shrank may still report its old scrollTop until the browser clamps it.
+    const top = Math.min(this.viewport.scrollTop, Math.max(0, this.count * h - height));
+    const first = Math.max(0, Math.floor(top / h) - OVERSCAN);
     const visible = height ? Math.ceil(height / h) + 2 * OVERSCAN : UNMEASURED;
     const last = Math.min(this.count, first + visible);
     this.rows.style.transform = `translateY(${first * h}px)`;

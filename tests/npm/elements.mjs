@@ -60,7 +60,8 @@ const HEAD = `<!doctype html><meta charset="utf-8"><title>mqttscope elements</ti
 /** The page with only <mqtt-value>, for what it fetches. */
 const VALUE_PAGE = `${HEAD}
 <p>Temperature: <mqtt-value id="early" topic="plant/line1/temp" path="a.b[2]" digits="1" unit="°C"></mqtt-value>
-<p>Nothing yet: <mqtt-value id="none" topic="plant/nothing/yet" placeholder="n/a"></mqtt-value>`;
+<p>Nothing yet: <mqtt-value id="none" topic="plant/nothing/yet" placeholder="n/a"></mqtt-value>
+<p>Bound before connecting: <mqtt-value id="later" topic="plant/line1/temp" path="a.b[2]"></mqtt-value>`;
 
 /** The page with every element. */
 const PAGE = `${HEAD}
@@ -114,6 +115,15 @@ function valueOnlySteps(broker, url) {
         return [texts("#early", ".unit")[0], v.state, v.value, v.message.retain];
       });
       assert.deepEqual(r, ["°C", "ok", 21.456, true]);
+    },
+    async function anElementBoundBeforeTheClientConnectsSubscribesOnceItIs(page) {
+      await page.evaluate(async (url) => {
+        const later = new mqtt.Client(url);
+        document.querySelector("#later").client = later;
+        await new Promise((ok) => setTimeout(ok, 200));
+        await later.connect();
+      }, url);
+      await until(page, () => texts("#later", ".value")[0] === "21.456");
     },
     async function anUpdateFromMosquittoPubShows(page) {
       broker.pub(["-t", "plant/line1/temp", "-m", '{"a":{"b":[0,0,19.04]}}', "-q", "1"]);
@@ -254,6 +264,19 @@ function messagesSteps(broker, url) {
       await page.evaluate(() => (document.querySelector("#messages").filter = "feed/#"));
       await until(page, () => c.got.filter((t) => t === "SUBACK").length === 3);
     },
+    async function aRefusedFilterIsReportedAsAnEvent(page) {
+      const r = await page.evaluate(async () => {
+        const m = document.createElement("mqtt-messages");
+        m.filter = "bad/#/x";
+        const got = new Promise((ok) => m.addEventListener("mqtt-error", (e) => ok([e.detail.name, e.detail.message])));
+        m.client = c;
+        document.body.append(m);
+        const r = await got;
+        m.remove();
+        return r;
+      });
+      assert.equal(r[0], "UsageError", r[1]);
+    },
     async function payloadsAndTopicsAreTextNeverMarkup(page) {
       broker.pub(["-t", "feed/<b>bold</b>", "-m", XSS]);
       // Retained, for the tree and the value later.
@@ -295,6 +318,7 @@ function messagesSteps(broker, url) {
     },
     async function scrolledDownTheRowsInViewStayWhileMessagesArrive(page) {
       const drawn = () => page.evaluate(() => texts("#messages", ".payload").join(","));
+      await until(page, () => texts("#messages", ".payload")[0] === "flood 9999");
       await page.evaluate(() => {
         const list = inner("#messages", ".viewport")[0];
         list.scrollTop = 20 * inner("#messages", ".row")[0].getBoundingClientRect().height;
