@@ -1,6 +1,9 @@
 // The model behind <mqtt-topic-tree>: topics split into levels, with message counts and
 // the last value, at most a fixed number of nodes, and the rows that the open nodes show.
 
+/** Orders level names as people read them: `n2` before `n10`. */
+const collator = new Intl.Collator(undefined, { numeric: true });
+
 /** One level of a topic. `count` counts messages to this very topic, `total` to it and below. */
 class Node {
   constructor(name, depth, parent, open) {
@@ -17,9 +20,9 @@ class Node {
     return names.reverse().join("/");
   }
 
-  /** The children sorted by name. */
+  /** The children in name order (numbers in names by value). */
   ordered() {
-    this.sorted ??= [...this.children.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    this.sorted ??= [...this.children.values()].sort((a, b) => collator.compare(a.name, b.name));
     return this.sorted;
   }
 }

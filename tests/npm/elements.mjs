@@ -437,6 +437,7 @@ function valueAndSharedSteps(broker, url) {
       assert.equal(r.parted, "rgb(0, 128, 0)");
     },
     async function removedElementsLetGoOfTheClientAndComeBack(page) {
+      await page.screenshot({ path: join(ARTIFACTS, "elements-page.png"), fullPage: true });
       const count = () => page.evaluate(() => c.listeners.get("message")?.size ?? 0);
       assert.equal(await count(), 3, "messages, tree and value each listen");
       // The page's own subscription, so that messages on plant/xss still come while the
@@ -462,7 +463,6 @@ function valueAndSharedSteps(broker, url) {
       await page.evaluate(() => ["#messages", "#tree", "#value"].forEach((s) => document.querySelector(s).remove()));
       assert.equal(await count(), 0);
       assert.equal(await page.evaluate(() => c.state), "connected", "the elements never end the client");
-      await page.screenshot({ path: join(ARTIFACTS, "elements-page.png"), fullPage: true });
     },
   ];
 }
