@@ -1,7 +1,7 @@
 /**
  * `mqttscope/elements`: web components for MQTT, over the `mqttscope` client and the
  * `mqttscope/dissect` dissector. Plain custom elements with shadow DOM: no framework, no
- * wasm of their own. Importing the module defines the four elements (unless their tags
+ * wasm of their own. Importing the module defines the five elements (unless their tags
  * are defined already) and exports their classes:
  *
  * - `<mqtt-packet>` ({@link MqttPacket}): a packet's hex view beside its field tree;
@@ -13,6 +13,8 @@
  *   message counts and last values.
  * - `<mqtt-value>` ({@link MqttValue}): the latest value of a topic, or of a JSON path in
  *   it, for dashboards.
+ * - `<mqtt-scope>` ({@link MqttScope}): the whole mqttscope app in a frame, preset by
+ *   attributes to a broker and its subscriptions.
  *
  * The three bound elements take a {@link Client} in their `client` property. They never
  * connect, end or close it. While in the document, each listens to the client's messages
@@ -261,12 +263,42 @@ export class MqttPacket extends HTMLElement {
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | EventListenerOptions): void;
 }
 
+/**
+ * `<mqtt-scope>`: the whole mqttscope app (connections, subscriptions, publish, messages,
+ * topic tree, packet inspector, hex pad, connection doctor) in a frame, connected at once
+ * to the broker the attributes name and subscribed to their filters. The app is the
+ * package's `app/` folder (`src` points elsewhere, say where a bundler copied it): it keeps
+ * its styles, workers and wasm modules apart from the page, and nothing of it loads until
+ * the element is in the document. The preset travels in the frame's address fragment
+ * (`#embed=`), which a browser never sends to a server; the embedded app saves nothing in
+ * the origin's storage. Changing an attribute loads the app again; removing the element
+ * ends it and its connection.
+ *
+ * Attributes: `url` (the broker's WebSocket address; nothing shows without it), `version`
+ * (`5` the default, `4` or `3.1.1`, `3` or `3.1`), `subscribe` (filters separated by
+ * commas or spaces, each with an optional `@qos`: `home/#@1, alerts/+`), `name`,
+ * `client-id`, `username`, `password` (prefer the property, which keeps it out of the
+ * page's markup), `keep-alive` (seconds), `src`.
+ *
+ * Styling: `--mqtt-scope-height` (640px), `--mqtt-border`; part `frame` (the iframe).
+ *
+ * With a bundler, copy `node_modules/mqttscope/app/` to the site and set `src` to its
+ * `index.html`: bundlers do not follow a frame's address.
+ */
+export class MqttScope extends HTMLElement {
+  /** The broker's WebSocket address (attribute `url`). */
+  url: string | null;
+  /** The password the app connects with; never written to an attribute. */
+  password: string | undefined;
+}
+
 /** Every element's class by its tag, as the module defines them. */
 export const TAGS: Readonly<{
   "mqtt-packet": typeof MqttPacket;
   "mqtt-messages": typeof MqttMessages;
   "mqtt-topic-tree": typeof MqttTopicTree;
   "mqtt-value": typeof MqttValue;
+  "mqtt-scope": typeof MqttScope;
 }>;
 
 declare global {
@@ -275,5 +307,6 @@ declare global {
     "mqtt-messages": MqttMessages;
     "mqtt-topic-tree": MqttTopicTree;
     "mqtt-value": MqttValue;
+    "mqtt-scope": MqttScope;
   }
 }

@@ -35,10 +35,10 @@ commands:
   bench <args>...                           run the benchmarks
   setup                                     install every missing tool, run nothing
   conformance [--check]                     write docs/CONFORMANCE.md from the tests (or check it)
-  pack [--out DIR]                          build the npm package `mqttscope` into pkg/ (or DIR)
+  pack [--out DIR] [--no-app]               build the npm package `mqttscope` into pkg/ (or DIR)
   help                                      this text
 
-test tiers: setup fmt clippy native wasm-core wasm-imports npm wasm-app e2e";
+test tiers: setup fmt clippy native wasm-core wasm-imports wasm-app e2e npm";
 
 fn main() -> ExitCode {
     tools::export_path();

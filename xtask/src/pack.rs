@@ -67,7 +67,7 @@ const COMPAT_LOADS: [&str; 12] = [
 /// What a browser loads for the elements entry: its own modules, and the client entry's
 /// (whose `Client` the bound elements take). Not counted: the dissector's files (the
 /// `mqttscope/dissect` entry's line), which `<mqtt-packet>` imports on first use only.
-const ELEMENTS_LOADS: [&str; 18] = [
+const ELEMENTS_LOADS: [&str; 19] = [
     "elements/index.js",
     "elements/shared.js",
     "elements/binding.js",
@@ -79,6 +79,7 @@ const ELEMENTS_LOADS: [&str; 18] = [
     "elements/value.js",
     "elements/packet.js",
     "elements/packet-view.js",
+    "elements/scope.js",
     CLIENT_LOADS[0],
     CLIENT_LOADS[1],
     CLIENT_LOADS[2],
@@ -137,23 +138,43 @@ const WASM_FEATURES: &[&str] = &[
     "--enable-multivalue",
 ];
 
-/// `cargo xtask pack [--out DIR]`.
+/// `cargo xtask pack [--out DIR] [--no-app]`.
 pub fn run(args: &[String]) -> Result<(), String> {
-    let out = match args {
-        [] => cmd::root().join("pkg"),
-        [flag, dir] if flag == "--out" => PathBuf::from(dir),
-        _ => {
-            return Err(format!(
-                "`pack` takes `--out DIR` or nothing, got `{}`",
-                args.join(" ")
-            ))
+    let mut out = cmd::root().join("pkg");
+    let mut with_app = true;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--out" => out = PathBuf::from(rest.next().ok_or("`--out` needs a folder")?),
+            "--no-app" => with_app = false,
+            _ => {
+                return Err(format!(
+                    "`pack` takes `--out DIR` and `--no-app`, got `{}`",
+                    args.join(" ")
+                ))
+            }
         }
-    };
+    }
     build(&out)?;
+    if with_app {
+        add_app(&out)?;
+    }
     print_sizes(&out)
 }
 
-/// Builds the package into `out` (emptied first; `pkg/` in the tests).
+/// Puts the page into the package's `app/` folder, for `<mqtt-scope>`: `dist/` as this
+/// process built it (the test run's e2e tier), else built now.
+pub fn add_app(out: &Path) -> Result<(), String> {
+    if !crate::serve::built_this_run() {
+        crate::serve::trunk_build()?;
+    }
+    copy_dir(&cmd::root().join("dist"), &out.join("app"))?;
+    println!("pack: the page is in {}", tools::relative(&out.join("app")));
+    Ok(())
+}
+
+/// Builds the package's entries into `out` (emptied first; `pkg/` in the tests), without
+/// the page (see [`add_app`]).
 pub fn build(out: &Path) -> Result<(), String> {
     tools::setup_pack()?;
     tools::terser()?;

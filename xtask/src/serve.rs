@@ -65,7 +65,18 @@ pub fn trunk_build() -> Result<(), String> {
         cmd::command("node")
             .arg(root.join("xtask").join("minify-dist.mjs"))
             .arg(root.join("dist")),
-    )
+    )?;
+    BUILT.store(true, Ordering::Relaxed);
+    Ok(())
+}
+
+/// Whether [`trunk_build`] built `dist/` in this process.
+static BUILT: AtomicBool = AtomicBool::new(false);
+
+/// Whether `dist/` was built by this process (`cargo xtask test`'s e2e tier), so that the
+/// npm package can take it as it is rather than build it again.
+pub fn built_this_run() -> bool {
+    BUILT.load(Ordering::Relaxed)
 }
 
 /// A running static file server; stops when dropped.

@@ -53,11 +53,6 @@ const TIERS: &[Tier] = &[
         run: wasm_imports,
     },
     Tier {
-        name: "npm",
-        what: "the npm package, packed, installed and used in node and a plain page",
-        run: npm,
-    },
-    Tier {
         name: "wasm-app",
         what: "the app's browser tests in headless Chromium",
         run: wasm_app,
@@ -66,6 +61,11 @@ const TIERS: &[Tier] = &[
         name: "e2e",
         what: "the release build of the app, end to end in Chromium",
         run: e2e,
+    },
+    Tier {
+        name: "npm",
+        what: "the npm package (with the page e2e built), installed and used in node and pages",
+        run: npm,
     },
 ];
 
@@ -193,6 +193,8 @@ const NPM_SCRIPTS: &[&str] = &[
     "compat.mjs",
     "background.mjs",
     "elements.mjs",
+    "scope.mjs",
+    "example.mjs",
 ];
 
 /// `cargo test -p mqttscope-js-client` alone, `cargo xtask pack`, then the package installed
@@ -219,6 +221,7 @@ fn npm() -> Result<(), String> {
     )?;
     let package = cmd::root().join("pkg");
     pack::build(&package)?;
+    pack::add_app(&package)?;
     for script in NPM_SCRIPTS {
         let mut node = cmd::command("node");
         node.arg(Path::new("tests").join("npm").join(script))
@@ -413,7 +416,7 @@ mod tests {
         };
         assert_eq!(names("").len(), TIERS.len());
         assert_eq!(names("--only e2e --only fmt"), ["fmt", "e2e"]);
-        assert_eq!(names("--from wasm-app"), ["wasm-app", "e2e"]);
+        assert_eq!(names("--from wasm-app"), ["wasm-app", "e2e", "npm"]);
         assert!(select(&args("--only nope")).is_err());
         assert!(select(&args("--from")).is_err());
     }
