@@ -239,6 +239,9 @@ export class Client {
   /** The protocol level spoken: 3, 4 or 5. */
   readonly version: 3 | 4 | 5;
   readonly state: ClientState;
+  /** The last CONNACK: whether the server had a session, and (MQTT 5) its properties, such
+   *  as whether it supports Subscription Identifiers; null before the first. */
+  readonly connack: { sessionPresent: boolean; properties: ConnAckProperties } | null;
   /** Connects; resolves with the client on CONNACK, rejects with the first connection's error
    *  ({@link ConnectError}, {@link ConnectionError}) and ends the client. */
   connect(): Promise<Client>;

@@ -52,6 +52,8 @@ export class Client {
     this.nextId = 1;
     this.state = "idle";
     this.version = this.core.version;
+    /** The last CONNACK: session present and (MQTT 5) the server's properties; null before. */
+    this.connack = null;
   }
 
   /** Connects; resolves on CONNACK, rejects with the first connection's error. */
@@ -216,6 +218,7 @@ export class Client {
         return this.settle(m);
       case "connect":
         this.state = "connected";
+        this.connack = { sessionPresent: m.sessionPresent, properties: m.properties };
         if (m.id) this.settle({ t: "done", id: m.id, value: this });
         return this.emit("connect", { sessionPresent: m.sessionPresent, properties: m.properties });
       case "message":

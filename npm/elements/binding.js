@@ -23,28 +23,74 @@ export function matcher(filter) {
   };
 }
 
-/** Per client, how many attached elements subscribed to each filter. */
+/** Per client, each filter the elements subscribed to: how many hold it, and its MQTT 5
+ *  Subscription Identifier (null without one). */
 const holders = new WeakMap();
 
 /**
- * Subscribes `client` to `filter`. Every call sends SUBSCRIBE, even for a filter already
- * held: the broker then sends its retained messages again, which a newly added element
- * needs (an element showing a topic's value must not wait for the next publish).
+ * The Subscription Identifiers the elements give their subscriptions count up from here,
+ * per client: far above the small numbers a page picks for its own.
+ */
+const FIRST_ID = 0xe0000;
+
+/** Per client, the next Subscription Identifier. */
+const nextIds = new WeakMap();
+
+/**
+ * Whether `client`'s subscriptions can carry a Subscription Identifier: MQTT 5, and the
+ * server did not say it has none (CONNACK's Subscription Identifiers Available, 3.2.2.3.12).
+ */
+function identifiable(client) {
+  return client.version === 5 && client.connack?.properties?.subscriptionIdentifiersAvailable !== false;
+}
+
+/**
+ * Subscribes `client` to `filter`; returns the subscription's identifier (or null) and the
+ * SUBSCRIBE's promise. Every call sends SUBSCRIBE, even for a filter already held: the
+ * broker then sends its retained messages again, which a newly added element needs (an
+ * element showing a topic's value must not wait for the next publish).
+ *
+ * In MQTT 5 each filter gets a Subscription Identifier, which the server puts on every copy
+ * of a message it sends for that subscription [MQTT-3.3.4-3]. A server may send one copy
+ * per matching subscription (3.3.4; mosquitto does): with `home/#` for a list and
+ * `home/temp` for a value on one client, each message to `home/temp` comes twice, and the
+ * identifiers let each element take only the copy of its own subscription.
  */
 function hold(client, filter, qos) {
   if (!holders.has(client)) holders.set(client, new Map());
-  const counts = holders.get(client);
-  counts.set(filter, (counts.get(filter) ?? 0) + 1);
-  return client.subscribe(filter, { qos });
+  const held = holders.get(client);
+  let h = held.get(filter);
+  if (!h) {
+    const id = identifiable(client) ? (nextIds.get(client) ?? FIRST_ID) : null;
+    if (id !== null) nextIds.set(client, id + 1);
+    h = { count: 0, id };
+    held.set(filter, h);
+  }
+  h.count += 1;
+  const options = h.id === null ? { qos } : { qos, properties: { subscriptionIdentifier: h.id } };
+  return { id: h.id, done: client.subscribe(filter, options) };
 }
 
 /** Drops one hold on `filter`; the last one unsubscribes (when the client is connected). */
 function release(client, filter) {
-  const counts = holders.get(client);
-  const left = (counts?.get(filter) ?? 1) - 1;
-  if (left > 0) return counts.set(filter, left);
-  counts?.delete(filter);
+  const held = holders.get(client);
+  const h = held?.get(filter);
+  if (h && h.count > 1) {
+    h.count -= 1;
+    return;
+  }
+  held?.delete(filter);
   if (client.state === "connected") client.unsubscribe(filter).catch(() => {});
+}
+
+/**
+ * Whether message `m` is the copy sent for subscription `id`: any copy when the element's
+ * subscription has no identifier (MQTT 3, `no-subscribe`, a server without them), else only
+ * the copies that carry it.
+ */
+function forSubscription(m, id) {
+  if (id === null) return true;
+  return m.properties?.subscriptionIdentifiers?.includes(id) ?? false;
 }
 
 /**
@@ -127,7 +173,8 @@ export class BoundElement extends Base {
       client,
       filter,
       subscribed: false,
-      onMessage: (m) => match(m.topic) && this.receive(m),
+      id: null,
+      onMessage: (m) => match(m.topic) && forSubscription(m, bound.id) && this.receive(m),
       onConnect: () => this.#subscribe(bound),
     };
     this.#bound = bound;
@@ -142,7 +189,9 @@ export class BoundElement extends Base {
     if (bound.subscribed || this.#bound !== bound) return;
     bound.subscribed = true;
     bound.client.off("connect", bound.onConnect);
-    hold(bound.client, bound.filter, this.qos).catch((error) => this.failed(error));
+    const { id, done } = hold(bound.client, bound.filter, this.qos);
+    bound.id = id;
+    done.catch((error) => this.failed(error));
   }
 
   #detach() {

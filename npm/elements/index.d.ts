@@ -18,7 +18,9 @@
  *
  * The three bound elements take a {@link Client} in their `client` property. They never
  * connect, end or close it. While in the document, each listens to the client's messages
- * and subscribes to its filter (once connected); removed from the document, it stops
+ * and subscribes to its filter (once connected; in MQTT 5 with a Subscription Identifier,
+ * so that it takes only its own copy of a message that overlapping subscriptions make the
+ * broker send twice); removed from the document, it stops
  * listening and, when it was the last of the page's elements on that filter, unsubscribes.
  * Adding it again starts over. Only `<mqtt-packet>` loads the dissector (and its wasm
  * module), with a dynamic import, when it first has bytes to show: a dashboard of

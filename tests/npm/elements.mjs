@@ -464,6 +464,24 @@ function valueAndSharedSteps(broker, url) {
       assert.equal(await count(), 0);
       assert.equal(await page.evaluate(() => c.state), "connected", "the elements never end the client");
     },
+    async function overlappingElementsOnOneClientEachTakeOneCopy(page) {
+      // mosquitto sends a copy per matching subscription: with dup/# for a list and dup/a
+      // for a value on the same client, each message to dup/a comes twice. Each element
+      // takes only the copy its Subscription Identifier marks.
+      const subacks = await page.evaluate(() => c.got.filter((t) => t === "SUBACK").length);
+      await page.evaluate(() => {
+        const list = Object.assign(document.createElement("mqtt-messages"), { id: "dups", filter: "dup/#" });
+        const value = Object.assign(document.createElement("mqtt-value"), { id: "dup", topic: "dup/a" });
+        document.body.append(list, value);
+        list.client = value.client = c;
+      });
+      await until(page, (n) => c.got.filter((t) => t === "SUBACK").length === n + 2, subacks);
+      broker.pub(["-t", "dup/a", "-m", "once"]);
+      await until(page, () => texts("#dup", ".value")[0] === "once");
+      await sleep(500);
+      assert.deepEqual(await messageRows(page, "#dups"), [["dup/a", "Q0", "once"]]);
+      await page.evaluate(() => ["#dups", "#dup"].forEach((s) => document.querySelector(s).remove()));
+    },
   ];
 }
 
