@@ -15,6 +15,11 @@
 //! - `cargo xtask bench broker [--rounds N] [--only TEXT] [-- BROKER ARGS]`: `mqttscope
 //!   broker` (built with the `bench-native` profile) against Debian's mosquitto under the
 //!   same raw MQTT 3.1.1 load generator: msgs/s, the broker's CPU time and peak RSS.
+//! - `cargo xtask bench embed [--rounds N]`: the packed `mqttscope` client entry (built with
+//!   `pack` into `bench-data/embed-pkg/`, never `pkg/`), in its worker and on the page,
+//!   against MQTT.js's browser bundle and a bare WebSocket MQTT client, in one headless
+//!   Chromium through a loopback mosquitto (`bench/embed/run.mjs`): msgs/s and the page's
+//!   main-thread time receiving and publishing, and the entries' gzipped sizes.
 //!
 //! OPTIONS: `--runs N` (recorded rounds, default 7), `--warmup N` (default 1); without
 //! `--browser` also `--workloads W1,W3,W4` and `--impls NAME,...` (see `crates/bench`).
@@ -24,7 +29,7 @@ use std::process::{Command, Stdio};
 
 use crate::{cmd, tools};
 
-const USAGE: &str = "usage: cargo xtask bench app [--seconds N] [--rate N] | cargo xtask bench client [--rounds N] | cargo xtask bench broker [--rounds N] [--only TEXT] [-- BROKER ARGS] | cargo xtask bench codec [--browser] [--runs N] [--warmup N] \
+const USAGE: &str = "usage: cargo xtask bench app [--seconds N] [--rate N] | cargo xtask bench client [--rounds N] | cargo xtask bench embed [--rounds N] | cargo xtask bench broker [--rounds N] [--only TEXT] [-- BROKER ARGS] | cargo xtask bench codec [--browser] [--runs N] [--warmup N] \
                      [--workloads W1,W3,W4] [--impls NAME,...]";
 
 /// The Rust target the browser bench loads.
@@ -41,6 +46,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     }
     if suite == "broker" {
         return broker_bench(rest);
+    }
+    if suite == "embed" {
+        return embed_bench(rest);
     }
     if suite != "codec" {
         return Err(format!("unknown benchmark `{suite}`\n{USAGE}"));
@@ -101,6 +109,35 @@ fn app_bench(args: &[String]) -> Result<(), String> {
     node.arg(dir.join("run.mjs"))
         .arg(server.url())
         .arg(&dist)
+        .args(args);
+    node.env("CHROMIUM", tools::CHROMIUM);
+    node.env("MOSQUITTO", tools::MOSQUITTO);
+    cmd::run(&mut node)
+}
+
+/// `cargo xtask bench embed [--rounds N]`: packs the npm package into `bench-data/embed-pkg/`
+/// (out of the way of `pkg/`, which the tests use), installs the pinned MQTT.js of
+/// `bench/client`, and runs `bench/embed/run.mjs` against them.
+fn embed_bench(args: &[String]) -> Result<(), String> {
+    for pair in args.chunks(2) {
+        match pair {
+            [flag, n] if flag == "--rounds" && n.parse::<u32>().is_ok_and(|n| n > 0) => {}
+            _ => {
+                return Err(format!(
+                    "`{}` does not apply to embed\n{USAGE}",
+                    pair.join(" ")
+                ))
+            }
+        }
+    }
+    crate::tools::setup_all()?;
+    let root = cmd::root();
+    crate::tools::npm_dependencies(&root.join("bench/client"))?;
+    let pkg = root.join("bench-data").join("embed-pkg");
+    crate::pack::build(&pkg)?;
+    let mut node = cmd::command("node");
+    node.arg(root.join("bench").join("embed").join("run.mjs"))
+        .arg(&pkg)
         .args(args);
     node.env("CHROMIUM", tools::CHROMIUM);
     node.env("MOSQUITTO", tools::MOSQUITTO);
@@ -275,5 +312,12 @@ mod tests {
     fn unknown_suites_are_refused() {
         assert!(run(&strings("nope")).is_err());
         assert!(run(&[]).is_err());
+    }
+
+    #[test]
+    fn embed_takes_only_rounds() {
+        assert!(embed_bench(&strings("--rounds 0")).is_err());
+        assert!(embed_bench(&strings("--rounds")).is_err());
+        assert!(embed_bench(&strings("--seconds 3")).is_err());
     }
 }
