@@ -13,8 +13,10 @@
 //   { op: "packets", on }                          report every packet, or stop
 //   { op: "ack", bytes }                           the client handled a batch carrying that much
 //   { op: "end" }                                  DISCONNECT, close, stop (then "ended")
-// Driver -> client, `post(batch, transfer)`: what one task produced, as an array of messages
-// posted once (a flood of messages costs one postMessage per batch, not per message):
+// Driver -> client, `post(batch, transfer)`: an array of messages posted once. An idle
+// driver posts what one task produced at the end of that task; under a flood, what came in
+// BATCH_MS, so that a WebSocket message per MQTT message does not cost a postMessage (and
+// the client's acknowledgement) per message:
 //   { t: "done", id, value } / { t: "fail", id, error }   the result of a request
 //   { t: "connect" | "message" | "packet" | "close" | "reconnect" | "error", ... }
 //   { t: "ended" }                                  the last message: the driver has stopped
@@ -24,6 +26,10 @@ import init, { Core, reasonName } from "./wasm/mqttscope_client.js";
 const now = () => performance.now();
 /** Bytes of payloads posted to the client and not yet handled there, at most. */
 const MAX_IN_FLIGHT = 16 << 20;
+/** How long, in milliseconds, what arrives after a post may wait to be posted with more. */
+const BATCH_MS = 4;
+/** A batch carrying this many payload bytes is posted at once. */
+const BATCH_BYTES = 1 << 20;
 /** Bytes received and held while the client catches up; past this the socket is closed. */
 const MAX_HELD = 64 << 20;
 /** The close code of a socket closed because the client fell behind. */
@@ -34,9 +40,13 @@ const named = (code) => `${reasonName(code) || "reason"} (${hex(code)})`;
 export class Driver {
   constructor(post) {
     this.out = post;
-    /** The messages of this task, and the buffers they transfer, posted in a microtask. */
+    /** The messages to post, the buffers they transfer and those buffers' bytes. */
     this.batch = [];
     this.transfer = [];
+    this.batchBytes = 0;
+    /** When the last batch was posted, and the timer that posts the next (0: none). */
+    this.lastFlush = -Infinity;
+    this.flushTimer = 0;
     /** Flow control: bytes posted and not acknowledged, and what waits for the client. */
     this.inFlight = 0;
     this.held = [];
@@ -54,19 +64,36 @@ export class Driver {
     this.openId = 0;
   }
 
-  /** Queues `m` for the client (and `transfer`'s buffers with it). */
+  /** Queues `m` for the client (and `transfer`'s buffers with it). Flow control counts
+   *  the bytes from now on, posted or not yet. */
   post(m, transfer) {
-    if (this.batch.length === 0) queueMicrotask(() => this.flush());
+    if (this.batch.length === 0) this.schedule();
     this.batch.push(m);
-    if (transfer) this.transfer.push(...transfer);
+    for (const b of transfer ?? []) {
+      this.transfer.push(b);
+      this.batchBytes += b.byteLength;
+      this.inFlight += b.byteLength;
+    }
+    if (this.batchBytes >= BATCH_BYTES) this.flush();
+  }
+
+  /** Posts the batch at the end of this task when the last post is BATCH_MS old, else
+   *  when it will be. */
+  schedule() {
+    const wait = this.lastFlush + BATCH_MS - now();
+    if (wait <= 0) queueMicrotask(() => this.flush());
+    else this.flushTimer ||= setTimeout(() => this.flush(), wait);
   }
 
   flush() {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = 0;
     if (this.batch.length === 0) return;
     const [batch, transfer] = [this.batch, this.transfer];
     this.batch = [];
     this.transfer = [];
-    for (const b of transfer) this.inFlight += b.byteLength;
+    this.batchBytes = 0;
+    this.lastFlush = now();
     this.out(batch, transfer);
   }
 

@@ -11,6 +11,8 @@ export {
 } from "./errors.js";
 
 const decoder = new TextDecoder();
+/** Payload bytes handled before the client acknowledges them to the driver. */
+const ACK_BYTES = 1 << 20;
 
 /** An application message. */
 export class Message {
@@ -54,6 +56,8 @@ export class Client {
     this.version = this.core.version;
     /** The last CONNACK: session present and (MQTT 5) the server's properties; null before. */
     this.connack = null;
+    /** Payload bytes handled and not yet acknowledged to the driver. */
+    this.unacked = 0;
   }
 
   /** Connects; resolves on CONNACK, rejects with the first connection's error. */
@@ -77,7 +81,13 @@ export class Client {
         this.stop();
       };
       this.worker = worker;
-      this.send = (m) => worker.postMessage(m);
+      // What one task asks of the worker goes in one postMessage: a loop of publish()
+      // calls costs one, not one per call.
+      const queue = [];
+      this.send = (m) => {
+        if (queue.length === 0) queueMicrotask(() => worker.postMessage(queue.splice(0)));
+        queue.push(m);
+      };
       return this.call({ ...open });
     }
     const WebSocket = o.WebSocket ?? globalThis.WebSocket;
@@ -201,14 +211,17 @@ export class Client {
   }
 
   /** A batch from the driver; once handled, the bytes it carried are acknowledged (the
-   *  driver holds what arrives beyond 16 MiB unacknowledged). */
+   *  driver holds what arrives beyond 16 MiB unacknowledged), a MiB at a time: what is
+   *  left unacknowledged is less than that, well inside the driver's window. */
   batch(messages) {
-    let bytes = 0;
     for (const m of messages) {
-      bytes += (m.payload ?? m.bytes)?.byteLength ?? 0;
+      this.unacked += (m.payload ?? m.bytes)?.byteLength ?? 0;
       this.receive(m);
     }
-    if (bytes) this.post({ op: "ack", bytes });
+    if (this.unacked >= ACK_BYTES) {
+      this.post({ op: "ack", bytes: this.unacked });
+      this.unacked = 0;
+    }
   }
 
   receive(m) {

@@ -4,4 +4,7 @@
 import { Driver } from "./driver.js";
 
 const driver = new Driver((message, transfer) => postMessage(message, transfer));
-onmessage = (e) => driver.handle(e.data);
+// The page posts what one of its tasks asked, in order, as one array.
+onmessage = (e) => {
+  for (const m of e.data) driver.handle(m);
+};
