@@ -129,3 +129,40 @@ export async function evaluate (cdp, sessionId, expression) {
   if (exceptionDetails) throw new Error('in the page: ' + (exceptionDetails.exception?.description ?? exceptionDetails.text))
   return result.value
 }
+
+/** One page of the browser: DevTools commands to it, evaluation and tracing in it. */
+export class Tab {
+  constructor (cdp, sessionId) {
+    Object.assign(this, { cdp, sessionId })
+  }
+
+  send (method, params) {
+    return this.cdp.send(method, params, this.sessionId)
+  }
+
+  /** Runs `f(...args)` in the page and returns its value. */
+  run (f, ...args) {
+    return evaluate(this.cdp, this.sessionId, `(${f})(...${JSON.stringify(args)})`)
+  }
+
+  /** Starts a Chromium trace of `categories`; `stop()` resolves with its events. */
+  trace (categories) {
+    const events = []
+    const off = this.cdp.on('Tracing.dataCollected', this.sessionId, e => events.push(...e.value))
+    const started = this.send('Tracing.start', {
+      transferMode: 'ReportEvents',
+      traceConfig: { includedCategories: categories }
+    })
+    return {
+      started,
+      stop: async () => {
+        await started
+        const done = this.cdp.waitFor('Tracing.tracingComplete', this.sessionId)
+        await this.send('Tracing.end')
+        await done
+        off()
+        return events
+      }
+    }
+  }
+}

@@ -46,7 +46,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
-import { evaluate, launchChromium, openPage } from "../cdp.mjs";
+import { launchChromium, openPage, Tab } from "../cdp.mjs";
 import { HostilePeer, packet, str } from "../../tests/e2e/hostile.mjs";
 import { Broker, sleep } from "../../tests/e2e/mosquitto.mjs";
 import { sizes } from "./sizes.mjs";
@@ -130,20 +130,7 @@ function instrument() {
 }
 
 /** The bench's tab: evaluation, DevTools commands and the few user actions the bench needs. */
-class Tab {
-  constructor(cdp, sessionId) {
-    Object.assign(this, { cdp, sessionId });
-  }
-
-  send(method, params) {
-    return this.cdp.send(method, params, this.sessionId);
-  }
-
-  /** Runs `f(...args)` in the page and returns its value. */
-  run(f, ...args) {
-    return evaluate(this.cdp, this.sessionId, `(${f})(...${JSON.stringify(args)})`);
-  }
-
+class AppTab extends Tab {
   /** Clicks `selector` once it exists (the app draws itself after the load event). */
   async click(selector, timeoutMs = 15000) {
     for (const end = Date.now() + timeoutMs; Date.now() < end; await sleep(100)) {
@@ -235,7 +222,7 @@ async function floodBench(url, seconds, rate) {
   }
   try {
     const sessionId = await openPage(browser.cdp, url, { width: 1440, height: 900, init: `(${instrument})()` });
-    const tab = new Tab(browser.cdp, sessionId);
+    const tab = new AppTab(browser.cdp, sessionId);
     await tab.click('[data-testid="add-connection"]');
     await tab.fill('[data-testid="url"]', peer ? peer.url() : `ws://127.0.0.1:${broker.ws}`);
     if (peer) await tab.fill('[data-testid="client-id"]', "bench-flood");
@@ -323,25 +310,7 @@ async function floodBench(url, seconds, rate) {
 }
 
 /** Starts a Chromium trace of the page (TRACE=1); `stop()` resolves with its events. */
-function startTrace(tab) {
-  const events = [];
-  const off = tab.cdp.on("Tracing.dataCollected", tab.sessionId, (e) => events.push(...e.value));
-  const started = tab.send("Tracing.start", {
-    transferMode: "ReportEvents",
-    traceConfig: { includedCategories: ["devtools.timeline", "v8", "disabled-by-default-devtools.timeline"] },
-  });
-  return {
-    started,
-    async stop() {
-      await started;
-      const done = tab.cdp.waitFor("Tracing.tracingComplete", tab.sessionId);
-      await tab.send("Tracing.end");
-      await done;
-      off();
-      return events;
-    },
-  };
-}
+const startTrace = (tab) => tab.trace(["devtools.timeline", "v8", "disabled-by-default-devtools.timeline"]);
 
 /** The main-thread tasks of 50 ms or more in a trace, with what took their time. */
 function printLongTasks(events) {

@@ -53,7 +53,7 @@ import { createServer } from "node:http";
 import { connect as tcp } from "node:net";
 import { setPriority, tmpdir } from "node:os";
 import { extname, join, resolve } from "node:path";
-import { evaluate, launchChromium, openPage } from "../cdp.mjs";
+import { launchChromium, openPage, Tab } from "../cdp.mjs";
 import { packet, str } from "../../tests/e2e/hostile.mjs";
 import { Broker, sleep } from "../../tests/e2e/mosquitto.mjs";
 
@@ -140,38 +140,11 @@ async function clockSkew(tab) {
   return best;
 }
 
-class Tab {
-  constructor(cdp, sessionId) {
-    Object.assign(this, { cdp, sessionId });
-  }
-  send(method, params) {
-    return this.cdp.send(method, params, this.sessionId);
-  }
-  run(f, ...args) {
-    return evaluate(this.cdp, this.sessionId, `(${f})(...${JSON.stringify(args)})`);
-  }
-}
-
-/** Starts a trace of the top-level tasks and user timing marks; `stop()` resolves with its events. */
+/** Starts a trace of the top-level tasks and user timing marks (none with NOTRACE=1);
+ *  `stop()` resolves with its events. */
 function startTrace(tab) {
   if (process.env.NOTRACE) return { started: Promise.resolve(), stop: async () => null };
-  const events = [];
-  const off = tab.cdp.on("Tracing.dataCollected", tab.sessionId, (e) => events.push(...e.value));
-  const started = tab.send("Tracing.start", {
-    transferMode: "ReportEvents",
-    traceConfig: { includedCategories: ["toplevel", "blink.user_timing", "__metadata"] },
-  });
-  return {
-    started,
-    async stop() {
-      await started;
-      const done = tab.cdp.waitFor("Tracing.tracingComplete", tab.sessionId);
-      await tab.send("Tracing.end");
-      await done;
-      off();
-      return events;
-    },
-  };
+  return tab.trace(["toplevel", "blink.user_timing", "__metadata"]);
 }
 
 /** Milliseconds of top-level tasks on a thread from `from` (trace µs) on, as wall time and

@@ -15,15 +15,15 @@
 // overrides the browser (default /usr/bin/chromium), MOSQUITTO the broker.
 
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { address, install, serve, typeCheck } from "./common.mjs";
+import { address, brokerWithPasswords, install, serve, typeCheck } from "./common.mjs";
 import { packet, str } from "../e2e/hostile.mjs";
-import { Broker, sleep } from "../e2e/mosquitto.mjs";
+import { sleep } from "../e2e/mosquitto.mjs";
 import WebSocket, { WebSocketServer } from "../e2e/node_modules/ws/wrapper.mjs";
 
 /** 1 MiB of random bytes that the scripted peer sends. */
@@ -625,18 +625,6 @@ const notText: string = (null as unknown as Message).payload;
 export { granted, code, notText };
 `;
 
-/** mosquitto with a password file: `user` / `secret`; anonymous clients allowed. */
-async function startBroker(dir) {
-  chmodSync(dir, 0o755);
-  const passwords = join(dir, "passwords");
-  writeFileSync(passwords, "");
-  execFileSync("mosquitto_passwd", ["-b", passwords, "user", "secret"]);
-  chmodSync(passwords, 0o644);
-  const broker = await Broker.onFreePorts(dir, `password_file ${passwords}\n`);
-  await broker.start();
-  return broker;
-}
-
 async function main() {
   const pkg = process.argv[2];
   if (!pkg) throw new Error("usage: node tests/npm/client.mjs <package folder, e.g. pkg>");
@@ -649,7 +637,7 @@ async function main() {
   process.on("exit", () => broker?.proc?.kill());
   try {
     let failed = typeCheck(dir, USER_TS, ["es2022", "dom"]);
-    broker = await startBroker(brokerDir);
+    broker = await brokerWithPasswords(brokerDir);
     peer = await startPeer();
     failed += await nodeChecks(dir, broker);
     failed += await browserChecks(dir, broker, peer);

@@ -3,10 +3,11 @@
 // headless Chromium, and a user's TypeScript module compiled against the declarations.
 
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { extname, join, resolve } from "node:path";
+import { Broker } from "../e2e/mosquitto.mjs";
 
 /** Packs `pkg` (the folder `cargo xtask pack` wrote) and installs the tarball into a new
  *  folder named after `what`, with `files` ({ name: text }) written beside it; returns the
@@ -65,4 +66,17 @@ export function typeCheck(dir, source, lib = ["es2022"]) {
     console.log(`FAIL types: tsc says\n${e.stdout}${e.stderr}`);
     return 1;
   }
+}
+
+/** mosquitto on free loopback ports, started, with a password file in `dir` (`user` /
+ *  `secret`; anonymous clients allowed) and `extra` lines of configuration. */
+export async function brokerWithPasswords(dir, extra = "") {
+  chmodSync(dir, 0o755);
+  const passwords = join(dir, "passwords");
+  writeFileSync(passwords, "");
+  execFileSync("mosquitto_passwd", ["-b", passwords, "user", "secret"]);
+  chmodSync(passwords, 0o644);
+  const broker = await Broker.onFreePorts(dir, `password_file ${passwords}\n${extra}`);
+  await broker.start();
+  return broker;
 }

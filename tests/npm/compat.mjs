@@ -20,9 +20,9 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { address, install, serve, typeCheck } from "./common.mjs";
+import { address, brokerWithPasswords, install, serve, typeCheck } from "./common.mjs";
 import { packet } from "../e2e/hostile.mjs";
-import { Broker, sleep } from "../e2e/mosquitto.mjs";
+import { sleep } from "../e2e/mosquitto.mjs";
 import WebSocket, { WebSocketServer } from "../e2e/node_modules/ws/wrapper.mjs";
 
 const MQTTJS = fileURLToPath(new URL("../../crates/cli/tests/brokers/node_modules/mqtt/dist/mqtt.esm.js", import.meta.url));
@@ -523,18 +523,11 @@ export { other, granted, later };
 
 /** mosquitto with a password file (`user` / `secret`, anonymous clients allowed) and an ACL
  *  that denies forbidden/#. */
-async function startBroker(dir) {
-  chmodSync(dir, 0o755);
-  const passwords = join(dir, "passwords");
+function startBroker(dir) {
   const acl = join(dir, "acl");
-  writeFileSync(passwords, "");
-  execFileSync("mosquitto_passwd", ["-b", passwords, "user", "secret"]);
   writeFileSync(acl, "topic readwrite #\ntopic deny forbidden/#\n");
-  chmodSync(passwords, 0o644);
   chmodSync(acl, 0o644);
-  const broker = await Broker.onFreePorts(dir, `password_file ${passwords}\nacl_file ${acl}\n`);
-  await broker.start();
-  return broker;
+  return brokerWithPasswords(dir, `acl_file ${acl}\n`);
 }
 
 async function main() {
