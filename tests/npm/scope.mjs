@@ -97,6 +97,9 @@ function steps(broker) {
       await sleep(300);
       const frame = await appFrame(page);
       await until(frame, () => document.querySelector('[data-testid="sub-status"]')?.textContent.includes("granted QoS 0"), null, "the new subscription");
+      // The retained message comes after the SUBACK.
+      await until(frame, () => document.querySelectorAll('[data-testid="msg-topic"]').length > 0, null, "the retained message");
+      await sleep(300);
       const rows = await listed(frame);
       assert(rows.length === 1 && rows[0] === "plant/boiler 71.5", `only the new filter's retained message: ${rows}`);
       const frames = await page.$eval("mqtt-scope", (e) => e.shadowRoot.querySelectorAll("iframe").length);
