@@ -140,6 +140,14 @@ export interface ConnectOptions {
   receiveLimit?: number;
   /** How long to wait for CONNACK, in milliseconds (10,000). */
   connectTimeout?: number;
+  /** The most QoS 1 and 2 publishes in flight (sent, not yet acknowledged), 1 to 65,535. By
+   *  default 20 in 3.1.1 and 3.1, where a server cannot announce its limit (paho and
+   *  `mosquitto_pub` use 20 too), and the server's Receive Maximum in MQTT 5, which a larger
+   *  value never exceeds [MQTT-3.3.4-7]. */
+  maxInFlight?: number;
+  /** How many QoS 1 and 2 publishes may wait for a slot in flight or for a connection (1,000);
+   *  beyond it `publish` rejects with a {@link StateError} rather than drop a message. */
+  maxQueued?: number;
   /** Run the core in a dedicated Worker (true where there is one). */
   worker?: boolean;
   /** The WebSocket constructor, for { worker: false } where there is no global one (node

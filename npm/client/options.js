@@ -9,7 +9,8 @@ const encoder = new TextEncoder();
 const LEVELS = { 3: 3, 4: 4, 5: 5, "3.1": 3, "3.1.1": 4, "5.0": 5 };
 const OPTIONS = [
   "version", "clientId", "username", "password", "keepAlive", "cleanStart", "sessionExpiry", "will",
-  "reconnect", "properties", "receiveLimit", "connectTimeout", "worker", "WebSocket", "wasm",
+  "reconnect", "properties", "receiveLimit", "connectTimeout", "maxInFlight", "maxQueued", "worker", "WebSocket",
+  "wasm",
 ];
 
 /** The core's options object from the user's. */
@@ -30,6 +31,8 @@ export function coreOptions(o) {
     properties: o.properties,
     receiveLimit: o.receiveLimit,
     connectTimeout: o.connectTimeout,
+    maxInFlight: o.maxInFlight,
+    maxQueued: o.maxQueued,
     reconnect: reconnect(o.reconnect),
   };
   if (o.sessionExpiry !== undefined) {

@@ -379,6 +379,36 @@ function steps(broker, peer, worker) {
       assert.deepEqual(r.slice(0, 6), ["ProtocolError", true, "MQTT-3.3.1-4", 0x81, true, false]);
       assert.deepEqual(r[6], ["CONNECT", "DISCONNECT"], "DISCONNECT with Malformed Packet went out");
     }),
+    named("keeps maxInFlight QoS 1 publishes in flight and at most maxQueued waiting", async (page) => {
+      // The peer never acknowledges a PUBLISH, so what the client sent is what it holds in
+      // flight; the rest wait in its queue.
+      const r = await page.evaluate(async ({ url, worker, mode }) => {
+        const inFlight = async (options, count) => {
+          const c = await mqtt.connect(url, { worker, clientId: `window-${mode}`, reconnect: false, ...options });
+          let sent = 0;
+          c.on("packet", (p) => p.direction === "sent" && p.type === "PUBLISH" && sent++);
+          const calls = Array.from({ length: count }, (_, i) => c.publish("w", String(i), { qos: 1 }).catch((e) => e));
+          await new Promise((ok) => setTimeout(ok, 300));
+          const last = await Promise.race([calls.at(-1), new Promise((ok) => setTimeout(ok, 50, null))]);
+          await c.end();
+          return [sent, last?.name ?? null];
+        };
+        return {
+          v4: await inFlight({ version: 4 }, 25),
+          v4Wide: await inFlight({ version: 4, maxInFlight: 100 }, 25),
+          v5Narrow: await inFlight({ version: 5, maxInFlight: 3 }, 10),
+          queue: await inFlight({ version: 4, maxInFlight: 1, maxQueued: 2 }, 4),
+          zero: await failure(mqtt.connect(url, { worker, maxInFlight: 0 })),
+          zeroQueue: await failure(mqtt.connect(url, { worker, maxQueued: 0 })),
+        };
+      }, { url: peer.url, worker, mode });
+      assert.deepEqual(r.v4, [20, null], "3.1.1: 20 in flight by default");
+      assert.deepEqual(r.v4Wide, [25, null], "maxInFlight 100: all 25 sent");
+      assert.deepEqual(r.v5Narrow, [3, null], "MQTT 5, no Receive Maximum from the peer: maxInFlight 3");
+      assert.deepEqual(r.queue, [1, "StateError"], "one in flight, two waiting, the fourth refused");
+      assert.deepEqual([r.zero.name, r.zero.field], ["UsageError", "options.maxInFlight"]);
+      assert.deepEqual([r.zeroQueue.name, r.zeroQueue.field], ["UsageError", "options.maxQueued"]);
+    }),
     named("refuses what MQTT forbids with typed errors", async (page) => {
       const r = await page.evaluate(async ({ url, worker }) => ({
         keepAlive: await (async () => {
@@ -565,7 +595,7 @@ import type { Message, SubscribeResult, ConnectionError } from "mqttscope";
 
 const client = await connect("ws://127.0.0.1:9001", {
   version: 5, clientId: "dash", username: "u", password: "p", keepAlive: 30, cleanStart: false,
-  sessionExpiry: 3600, reconnect: { initialDelay: 500 },
+  sessionExpiry: 3600, reconnect: { initialDelay: 500 }, maxInFlight: 100, maxQueued: 5000,
   will: { topic: "w", payload: "bye", qos: 1, retain: true, properties: { willDelayInterval: 5, contentType: "text/plain" } },
 });
 client.on("message", (m: Message) => {

@@ -2,6 +2,7 @@
 //! (`npm/client/driver.js` turns the user's options into it: text to bytes, seconds and
 //! milliseconds as the core counts them, a random seed for the reconnect jitter).
 
+use std::num::{NonZeroU16, NonZeroU32};
 use std::time::Duration;
 
 use mqttscope_proto::client::{ClientOptions, ReconnectPolicy};
@@ -33,6 +34,10 @@ pub fn client_options(v: &JsValue) -> Result<ClientOptions, Fault> {
             .opt("connectTimeout")?
             .map_or(defaults.connect_timeout, millis),
         reconnect: r.opt("reconnect")?,
+        max_in_flight: r.opt::<NonZeroU16>("maxInFlight")?.map(NonZeroU16::get),
+        max_queued: r
+            .opt::<NonZeroU32>("maxQueued")?
+            .map_or(defaults.max_queued, |n| n.get() as usize),
         ..defaults
     };
     r.finish()?;
