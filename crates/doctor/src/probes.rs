@@ -79,7 +79,7 @@ pub fn alternatives(url: &BrokerUrl) -> Vec<BrokerUrl> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doctor::parse::parse;
+    use crate::parse::parse;
 
     fn urls(plan: &ProbePlan) -> Vec<String> {
         plan.alternatives.iter().map(BrokerUrl::ws_url).collect()

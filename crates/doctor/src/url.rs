@@ -1,8 +1,17 @@
 //! Broker URLs: [`BrokerUrl`], its parts and the URLs derived from it.
 
-/// The page's own sandbox broker's URLs are the sandbox crate's: one definition for the
-/// page that opens them and the worker that accepts them.
-pub use mqttscope_sandbox::{is_sandbox_url, SANDBOX_SCHEME};
+/// The scheme of the page's sandbox broker's URLs (`sandbox://home`). The sandbox crate,
+/// whose worker accepts them, has the same definition (this crate depends on nothing but
+/// the core); a test of the app, which links both, holds them equal.
+pub const SANDBOX_SCHEME: &str = "sandbox://";
+
+/// Whether `url` names the sandbox (`sandbox://home`, any host; the scheme in any case,
+/// after any leading whitespace).
+pub fn is_sandbox_url(url: &str) -> bool {
+    url.trim_start()
+        .get(..SANDBOX_SCHEME.len())
+        .is_some_and(|s| s.eq_ignore_ascii_case(SANDBOX_SCHEME))
+}
 
 /// A `ws://` or `wss://` URL that a browser can open, split into its parts, or a
 /// `sandbox://name` URL of the page's sandbox broker (`sandbox`, the name as host,

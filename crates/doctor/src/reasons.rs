@@ -71,7 +71,7 @@ pub fn build(url: &BrokerUrl, advice: Advice, context: &str, said: Said<'_>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doctor::parse::parse;
+    use crate::parse::parse;
 
     #[test]
     fn a_reference_becomes_the_first_action() {

@@ -1,5 +1,8 @@
 //! The connection doctor: why a connection to a broker failed, in words the user can
-//! act on. Plain Rust, free of browser APIs.
+//! act on. Plain Rust, free of browser APIs and of I/O; it depends on nothing but the core
+//! (`mqttscope-proto`). The page (`src/`) shows its diagnoses and runs its probes, and the
+//! npm package's `mqttscope/dissect` module exports it as `diagnose` (`crates/js-dissect`),
+//! which the client's errors call.
 //!
 //! A browser says little about a failed WebSocket: a failed handshake is close 1006
 //! with no reason, whatever the cause. So the driver works in three steps:
@@ -14,15 +17,18 @@
 //!    to show, with [`Action`]s to offer as buttons.
 //!
 //! ```
-//! use mqttscope::doctor::{diagnose, precheck, Action, Failure, Probes};
+//! use mqttscope_doctor::{diagnose, precheck, Action, Failure, Probes};
 //!
 //! let url = precheck("wss://broker.lan:8884/mqtt", true).expect("a valid URL");
-//! let plan = mqttscope::doctor::probes_for(&url);
+//! let plan = mqttscope_doctor::probes_for(&url);
 //! assert_eq!(plan.http_url, "https://broker.lan:8884/");
 //! let found = Probes { http_answers: Some(false), ..Probes::default() };
 //! let d = diagnose(&url, &Failure::HandshakeFailed { elapsed_ms: 40.0 }, &found);
 //! assert!(matches!(&d.actions[0], Action::OpenPage { url, .. } if url == "https://broker.lan:8884/"));
 //! ```
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 mod close;
 mod connack;

@@ -193,7 +193,7 @@ pub fn advice(code: ReasonCode) -> Option<Advice> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doctor::parse::parse;
+    use crate::parse::parse;
 
     fn url() -> BrokerUrl {
         parse("ws://h:9001/mqtt").expect("valid")

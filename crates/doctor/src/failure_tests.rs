@@ -177,8 +177,8 @@ fn a_packet_over_the_mqtt3_limit_says_whose_limit_and_what_to_do() {
     let mut s = setup(ProtocolVersion::V3_1_1);
     s.retrying = false;
     let f = Failure::from_cause(&cause, &s).expect("explained");
-    let url = crate::doctor::precheck("ws://h:9001/mqtt", false).expect("valid");
-    let d = crate::doctor::diagnose(&url, &f, &Default::default());
+    let url = crate::precheck("ws://h:9001/mqtt", false).expect("valid");
+    let d = crate::diagnose(&url, &f, &Default::default());
     assert_eq!(
         d.title,
         "A packet of 2,000,000 was too big for this connection"
@@ -196,11 +196,11 @@ fn a_packet_over_the_mqtt3_limit_says_whose_limit_and_what_to_do() {
         "not blamed on the broker: {}",
         d.detail
     );
-    assert!(d.actions.contains(&crate::doctor::Action::Edit(
-        crate::doctor::Setting::ReceiveLimit
-    )));
+    assert!(d
+        .actions
+        .contains(&crate::Action::Edit(crate::Setting::ReceiveLimit)));
     s.retrying = true;
-    let d = crate::doctor::diagnose(
+    let d = crate::diagnose(
         &url,
         &Failure::from_cause(&cause, &s).unwrap(),
         &Default::default(),

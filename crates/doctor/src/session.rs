@@ -145,7 +145,7 @@ pub fn internal(detail: &str) -> Diagnosis {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doctor::parse::parse;
+    use crate::parse::parse;
 
     fn url() -> BrokerUrl {
         parse("ws://h:9001/mqtt").expect("valid")

@@ -144,7 +144,7 @@ fn advice(url: &BrokerUrl, code: u16) -> (Severity, String, Vec<Action>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::doctor::parse::parse;
+    use crate::parse::parse;
 
     #[test]
     fn every_standard_code_has_its_own_name() {

@@ -1,7 +1,7 @@
 //! Each branch of the handshake decision.
 
 use super::*;
-use crate::doctor::parse::parse;
+use crate::parse::parse;
 
 fn url(text: &str) -> BrokerUrl {
     parse(text).expect("valid URL")

@@ -3,7 +3,7 @@
 use mqttscope_proto::codec::PacketType;
 
 use super::*;
-use crate::doctor::parse::parse;
+use crate::parse::parse;
 
 const V5: ProtocolVersion = ProtocolVersion::V5;
 const V4: ProtocolVersion = ProtocolVersion::V3_1_1;
