@@ -2,7 +2,7 @@
 // tarball into a fresh folder as a user installs it, that folder served on loopback to
 // headless Chromium, and a user's TypeScript module compiled against the declarations.
 
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
@@ -79,4 +79,39 @@ export async function brokerWithPasswords(dir, extra = "") {
   const broker = await Broker.onFreePorts(dir, `password_file ${passwords}\n${extra}`);
   await broker.start();
   return broker;
+}
+
+/** mqttscope's own broker (`mqttscope broker`, the sandbox broker's native build; the
+ *  binary is $MQTTSCOPE, which `cargo xtask test` builds) on free loopback ports: `tcp` and
+ *  `ws` as a mosquitto `Broker`'s, known once `start()` resolves. */
+export class SandboxBroker {
+  constructor() {
+    Object.assign(this, { tcp: 0, ws: 0, proc: null });
+  }
+  async start() {
+    const bin = process.env.MQTTSCOPE;
+    if (!bin) throw new Error("MQTTSCOPE names the mqttscope binary (cargo xtask test sets it)");
+    this.proc = spawn(bin, ["broker", "--bind", "127.0.0.1", "--port", "0", "--ws-port", "0"], { stdio: ["ignore", "ignore", "pipe"] });
+    let said = "";
+    await new Promise((ok, fail) => {
+      const timer = setTimeout(() => fail(new Error(`mqttscope broker did not start: ${said}`)), 20000);
+      this.proc.once("exit", (code) => fail(new Error(`mqttscope broker exited ${code}: ${said}`)));
+      this.proc.stderr.on("data", (d) => {
+        said += d;
+        const port = (kind) => Number(said.match(new RegExp(`listening on ${kind} \\S*:(\\d+)`))?.[1] ?? 0);
+        [this.tcp, this.ws] = [port("tcp"), port("ws")];
+        if (this.tcp && this.ws) {
+          clearTimeout(timer);
+          ok();
+        }
+      });
+    });
+  }
+  async stop() {
+    if (!this.proc || this.proc.exitCode !== null) return;
+    const exited = new Promise((r) => this.proc.once("exit", r));
+    this.proc.kill("SIGTERM");
+    await exited;
+    this.proc = null;
+  }
 }

@@ -5,6 +5,8 @@
 // Chromium against a real mosquitto on loopback: mosquitto_pub's values reach the
 // dashboard's <mqtt-value>s (a retained one from before the page, a live one after), the
 // slider's publish reaches mosquitto_sub, and the <mqtt-messages> panel lists the traffic.
+// The Vite build then runs the same steps against mqttscope's own broker (`mqttscope
+// broker`, the sandbox broker's native build), with mosquitto_pub and mosquitto_sub.
 //
 //   node tests/npm/example.mjs pkg
 //
@@ -16,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { assert, exitWith, runSteps } from "../e2e/harness.mjs";
 import { Broker, sleep } from "../e2e/mosquitto.mjs";
-import { address, serve } from "./common.mjs";
+import { address, SandboxBroker, serve } from "./common.mjs";
 
 const EXAMPLE = new URL("../../examples/smart-home/", import.meta.url).pathname;
 const FILES = ["index.html", "main.js", "style.css", "package.json", "package-lock.json"];
@@ -66,12 +68,13 @@ function subscribeOnce(broker, topic, fresh) {
   return new Promise((ok, fail) => p.once("exit", (code) => (code === 0 ? ok(out.trim()) : fail(new Error(`mosquitto_sub exited ${code}`)))));
 }
 
-/** The dashboard's steps, for the build `how`. */
-function steps(broker, how) {
+/** The dashboard's steps against `broker`; `run` names the run and `earlier` counts the
+ *  brightness messages earlier runs left retained (0 or 1). */
+function steps(broker, run, earlier) {
   const pub = (topic, message, retain = false) =>
     execFileSync("mosquitto_pub", ["-h", "127.0.0.1", "-p", String(broker.tcp), "-t", topic, "-m", message, ...(retain ? ["-r"] : [])]);
   const shadowText = (page, id) => page.$eval(`#${id}`, (e) => e.shadowRoot.textContent.trim());
-  const named = (name, f) => Object.defineProperty(f, "name", { value: `${how}: ${name}` });
+  const named = (name, f) => Object.defineProperty(f, "name", { value: `${run}: ${name}` });
   return [
     named("connects and shows the retained values", async (page) => {
       await page.waitForFunction(() => document.getElementById("status").textContent.startsWith("connected"), null, { timeout: 20000 });
@@ -85,7 +88,7 @@ function steps(broker, how) {
       await page.waitForFunction(() => document.getElementById("temperature").shadowRoot.textContent.includes("22.0"), null, { timeout: 10000 });
     }),
     named("the slider publishes the brightness, retained", async (page) => {
-      const level = how === "vite" ? "70" : "35";
+      const level = String(35 + 35 * earlier);
       const got = subscribeOnce(broker, "home/lights/brightness", true);
       await sleep(700); // mosquitto_sub says nothing when its SUBACK comes
       await page.$eval("#brightness", (s, level) => {
@@ -110,13 +113,28 @@ function steps(broker, how) {
       await sleep(500);
       const topics = await page.$eval("#traffic", (e) => [...e.shadowRoot.querySelectorAll('[part~="row"] [part~="topic"]')].map((t) => t.textContent));
       const count = (t) => topics.filter((x) => x === t).length;
-      // The esbuild run also gets the brightness the Vite run left retained.
-      const brightness = how === "vite" ? 1 : 2;
+      // A run after another on the same broker also gets the brightness it left retained.
+      const brightness = 1 + earlier;
       assert(count("home/security/status") === 1 && count("home/lights/brightness") === brightness && count("home/livingroom/temperature") === 2,
         `each message once: ${JSON.stringify(topics)}`);
-      await page.screenshot({ path: join("test-artifacts", `example-${how}.png`), fullPage: true });
+      await page.screenshot({ path: join("test-artifacts", `example-${run.replace(/\W+/g, "-")}.png`), fullPage: true });
     }),
   ];
+}
+
+/** Serves the build in `dir` and runs the steps against `broker`, from the devices'
+ *  retained values; resolves with the number of failed steps. */
+async function runBuild(dir, broker, run, earlier) {
+  const pub = (topic, message) =>
+    execFileSync("mosquitto_pub", ["-h", "127.0.0.1", "-p", String(broker.tcp), "-t", topic, "-m", message, "-r"]);
+  pub("home/security/status", "armed");
+  pub("home/livingroom/temperature", '{"celsius": 21.46}');
+  const server = await serve(dir);
+  try {
+    return await runSteps({ url: `${address(server)}index.html?broker=ws://127.0.0.1:${broker.ws}/`, steps: steps(broker, run, earlier) });
+  } finally {
+    server.close();
+  }
 }
 
 async function main() {
@@ -125,23 +143,22 @@ async function main() {
   const dir = install(pkg);
   const brokerDir = mkdtempSync(join(tmpdir(), "mqttscope-example-broker-"));
   const broker = await Broker.onFreePorts(brokerDir);
-  process.on("exit", () => broker.proc?.kill());
+  const sandbox = new SandboxBroker();
+  process.on("exit", () => {
+    broker.proc?.kill();
+    sandbox.proc?.kill();
+  });
   let failed = typeCheck(dir);
   await broker.start();
   try {
-    for (const how of ["vite", "esbuild"]) {
-      // Each build starts from the same retained state.
-      execFileSync("mosquitto_pub", ["-h", "127.0.0.1", "-p", String(broker.tcp), "-t", "home/security/status", "-m", "armed", "-r"]);
-      execFileSync("mosquitto_pub", ["-h", "127.0.0.1", "-p", String(broker.tcp), "-t", "home/livingroom/temperature", "-m", '{"celsius": 21.46}', "-r"]);
-      const server = await serve(build(dir, how));
-      try {
-        failed += await runSteps({ url: `${address(server)}index.html?broker=ws://127.0.0.1:${broker.ws}/`, steps: steps(broker, how) });
-      } finally {
-        server.close();
-      }
-    }
+    const builds = { vite: build(dir, "vite"), esbuild: build(dir, "esbuild") };
+    failed += await runBuild(builds.vite, broker, "vite, mosquitto", 0);
+    failed += await runBuild(builds.esbuild, broker, "esbuild, mosquitto", 1);
+    await sandbox.start();
+    failed += await runBuild(builds.vite, sandbox, "vite, mqttscope broker", 0);
   } finally {
     await broker.stop();
+    await sandbox.stop();
     rmSync(dir, { recursive: true, force: true });
     rmSync(brokerDir, { recursive: true, force: true });
   }
