@@ -4,6 +4,9 @@
 // off are removed.
 
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { freePort, sleep } from "./mosquitto.mjs";
 
 const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
@@ -16,7 +19,10 @@ export class Driver {
   static async start(graceS) {
     const port = await freePort();
     const proc = spawn(CHROMEDRIVER, [`--port=${port}`], { stdio: "ignore" });
-    const d = new Driver(`http://127.0.0.1:${port}`, proc);
+    // A profile of our own, removed by quit(): chromedriver's own (about 110 MB) stays in
+    // the temporary folder after every session.
+    const profile = mkdtempSync(join(tmpdir(), "mqttscope-chromium-"));
+    const d = new Driver(`http://127.0.0.1:${port}`, proc, profile);
     for (let i = 0; i < 100 && !(await d.ready()); i++) await sleep(50);
     const options = {
       binary: CHROMIUM,
@@ -25,6 +31,7 @@ export class Driver {
         "--no-sandbox",
         "--disable-gpu",
         "--window-size=1280,900",
+        `--user-data-dir=${profile}`,
         `--enable-features=IntensiveWakeUpThrottling:grace_period_seconds/${graceS}`,
       ],
       // chromedriver turns background throttling off by default; this test needs it on.
@@ -34,8 +41,8 @@ export class Driver {
     d.session = `/session/${s.sessionId}`;
     return d;
   }
-  constructor(base, proc) {
-    Object.assign(this, { base, proc, session: "" });
+  constructor(base, proc, profile) {
+    Object.assign(this, { base, proc, profile, session: "" });
   }
   async ready() {
     try {
@@ -69,5 +76,6 @@ export class Driver {
   async quit() {
     await this.send("DELETE", this.session).catch(() => {});
     this.proc.kill();
+    rmSync(this.profile, { recursive: true, force: true, maxRetries: 5 });
   }
 }

@@ -4,6 +4,7 @@
 //! no flags every tier runs: this is what CI runs (`.ci/run`).
 
 use std::env;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -205,7 +206,8 @@ const NPM_SCRIPTS: &[&str] = &[
 /// headless Chromium, in its worker and on the page, against a mosquitto it starts on free
 /// loopback ports), then `tests/npm/compat.mjs` (`mqttscope/compat` running a dashboard
 /// written for MQTT.js beside MQTT.js itself), then `tests/npm/elements.mjs` (the web
-/// components of `mqttscope/elements` bound to clients of a mosquitto).
+/// components of `mqttscope/elements` bound to clients of a mosquitto), and the others of
+/// [`NPM_SCRIPTS`]; `tests/npm/example.mjs` also runs the example against `mqttscope broker`.
 fn npm() -> Result<(), String> {
     // The client glue's tests on their own, with the core as the package builds it
     // (without `server-packets`, which other workspace members turn on).
@@ -219,6 +221,9 @@ fn npm() -> Result<(), String> {
             .join("tests")
             .join("brokers"),
     )?;
+    // `mqttscope broker`, which tests/npm/example.mjs runs the example against.
+    cmd::run(&mut cmd::cargo(&["build", "-p", "mqttscope-cli"]))?;
+    let cli = target_dir().join("debug").join("mqttscope");
     let package = cmd::root().join("pkg");
     pack::build(&package)?;
     pack::add_app(&package)?;
@@ -226,7 +231,8 @@ fn npm() -> Result<(), String> {
         let mut node = cmd::command("node");
         node.arg(Path::new("tests").join("npm").join(script))
             .arg(&package)
-            .env("CHROMIUM", tools::CHROMIUM);
+            .env("CHROMIUM", tools::CHROMIUM)
+            .env("MQTTSCOPE", &cli);
         cmd::run(&mut node)?;
     }
     Ok(())
@@ -320,7 +326,14 @@ fn e2e() -> Result<(), String> {
 fn browser_tests(package: &str, what: &str) -> Result<(), String> {
     let mut test = cmd::cargo(&["test", "-p", package, "--target", "wasm32-unknown-unknown"]);
     test.env("CHROMEDRIVER", tools::CHROMEDRIVER);
-    let counts = run_tests(&mut test)?;
+    // chromedriver leaves each session's Chromium profile (about 110 MB) in the temporary
+    // folder: give it one of its own, removed after the run.
+    let tmp = target_dir().join("browser-tmp").join(package);
+    fs::create_dir_all(&tmp).map_err(|e| format!("creating {}: {e}", tmp.display()))?;
+    test.env("TMPDIR", &tmp);
+    let counts = run_tests(&mut test);
+    let _ = fs::remove_dir_all(&tmp);
+    let counts = counts?;
     if counts.browser == 0 {
         return Err(format!("no browser test of {what} ran"));
     }
