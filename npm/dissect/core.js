@@ -1,5 +1,6 @@
 // The `mqttscope/dissect` entry, shared by the browser and the node loader: argument
-// checks, the `version` option, and the error classes. The wasm module (built from
+// checks, the `version` option, and the error classes; also the connection doctor
+// (`diagnose`, `probePlan`), which the client's errors import on demand. The wasm module (built from
 // mqttscope's Rust core) does the work; see index.d.ts for the API as people use it.
 
 import init, * as wasm from "./wasm/mqttscope_dissect.js";
@@ -130,6 +131,12 @@ const dissector = Object.freeze({
     const v = level(options);
     return call(() => wasm.encode(packet, v));
   },
+  diagnose(failure) {
+    return call(() => wasm.diagnose(failure));
+  },
+  probePlan(url) {
+    return call(() => wasm.probePlan(url));
+  },
 });
 
 /**
@@ -153,5 +160,7 @@ export function entry(source) {
     dissect: async (bytes, options) => (await load()).dissect(bytes, options),
     decode: async (bytes, options) => (await load()).decode(bytes, options),
     encode: async (packet, options) => (await load()).encode(packet, options),
+    diagnose: async (failure) => (await load()).diagnose(failure),
+    probePlan: async (url) => (await load()).probePlan(url),
   };
 }

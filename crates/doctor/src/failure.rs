@@ -153,7 +153,21 @@ impl Failure {
     /// which MQTT 5 does not allow), meaning the broker does not speak MQTT 5; it becomes
     /// [`Failure::ConnAck`] with 0x84 Unsupported Protocol Version.
     pub fn from_protocol_error(e: &ProtocolError, version: ProtocolVersion) -> Failure {
-        if let Some(code) = v3_connack_code(e).filter(|_| version.is_v5()) {
+        Failure::from_violation(e.rule, &e.detail, connack_code(e), version)
+    }
+
+    /// [`Failure::from_protocol_error`] from its parts, for a client that reports them
+    /// apart (the npm package's `ProtocolError`): the `rule` broken, the `detail`, and
+    /// `connack_code`, the code byte of a CONNACK that did not decode as MQTT 5 because of
+    /// it, when that was the fault.
+    pub fn from_violation(
+        rule: &str,
+        detail: &str,
+        connack_code: Option<u8>,
+        version: ProtocolVersion,
+    ) -> Failure {
+        let v3_code = connack_code.filter(|c| version.is_v5() && (1..=5).contains(c));
+        if let Some(code) = v3_code {
             let name = ReasonCode::from_v3_connack(code).map_or("", ReasonCode::v3_connack_name);
             return Failure::ConnAck {
                 code: ReasonCode::UnsupportedProtocolVersion as u8,
@@ -165,8 +179,8 @@ impl Failure {
             };
         }
         Failure::Violation {
-            rule: e.rule.to_string(),
-            detail: e.detail.clone(),
+            rule: rule.to_string(),
+            detail: detail.to_string(),
         }
     }
 }
@@ -179,13 +193,13 @@ fn connack_byte(reason: ReasonCode, version: ProtocolVersion) -> u8 {
     }
 }
 
-/// The MQTT 3.1.1 return code (1 to 5) in a CONNACK that failed to decode as MQTT 5.
-fn v3_connack_code(e: &ProtocolError) -> Option<u8> {
+/// The code byte of a CONNACK that failed to decode for it.
+fn connack_code(e: &ProtocolError) -> Option<u8> {
     match e.decode.as_ref().map(|d| &d.kind) {
         Some(DecodeErrorKind::InvalidReasonCode {
             packet: PacketType::ConnAck,
             code,
-        }) => Some(*code).filter(|c| (1..=5).contains(c)),
+        }) => Some(*code),
         _ => None,
     }
 }

@@ -119,6 +119,33 @@ fn other_broken_rules_are_violations_with_their_rule() {
 }
 
 #[test]
+fn a_violation_from_its_parts_reads_as_the_protocol_error_does() {
+    let v5 = ProtocolVersion::V5;
+    let cause = cause_after(v5, &[0x20, 0x02, 0x00, 0x05]);
+    let DisconnectCause::Protocol(e) = &cause else {
+        panic!("expected a protocol error, got {cause:?}");
+    };
+    let parts = Failure::from_violation(e.rule, &e.detail, Some(5), v5);
+    assert_eq!(parts, Failure::from_protocol_error(e, v5));
+    assert!(
+        matches!(parts, Failure::ConnAck { code: 0x84, .. }),
+        "{parts:?}"
+    );
+    // Without the CONNACK's code, or in 3.1.1, or with a code 3.1.1 lacks: a violation.
+    for (code, version) in [
+        (None, v5),
+        (Some(5), ProtocolVersion::V3_1_1),
+        (Some(6), v5),
+    ] {
+        let f = Failure::from_violation("MQTT-3.2.2-8", "x", code, version);
+        assert!(
+            matches!(&f, Failure::Violation { rule, detail } if rule == "MQTT-3.2.2-8" && detail == "x"),
+            "{f:?}"
+        );
+    }
+}
+
+#[test]
 fn timeouts_report_the_setup() {
     let cause = cause_after(ProtocolVersion::V5, &[]);
     assert_eq!(cause, DisconnectCause::ConnectTimeout);

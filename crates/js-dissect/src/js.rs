@@ -234,6 +234,15 @@ integers! {
     RetainHandling: 0, 2, |n| retain_handling(n), |s| s as u8;
 }
 
+impl FromJs for u8 {
+    /// An integer from 0 to 255 (a byte is written as a `Uint8Array`, so there is no
+    /// `ToJs` for one).
+    fn from_js(v: &JsValue, field: &str) -> Result<Self, Fault> {
+        let n = integer(v, field, 0, 255)?;
+        u8::try_from(n).map_err(|_| Fault::new(field, "an integer from 0 to 255"))
+    }
+}
+
 /// Retain Handling 0, 1 or 2.
 fn retain_handling(n: u32) -> Option<RetainHandling> {
     Some(match n {

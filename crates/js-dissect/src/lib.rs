@@ -1,5 +1,6 @@
 //! The wasm-bindgen glue of the npm package's `mqttscope/dissect` entry: the core's
-//! dissector and codec behind four functions that take and return plain JavaScript values.
+//! dissector and codec, and the connection doctor (`mqttscope-doctor`), behind functions
+//! that take and return plain JavaScript values.
 //!
 //! The package's hand-written JavaScript (`npm/dissect/core.js`) checks the arguments'
 //! outer shape, turns the version option into a protocol level, and turns the error
@@ -9,6 +10,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod doctor;
 pub mod error;
 pub mod js;
 pub mod packet;
@@ -64,4 +66,20 @@ pub fn encode(packet: JsValue, level: u8) -> Result<Vec<u8>, JsValue> {
 #[wasm_bindgen(js_name = parseHex)]
 pub fn parse_hex(text: &str) -> Result<Vec<u8>, JsValue> {
     mqttscope_proto::hex::parse_hex(text).map_err(|e| error::hex(&e))
+}
+
+/// Why a connection failed and what to do, from the failure `failure` describes (see
+/// [`doctor`] for the object): `{ severity, title, text, actions, settings }`. Throws a
+/// `UsageError` object naming the field at fault.
+#[wasm_bindgen]
+pub fn diagnose(failure: JsValue) -> Result<JsValue, JsValue> {
+    doctor::diagnosis(&failure).map_err(|f| error::fault(&f))
+}
+
+/// The probes worth running after a WebSocket handshake with `url` failed:
+/// `{ httpUrl, withoutSubprotocol, alternatives }`. Throws a `UsageError` object when
+/// `url` is not a `ws://` or `wss://` URL.
+#[wasm_bindgen(js_name = probePlan)]
+pub fn probe_plan(url: JsValue) -> Result<JsValue, JsValue> {
+    doctor::probe_plan(&url).map_err(|f| error::fault(&f))
 }
