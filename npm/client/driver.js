@@ -47,6 +47,8 @@ export class Driver {
     /** When the last batch was posted, and the timer that posts the next (0: none). */
     this.lastFlush = -Infinity;
     this.flushTimer = 0;
+    /** How many times the batch was flushed: a scheduled flush is for one batch only. */
+    this.flushes = 0;
     /** Flow control: bytes posted and not acknowledged, and what waits for the client. */
     this.inFlight = 0;
     this.held = [];
@@ -81,11 +83,15 @@ export class Driver {
    *  when it will be. */
   schedule() {
     const wait = this.lastFlush + BATCH_MS - now();
-    if (wait <= 0) queueMicrotask(() => this.flush());
+    // A batch flushed before its microtask ran (CONNACK's, at once) leaves the microtask
+    // nothing to do: the next batch waits for its own turn, in a later task.
+    const flushes = this.flushes;
+    if (wait <= 0) queueMicrotask(() => flushes === this.flushes && this.flush());
     else this.flushTimer ||= setTimeout(() => this.flush(), wait);
   }
 
   flush() {
+    this.flushes += 1;
     clearTimeout(this.flushTimer);
     this.flushTimer = 0;
     if (this.batch.length === 0) return;
@@ -109,6 +115,7 @@ export class Driver {
   async open(m) {
     this.openId = m.id;
     this.url = m.url;
+    this.version = m.options.version;
     this.WebSocket = m.WebSocket ?? globalThis.WebSocket;
     try {
       await init(m.wasm ? { module_or_path: m.wasm } : undefined);
@@ -150,6 +157,9 @@ export class Driver {
 
   /** Opens a WebSocket to the URL; the core sends CONNECT once it is open. */
   socket() {
+    /** When this socket was made and when it opened (null: not yet), for the doctor. */
+    this.started = now();
+    this.openedAt = null;
     let ws;
     try {
       ws = new this.WebSocket(this.url, ["mqtt"]);
@@ -158,9 +168,8 @@ export class Driver {
     }
     this.ws = ws;
     ws.binaryType = "arraybuffer";
-    let opened = false;
     ws.onopen = () => {
-      opened = true;
+      this.openedAt = now();
       if (ws.protocol !== "mqtt") return this.lost(ws, 1000, "", "subprotocol");
       try {
         this.core.connect(now());
@@ -182,7 +191,7 @@ export class Driver {
         this.lost(ws, OVERFLOW, `the client fell behind: ${mib} MiB received and not yet handled`, "transport");
       }
     };
-    ws.onclose = (e) => this.lost(ws, e.code, e.reason, opened ? "transport" : "handshake");
+    ws.onclose = (e) => this.lost(ws, e.code, e.reason, this.openedAt === null ? "handshake" : "transport");
   }
 
   /** Hands received bytes to the core. */
@@ -215,7 +224,10 @@ export class Driver {
     this.heldBytes = 0;
     if (!this.ever && how !== "transport") {
       // The first connection failed before CONNECT: nothing the core saw.
-      return this.finish({ t: "fail", id: this.openId, error: socketError(how, code, reason) });
+      const error = this.context(socketError(how, code, reason));
+      if (how === "handshake") error.elapsedMs = now() - this.started;
+      if (how === "subprotocol") error.subprotocol = ws.protocol;
+      return this.finish({ t: "fail", id: this.openId, error });
     }
     this.core.handleClosed(now());
     this.pump();
@@ -263,7 +275,7 @@ export class Driver {
       case "unsubscribed":
         return this.settle(e.handle, true, e.reasonCodes);
       case "lost":
-        return this.settle(e.handle, false, null, () => ({
+        return this.settle(e.handle, false, null, () => this.context({
           kind: "ConnectionError", ending: "transport", message: "the connection ended before the server answered",
         }));
       case "closed":
@@ -274,7 +286,7 @@ export class Driver {
         return this.socket();
       case "violation":
         e.error.fatal = false;
-        return this.post({ t: "error", error: e.error });
+        return this.post({ t: "error", error: this.context(e.error) });
     }
   }
 
@@ -305,10 +317,19 @@ export class Driver {
   }
 
   closed(e) {
-    const error = e.error;
-    if (error?.ending === "transport") {
+    const error = e.error && this.context(e.error);
+    if (error?.ending === "transport" && this.openedAt === null) {
+      // A reconnection whose WebSocket never opened.
+      Object.assign(error, socketError("handshake", this.closeCode ?? 1006, this.closeReason));
+      error.elapsedMs = now() - this.started;
+    } else if (error?.ending === "transport") {
       error.closeCode = this.closeCode ?? null;
+      error.closeReason = this.closeReason || null;
       if (this.closeReason) error.message += `: ${this.closeReason}`;
+    } else if (error?.ending === "connectTimeout") {
+      error.elapsedMs = now() - this.openedAt;
+    } else if (error?.ending === "tooLarge") {
+      error.reconnecting = e.reconnecting;
     }
     if (this.ws) {
       silence(this.ws);
@@ -326,6 +347,15 @@ export class Driver {
     this.core.disconnect(now());
     this.pump();
     if (this.core) this.finish(null);
+  }
+
+  /** Adds what the connection doctor reads (`error.diagnose()`) to the error object of an
+   *  ending: the URL, the protocol level and the keep alive in force. */
+  context(error) {
+    error.url = this.url;
+    error.version = this.version;
+    error.keepAlive = this.core?.keepAlive ?? null;
+    return error;
   }
 
   /** Stops for good: closes the socket, stops the timer, fails what waits, posts `last`
@@ -378,14 +408,14 @@ function silence(ws) {
 
 function socketError(ending, code, reason) {
   if (ending === "protocol") {
-    const message = "the server sent a text WebSocket frame; MQTT travels in binary frames [MQTT-6.0.0-1]";
-    return { kind: "ProtocolError", ending, rule: "MQTT-6.0.0-1", closeCode: code, message };
+    const detail = "the server sent a text WebSocket frame; MQTT travels in binary frames";
+    return { kind: "ProtocolError", ending, rule: "MQTT-6.0.0-1", closeCode: code, detail, message: `${detail} [MQTT-6.0.0-1]` };
   }
   const message =
     ending === "subprotocol"
       ? "the server did not accept the WebSocket subprotocol mqtt"
       : `the WebSocket did not open (close code ${code}${reason ? `: ${reason}` : ""})`;
-  return { kind: "ConnectionError", ending, closeCode: code, message };
+  return { kind: "ConnectionError", ending, closeCode: code, closeReason: reason || null, message };
 }
 
 function wasmError(e) {

@@ -98,12 +98,11 @@ export class Client {
     return this.call({ ...open, WebSocket }, (m) => this.inThread(m));
   }
 
-  /** Runs the driver on this thread; its messages arrive as tasks, as a worker's do. */
+  /** Runs the driver on this thread. Its batches are handed over as they are, neither
+   *  cloned nor posted: the driver posts from its own tasks (the socket's, its timers'),
+   *  never from inside a call of ours, which reach it a microtask later. */
   inThread(first) {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = (e) => this.batch(e.data);
-    this.port = channel.port1;
-    const driver = import("./driver.js").then(({ Driver }) => new Driver((m, t) => channel.port2.postMessage(m, t)));
+    const driver = import("./driver.js").then(({ Driver }) => new Driver((m) => this.batch(m)));
     this.send = (m) => driver.then((d) => d.handle(m));
     this.send(first);
   }
@@ -281,7 +280,6 @@ export class Client {
   stop() {
     this.state = "ended";
     this.worker?.terminate();
-    this.port?.close();
     for (const call of this.calls.values()) call.reject(new StateError("the client has ended"));
     this.calls.clear();
     for (const w of this.watches.values()) w.end();

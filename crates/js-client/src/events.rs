@@ -15,13 +15,15 @@
 //! - `reconnect`: open a new transport now;
 //! - `violation`: `{ error }`, a rule the server broke that did not end the connection.
 
+use std::cell::RefCell;
+
 use mqttscope_proto::client::{Direction, Event, PacketRecord, PublishStage, RequestOrigin};
 use mqttscope_proto::codec::{topic, Publish, QosPid};
 use mqttscope_proto::ReasonCode;
 use wasm_bindgen::JsValue;
 
 use crate::error;
-use crate::js::{ToJs, Writer};
+use crate::js::{text, ToJs, Writer};
 use crate::Core;
 
 /// The object for `event`, or `None` for what the driver need not see.
@@ -55,7 +57,7 @@ fn publish_outcome(w: &Writer, event: Event) {
                 PublishStage::Sent => "sent",
                 PublishStage::Received => "received",
             };
-            w.set("type", "publishLost")
+            w.kind("publishLost")
                 .set("handle", handle.id() as f64)
                 .set("stage", stage);
         }
@@ -73,7 +75,7 @@ fn request_outcome(w: &Writer, event: Event) {
             ..
         } => {
             let filters: Vec<&str> = subscriptions.iter().map(|s| &*s.filter).collect();
-            w.set("type", "subscribed")
+            w.kind("subscribed")
                 .set("handle", handle(origin))
                 .set("filters", filters)
                 .set("reasonCodes", codes(&reasons));
@@ -81,12 +83,12 @@ fn request_outcome(w: &Writer, event: Event) {
         Event::Unsubscribed {
             origin, reasons, ..
         } => {
-            w.set("type", "unsubscribed")
+            w.kind("unsubscribed")
                 .set("handle", handle(origin))
                 .set("reasonCodes", codes(&reasons));
         }
         Event::RequestLost { origin, .. } => {
-            w.set("type", "lost").set("handle", handle(origin));
+            w.kind("lost").set("handle", handle(origin));
         }
         _ => {}
     }
@@ -99,21 +101,21 @@ fn connection(core: &Core, w: &Writer, event: Event) {
             session_present,
             properties,
         } => {
-            w.set("type", "connected")
+            w.kind("connected")
                 .set("sessionPresent", session_present)
                 .set("properties", properties.to_js());
         }
         Event::Disconnected(cause) => {
             let reconnecting = core.client.reconnect_at().is_some();
-            w.set("type", "closed")
+            w.kind("closed")
                 .set("error", error::cause(&cause, core.client.version()))
                 .set("reconnecting", reconnecting);
         }
         Event::Reconnect => {
-            w.set("type", "reconnect");
+            w.kind("reconnect");
         }
         Event::Violation(e) => {
-            w.set("type", "violation").set("error", error::protocol(&e));
+            w.kind("violation").set("error", error::protocol(&e));
         }
         _ => {}
     }
@@ -125,9 +127,9 @@ fn packet(w: &Writer, record: &PacketRecord) {
         Direction::Sent => "sent",
         Direction::Received => "received",
     };
-    w.set("type", "packet")
-        .set("direction", direction)
-        .set("packetType", record.packet.packet_type().name())
+    w.kind("packet")
+        .set("direction", text(direction))
+        .set("packetType", text(record.packet.packet_type().name()))
         .set("bytes", &record.bytes[..]);
 }
 
@@ -144,8 +146,8 @@ fn message(core: &Core, w: &Writer, p: &Publish<'_>) {
         QosPid::AtLeastOnce(_) => 1.0,
         QosPid::ExactlyOnce(_) => 2.0,
     };
-    w.set("type", "message")
-        .set("topic", &*p.topic)
+    w.kind("message")
+        .set("topic", topic_text(&p.topic))
         .set("payload", &p.payload)
         .set("qos", qos)
         .set("retain", p.retain)
@@ -154,9 +156,49 @@ fn message(core: &Core, w: &Writer, p: &Publish<'_>) {
         .set("watches", watches);
 }
 
+/// The JavaScript strings of the last topics seen: the newest replaces the oldest.
+struct RecentTopics {
+    kept: Vec<(Box<str>, JsValue)>,
+    /// Where the next topic goes once `kept` is full.
+    next: usize,
+}
+
+thread_local! {
+    static TOPICS: RefCell<RecentTopics> = const {
+        RefCell::new(RecentTopics { kept: Vec::new(), next: 0 })
+    };
+}
+
+/// How many topics [`TOPICS`] keeps.
+const TOPICS_KEPT: usize = 16;
+/// The longest topic [`TOPICS`] keeps.
+const TOPIC_KEPT_LEN: usize = 256;
+
+/// `topic` as a JavaScript string. A dashboard's topics repeat, and comparing a few costs
+/// less than decoding the topic out of wasm memory again for every message.
+fn topic_text(topic: &str) -> JsValue {
+    if topic.len() > TOPIC_KEPT_LEN {
+        return JsValue::from_str(topic);
+    }
+    TOPICS.with(|t| {
+        let t = &mut *t.borrow_mut();
+        if let Some((_, v)) = t.kept.iter().find(|(k, _)| **k == *topic) {
+            return v.clone();
+        }
+        let v = JsValue::from_str(topic);
+        if t.kept.len() < TOPICS_KEPT {
+            t.kept.push((topic.into(), v.clone()));
+        } else {
+            t.kept[t.next] = (topic.into(), v.clone());
+            t.next = (t.next + 1) % TOPICS_KEPT;
+        }
+        v
+    })
+}
+
 /// A publish finished with `reason`.
 fn published(w: &Writer, handle: u64, reason: ReasonCode) {
-    w.set("type", "published")
+    w.kind("published")
         .set("handle", handle as f64)
         .set("reasonCode", reason as u8 as f64);
 }

@@ -6,6 +6,7 @@
 //! expected. Texts are joined with `concat`, not `format!`, to keep the module small.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::num::{NonZeroU16, NonZeroU32};
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
@@ -31,6 +32,45 @@ impl Fault {
             message: ["expected ", expected].concat(),
         }
     }
+}
+
+/// JavaScript strings made from texts of this module, by the text's address: a few dozen
+/// property names and event types, so a scan beats a hash map, in time and in size.
+type Texts = RefCell<Vec<(*const u8, JsValue)>>;
+
+thread_local! {
+    /// [`text`]'s strings.
+    static TEXTS: Texts = const { RefCell::new(Vec::new()) };
+    /// [`camel_text`]'s strings, by the snake_case name they were made from.
+    static CAMEL_TEXTS: Texts = const { RefCell::new(Vec::new()) };
+}
+
+/// The string `texts` holds for `s`, made by `make` the first time.
+fn made_once(
+    texts: &'static std::thread::LocalKey<Texts>,
+    s: &'static str,
+    make: impl FnOnce() -> JsValue,
+) -> JsValue {
+    texts.with(|t| {
+        let mut t = t.borrow_mut();
+        if let Some((_, v)) = t.iter().find(|(at, _)| *at == s.as_ptr()) {
+            return v.clone();
+        }
+        let v = make();
+        t.push((s.as_ptr(), v.clone()));
+        v
+    })
+}
+
+/// `s` as a JavaScript string. Made once per text and then looked up: a property name
+/// decoded out of wasm memory for every message was a fifth of the receive path's time.
+pub fn text(s: &'static str) -> JsValue {
+    made_once(&TEXTS, s, || JsValue::from_str(s))
+}
+
+/// `snake` in camelCase ([`camel`]) as a JavaScript string, made once per name.
+pub fn camel_text(snake: &'static str) -> JsValue {
+    made_once(&CAMEL_TEXTS, snake, || JsValue::from_str(&camel(snake)))
 }
 
 /// A value that can be read from JavaScript.
@@ -356,14 +396,24 @@ impl Writer {
     }
 
     /// Sets `key` to `value`.
-    pub fn set(&self, key: &str, value: impl ToJs) -> &Self {
+    pub fn set(&self, key: &'static str, value: impl ToJs) -> &Self {
+        self.set_js(&text(key), value)
+    }
+
+    /// Sets the key `key`, a JavaScript string, to `value`.
+    pub fn set_js(&self, key: &JsValue, value: impl ToJs) -> &Self {
         // Defining a property on a fresh plain object cannot fail.
-        let _ = Reflect::set(&self.0, &JsValue::from_str(key), &value.to_js());
+        let _ = Reflect::set(&self.0, key, &value.to_js());
         self
     }
 
+    /// Sets `type` to `kind`: what the object is (`"message"`).
+    pub fn kind(&self, kind: &'static str) -> &Self {
+        self.set("type", text(kind))
+    }
+
     /// Sets `key` to `value` when there is one.
-    pub fn set_opt<T: ToJs>(&self, key: &str, value: Option<T>) -> &Self {
+    pub fn set_opt<T: ToJs>(&self, key: &'static str, value: Option<T>) -> &Self {
         if let Some(v) = value {
             self.set(key, v);
         }

@@ -12,7 +12,7 @@ use mqttscope_proto::codec::{
 };
 use wasm_bindgen::JsValue;
 
-use crate::js::{camel, Fault, FromJs, Reader, ToJs, Writer};
+use crate::js::{camel, camel_text, Fault, FromJs, Reader, ToJs, Writer};
 
 /// Reads a property set from an object, one key per field.
 macro_rules! read_sets {
@@ -41,8 +41,8 @@ macro_rules! write_sets {
         impl ToJs for $Set<'_> {
             fn to_js(&self) -> JsValue {
                 let w = Writer::new();
-                $( w.set_opt(&camel(stringify!($one)), self.$one.as_ref()); )*
-                $( if !self.$many.is_empty() { w.set(&camel(stringify!($many)), &self.$many); } )*
+                $( if let Some(v) = self.$one.as_ref() { w.set_js(&camel_text(stringify!($one)), v); } )*
+                $( if !self.$many.is_empty() { w.set_js(&camel_text(stringify!($many)), &self.$many); } )*
                 w.done()
             }
         }
