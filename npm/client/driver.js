@@ -192,6 +192,9 @@ export class Driver {
       }
     };
     ws.onclose = (e) => this.lost(ws, e.code, e.reason, this.openedAt === null ? "handshake" : "transport");
+    // The close event says what happened; the `ws` package (node) throws an error event
+    // that has no listener, as when nothing listens at the URL.
+    ws.onerror = () => {};
   }
 
   /** Hands received bytes to the core. */

@@ -17,6 +17,12 @@ export class MqttError extends Error {
     const hint = HINTS[this.ending] ?? HINTS[`${this.name}:${this.reasonCode}`];
     return hint ? `${this.message}. ${hint}` : this.message;
   }
+
+  /** The connection doctor's diagnosis of a ConnectionError (null for other errors); it
+   *  loads the dissector's module, which carries the doctor, on first use (doctor.js). */
+  diagnose(options) {
+    return import("./doctor.js").then((doctor) => doctor.diagnose(this, options));
+  }
 }
 
 /** The caller asked for something MQTT or this API does not allow; nothing was sent. */
@@ -48,8 +54,16 @@ export class ConnectionError extends MqttError {
     this.reasonString = details.reasonString ?? null;
     /** The server's Server Reference (MQTT 5: another server to use), or null. */
     this.serverReference = details.serverReference ?? null;
+    // What the connection doctor reads besides (see index.d.ts): the URL, version and keep
+    // alive of the connection, and the ending's details.
+    for (const key of DETAILS) this[key] = details[key] ?? null;
   }
 }
+
+const DETAILS = [
+  "url", "version", "keepAlive", "closeReason", "elapsedMs", "subprotocol", "size", "limit", "reconnecting",
+  "detail", "connackCode",
+];
 
 /** CONNACK refused the connection; `reasonCode` says why. */
 export class ConnectError extends ConnectionError {}

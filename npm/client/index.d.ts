@@ -19,6 +19,12 @@
  * @module
  */
 
+import type { Diagnosis } from "../dissect/index.js";
+
+/** The connection doctor's diagnosis (see {@link MqttError.diagnose}) and its parts, as the
+ *  `mqttscope/dissect` entry declares them. */
+export type { Action, Diagnosis, Setting } from "../dissect/index.js";
+
 /** The protocol version: 5 or `"5.0"` (the default), 4 or `"3.1.1"`, 3 or `"3.1"`. */
 export type Version = 3 | 4 | 5 | "3.1" | "3.1.1" | "5.0";
 
@@ -281,8 +287,25 @@ export class MqttError extends Error {
   readonly reasonCode: number | null;
   /** The rule broken: a normative id (`"MQTT-3.3.2-2"`), a section (`"2.1.2"`), or null. */
   readonly rule: string | null;
-  /** What went wrong and what to do about it. */
+  /** What went wrong and what to do about it: a canned hint by the ending or code. */
   explain(): string;
+  /**
+   * The connection doctor's diagnosis, the mqttscope page's: what is wrong, in words that
+   * name the host and port, what to do, and actions to offer as buttons. Null for an error
+   * that is not a {@link ConnectionError}. It loads `mqttscope/dissect` (whose wasm module
+   * carries the doctor) on first use; the client entry does not load it before.
+   */
+  diagnose(options?: DiagnoseOptions): Promise<Diagnosis | null>;
+}
+
+/** Options of {@link MqttError.diagnose}. */
+export interface DiagnoseOptions {
+  /** For a failed handshake (`ending` `"handshake"`, where the browser says nothing about
+   *  why), probe first as the page does: fetch the server's `http(s)://` root, open the URL
+   *  without the `mqtt` subprotocol, and try other common paths or, for MQTT's TCP ports
+   *  1883 and 8883, the common WebSocket ports; up to 4 s. Failed probes show as network
+   *  errors in the browser's console. (false) */
+  probe?: boolean;
 }
 
 /** The caller asked for something MQTT or this API does not allow; nothing was sent. */
@@ -298,15 +321,39 @@ export class StateError extends MqttError {}
 export type Ending = "refused" | "server" | "protocol" | "keepAlive" | "connectTimeout" | "tooLarge"
   | "handshake" | "subprotocol" | "transport" | "internal";
 
-/** The connection ended, or could not be made. */
+/** The connection ended, or could not be made. Besides `ending`, it carries what the
+ *  connection doctor reads ({@link ConnectionError.diagnose}): the connection's settings and
+ *  the ending's details, null where they do not apply. */
 export class ConnectionError extends MqttError {
   readonly ending: Ending;
   /** The WebSocket close code, when the socket closed. */
   readonly closeCode: number | null;
+  /** The WebSocket close reason, when the socket closed with one. */
+  readonly closeReason: string | null;
   /** The server's Reason String (MQTT 5), or null. */
   readonly reasonString: string | null;
   /** The server's Server Reference (MQTT 5), or null. */
   readonly serverReference: string | null;
+  /** The URL the client connected to. */
+  readonly url: string | null;
+  /** The protocol level spoken: 3, 4 or 5. */
+  readonly version: 3 | 4 | 5 | null;
+  /** The keep alive in force, in seconds (the server's, when its CONNACK set one). */
+  readonly keepAlive: number | null;
+  /** `"handshake"`: milliseconds from opening the WebSocket to its failure;
+   *  `"connectTimeout"`: how long the client waited for CONNACK. */
+  readonly elapsedMs: number | null;
+  /** `"subprotocol"`: the subprotocol the server chose instead of `mqtt` (empty: none). */
+  readonly subprotocol: string | null;
+  /** `"tooLarge"`: the packet's size and the receive limit, in bytes. */
+  readonly size: number | null;
+  readonly limit: number | null;
+  /** `"tooLarge"`: whether the client tries again. */
+  readonly reconnecting: boolean | null;
+  /** `"protocol"`, `"internal"`: what happened, in words. */
+  readonly detail: string | null;
+  /** The doctor's diagnosis of this ending. */
+  diagnose(options?: DiagnoseOptions): Promise<Diagnosis>;
 }
 
 /** CONNACK refused the connection; `reasonCode` says why. */
@@ -316,6 +363,9 @@ export class ConnectError extends ConnectionError {}
 export class ProtocolError extends ConnectionError {
   /** Whether the connection ended over it. */
   readonly fatal: boolean;
+  /** The code byte of a CONNACK that did not decode (MQTT 5: a 3.1.1 return code there
+   *  means the server does not speak MQTT 5), or null. */
+  readonly connackCode: number | null;
 }
 
 /** A QoS 1 or 2 publish was refused (`reasonCode`), or lost with its session (`lost`). */

@@ -18,6 +18,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -46,12 +47,16 @@ const SURGE = 40;
  *   PUBLISH (PUBACK 0x87);
  * - "qos3": right after CONNACK, a PUBLISH with QoS 3, which breaks [MQTT-3.3.1-4];
  * - "flood": after the SUBACK, FLOOD messages of 1 MiB on "f", each starting with its index;
- *   "surge": the same, SURGE of them.
+ *   "surge": the same, SURGE of them;
+ * - "kick" (MQTT 5): right after CONNACK, DISCONNECT 0x9C Use another server, with a Server
+ *   Reference to `state.elsewhere`;
+ * - "legacy": answers CONNECT in MQTT 3.1.1's form with return code 1 (unacceptable protocol
+ *   version) whatever the version, as a broker without MQTT 5 does.
  */
 async function startPeer() {
   const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, handleProtocols: () => "mqtt" });
   await new Promise((ok) => wss.once("listening", ok));
-  const state = { url: "", floodClosed: null, stop: () => new Promise((ok) => wss.close(ok)) };
+  const state = { url: "", floodClosed: null, elsewhere: "", stop: () => new Promise((ok) => wss.close(ok)) };
   wss.on("connection", (ws) => {
     let v5 = false;
     let id = "";
@@ -64,12 +69,17 @@ async function startPeer() {
       const at = p[1] & 0x80 ? (p[2] & 0x80 ? 4 : 3) : 2;
       if (type === 1) {
         v5 = p[at + 6] === 5;
-        id = ["eager", "refuser", "qos3", "flood", "surge"].find((word) => p.includes(word)) ?? "";
+        id = ["eager", "refuser", "qos3", "flood", "surge", "kick", "legacy"].find((word) => p.includes(word)) ?? "";
+        if (id === "legacy") return ws.send(Buffer.from([0x20, 0x02, 0, 1]));
         const connack = Buffer.from(v5 ? [0x20, 0x03, 0, 0, 0] : [0x20, 0x02, 0, 0]);
         const props = Buffer.from(v5 ? [0] : []);
         const eager = id === "eager" ? packet(0x30, Buffer.concat([str("eager"), props, Buffer.from("first")])) : Buffer.alloc(0);
         ws.send(Buffer.concat([connack, eager]));
         if (id === "qos3") ws.send(Buffer.from([0x36, 0x00]));
+        if (id === "kick" && v5) {
+          const reference = str(state.elsewhere);
+          ws.send(packet(0xe0, Buffer.concat([Buffer.from([0x9c, reference.length + 1, 0x1c]), reference])));
+        }
       } else if (type === 8) {
         const code = id !== "refuser" ? 0 : v5 ? 0x87 : 0x80;
         ws.send(packet(0x90, Buffer.concat([p.subarray(at, at + 2), Buffer.from(v5 ? [0, code] : [code])])));
@@ -94,6 +104,15 @@ async function startPeer() {
 }
 
 const sha256 = (bytes) => createHash("sha256").update(bytes).digest("hex");
+
+/** A loopback port where nothing listens: one the system just gave out and took back. */
+async function closedPort() {
+  const server = createServer();
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  const { port } = server.address();
+  await new Promise((ok) => server.close(ok));
+  return port;
+}
 
 /** mosquitto_sub for `count` messages on `topic`; `done` resolves with its raw output. */
 function subscribe(broker, topic, count, extra = []) {
@@ -142,8 +161,9 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>mqttscope</title><link
 const routes = (peer) => (path) =>
   path === "/" ? PAGE : path === "/flood-closed" ? String(peer.floodClosed ?? "") : undefined;
 
-/** The steps for one mode (`worker` true or false), against `broker` and `peer`. */
-function steps(broker, peer, worker) {
+/** The steps for one mode (`worker` true or false), against `broker` and `peer`; nothing
+ *  listens on port `closed`. */
+function steps(broker, peer, worker, closed) {
   const url = `ws://127.0.0.1:${broker.ws}/`;
   const mode = worker ? "worker" : "page";
   const base = { url, worker, mode };
@@ -453,6 +473,124 @@ function steps(broker, peer, worker) {
       assert.equal(r.good, "ok");
       assert.deepEqual([r.nothing.name, r.nothing.ending], ["ConnectionError", "handshake"]);
     }),
+    named("the connection doctor explains a refused CONNECT, a closed port, an HTTP server, a broken rule and no MQTT 5", async (page) => {
+      const r = await page.evaluate(async ({ url, worker, mode, nothing, peerUrl }) => {
+        const dissector = () => performance.getEntriesByType("resource").some((e) => e.name.endsWith("/mqttscope_dissect_bg.wasm"));
+        const before = dissector();
+        const opts = { worker, clientId: `doctor-${mode}`, username: "user", password: "wrong", reconnect: false };
+        const refused = await mqtt.connect(url, { ...opts, version: 5 }).catch((e) => e);
+        const refused4 = await mqtt.connect(url, { ...opts, version: 4 }).catch((e) => e);
+        const fields = [refused.name, refused.url, refused.version, refused.keepAlive, typeof refused.explain()];
+        const stillNot = dissector();
+        const d5 = await refused.diagnose();
+        const d4 = await refused4.diagnose();
+        // Nothing listens: without probes the doctor can only guess; with them it knows.
+        const closed = await mqtt.connect(nothing, { worker }).catch((e) => e);
+        const guess = await closed.diagnose();
+        const probed = await closed.diagnose({ probe: true });
+        // This page's own server answers HTTP, not WebSocket.
+        const http = await mqtt.connect(`ws://127.0.0.1:${location.port}/`, { worker }).catch((e) => e);
+        const web = await http.diagnose({ probe: true });
+        // The scripted peer sends a PUBLISH with QoS 3 after CONNACK.
+        const c = new mqtt.Client(peerUrl, { worker, clientId: `qos3-doctor-${mode}`, reconnect: false });
+        const ended = next(c, "close");
+        await c.connect();
+        const rule = await (await ended).error.diagnose();
+        // The peer answers an MQTT 5 CONNECT as a broker without MQTT 5 does.
+        const legacy = await mqtt.connect(peerUrl, { worker, clientId: `legacy-${mode}` }).catch((e) => e);
+        const old = [legacy.name, legacy.connackCode, (await legacy.diagnose()).title, (await legacy.diagnose()).actions];
+        const usage = await failure(mqtt.connect(url, { worker, version: 9 }));
+        const notConnection = await mqtt.connect(url, { worker, version: 9 }).catch((e) => e.diagnose());
+        const badOption = await refused.diagnose({ probes: true }).catch((e) => [e.name, e.field]);
+        const pick = (d) => ({ severity: d.severity, title: d.title, text: d.text, actions: d.actions, settings: d.settings });
+        return {
+          before, stillNot, after: dissector(), fields, d5: pick(d5), d4: pick(d4),
+          closed: [closed.ending, closed.url, closed.version, typeof closed.elapsedMs, closed.closeCode],
+          guess: pick(guess), probed: pick(probed), web: pick(web), rule: pick(rule), old,
+          usage: usage.name, notConnection, badOption,
+        };
+      }, { ...base, nothing: `ws://127.0.0.1:${closed}/mqtt`, peerUrl: peer.url });
+      // The worker mode runs first: the dissector's wasm module, which carries the doctor,
+      // was not fetched before the first diagnose(), not even once an error had come.
+      if (worker) assert.deepEqual([r.before, r.stillNot], [false, false], "the dissector loaded before diagnose()");
+      assert.equal(r.after, true, "diagnose() loaded the dissector's wasm module");
+      assert.deepEqual(r.fields, ["ConnectError", url, 5, 60, "string"]);
+      // mosquitto 2.0 answers a wrong password with Not authorized (0x87; 5 in 3.1.1).
+      const at = `127.0.0.1:${broker.ws}`;
+      assert.deepEqual(r.d5, {
+        severity: "error",
+        title: "You are not authorized to connect",
+        text: `The broker at ${at} answered CONNACK 0x87 Not authorized. Check your user name and password. If you sent ` +
+          "none, the broker may not allow anonymous clients; its access rules may also restrict this client id.",
+        actions: [{ kind: "edit", label: "Edit user name and password", setting: "credentials" }],
+        settings: ["credentials"],
+      });
+      assert.equal(r.d4.title, "You are not authorized to connect");
+      assert.ok(r.d4.text.startsWith(`The broker at ${at} answered CONNACK return code 5 (Connection Refused, not authorized).`), r.d4.text);
+      assert.deepEqual(r.closed, ["handshake", `ws://127.0.0.1:${closed}/mqtt`, 5, "number", 1006]);
+      assert.equal(r.guess.title, `Could not connect to 127.0.0.1:${closed}`);
+      assert.match(r.guess.text, /Is the broker running on this computer\?/);
+      assert.deepEqual(r.probed.title, `Nothing answers at 127.0.0.1:${closed}`);
+      assert.match(r.probed.text, /^Neither a WebSocket nor plain HTTP answered at 127\.0\.0\.1:\d+\./);
+      assert.deepEqual(r.probed.actions, [{ kind: "retry", label: "Retry" }]);
+      assert.match(r.web.title, /^No MQTT WebSocket at \/ on 127\.0\.0\.1:\d+$/);
+      assert.match(r.web.text, /^A server answers HTTP at 127\.0\.0\.1:\d+, but it did not accept a WebSocket for MQTT at \/\./);
+      assert.match(r.web.text, /The paths \/mqtt, \/ and \/ws did not open either\.$/);
+      assert.deepEqual(r.web.settings, ["url"]);
+      assert.equal(r.rule.title, "The broker broke an MQTT rule [MQTT-3.3.1-4]");
+      assert.match(r.rule.text, /^The broker at 127\.0\.0\.1:\d+ broke a rule of the MQTT specification \[MQTT-3\.3\.1-4\]: "byte 0: QoS 3/);
+      assert.deepEqual(r.old, ["ProtocolError", 1, "The broker does not speak MQTT 5.0", [
+        { kind: "switchVersion", label: "Try MQTT 3.1.1", version: 4 },
+        { kind: "switchVersion", label: "Try MQTT 3.1", version: 3 },
+      ]]);
+      assert.equal(r.usage, "UsageError");
+      assert.equal(r.notConnection, null, "a UsageError is not diagnosed");
+      assert.deepEqual(r.badOption, ["UsageError", "options.probes"]);
+    }),
+    named("the connection doctor explains a silent broker, a dropped twin and a server sending the client elsewhere", async (page) => {
+      const r = await page.evaluate(async ({ url, worker, mode, peerUrl }) => {
+        // The scripted peer never answers PINGREQ.
+        const silent = await mqtt.connect(peerUrl, { worker, clientId: `silent-${mode}`, keepAlive: 1, reconnect: false });
+        const { error: quiet } = await next(silent, "close", () => true, 10000);
+        // mosquitto 2.0 drops the first connection of a client id when a second one connects:
+        // over WebSocket, without the DISCONNECT 0x8E it sends over TCP.
+        const first = await mqtt.connect(url, { worker, clientId: `twin-${mode}`, reconnect: false });
+        const dropped = next(first, "close");
+        const second = await mqtt.connect(url, { worker, clientId: `twin-${mode}` });
+        const { error: twin } = await dropped;
+        await second.end();
+        // The peer answers CONNACK, then DISCONNECT 0x9C with a Server Reference.
+        const sent = new mqtt.Client(peerUrl, { worker, clientId: `kick-${mode}`, reconnect: false });
+        const away = next(sent, "close");
+        await sent.connect();
+        const { error: kicked } = await away;
+        const pick = (d) => ({ severity: d.severity, title: d.title, text: d.text, actions: d.actions, settings: d.settings });
+        return {
+          quiet: [quiet.ending, quiet.keepAlive], silent: pick(await quiet.diagnose()),
+          twin: [twin.ending, twin.closeCode], dropped: pick(await twin.diagnose()),
+          kicked: [kicked.ending, kicked.reasonCode, kicked.serverReference], elsewhere: pick(await kicked.diagnose()),
+        };
+      }, { ...base, peerUrl: peer.url });
+      const peerAt = new URL(peer.url).host;
+      assert.deepEqual(r.quiet, ["keepAlive", 1]);
+      assert.deepEqual(r.silent, {
+        severity: "warning",
+        title: `${peerAt} stopped answering`,
+        text: `Nothing came from ${peerAt} for 1.5 s (1.5 times the keep alive of 1 s), not even an answer to a ping. ` +
+          "The network may have dropped (Wi-Fi, VPN, the computer slept), or a proxy closed the idle connection without " +
+          "telling either side.",
+        actions: [{ kind: "retry", label: "Retry" }, { kind: "edit", label: "Edit the keep alive", setting: "keepAlive" }],
+        settings: ["keepAlive"],
+      });
+      assert.deepEqual(r.twin, ["transport", 1006]);
+      assert.equal(r.dropped.title, `The connection to 127.0.0.1:${broker.ws} closed: Abnormal Closure`);
+      assert.match(r.dropped.text, /when another client connects with the same client id/);
+      assert.deepEqual([r.dropped.severity, r.dropped.actions.map((a) => a.kind)], ["warning", ["retry"]]);
+      assert.deepEqual(r.kicked, ["server", 0x9c, peer.elsewhere]);
+      assert.equal(r.elsewhere.title, "The broker sends you to another server for now");
+      assert.ok(r.elsewhere.text.startsWith(`The broker at ${peerAt} sent DISCONNECT 0x9C Use another server.`), r.elsewhere.text);
+      assert.deepEqual(r.elsewhere.actions[0], { kind: "useUrl", label: `Use ${peer.elsewhere}`, url: peer.elsewhere });
+    }),
     named("resumes a session: what was queued offline arrives after connect() resolves", async (page) => {
       const topic = `resume/${mode}`;
       const options = { ...base, clientId: `resume-${mode}`, topic };
@@ -526,8 +664,9 @@ function steps(broker, peer, worker) {
 }
 
 /** The client in node, as `import "mqttscope"` resolves there (its node loader): with a
- *  WebSocket constructor given, and refusing to start without one. */
-async function nodeChecks(dir, broker) {
+ *  WebSocket constructor given, and refusing to start without one; the connection doctor
+ *  there (nothing listens on port `closed`). */
+async function nodeChecks(dir, broker, closed) {
   writeFileSync(join(dir, "user.mjs"), 'export * from "mqttscope";\n');
   const m = await import(pathToFileURL(join(dir, "user.mjs")));
   const url = `ws://127.0.0.1:${broker.ws}/`;
@@ -553,6 +692,20 @@ async function nodeChecks(dir, broker) {
       await c.end();
       assert.equal(c.state, "ended");
     },
+    async "a failed connection is diagnosed, with the dissector's wasm read from the package"() {
+      const options = { WebSocket, username: "user", password: "wrong", reconnect: false };
+      const refused = await m.connect(url, options).then(() => null, (e) => e);
+      assert.ok(refused instanceof m.ConnectError, `expected a ConnectError, got ${refused}`);
+      const d = await refused.diagnose();
+      assert.equal(d.title, "You are not authorized to connect");
+      assert.deepEqual(d.settings, ["credentials"]);
+      // Node probes what it can: fetch (node's own WebSocket only from node 22).
+      const nothing = `ws://127.0.0.1:${closed}/`;
+      const failed = await m.connect(nothing, { WebSocket }).then(() => null, (e) => e);
+      assert.equal(failed?.ending, "handshake");
+      const probed = await failed.diagnose({ probe: true });
+      assert.equal(probed.title, `Nothing answers at 127.0.0.1:${closed}`);
+    },
   };
   let failed = 0;
   for (const [name, check] of Object.entries(checks)) {
@@ -568,7 +721,7 @@ async function nodeChecks(dir, broker) {
 }
 
 /** Every browser check, in headless Chromium through the end-to-end harness. */
-async function browserChecks(dir, broker, peer) {
+async function browserChecks(dir, broker, peer, closed) {
   const { runSteps } = await import("../e2e/harness.mjs");
   const server = await serve(dir, routes(peer));
   const url = address(server);
@@ -578,9 +731,13 @@ async function browserChecks(dir, broker, peer) {
   try {
     return await runSteps({
       url,
-      steps: [ready, ...steps(broker, peer, true), ...steps(broker, peer, false)],
-      // Reconnecting while mosquitto is down, and the connect to a closed port.
-      expected: (p) => /WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/' failed/.test(p),
+      steps: [ready, ...steps(broker, peer, true, closed), ...steps(broker, peer, false, closed)],
+      // Reconnecting while mosquitto is down, the connect to a closed port, and the
+      // doctor's probes: of that port, and of the page's own server, which speaks HTTP only.
+      expected: (p) =>
+        /WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/(mqtt|ws)?' failed/.test(p) ||
+        p === `request failed: http://127.0.0.1:${closed}/` ||
+        p === "console: Failed to load resource: net::ERR_CONNECTION_REFUSED",
     });
   } finally {
     server.close();
@@ -590,8 +747,8 @@ async function browserChecks(dir, broker, peer) {
 /** A user's TypeScript module: what the declarations must accept, and, each marked
  *  `@ts-expect-error`, what they must refuse (tsc fails when such a line compiles). */
 const USER_TS = `
-import { connect, Client, ConnectError, MqttError, PublishError, SubscribeError, UsageError } from "mqttscope";
-import type { Message, SubscribeResult, ConnectionError } from "mqttscope";
+import { connect, Client, ConnectError, ConnectionError, MqttError, PublishError, SubscribeError, UsageError } from "mqttscope";
+import type { Message, SubscribeResult, Diagnosis, DiagnoseOptions, Setting } from "mqttscope";
 
 const client = await connect("ws://127.0.0.1:9001", {
   version: 5, clientId: "dash", username: "u", password: "p", keepAlive: 30, cleanStart: false,
@@ -606,9 +763,18 @@ client.on("message", (m: Message) => {
   const qos: 0 | 1 | 2 = m.qos;
   const ct: string | undefined = m.properties.contentType;
 });
-client.on("close", (e) => {
+client.on("close", async (e) => {
   const why: ConnectionError | null = e.error;
   const again: boolean = e.reconnecting;
+  if (why) {
+    const options: DiagnoseOptions = { probe: why.ending === "handshake" };
+    const d: Diagnosis = await why.diagnose(options);
+    const first = d.actions[0];
+    const fix: Setting | undefined = first?.kind === "edit" ? first.setting : undefined;
+    const where: string | null = why.url;
+    const level: 3 | 4 | 5 | null = why.version;
+    const text: string = d.text;
+  }
 });
 client.on("packet", (p) => {
   const dir: "sent" | "received" = p.direction;
@@ -637,6 +803,11 @@ try {
   } else if (e instanceof MqttError) {
     const rule: string | null = e.rule;
     const hint: string = e.explain();
+    const maybe: Diagnosis | null = await e.diagnose();
+    // @ts-expect-error only a ConnectionError's diagnosis is sure to exist
+    const sure: Diagnosis = await e.diagnose();
+    // @ts-expect-error the option is probe
+    await e.diagnose({ probes: true });
   }
 }
 await client.end();
@@ -669,8 +840,10 @@ async function main() {
     let failed = typeCheck(dir, USER_TS, ["es2022", "dom"]);
     broker = await brokerWithPasswords(brokerDir);
     peer = await startPeer();
-    failed += await nodeChecks(dir, broker);
-    failed += await browserChecks(dir, broker, peer);
+    peer.elsewhere = `ws://127.0.0.1:${broker.ws}/`;
+    const closed = await closedPort();
+    failed += await nodeChecks(dir, broker, closed);
+    failed += await browserChecks(dir, broker, peer, closed);
     console.log(failed ? `${failed} failure(s)` : "all client checks passed");
     return failed ? 1 : 0;
   } finally {

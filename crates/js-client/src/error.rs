@@ -5,13 +5,14 @@
 //!   packet MQTT forbids (`rule` says which rule). Nothing was sent.
 //! - `StateError`: the client cannot do it now (not connected, the queue is full).
 //! - `ConnectError`: CONNACK refused the connection (`reasonCode`).
-//! - `ConnectionError`: the connection ended (`ending` says how).
-//! - `ProtocolError`: the server broke a rule (`rule`, `reasonCode`).
+//! - `ConnectionError`: the connection ended (`ending` says how, with the details the
+//!   connection doctor reads: `size` and `limit` of a packet too large, `detail`).
+//! - `ProtocolError`: the server broke a rule (`rule`, `reasonCode`, `detail`).
 //!
 //! Messages are the core's own texts; the rule is the `[MQTT-…]` id they name.
 
 use mqttscope_proto::client::{ClientError, DisconnectCause, ProtocolError};
-use mqttscope_proto::codec::PacketType;
+use mqttscope_proto::codec::{DecodeErrorKind, PacketType};
 use mqttscope_proto::{ProtocolVersion, ReasonCode};
 use wasm_bindgen::JsValue;
 
@@ -41,14 +42,24 @@ pub fn client(e: &ClientError) -> JsValue {
     w.done()
 }
 
-/// The object for a server that broke a rule.
+/// The object for a server that broke a rule; `detail` is what happened without the rule,
+/// and `connackCode` the code byte of a CONNACK that did not decode because of it (for the
+/// connection doctor: an MQTT 3.1.1 return code there means no MQTT 5).
 pub fn protocol(e: &ProtocolError) -> JsValue {
     let w = Writer::new();
     w.set("kind", "ProtocolError")
         .set("ending", "protocol")
         .set("message", &*e.to_string())
+        .set("detail", &*e.detail)
         .set("rule", e.rule)
         .set("reasonCode", e.reason as u8 as f64);
+    if let Some(DecodeErrorKind::InvalidReasonCode {
+        packet: PacketType::ConnAck,
+        code,
+    }) = e.decode.as_ref().map(|d| &d.kind)
+    {
+        w.set("connackCode", f64::from(*code));
+    }
     w.done()
 }
 
@@ -70,6 +81,16 @@ pub fn cause(c: &DisconnectCause, v: ProtocolVersion) -> JsValue {
             let name = reason.name_in(PacketType::Disconnect);
             let message = ["the server disconnected: ", name, " (", &hex(*reason), ")"];
             ("ConnectionError", "server", message.concat())
+        }
+        DisconnectCause::TooLarge { size, limit } => {
+            w.set("size", *size as f64).set("limit", *limit as f64);
+            let (cause, text) = ending(c);
+            ("ConnectionError", cause, text.to_owned())
+        }
+        DisconnectCause::Internal(detail) => {
+            w.set("detail", &**detail);
+            let (cause, text) = ending(c);
+            ("ConnectionError", cause, text.to_owned())
         }
         other => {
             let (cause, text) = ending(other);

@@ -152,6 +152,13 @@ impl Core {
         let _ = self.client.disconnect(at(now), ReasonCode::Success);
     }
 
+    /// The keep alive in force, in seconds: the one asked for, or the server's (Server Keep
+    /// Alive) once a CONNACK said so; after a connection ended, that connection's.
+    #[wasm_bindgen(getter, js_name = keepAlive)]
+    pub fn keep_alive(&self) -> u16 {
+        self.client.limits().keep_alive
+    }
+
     /// Whether a CONNACK accepted the current connection.
     #[wasm_bindgen(getter)]
     pub fn connected(&self) -> bool {
