@@ -1,7 +1,7 @@
 // The connection doctor behind the client's errors: `error.diagnose()` imports this module
-// on first use, and it imports the dissector's entry (`mqttscope/dissect`), whose wasm
-// module carries the mqttscope page's doctor (crates/doctor). The client entry loads
-// neither until then. With `{ probe: true }`, a failed handshake is probed first, as the
+// on first use, and it imports the doctor's entry (`mqttscope/doctor`), whose wasm module
+// carries the mqttscope page's doctor (crates/doctor). The client entry loads neither
+// until then. With `{ probe: true }`, a failed handshake is probed first, as the
 // page does (the browser says nothing about why a WebSocket did not open): an HTTP fetch,
 // the URL without the subprotocol, and other common paths or ports.
 
@@ -16,12 +16,12 @@ const FIELDS = [
   "serverReference", "rule", "detail", "connackCode", "size", "limit", "reconnecting", "elapsedMs", "subprotocol",
 ];
 
-/** Loads the dissector's entry: the browser's by default; node's loader sets its own. */
-let dissector = () => import("../dissect/index.js");
+/** Loads the doctor's entry: the browser's by default; node's loader sets its own. */
+let entry = () => import("../doctor/index.js");
 
-/** Sets how the dissector's entry is loaded (index.node.js: the one that reads the wasm file). */
-export function loadDissectorWith(load) {
-  dissector = load;
+/** Sets how the doctor's entry is loaded (index.node.js: the one that reads the wasm file). */
+export function loadDoctorWith(load) {
+  entry = load;
 }
 
 /** The doctor's diagnosis of `error` (null unless a ConnectionError of this client). */
@@ -32,7 +32,7 @@ export async function diagnose(error, options = {}) {
   const extra = Object.keys(options).find((key) => key !== "probe");
   if (extra) throw new UsageError(`options.${extra}: no such option; the options are probe`, { field: `options.${extra}` });
   if (!(error instanceof ConnectionError) || typeof error.url !== "string") return null;
-  const doctor = await (await dissector()).load();
+  const doctor = await (await entry()).load();
   const failure = { pageIsHttps: globalThis.location?.protocol === "https:" };
   for (const key of FIELDS) failure[key] = error[key];
   if (options.probe === true && error.ending === "handshake") failure.probes = await probe(doctor, error.url);

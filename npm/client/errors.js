@@ -19,7 +19,7 @@ export class MqttError extends Error {
   }
 
   /** The connection doctor's diagnosis of a ConnectionError (null for other errors); it
-   *  loads the dissector's module, which carries the doctor, on first use (doctor.js). */
+   *  loads the doctor's entry, `mqttscope/doctor`, on first use (doctor.js). */
   diagnose(options) {
     return import("./doctor.js").then((doctor) => doctor.diagnose(this, options));
   }

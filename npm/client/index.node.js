@@ -2,13 +2,13 @@
 // the wasm file is read from the package folder (node's fetch does not read file: URLs).
 // Node before 22 has no global WebSocket: pass one, e.g. { WebSocket } from the `ws` package.
 import { readFile } from "node:fs/promises";
-import { loadDissectorWith } from "./doctor.js";
+import { loadDoctorWith } from "./doctor.js";
 import { Client as Base } from "./index.js";
 
 export * from "./index.js";
 
-// error.diagnose() loads the dissector's node entry, which reads its wasm file too.
-loadDissectorWith(() => import("../dissect/index.node.js"));
+// error.diagnose() loads the doctor's node entry, which reads its wasm file too.
+loadDoctorWith(() => import("../doctor/index.node.js"));
 
 /** The client with node's defaults: { worker: false }, the wasm module read from disk. */
 export class Client extends Base {

@@ -1,9 +1,9 @@
 // The `mqttscope/dissect` entry, shared by the browser and the node loader: argument
-// checks, the `version` option, and the error classes; also the connection doctor
-// (`diagnose`, `probePlan`), which the client's errors import on demand. The wasm module (built from
+// checks, the `version` option, and the error classes. The wasm module (built from
 // mqttscope's Rust core) does the work; see index.d.ts for the API as people use it.
 
 import init, * as wasm from "./wasm/mqttscope_dissect.js";
+import { loader } from "../shared/load.js";
 
 /** The base class of every error this package throws or reports. */
 export class MqttError extends Error {
@@ -131,12 +131,6 @@ const dissector = Object.freeze({
     const v = level(options);
     return call(() => wasm.encode(packet, v));
   },
-  diagnose(failure) {
-    return call(() => wasm.diagnose(failure));
-  },
-  probePlan(url) {
-    return call(() => wasm.probePlan(url));
-  },
 });
 
 /**
@@ -144,23 +138,11 @@ const dissector = Object.freeze({
  * Response or the module's bytes; undefined: next to the generated JavaScript).
  */
 export function entry(source) {
-  let loading = null;
-  async function load() {
-    loading ??= Promise.resolve(source()).then((module_or_path) => init({ module_or_path }));
-    try {
-      await loading;
-    } catch (e) {
-      loading = null;
-      throw new MqttError(`mqttscope/dissect: the wasm module did not load: ${e?.message ?? e}`);
-    }
-    return dissector;
-  }
+  const load = loader("mqttscope/dissect", init, source, dissector, MqttError);
   return {
     load,
     dissect: async (bytes, options) => (await load()).dissect(bytes, options),
     decode: async (bytes, options) => (await load()).decode(bytes, options),
     encode: async (packet, options) => (await load()).encode(packet, options),
-    diagnose: async (failure) => (await load()).diagnose(failure),
-    probePlan: async (url) => (await load()).probePlan(url),
   };
 }

@@ -10,5 +10,3 @@ export const load = api.load;
 export const dissect = api.dissect;
 export const decode = api.decode;
 export const encode = api.encode;
-export const diagnose = api.diagnose;
-export const probePlan = api.probePlan;

@@ -73,7 +73,8 @@ export class Broker {
     let out = "";
     p.stdout.on("data", (d) => (out += d));
     const done = new Promise((resolve, reject) =>
-      p.once("exit", (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`mosquitto_sub exited ${code}`)))),
+      // "close", not "exit": at exit its output may not all have been read yet.
+      p.once("close", (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`mosquitto_sub exited ${code}`)))),
     );
     return { done, ready: sleep(300) };
   }

@@ -31,7 +31,8 @@ function rawSubOne(broker, topic) {
   const chunks = [];
   p.stdout.on("data", (d) => chunks.push(d));
   const done = new Promise((resolve, reject) =>
-    p.once("exit", (code) => (code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`mosquitto_sub exited ${code}`)))),
+    // "close", not "exit": at exit its output may not all have been read yet.
+    p.once("close", (code) => (code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`mosquitto_sub exited ${code}`)))),
   );
   return { done, ready: sleep(400) };
 }

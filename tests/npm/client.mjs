@@ -22,7 +22,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { address, brokerWithPasswords, install, serve, typeCheck } from "./common.mjs";
+import { address, brokerWithPasswords, install, runChecks, serve, typeCheck } from "./common.mjs";
 import { packet, str } from "../e2e/hostile.mjs";
 import { sleep } from "../e2e/mosquitto.mjs";
 import WebSocket, { WebSocketServer } from "../e2e/node_modules/ws/wrapper.mjs";
@@ -121,7 +121,8 @@ function subscribe(broker, topic, count, extra = []) {
   const chunks = [];
   p.stdout.on("data", (d) => chunks.push(d));
   const done = new Promise((ok, fail) =>
-    p.once("exit", (code) => (code === 0 ? ok(Buffer.concat(chunks)) : fail(new Error(`mosquitto_sub exited ${code}`)))),
+    // "close", not "exit": at exit its output may not all have been read yet.
+    p.once("close", (code) => (code === 0 ? ok(Buffer.concat(chunks)) : fail(new Error(`mosquitto_sub exited ${code}`)))),
   );
   // mosquitto_sub says nothing when its SUBACK comes; a second is plenty on loopback.
   return { done, ready: sleep(1000) };
@@ -442,6 +443,10 @@ function steps(broker, peer, worker, closed) {
         option: await failure(clients.v5.publish("a", "x", { retian: true })),
         filter: await failure(clients.v4.subscribe("a/#/b")),
         property: await failure(clients.v5.publish("a", "x", { properties: { topicAlias: 0 } })),
+        // What only a server sends, and enhanced authentication, which needs AUTH exchanges.
+        subscriptionId: await failure(clients.v5.publish("a", "x", { properties: { subscriptionIdentifiers: [1] } })),
+        auth: await failure(mqtt.connect(url, { worker, properties: { authenticationMethod: "SCRAM-SHA-1" } })),
+        authData: await failure(mqtt.connect(url, { worker, properties: { authenticationData: new Uint8Array([1]) } })),
       }), base);
       assert.deepEqual([r.keepAlive[0].name, r.keepAlive[0].field, r.keepAlive[0].message, r.keepAlive[1]],
         ["UsageError", "options.keepAlive", "options.keepAlive: expected an integer from 0 to 65535", "ended"]);
@@ -453,6 +458,10 @@ function steps(broker, peer, worker, closed) {
       assert.equal(r.filter.name, "UsageError");
       assert.match(r.filter.message, /#/);
       assert.deepEqual([r.property.name, r.property.field], ["UsageError", "options.properties.topicAlias"]);
+      assert.deepEqual([r.subscriptionId.name, r.subscriptionId.rule], ["UsageError", "MQTT-3.3.4-6"]);
+      assert.deepEqual([r.auth.name, r.auth.field, r.auth.message], ["UsageError", "options.properties.authenticationMethod",
+        "options.properties.authenticationMethod: MQTT 5 enhanced authentication (AUTH) is not supported here"]);
+      assert.deepEqual([r.authData.name, r.authData.field], ["UsageError", "options.properties.authenticationData"]);
     }),
     named("a refused connect rejects with a ConnectError and its reason code", async (page) => {
       const r = await page.evaluate(async (base) => {
@@ -475,13 +484,14 @@ function steps(broker, peer, worker, closed) {
     }),
     named("the connection doctor explains a refused CONNECT, a closed port, an HTTP server, a broken rule and no MQTT 5", async (page) => {
       const r = await page.evaluate(async ({ url, worker, mode, nothing, peerUrl }) => {
-        const dissector = () => performance.getEntriesByType("resource").some((e) => e.name.endsWith("/mqttscope_dissect_bg.wasm"));
-        const before = dissector();
+        const fetched = (name) => performance.getEntriesByType("resource").some((e) => e.name.endsWith(`/${name}_bg.wasm`));
+        const doctorWasm = () => fetched("mqttscope_js_doctor");
+        const before = doctorWasm();
         const opts = { worker, clientId: `doctor-${mode}`, username: "user", password: "wrong", reconnect: false };
         const refused = await mqtt.connect(url, { ...opts, version: 5 }).catch((e) => e);
         const refused4 = await mqtt.connect(url, { ...opts, version: 4 }).catch((e) => e);
         const fields = [refused.name, refused.url, refused.version, refused.keepAlive, typeof refused.explain()];
-        const stillNot = dissector();
+        const stillNot = doctorWasm();
         const d5 = await refused.diagnose();
         const d4 = await refused4.diagnose();
         // Nothing listens: without probes the doctor can only guess; with them it knows.
@@ -504,16 +514,17 @@ function steps(broker, peer, worker, closed) {
         const badOption = await refused.diagnose({ probes: true }).catch((e) => [e.name, e.field]);
         const pick = (d) => ({ severity: d.severity, title: d.title, text: d.text, actions: d.actions, settings: d.settings });
         return {
-          before, stillNot, after: dissector(), fields, d5: pick(d5), d4: pick(d4),
+          before, stillNot, after: doctorWasm(), dissector: fetched("mqttscope_dissect"), fields, d5: pick(d5), d4: pick(d4),
           closed: [closed.ending, closed.url, closed.version, typeof closed.elapsedMs, closed.closeCode],
           guess: pick(guess), probed: pick(probed), web: pick(web), rule: pick(rule), old,
           usage: usage.name, notConnection, badOption,
         };
       }, { ...base, nothing: `ws://127.0.0.1:${closed}/mqtt`, peerUrl: peer.url });
-      // The worker mode runs first: the dissector's wasm module, which carries the doctor,
-      // was not fetched before the first diagnose(), not even once an error had come.
-      if (worker) assert.deepEqual([r.before, r.stillNot], [false, false], "the dissector loaded before diagnose()");
-      assert.equal(r.after, true, "diagnose() loaded the dissector's wasm module");
+      // The worker mode runs first: the doctor's wasm module was not fetched before the
+      // first diagnose(), not even once an error had come; the dissector's never is.
+      if (worker) assert.deepEqual([r.before, r.stillNot], [false, false], "the doctor loaded before diagnose()");
+      assert.equal(r.after, true, "diagnose() loaded the doctor's wasm module");
+      assert.equal(r.dissector, false, "diagnose() loaded the dissector's wasm module too");
       assert.deepEqual(r.fields, ["ConnectError", url, 5, 60, "string"]);
       // mosquitto 2.0 answers a wrong password with Not authorized (0x87; 5 in 3.1.1).
       const at = `127.0.0.1:${broker.ws}`;
@@ -692,7 +703,7 @@ async function nodeChecks(dir, broker, closed) {
       await c.end();
       assert.equal(c.state, "ended");
     },
-    async "a failed connection is diagnosed, with the dissector's wasm read from the package"() {
+    async "a failed connection is diagnosed, with the doctor's wasm read from the package"() {
       const options = { WebSocket, username: "user", password: "wrong", reconnect: false };
       const refused = await m.connect(url, options).then(() => null, (e) => e);
       assert.ok(refused instanceof m.ConnectError, `expected a ConnectError, got ${refused}`);
@@ -707,17 +718,7 @@ async function nodeChecks(dir, broker, closed) {
       assert.equal(probed.title, `Nothing answers at 127.0.0.1:${closed}`);
     },
   };
-  let failed = 0;
-  for (const [name, check] of Object.entries(checks)) {
-    try {
-      await check();
-      console.log(`ok   node: ${name}`);
-    } catch (e) {
-      failed += 1;
-      console.log(`FAIL node: ${name}: ${e.message}`);
-    }
-  }
-  return failed;
+  return runChecks("node", checks);
 }
 
 /** Every browser check, in headless Chromium through the end-to-end harness. */

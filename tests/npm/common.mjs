@@ -2,6 +2,7 @@
 // tarball into a fresh folder as a user installs it, that folder served on loopback to
 // headless Chromium, and a user's TypeScript module compiled against the declarations.
 
+import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -66,6 +67,38 @@ export function typeCheck(dir, source, lib = ["es2022"]) {
     console.log(`FAIL types: tsc says\n${e.stdout}${e.stderr}`);
     return 1;
   }
+}
+
+/** Runs each of `checks` ({ name: async function }) in turn, printing `ok` or `FAIL` with
+ *  `where`; resolves with the number that failed. */
+export async function runChecks(where, checks) {
+  let failed = 0;
+  for (const [name, check] of Object.entries(checks)) {
+    try {
+      await check();
+      console.log(`ok   ${where}: ${name}`);
+    } catch (e) {
+      failed += 1;
+      console.log(`FAIL ${where}: ${name}: ${e.message}`);
+    }
+  }
+  return failed;
+}
+
+/** Awaits `f()`, which must throw an instance of `Class` whose fields include `expected`;
+ *  returns the error. */
+export async function throwsLike(f, Class, expected) {
+  let error;
+  try {
+    await f();
+  } catch (e) {
+    error = e;
+  }
+  assert.ok(error instanceof Class, `expected a ${Class.name}, got ${error}`);
+  for (const [key, value] of Object.entries(expected)) {
+    assert.deepEqual(error[key], value, `${Class.name}.${key} (message: ${error.message})`);
+  }
+  return error;
 }
 
 /** mosquitto on free loopback ports, started, with a password file in `dir` (`user` /

@@ -20,7 +20,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { address, brokerWithPasswords, install, serve, typeCheck } from "./common.mjs";
+import { address, brokerWithPasswords, install, runChecks, serve, typeCheck } from "./common.mjs";
 import { packet } from "../e2e/hostile.mjs";
 import { sleep } from "../e2e/mosquitto.mjs";
 import WebSocket, { WebSocketServer } from "../e2e/node_modules/ws/wrapper.mjs";
@@ -151,7 +151,8 @@ function subscribeOne(broker, topic) {
   const p = spawn("mosquitto_sub", ["-h", "127.0.0.1", "-p", String(broker.tcp), "-t", topic, "-C", "1", "-v", "-W", "20"]);
   let out = "";
   p.stdout.on("data", (d) => (out += d));
-  const done = new Promise((ok, fail) => p.once("exit", (code) => (code === 0 ? ok(out.trim()) : fail(new Error(`mosquitto_sub exited ${code}`)))));
+  // "close", not "exit": at exit its output may not all have been read yet.
+  const done = new Promise((ok, fail) => p.once("close", (code) => (code === 0 ? ok(out.trim()) : fail(new Error(`mosquitto_sub exited ${code}`)))));
   return { done, ready: sleep(1000) };
 }
 
@@ -429,17 +430,7 @@ async function nodeChecks(dir, broker) {
       assert.deepEqual(await roundTrip({ protocolVersion: 5 }), want);
     },
   };
-  let failed = 0;
-  for (const [name, check] of Object.entries(checks)) {
-    try {
-      await check();
-      console.log(`ok   node: ${name}`);
-    } catch (e) {
-      failed += 1;
-      console.log(`FAIL node: ${name}: ${e.message}`);
-    }
-  }
-  return failed;
+  return runChecks("node", checks);
 }
 
 /** Every browser check, in headless Chromium through the end-to-end harness. */

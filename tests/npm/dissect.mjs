@@ -14,7 +14,7 @@ import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { address, install, serve, typeCheck } from "./common.mjs";
+import { address, install, runChecks, serve, throwsLike, typeCheck } from "./common.mjs";
 
 const hex = (bytes) => Buffer.from(bytes).toString("hex");
 const bytes = (h) => Uint8Array.from(Buffer.from(h.replace(/\s/g, ""), "hex"));
@@ -137,21 +137,6 @@ const ROUND_TRIPS = [
   { version: 5, packet: { type: "PINGREQ" }, hex: "c000", decoded: { type: "PINGREQ" } },
 ];
 
-/** Asserts that `f()` throws (or rejects with) an instance of `Class` with `expected` fields. */
-async function throwsLike(f, Class, expected) {
-  let error;
-  try {
-    await f();
-  } catch (e) {
-    error = e;
-  }
-  assert.ok(error instanceof Class, `expected a ${Class.name}, got ${error}`);
-  for (const [key, value] of Object.entries(expected)) {
-    assert.deepEqual(error[key], value, `${Class.name}.${key} (message: ${error.message})`);
-  }
-  return error;
-}
-
 /** Every check in node, against the installed package's entry. */
 async function nodeChecks(m) {
   const checks = {
@@ -258,146 +243,20 @@ async function nodeChecks(m) {
         field: "bytes", offset: 4, message: "bytes: not hex: 'g' at line 1, column 5 is not a hex digit",
       });
     },
-    async "diagnose explains a refused CONNECT in either version, with what to change"() {
-      const d = await m.diagnose({ url: "ws://127.0.0.1:9001/mqtt", ending: "refused", reasonCode: 0x86 });
-      assert.deepEqual(d, {
-        severity: "error",
-        title: "The broker rejected your user name or password",
-        text: "The broker at 127.0.0.1:9001 answered CONNACK 0x86 Bad User Name or Password. Check both; " +
-          "they are case sensitive. Some brokers want a token as the password, or a password only together with a user name.",
-        actions: [{ kind: "edit", label: "Edit user name and password", setting: "credentials" }],
-        settings: ["credentials"],
-      });
-      // 3.1.1 return code 5, with the client's null fields; the version as the options spell it.
-      const v4 = await m.diagnose({
-        url: "ws://h:9001", version: "3.1.1", ending: "refused", reasonCode: 5, reasonString: null, closeCode: null,
-      });
-      assert.equal(v4.title, "You are not authorized to connect");
-      assert.match(v4.text, /^The broker at h:9001 answered CONNACK return code 5 \(Connection Refused, not authorized\)\./);
-      // MQTT 5 only: the broker's own words and where it points.
-      const moved = await m.diagnose({
-        url: "wss://a.example:8884/mqtt", ending: "refused", reasonCode: 0x9d, reasonString: "gone", serverReference: "b.example",
-      });
-      assert.equal(moved.title, "The broker has moved");
-      assert.match(moved.text, /The broker says: "gone"\. It points you to "b\.example"\.$/);
-      assert.deepEqual(moved.actions[0], { kind: "useUrl", label: "Use wss://b.example:8884/mqtt", url: "wss://b.example:8884/mqtt" });
-    },
-    async "diagnose explains a failed handshake from what the probes found"() {
-      const url = "ws://127.0.0.1:1883";
-      const plan = await m.probePlan(url);
-      assert.deepEqual(plan, {
-        httpUrl: "http://127.0.0.1:1883/",
-        withoutSubprotocol: "ws://127.0.0.1:1883/",
-        alternatives: ["ws://127.0.0.1:8083/mqtt", "ws://127.0.0.1:8080/mqtt", "ws://127.0.0.1:9001/mqtt", "ws://127.0.0.1:8000/mqtt"],
-      });
-      const alternatives = plan.alternatives.map((u) => ({ url: u, opened: u.includes(":9001/") }));
-      const found = await m.diagnose({ url, ending: "handshake", elapsedMs: 30, probes: { httpAnswers: false, alternatives } });
-      assert.equal(found.title, "The broker's WebSocket is at 127.0.0.1:9001");
-      assert.deepEqual(found.actions, [{ kind: "useUrl", label: "Use ws://127.0.0.1:9001/mqtt", url: "ws://127.0.0.1:9001/mqtt" }]);
-      // Nothing probed: port 1883 is MQTT over TCP, which a browser cannot open.
-      const tcp = await m.diagnose({ url, ending: "handshake" });
-      assert.equal(tcp.title, "Port 1883 is MQTT's plain TCP port");
-      // Something answers HTTP, and a plain WebSocket opens: not an MQTT listener.
-      const web = await m.diagnose({
-        url: "ws://127.0.0.1:8080/", ending: "handshake", probes: { httpAnswers: true, opensWithoutSubprotocol: true },
-      });
-      assert.equal(web.title, "127.0.0.1:8080 does not accept MQTT");
-      // Nothing answers at all, after a long wait.
-      const none = await m.diagnose({ url: "ws://10.1.2.3:9001", ending: "handshake", elapsedMs: 21000, probes: { httpAnswers: false } });
-      assert.equal(none.title, "Nothing answers at 10.1.2.3:9001");
-      assert.match(none.text, /It took 21 s to fail/);
-    },
-    async "diagnose explains the other endings"() {
-      const url = "ws://127.0.0.1:9001";
-      const d = (failure) => m.diagnose({ url, ...failure });
-      const keepAlive = await d({ ending: "keepAlive", keepAlive: 5 });
-      assert.equal(keepAlive.title, "127.0.0.1:9001 stopped answering");
-      assert.match(keepAlive.text, /for 7\.5 s \(1\.5 times the keep alive of 5 s\)/);
-      assert.deepEqual(keepAlive.settings, ["keepAlive"]);
-      const taken = await d({ ending: "server", reasonCode: 0x8e });
-      assert.equal(taken.title, "Another client took over your session");
-      assert.deepEqual(taken.actions.map((a) => a.kind), ["edit", "retry"]);
-      assert.equal((await d({ ending: "connectTimeout", elapsedMs: 10000 })).title, "No answer to CONNECT from 127.0.0.1:9001");
-      const big = await d({ ending: "tooLarge", size: 2000000, limit: 1048576, reconnecting: false });
-      assert.equal(big.title, "A packet of 2,000,000 was too big for this connection");
-      assert.deepEqual(big.settings, ["receiveLimit"]);
-      const rule = await d({ ending: "protocol", rule: "MQTT-3.2.2-6", detail: "Session Present with a failure" });
-      assert.equal(rule.title, "The broker broke an MQTT rule [MQTT-3.2.2-6]");
-      // An MQTT 5 CONNECT answered with a 3.1.1 CONNACK (return code 1): no MQTT 5 there.
-      const old = await d({ ending: "protocol", rule: "MQTT-3.2.2-8", connackCode: 1 });
-      assert.equal(old.title, "The broker does not speak MQTT 5.0");
-      assert.deepEqual(old.actions.map((a) => [a.kind, a.version]), [["switchVersion", 4], ["switchVersion", 3]]);
-      const closed = await d({ ending: "transport", closeCode: 1001, closeReason: "restart" });
-      assert.equal(closed.title, "The connection to 127.0.0.1:9001 closed: Going Away");
-      assert.equal(closed.severity, "warning");
-      const sub = await d({ ending: "subprotocol", subprotocol: "mqttv3.1" });
-      assert.deepEqual(sub.actions[0], { kind: "switchVersion", label: "Try MQTT 3.1", version: 3 });
-      // A URL the doctor cannot use is no error: the diagnosis says what is wrong with it.
-      const tcp = await m.diagnose({ url: "mqtt://broker.example:1883", ending: "handshake" });
-      assert.equal(tcp.title, "Browsers cannot open mqtt:// connections");
-      const mixed = await m.diagnose({ url: "ws://broker.example:8083/mqtt", ending: "handshake", pageIsHttps: true });
-      assert.equal(mixed.title, "This page is https, so your browser blocks ws://");
-      // load() gives it synchronously.
-      const sync = await m.load();
-      assert.equal(sync.diagnose({ url, ending: "keepAlive" }).title, keepAlive.title);
-    },
-    async "diagnose and probePlan refuse bad input with a UsageError naming the field"() {
-      const url = "ws://h:9001";
-      const cases = [
-        [{ url, ending: "refused" }, "failure.reasonCode", 'failure.reasonCode: expected a value for ending "refused"'],
-        [{ url, ending: "refused", reasonCode: 256 }, "failure.reasonCode", "failure.reasonCode: expected an integer from 0 to 255"],
-        [{ url, ending: "gone" }, "failure.ending", null],
-        [{ url }, "failure.ending", "failure.ending: expected a value (it is missing)"],
-        [{ ending: "keepAlive" }, "failure.url", "failure.url: expected a value (it is missing)"],
-        [{ url: new URL(url), ending: "keepAlive" }, "failure.url", "failure.url: expected a string"],
-        [{ url, ending: "keepAlive", version: 6 }, "failure.version", 'failure.version: expected 3 or "3.1", 4 or "3.1.1", 5 or "5.0"'],
-        [{ url, ending: "keepAlive", keepAlive: -1 }, "failure.keepAlive", "failure.keepAlive: expected an integer from 0 to 65535"],
-        [{ url, ending: "tooLarge", size: 5 }, "failure.limit", 'failure.limit: expected a value for ending "tooLarge"'],
-        [{ url, ending: "handshake", elapsedMs: Infinity }, "failure.elapsedMs", "failure.elapsedMs: expected a number of milliseconds, 0 or more"],
-        [{ url, ending: "handshake", keepalive: 5 }, "failure.keepalive", null],
-        [{ url, ending: "handshake", probes: { httpAnswers: "yes" } }, "failure.probes.httpAnswers", "failure.probes.httpAnswers: expected true or false"],
-        [{ url, ending: "handshake", probes: { alternatives: [{ url: "tcp://h:1883", opened: true }] } },
-          "failure.probes.alternatives[0].url", "failure.probes.alternatives[0].url: expected a ws:// or wss:// URL: Browsers cannot open tcp:// connections"],
-        [{ url, ending: "handshake", probes: { alternatives: [{ url }] } }, "failure.probes.alternatives[0].opened", null],
-        ["ws://h:9001", "failure", "failure: expected an object"],
-      ];
-      for (const [failure, field, message] of cases) {
-        const e = await throwsLike(() => m.diagnose(failure), m.UsageError, { field });
-        if (message) assert.equal(e.message, message);
-      }
-      const unknown = await throwsLike(() => m.diagnose({ url, ending: "handshake", keepalive: 5 }), m.UsageError, {});
-      assert.match(unknown.message, /^failure\.keepalive: no such field; the fields here are url, pageIsHttps, version, keepAlive, ending,/);
-      await throwsLike(() => m.probePlan("http://h:9001/"), m.UsageError, {
-        field: "url", message: "url: expected a ws:// or wss:// URL: Use ws:// instead of http://",
-      });
-      await throwsLike(() => m.probePlan(9001), m.UsageError, { field: "url", message: "url: expected a string" });
-      assert.equal((await m.probePlan("wss://h/mqtt")).httpUrl, "https://h/");
-    },
   };
-  let failed = 0;
-  for (const [name, check] of Object.entries(checks)) {
-    try {
-      await check();
-      console.log(`ok   node: ${name}`);
-    } catch (e) {
-      failed += 1;
-      console.log(`FAIL node: ${name}: ${e.message}`);
-    }
-  }
-  return failed;
+  return runChecks("node", checks);
 }
 
 /** The test page: the entry imported by its path from a plain module script. */
 const PAGE = `<!doctype html><meta charset="utf-8"><title>mqttscope/dissect</title><link rel="icon" href="data:,">
 <script type="module">
-  import { dissect, decode, diagnose, DecodeError } from "/node_modules/mqttscope/dissect/index.js";
+  import { dissect, decode, DecodeError } from "/node_modules/mqttscope/dissect/index.js";
   const d = await dissect("${CONNECT}", { version: "3.1.1" });
-  const doctor = await diagnose({ url: "ws://127.0.0.1:1883", ending: "handshake" });
   const bad = await dissect([0x36, 0x00]);
   const packet = await decode("30 07 00 03 61 2f 62 68 69", { version: 4 });
   window.result = {
     type: d.packetType, fields: d.fields.length, clientId: d.fields.at(-1).value,
-    rule: bad.error.rule, typed: bad.error instanceof DecodeError, topic: packet.topic, doctor: doctor.title,
+    rule: bad.error.rule, typed: bad.error instanceof DecodeError, topic: packet.topic,
   };
 </script>`;
 
@@ -415,7 +274,6 @@ async function browserChecks(dir) {
           const result = await page.evaluate(() => window.result);
           assert.deepEqual(result, {
             type: "CONNECT", fields: 16, clientId: '"dash"', rule: "MQTT-3.3.1-4", typed: true, topic: "a/b",
-            doctor: "Port 1883 is MQTT's plain TCP port",
           });
         },
       ],
@@ -428,8 +286,8 @@ async function browserChecks(dir) {
 /** A user's TypeScript module: what the declarations must accept, and, each marked
  *  `@ts-expect-error`, what they must refuse (tsc fails when such a line compiles). */
 const USER_TS = `
-import { dissect, decode, encode, load, diagnose, probePlan, DecodeError, MqttError } from "mqttscope/dissect";
-import type { Dissection, Packet, Diagnosis, FailureInput, Setting } from "mqttscope/dissect";
+import { dissect, decode, encode, load, DecodeError, MqttError } from "mqttscope/dissect";
+import type { Dissection, Packet } from "mqttscope/dissect";
 
 const d: Dissection = await dissect("30 03 00 01 74", { version: 5 });
 const path: string | undefined = d.fields[0]?.path;
@@ -456,23 +314,6 @@ try {
     const rule: string | null = e.rule;
   }
 }
-const plan = await probePlan("ws://127.0.0.1:1883");
-const failure: FailureInput = {
-  url: "ws://127.0.0.1:1883", version: "3.1.1", ending: "handshake", elapsedMs: 40, closeCode: null,
-  probes: { httpAnswers: false, alternatives: plan.alternatives.map((url) => ({ url, opened: false })) },
-};
-const diagnosis: Diagnosis = await diagnose(failure);
-const first = diagnosis.actions[0];
-const target: string | undefined = first?.kind === "useUrl" ? first.url : undefined;
-const level: number | undefined = first?.kind === "switchVersion" ? first.version : undefined;
-const settings: Setting[] = dissector.diagnose({ url: "ws://h", ending: "keepAlive", keepAlive: 30 }).settings;
-const severity: "info" | "warning" | "error" = diagnosis.severity;
-// @ts-expect-error no such ending
-await diagnose({ url: "ws://h", ending: "timeout" });
-// @ts-expect-error the URL is required
-await diagnose({ ending: "keepAlive" });
-// @ts-expect-error only a useUrl or openPage action has a url: narrow on kind first
-const unnarrowedUrl: string = diagnosis.actions[0].url;
 // @ts-expect-error QoS 3 does not exist
 await encode({ type: "PUBLISH", topic: "t", qos: 3 });
 // @ts-expect-error no such packet type
@@ -481,7 +322,7 @@ await encode({ type: "PUBLISHED", topic: "t" });
 await dissect("c0 00", { version: 6 });
 // @ts-expect-error only a PUBLISH has a topic: the union must be narrowed first
 const unnarrowed: string = p.topic;
-export { path, broken, out, ping, unnarrowed, target, level, settings, severity, unnarrowedUrl };
+export { path, broken, out, ping, unnarrowed };
 `;
 
 async function main() {

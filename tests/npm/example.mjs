@@ -65,7 +65,8 @@ function subscribeOnce(broker, topic, fresh) {
   const p = spawn("mosquitto_sub", args);
   let out = "";
   p.stdout.on("data", (d) => (out += d));
-  return new Promise((ok, fail) => p.once("exit", (code) => (code === 0 ? ok(out.trim()) : fail(new Error(`mosquitto_sub exited ${code}`)))));
+  // "close", not "exit": at exit its output may not all have been read yet.
+  return new Promise((ok, fail) => p.once("close", (code) => (code === 0 ? ok(out.trim()) : fail(new Error(`mosquitto_sub exited ${code}`)))));
 }
 
 /** The dashboard's steps against `broker`; `run` names the run and `earlier` counts the

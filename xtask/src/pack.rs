@@ -110,8 +110,25 @@ const ENTRIES: &[Entry] = &[
         loads: &[
             "dissect/index.js",
             "dissect/core.js",
+            "shared/load.js",
             "dissect/wasm/mqttscope_dissect.js",
             "dissect/wasm/mqttscope_dissect_bg.wasm",
+        ],
+    },
+    Entry {
+        name: "mqttscope/doctor",
+        dir: "doctor",
+        wasm: Some(Wasm {
+            package: "mqttscope-js-doctor",
+            lib: "mqttscope_js_doctor",
+        }),
+        loads: &[
+            "doctor/index.js",
+            "doctor/core.js",
+            "shared/load.js",
+            "client/errors.js",
+            "doctor/wasm/mqttscope_js_doctor.js",
+            "doctor/wasm/mqttscope_js_doctor_bg.wasm",
         ],
     },
     Entry {
@@ -189,6 +206,8 @@ pub fn build(out: &Path) -> Result<(), String> {
         }
         minify(&out.join(entry.dir))?;
     }
+    // What several entries import (`shared/load.js`).
+    minify(&out.join("shared"))?;
     println!("pack: the package is in {}", tools::relative(&out));
     Ok(())
 }

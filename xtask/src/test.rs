@@ -190,6 +190,7 @@ fn wasm_imports() -> Result<(), String> {
 /// The npm tier's scripts in `tests/npm`, in order; each takes the packed package's folder.
 const NPM_SCRIPTS: &[&str] = &[
     "dissect.mjs",
+    "doctor.mjs",
     "client.mjs",
     "compat.mjs",
     "background.mjs",
@@ -202,7 +203,8 @@ const NPM_SCRIPTS: &[&str] = &[
 /// from its tarball into a fresh folder and
 /// imported as users do: `tests/npm/dissect.mjs` (`mqttscope/dissect` in node and from a
 /// plain `<script type="module">` in headless Chromium, through the end-to-end harness,
-/// whence its playwright-core), then `tests/npm/client.mjs` (the `mqttscope` client in
+/// whence its playwright-core), then `tests/npm/doctor.mjs` (`mqttscope/doctor`'s
+/// diagnoses in node and on a page), then `tests/npm/client.mjs` (the `mqttscope` client in
 /// headless Chromium, in its worker and on the page, against a mosquitto it starts on free
 /// loopback ports), then `tests/npm/compat.mjs` (`mqttscope/compat` running a dashboard
 /// written for MQTT.js beside MQTT.js itself), then `tests/npm/elements.mjs` (the web

@@ -1,7 +1,7 @@
 //! The connection doctor: why a connection to a broker failed, in words the user can
 //! act on. Plain Rust, free of browser APIs and of I/O; it depends on nothing but the core
 //! (`mqttscope-proto`). The page (`src/`) shows its diagnoses and runs its probes, and the
-//! npm package's `mqttscope/dissect` module exports it as `diagnose` (`crates/js-dissect`),
+//! npm package's `mqttscope/doctor` module exports it as `diagnose` (`crates/js-doctor`),
 //! which the client's errors call.
 //!
 //! A browser says little about a failed WebSocket: a failed handshake is close 1006

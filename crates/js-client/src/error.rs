@@ -1,8 +1,9 @@
 //! Errors as plain objects that the package's JavaScript turns into its error classes, by
 //! who is to blame (`kind`):
 //!
-//! - `UsageError`: the caller's input: a value of the wrong type (`field` says which) or a
-//!   packet MQTT forbids (`rule` says which rule). Nothing was sent.
+//! - `UsageError`: the caller's input: a value of the wrong type (`field` says which; the
+//!   object is [`mqttscope_js_glue::Fault`]'s) or a packet MQTT forbids (`rule` says which
+//!   rule). Nothing was sent.
 //! - `StateError`: the client cannot do it now (not connected, the queue is full).
 //! - `ConnectError`: CONNACK refused the connection (`reasonCode`).
 //! - `ConnectionError`: the connection ended (`ending` says how, with the details the
@@ -11,21 +12,11 @@
 //!
 //! Messages are the core's own texts; the rule is the `[MQTT-…]` id they name.
 
+use mqttscope_js_glue::Writer;
 use mqttscope_proto::client::{ClientError, DisconnectCause, ProtocolError};
 use mqttscope_proto::codec::{DecodeErrorKind, PacketType};
 use mqttscope_proto::{ProtocolVersion, ReasonCode};
 use wasm_bindgen::JsValue;
-
-use crate::js::{Fault, Writer};
-
-/// The object for a value of the wrong type or range.
-pub fn fault(f: &Fault) -> JsValue {
-    let w = Writer::new();
-    w.set("kind", "UsageError")
-        .set("message", &*[&f.field, ": ", &f.message].concat())
-        .set("field", &*f.field);
-    w.done()
-}
 
 /// The object for a command the core refused.
 pub fn client(e: &ClientError) -> JsValue {

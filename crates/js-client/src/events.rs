@@ -17,13 +17,13 @@
 
 use std::cell::RefCell;
 
+use mqttscope_js_glue::{text, ToJs, Writer};
 use mqttscope_proto::client::{Direction, Event, PacketRecord, PublishStage, RequestOrigin};
 use mqttscope_proto::codec::{topic, Publish, QosPid};
 use mqttscope_proto::ReasonCode;
 use wasm_bindgen::JsValue;
 
 use crate::error;
-use crate::js::{text, ToJs, Writer};
 use crate::Core;
 
 /// The object for `event`, or `None` for what the driver need not see.

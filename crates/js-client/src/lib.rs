@@ -16,17 +16,14 @@
 
 pub mod error;
 pub mod events;
-pub mod js;
 pub mod options;
-pub mod props;
 
 use js_sys::Array;
+use mqttscope_js_glue::{FromJs, ToJs};
 use mqttscope_proto::client::{Client, Instant, Message, Output};
 use mqttscope_proto::codec::{PublishProperties, SubscribeProperties, Subscription};
 use mqttscope_proto::{QoS, ReasonCode};
 use wasm_bindgen::prelude::*;
-
-use crate::js::FromJs;
 
 /// A time from the driver's monotonic clock (`performance.now()`), in milliseconds.
 fn at(now: f64) -> Instant {
@@ -35,7 +32,7 @@ fn at(now: f64) -> Instant {
 
 /// A value read from JavaScript at `field`, or the `UsageError` object naming it.
 fn read<T: FromJs>(v: &JsValue, field: &str) -> Result<T, JsValue> {
-    T::from_js(v, field).map_err(|f| error::fault(&f))
+    T::from_js(v, field).map_err(|f| f.to_js())
 }
 
 /// One MQTT client: the core's state machine and the filters the driver watches.
@@ -53,7 +50,7 @@ impl Core {
     /// A client with `options` (see `options.rs` for the object) that has not connected.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue, now: f64) -> Result<Core, JsValue> {
-        let opts = options::client_options(&options).map_err(|f| error::fault(&f))?;
+        let opts = options::client_options(&options).map_err(|f| f.to_js())?;
         Ok(Core {
             client: Client::new(opts, at(now)),
             packets: false,

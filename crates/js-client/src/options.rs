@@ -5,12 +5,11 @@
 use std::num::{NonZeroU16, NonZeroU32};
 use std::time::Duration;
 
+use mqttscope_js_glue::{Fault, FromJs, Reader};
 use mqttscope_proto::client::{ClientOptions, ReconnectPolicy};
-use mqttscope_proto::codec::{Subscription, SubscriptionOptions, Will};
-use mqttscope_proto::{ProtocolVersion, QoS};
+use mqttscope_proto::codec::ConnectProperties;
+use mqttscope_proto::ProtocolVersion;
 use wasm_bindgen::JsValue;
-
-use crate::js::{Fault, FromJs, Reader};
 
 /// Reads the options object at `options`.
 pub fn client_options(v: &JsValue) -> Result<ClientOptions, Fault> {
@@ -28,12 +27,14 @@ pub fn client_options(v: &JsValue) -> Result<ClientOptions, Fault> {
         username: r.opt("username")?,
         password: r.opt("password")?,
         will: r.opt("will")?,
-        properties: r.or("properties", Default::default())?,
+        properties: r
+            .opt_with("properties", connect_properties)?
+            .unwrap_or_default(),
         receive_limit: r.or("receiveLimit", defaults.receive_limit as u32)? as usize,
         connect_timeout: r
             .opt("connectTimeout")?
             .map_or(defaults.connect_timeout, millis),
-        reconnect: r.opt("reconnect")?,
+        reconnect: r.opt_with("reconnect", reconnect_policy)?,
         max_in_flight: r.opt::<NonZeroU16>("maxInFlight")?.map(NonZeroU16::get),
         max_queued: r
             .opt::<NonZeroU32>("maxQueued")?
@@ -49,73 +50,35 @@ fn millis(ms: u32) -> Duration {
     Duration::from_millis(u64::from(ms))
 }
 
-impl FromJs for Will<'static> {
-    /// `{ topic, payload, qos, retain, properties }`.
-    fn from_js(v: &JsValue, field: &str) -> Result<Self, Fault> {
-        let mut r = Reader::new(v, field)?;
-        let will = Will {
-            topic: r.req("topic")?,
-            payload: r.req("payload")?,
-            qos: r.or("qos", QoS::AtMostOnce)?,
-            retain: r.or("retain", false)?,
-            properties: r
-                .opt::<mqttscope_proto::codec::WillProperties>("properties")?
-                .map(Into::into)
-                .unwrap_or_default(),
-        };
-        r.finish()?;
-        Ok(will)
-    }
+/// `{ initialDelay, maxDelay, seed, resubscribe }`, delays in milliseconds.
+fn reconnect_policy(v: &JsValue, field: &str) -> Result<ReconnectPolicy, Fault> {
+    let mut r = Reader::new(v, field)?;
+    let d = ReconnectPolicy::default();
+    let p = ReconnectPolicy {
+        initial_delay: r.opt("initialDelay")?.map_or(d.initial_delay, millis),
+        max_delay: r.opt("maxDelay")?.map_or(d.max_delay, millis),
+        seed: r.opt::<u32>("seed")?.map_or(d.seed, u64::from),
+        resubscribe: r.or("resubscribe", d.resubscribe)?,
+    };
+    r.finish()?;
+    Ok(p)
 }
 
-impl FromJs for ReconnectPolicy {
-    /// `{ initialDelay, maxDelay, seed, resubscribe }`, delays in milliseconds.
-    fn from_js(v: &JsValue, field: &str) -> Result<Self, Fault> {
-        let mut r = Reader::new(v, field)?;
-        let d = ReconnectPolicy::default();
-        let p = ReconnectPolicy {
-            initial_delay: r.opt("initialDelay")?.map_or(d.initial_delay, millis),
-            max_delay: r.opt("maxDelay")?.map_or(d.max_delay, millis),
-            seed: r.opt::<u32>("seed")?.map_or(d.seed, u64::from),
-            resubscribe: r.or("resubscribe", d.resubscribe)?,
-        };
-        r.finish()?;
-        Ok(p)
-    }
-}
-
-impl FromJs for Subscription<'static> {
-    /// `{ filter, qos, noLocal, retainAsPublished, retainHandling }`.
-    fn from_js(v: &JsValue, field: &str) -> Result<Self, Fault> {
-        let mut r = Reader::new(v, field)?;
-        let filter: String = r.req("filter")?;
-        let options = SubscriptionOptions {
-            qos: r.or("qos", QoS::AtMostOnce)?,
-            no_local: r.or("noLocal", false)?,
-            retain_as_published: r.or("retainAsPublished", false)?,
-            retain_handling: retain_handling(
-                r.opt("retainHandling")?,
-                &r.path_of("retainHandling"),
-            )?,
-        };
-        r.finish()?;
-        Ok(Subscription {
-            filter: filter.into(),
-            options,
-        })
-    }
-}
-
-/// Retain Handling 0, 1 or 2 (3.8.3.1).
-fn retain_handling(
-    v: Option<u16>,
-    field: &str,
-) -> Result<mqttscope_proto::codec::RetainHandling, Fault> {
-    use mqttscope_proto::codec::RetainHandling as R;
-    match v.unwrap_or(0) {
-        0 => Ok(R::SendAtSubscribe),
-        1 => Ok(R::SendAtSubscribeIfNew),
-        2 => Ok(R::DoNotSend),
-        _ => Err(Fault::new(field, "0, 1 or 2")),
+/// CONNECT's properties, without an Authentication Method or Data: enhanced
+/// authentication needs AUTH exchanges this package does not offer, and a method sent
+/// without them would leave the broker's challenge unanswered.
+fn connect_properties(v: &JsValue, field: &str) -> Result<ConnectProperties<'static>, Fault> {
+    let props = ConnectProperties::from_js(v, field)?;
+    let auth = match (&props.authentication_method, &props.authentication_data) {
+        (Some(_), _) => Some("authenticationMethod"),
+        (None, Some(_)) => Some("authenticationData"),
+        (None, None) => None,
+    };
+    match auth {
+        Some(key) => Err(Fault {
+            field: [field, ".", key].concat(),
+            message: "MQTT 5 enhanced authentication (AUTH) is not supported here".to_owned(),
+        }),
+        None => Ok(props),
     }
 }

@@ -4,14 +4,14 @@
 //! - `DecodeError`: the bytes are malformed; `offset` is the offending byte, `rule` the
 //!   normative statement (`MQTT-3.3.1-4`) or the section that states the rule.
 //! - `UsageError`: the caller's input: a value of the wrong type or range (`field` says
-//!   which), hex that is not hex, or a packet the specification forbids sending.
+//!   which; the object is [`mqttscope_js_glue::Fault`]'s), hex that is not hex, or a
+//!   packet the specification forbids sending.
 
+use mqttscope_js_glue::Writer;
 use mqttscope_proto::codec::DecodeError;
 use mqttscope_proto::hex::HexError;
 use mqttscope_proto::UsageError;
 use wasm_bindgen::JsValue;
-
-use crate::js::{Fault, Writer};
 
 /// The object for malformed bytes.
 pub fn decode(e: &DecodeError) -> JsValue {
@@ -32,15 +32,6 @@ pub fn usage(e: &UsageError) -> JsValue {
     w.set("kind", "UsageError")
         .set_opt("rule", rule_in(&message))
         .set("message", &*message);
-    w.done()
-}
-
-/// The object for a value of the wrong type or range.
-pub fn fault(f: &Fault) -> JsValue {
-    let w = Writer::new();
-    w.set("kind", "UsageError")
-        .set("message", &*format!("{}: {}", f.field, f.message))
-        .set("field", &*f.field);
     w.done()
 }
 

@@ -1,6 +1,5 @@
 //! The wasm-bindgen glue of the npm package's `mqttscope/dissect` entry: the core's
-//! dissector and codec, and the connection doctor (`mqttscope-doctor`), behind functions
-//! that take and return plain JavaScript values.
+//! dissector and codec behind functions that take and return plain JavaScript values.
 //!
 //! The package's hand-written JavaScript (`npm/dissect/core.js`) checks the arguments'
 //! outer shape, turns the version option into a protocol level, and turns the error
@@ -10,23 +9,18 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod doctor;
 pub mod error;
-pub mod js;
 pub mod packet;
 pub mod packet_from;
-pub mod props;
 pub mod tree;
-
+use mqttscope_js_glue::{Fault, ToJs};
 use mqttscope_proto::{Packet, ProtocolVersion};
 use wasm_bindgen::prelude::*;
 
 /// The version for a protocol level (3, 4 or 5), or a `UsageError` object.
 fn version(level: u8) -> Result<ProtocolVersion, JsValue> {
-    ProtocolVersion::from_level(level).ok_or_else(|| {
-        let fault = js::Fault::new("options.version", "3 (3.1), 4 (3.1.1) or 5 (5.0)");
-        error::fault(&fault)
-    })
+    ProtocolVersion::from_level(level)
+        .ok_or_else(|| Fault::new("options.version", "3 (3.1), 4 (3.1.1) or 5 (5.0)").to_js())
 }
 
 /// The field tree of the packet at the start of `bytes`; malformed input is dissected up
@@ -55,7 +49,7 @@ pub fn decode(bytes: &[u8], level: u8) -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub fn encode(packet: JsValue, level: u8) -> Result<Vec<u8>, JsValue> {
     let v = version(level)?;
-    let packet = packet_from::from_js(&packet, v).map_err(|f| error::fault(&f))?;
+    let packet = packet_from::from_js(&packet, v).map_err(|f| f.to_js())?;
     let mut out = Vec::new();
     packet.encode(v, &mut out).map_err(|e| error::usage(&e))?;
     Ok(out)
@@ -66,20 +60,4 @@ pub fn encode(packet: JsValue, level: u8) -> Result<Vec<u8>, JsValue> {
 #[wasm_bindgen(js_name = parseHex)]
 pub fn parse_hex(text: &str) -> Result<Vec<u8>, JsValue> {
     mqttscope_proto::hex::parse_hex(text).map_err(|e| error::hex(&e))
-}
-
-/// Why a connection failed and what to do, from the failure `failure` describes (see
-/// [`doctor`] for the object): `{ severity, title, text, actions, settings }`. Throws a
-/// `UsageError` object naming the field at fault.
-#[wasm_bindgen]
-pub fn diagnose(failure: JsValue) -> Result<JsValue, JsValue> {
-    doctor::diagnosis(&failure).map_err(|f| error::fault(&f))
-}
-
-/// The probes worth running after a WebSocket handshake with `url` failed:
-/// `{ httpUrl, withoutSubprotocol, alternatives }`. Throws a `UsageError` object when
-/// `url` is not a `ws://` or `wss://` URL.
-#[wasm_bindgen(js_name = probePlan)]
-pub fn probe_plan(url: JsValue) -> Result<JsValue, JsValue> {
-    doctor::probe_plan(&url).map_err(|f| error::fault(&f))
 }

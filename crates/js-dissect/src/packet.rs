@@ -3,13 +3,12 @@
 //! The shapes are those of `index.d.ts` in the package; [`crate::packet_from`] reads the
 //! same shapes back, so `encode(decode(bytes))` gives the bytes again.
 
+use mqttscope_js_glue::Writer;
 use mqttscope_proto::codec::{
     Ack, ConnAck, Connect, Publish, SubAck, Subscribe, Subscription, UnsubAck, Unsubscribe, Will,
 };
 use mqttscope_proto::{Packet, ProtocolVersion};
 use wasm_bindgen::JsValue;
-
-use crate::js::{ToJs, Writer};
 
 /// The object for `packet`, decoded in `version` (which decides how a CONNACK's return
 /// code reads: MQTT 3 return codes before 5.0, reason codes in 5.0).
@@ -121,10 +120,4 @@ fn unsuback(w: &Writer, u: &UnsubAck<'_>) {
     w.set("packetId", u.packet_id)
         .set("reasonCodes", &u.reason_codes)
         .set("properties", &u.properties);
-}
-
-impl ToJs for f64 {
-    fn to_js(&self) -> JsValue {
-        JsValue::from_f64(*self)
-    }
 }

@@ -4,14 +4,13 @@
 
 use std::borrow::Cow;
 
+use mqttscope_js_glue::{Fault, Reader};
 use mqttscope_proto::codec::{
     Ack, Auth, ConnAck, Connect, Disconnect, PacketId, Publish, QosPid, SubAck, Subscribe,
-    Subscription, SubscriptionOptions, UnsubAck, Unsubscribe, Will,
+    UnsubAck, Unsubscribe,
 };
 use mqttscope_proto::{Packet, ProtocolVersion, QoS, ReasonCode};
 use wasm_bindgen::JsValue;
-
-use crate::js::{Fault, FromJs, Reader};
 
 /// The names `type` may take.
 const TYPES: &str = "CONNECT, CONNACK, PUBLISH, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBSCRIBE, \
@@ -44,20 +43,10 @@ pub fn from_js(v: &JsValue, version: ProtocolVersion) -> Result<Packet<'static>,
             reason: r.or("reasonCode", ReasonCode::Success)?,
             properties: r.or("properties", Default::default())?,
         }),
-        _ => return Err(Fault::new("packet.type", format!("one of {TYPES}"))),
+        _ => return Err(Fault::new("packet.type", &["one of ", TYPES].concat())),
     };
     r.finish()?;
     Ok(packet)
-}
-
-impl FromJs for ProtocolVersion {
-    /// A protocol level: 3 (MQTT 3.1), 4 (3.1.1) or 5.
-    fn from_js(v: &JsValue, field: &str) -> Result<Self, Fault> {
-        v.as_f64()
-            .filter(|n| n.fract() == 0.0 && (3.0..=5.0).contains(n))
-            .and_then(|n| ProtocolVersion::from_level(n as u8))
-            .ok_or_else(|| Fault::new(field, "a protocol level: 3 (3.1), 4 (3.1.1) or 5"))
-    }
 }
 
 fn connect(r: &mut Reader<'_>, version: ProtocolVersion) -> Result<Connect<'static>, Fault> {
@@ -71,21 +60,6 @@ fn connect(r: &mut Reader<'_>, version: ProtocolVersion) -> Result<Connect<'stat
         will: r.opt("will")?,
         properties: r.or("properties", Default::default())?,
     })
-}
-
-impl FromJs for Will<'static> {
-    fn from_js(v: &JsValue, field: &str) -> Result<Self, Fault> {
-        let mut r = Reader::new(v, field)?;
-        let will = Will {
-            topic: r.req("topic")?,
-            payload: r.or("payload", Cow::Borrowed(&[][..]))?,
-            qos: r.or("qos", QoS::AtMostOnce)?,
-            retain: r.or("retain", false)?,
-            properties: r.or("properties", Default::default())?,
-        };
-        r.finish()?;
-        Ok(will)
-    }
 }
 
 fn connack(r: &mut Reader<'_>, version: ProtocolVersion) -> Result<ConnAck<'static>, Fault> {
@@ -154,23 +128,6 @@ fn subscribe(r: &mut Reader<'_>) -> Result<Subscribe<'static>, Fault> {
         subscriptions: r.req("subscriptions")?,
         properties: r.or("properties", Default::default())?,
     })
-}
-
-impl FromJs for Subscription<'static> {
-    fn from_js(v: &JsValue, field: &str) -> Result<Self, Fault> {
-        let mut r = Reader::new(v, field)?;
-        let s = Subscription {
-            filter: r.req("filter")?,
-            options: SubscriptionOptions {
-                qos: r.or("qos", QoS::AtMostOnce)?,
-                no_local: r.or("noLocal", false)?,
-                retain_as_published: r.or("retainAsPublished", false)?,
-                retain_handling: r.or("retainHandling", Default::default())?,
-            },
-        };
-        r.finish()?;
-        Ok(s)
-    }
 }
 
 fn suback(r: &mut Reader<'_>) -> Result<SubAck<'static>, Fault> {

@@ -1,11 +1,11 @@
 //! A dissection as a plain object: the fields in byte order, each with its range, path,
 //! name, value as text and spec section, and the error that stopped it.
 
+use mqttscope_js_glue::Writer;
 use mqttscope_proto::dissect::{Dissection, Field};
 use wasm_bindgen::JsValue;
 
 use crate::error;
-use crate::js::Writer;
 
 /// The object for `d`: `{ packetType, length, fields, error }`.
 pub fn to_js(d: &Dissection) -> JsValue {

@@ -1,8 +1,11 @@
-//! MQTT 5 property sets as plain objects: `{ topicAlias: 3, userProperties: [["k", "v"]] }`.
+//! MQTT 5 property sets as plain objects: `{ contentType: "text/plain", userProperties:
+//! [["unit", "%"]] }`, keyed by the codec's field names in camelCase.
 //!
 //! Each set is listed once, by its fields in the codec (`one` may appear once, `many`
-//! repeats, in order); keys are the fields' names in camelCase. A key the packet cannot
-//! carry is an error, so a property is never dropped silently.
+//! repeats, in order), and is read and written whole: what a side may not send (a
+//! Subscription Identifier in a client's PUBLISH, [MQTT-3.3.4-6]) is refused by the one
+//! that sends, with its rule, not by leaving the key out. A key the set does not have is
+//! a fault, so a property is never dropped silently.
 
 use mqttscope_proto::codec::{
     AckProperties, AuthProperties, ConnAckProperties, ConnectProperties, DisconnectProperties,
@@ -11,7 +14,10 @@ use mqttscope_proto::codec::{
 };
 use wasm_bindgen::JsValue;
 
-use crate::js::{camel, Fault, FromJs, Reader, ToJs, Writer};
+use crate::fault::Fault;
+use crate::read::{FromJs, Reader};
+use crate::text::{camel, camel_text};
+use crate::write::{ToJs, Writer};
 
 macro_rules! property_sets {
     ($($Set:ident { one: $($one:ident)*; many: $($many:ident)*; })*) => {$(
@@ -19,8 +25,8 @@ macro_rules! property_sets {
             /// An object with a key per property that is present.
             fn to_js(&self) -> JsValue {
                 let w = Writer::new();
-                $( w.set_opt(&camel(stringify!($one)), self.$one.as_ref()); )*
-                $( if !self.$many.is_empty() { w.set(&camel(stringify!($many)), &self.$many); } )*
+                $( if let Some(v) = self.$one.as_ref() { w.set_js(&camel_text(stringify!($one)), v); } )*
+                $( if !self.$many.is_empty() { w.set_js(&camel_text(stringify!($many)), &self.$many); } )*
                 w.done()
             }
         }
@@ -87,11 +93,5 @@ property_sets! {
     AuthProperties {
         one: authentication_method authentication_data reason_string;
         many: user_properties;
-    }
-}
-
-impl<T: ToJs> ToJs for Option<T> {
-    fn to_js(&self) -> JsValue {
-        self.as_ref().map_or(JsValue::UNDEFINED, ToJs::to_js)
     }
 }

@@ -1,6 +1,4 @@
-//! The connection doctor (`mqttscope-doctor`, the page's) behind `diagnose` and
-//! `probePlan`: a failed connection described as a plain object in, the diagnosis out as
-//! a plain object.
+//! A failed connection described as a plain object, read into the doctor's [`Failure`].
 //!
 //! The failure object is what the npm client's `ConnectionError` carries (`npm/client`
 //! builds it in `doctor.js`): the connection's `url`, `version` and `keepAlive`, how it
@@ -11,15 +9,13 @@
 
 use std::borrow::Cow;
 
-use mqttscope_doctor::{
-    diagnose, precheck, probes_for, Action, BrokerUrl, Diagnosis, Failure, Probes, Setting,
-    Severity,
-};
+use mqttscope_doctor::{diagnose, precheck, probes_for, BrokerUrl, Failure, Probes};
+use mqttscope_js_glue::{Fault, FromJs, Reader, Writer};
 use mqttscope_proto::client::ClientOptions;
 use mqttscope_proto::ProtocolVersion;
 use wasm_bindgen::JsValue;
 
-use crate::js::{Fault, FromJs, Reader, Writer};
+use crate::diagnosis::to_js;
 
 /// The names `ending` may take, as the client's `ConnectionError` has them.
 const ENDINGS: &str = "\"refused\", \"server\", \"protocol\", \"keepAlive\", \"connectTimeout\", \
@@ -32,7 +28,7 @@ pub fn diagnosis(v: &JsValue) -> Result<JsValue, Fault> {
     let url: Cow<'static, str> = r.req("url")?;
     let page_is_https = r.or("pageIsHttps", false)?;
     let failure = failure(&mut r)?;
-    let probes = r.or("probes", Probes::default())?;
+    let probes = r.opt_with("probes", probes)?.unwrap_or_default();
     r.finish()?;
     let d = match precheck(&url, page_is_https) {
         Ok(target) => diagnose(&target, &failure, &probes),
@@ -67,10 +63,10 @@ fn probe_target(text: &str, field: &str) -> Result<BrokerUrl, Fault> {
             field,
             "a ws:// or wss:// URL, not the page's sandbox",
         )),
-        Err(d) => Err(Fault {
-            field: field.to_owned(),
-            message: format!("expected a ws:// or wss:// URL: {}", d.title),
-        }),
+        Err(d) => Err(Fault::new(
+            field,
+            &["a ws:// or wss:// URL: ", &d.title].concat(),
+        )),
     }
 }
 
@@ -83,19 +79,24 @@ fn failure(r: &mut Reader<'_>) -> Result<Failure, Fault> {
     let ending: Cow<'static, str> = r.req("ending")?;
     let close_code: Option<u16> = r.opt("closeCode")?;
     let close_reason: Cow<'static, str> = r.or("closeReason", Cow::Borrowed(""))?;
-    let reason_code: Option<u8> = r.opt("reasonCode")?;
+    let reason_code = r.opt("reasonCode")?.map(|Byte(b)| b);
     let reason_string = text(r.opt("reasonString")?);
     let server_reference = text(r.opt("serverReference")?);
     let rule: Cow<'static, str> = r.or("rule", Cow::Borrowed(""))?;
     let detail: Cow<'static, str> = r.or("detail", Cow::Borrowed(""))?;
-    let connack_code: Option<u8> = r.opt("connackCode")?;
+    let connack_code = r.opt("connackCode")?.map(|Byte(b)| b);
     let size: Option<u32> = r.opt("size")?;
     let limit: Option<u32> = r.opt("limit")?;
     let reconnecting = r.or("reconnecting", false)?;
     let Millis(elapsed_ms) = r.or("elapsedMs", Millis(-1.0))?;
     let chosen: Cow<'static, str> = r.or("subprotocol", Cow::Borrowed(""))?;
     let needs = |value: Option<u8>, key: &str| {
-        value.ok_or_else(|| Fault::new(&r.path_of(key), format!("a value for ending {ending:?}")))
+        value.ok_or_else(|| {
+            Fault::new(
+                &r.path_of(key),
+                &["a value for ending \"", &ending, "\""].concat(),
+            )
+        })
     };
     let connect_timeout_ms = defaults.connect_timeout.as_secs_f64() * 1000.0;
     Ok(match &*ending {
@@ -157,7 +158,7 @@ fn failure(r: &mut Reader<'_>) -> Result<Failure, Fault> {
         _ => {
             return Err(Fault::new(
                 &r.path_of("ending"),
-                format!("one of {ENDINGS}"),
+                &["one of ", ENDINGS].concat(),
             ))
         }
     })
@@ -199,23 +200,33 @@ impl FromJs for Millis {
     }
 }
 
-impl FromJs for Probes {
-    /// `{ httpAnswers, opensWithoutSubprotocol, alternatives: [{ url, opened }] }`, each
-    /// optional: what was not probed is absent.
+/// A byte value, 0 to 255: a reason code as the server sent it, defined or not.
+struct Byte(u8);
+
+impl FromJs for Byte {
     fn from_js(v: &JsValue, field: &str) -> Result<Self, Fault> {
-        let mut r = Reader::new(v, field)?;
-        let probes = Probes {
-            http_answers: r.opt("httpAnswers")?,
-            opens_without_subprotocol: r.opt("opensWithoutSubprotocol")?,
-            alternatives: r
-                .or("alternatives", Vec::<Tried>::new())?
-                .into_iter()
-                .map(|t| (t.url, t.opened))
-                .collect(),
-        };
-        r.finish()?;
-        Ok(probes)
+        let n: u16 = FromJs::from_js(v, field)?;
+        u8::try_from(n)
+            .map(Byte)
+            .map_err(|_| Fault::new(field, "an integer from 0 to 255"))
     }
+}
+
+/// `{ httpAnswers, opensWithoutSubprotocol, alternatives: [{ url, opened }] }`, each
+/// optional: what was not probed is absent.
+fn probes(v: &JsValue, field: &str) -> Result<Probes, Fault> {
+    let mut r = Reader::new(v, field)?;
+    let probes = Probes {
+        http_answers: r.opt("httpAnswers")?,
+        opens_without_subprotocol: r.opt("opensWithoutSubprotocol")?,
+        alternatives: r
+            .or("alternatives", Vec::<Tried>::new())?
+            .into_iter()
+            .map(|t| (t.url, t.opened))
+            .collect(),
+    };
+    r.finish()?;
+    Ok(probes)
 }
 
 /// One alternative URL a probe tried: `{ url, opened }`.
@@ -237,104 +248,9 @@ impl FromJs for Tried {
     }
 }
 
-/// The diagnosis as `{ severity, title, text, actions, settings }`.
-pub fn to_js(d: &Diagnosis) -> JsValue {
-    let actions: Vec<JsValue> = d.actions.iter().map(action).collect();
-    let w = Writer::new();
-    w.set("severity", severity(d.severity))
-        .set("title", &*d.title)
-        .set("text", &*d.detail)
-        .set("actions", actions)
-        .set("settings", settings(&d.actions));
-    w.done()
-}
-
-fn severity(s: Severity) -> &'static str {
-    match s {
-        Severity::Info => "info",
-        Severity::Warning => "warning",
-        Severity::Error => "error",
-    }
-}
-
-/// `{ kind, label }` and the action's own key: `url` (`useUrl`, `openPage`), `version`
-/// (`switchVersion`, a protocol level) or `setting` (`edit`).
-fn action(a: &Action) -> JsValue {
-    let kind = match a {
-        Action::Retry => "retry",
-        Action::UseUrl { .. } => "useUrl",
-        Action::OpenPage { .. } => "openPage",
-        Action::SwitchVersion(_) => "switchVersion",
-        Action::Edit(_) => "edit",
-    };
-    let w = Writer::new();
-    w.set("kind", kind).set("label", &*a.label());
-    match a {
-        Action::Retry => {}
-        Action::UseUrl { url, .. } | Action::OpenPage { url, .. } => {
-            w.set("url", &**url);
-        }
-        Action::SwitchVersion(v) => {
-            w.set("version", f64::from(v.level()));
-        }
-        Action::Edit(s) => {
-            w.set("setting", setting(*s));
-        }
-    }
-    w.done()
-}
-
-/// The client's settings the actions ask to change, once each, in order: the `edit`
-/// actions' settings, and `version` for a `switchVersion`.
-fn settings(actions: &[Action]) -> Vec<&'static str> {
-    let mut out = Vec::new();
-    for a in actions {
-        let name = match a {
-            Action::Edit(s) => setting(*s),
-            Action::SwitchVersion(_) => "version",
-            _ => continue,
-        };
-        if !out.contains(&name) {
-            out.push(name);
-        }
-    }
-    out
-}
-
-/// A setting by the client's option name where it has one.
-fn setting(s: Setting) -> &'static str {
-    match s {
-        Setting::Url => "url",
-        Setting::Credentials => "credentials",
-        Setting::ClientId => "clientId",
-        Setting::KeepAlive => "keepAlive",
-        Setting::Will => "will",
-        Setting::Authentication => "authentication",
-        Setting::ReceiveLimit => "receiveLimit",
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use mqttscope_proto::ProtocolVersion as V;
-
-    #[test]
-    fn settings_follow_the_actions_once_each() {
-        let actions = [
-            Action::Edit(Setting::Credentials),
-            Action::Retry,
-            Action::SwitchVersion(V::V3_1_1),
-            Action::SwitchVersion(V::V3_1),
-            Action::Edit(Setting::Credentials),
-            Action::Edit(Setting::ReceiveLimit),
-        ];
-        assert_eq!(
-            settings(&actions),
-            ["credentials", "version", "receiveLimit"]
-        );
-        assert!(settings(&[Action::Retry]).is_empty());
-    }
+    use super::probe_target;
 
     #[test]
     fn probe_targets_are_websocket_urls() {
