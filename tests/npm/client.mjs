@@ -22,7 +22,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { address, brokerWithPasswords, install, runChecks, serve, typeCheck } from "./common.mjs";
+import { address, brokerWithPasswords, install, packetsOf, runChecks, serve, typeCheck } from "./common.mjs";
 import { packet, str } from "../e2e/hostile.mjs";
 import { sleep } from "../e2e/mosquitto.mjs";
 import WebSocket, { WebSocketServer } from "../e2e/node_modules/ws/wrapper.mjs";
@@ -33,6 +33,8 @@ const MIB = randomBytes(1 << 20);
 const FLOOD = 100;
 /** A surge of messages of 1 MiB: more than the client posts at once, less than it holds. */
 const SURGE = 40;
+/** How many QoS 1 messages the peer sends at once, each in a WebSocket message of its own. */
+const BURST = 200;
 
 /**
  * A scripted MQTT peer on loopback, for what mosquitto will not do. It accepts any CONNECT;
@@ -51,25 +53,35 @@ const SURGE = 40;
  * - "kick" (MQTT 5): right after CONNACK, DISCONNECT 0x9C Use another server, with a Server
  *   Reference to `state.elsewhere`;
  * - "legacy": answers CONNECT in MQTT 3.1.1's form with return code 1 (unacceptable protocol
- *   version) whatever the version, as a broker without MQTT 5 does.
+ *   version) whatever the version, as a broker without MQTT 5 does;
+ * - "burst": after the SUBACK, BURST QoS 1 messages on "b" (packet ids 1 to BURST), each in a
+ *   WebSocket message of its own, all at once. `state.burst` records what the client sent
+ *   back: how many WebSocket messages, the packet ids it acknowledged in order, and whether
+ *   its DISCONNECT came before the socket closed.
  */
 async function startPeer() {
   const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, handleProtocols: () => "mqtt" });
   await new Promise((ok) => wss.once("listening", ok));
-  const state = { url: "", floodClosed: null, elsewhere: "", stop: () => new Promise((ok) => wss.close(ok)) };
+  const state = { url: "", floodClosed: null, elsewhere: "", burst: null, stop: () => new Promise((ok) => wss.close(ok)) };
   wss.on("connection", (ws) => {
     let v5 = false;
     let id = "";
     ws.on("close", (code) => {
       if (id === "flood") state.floodClosed = code;
+      if (id === "burst") state.burst.closed = true;
     });
+    const split = packetsOf((p) => answer(p));
     ws.on("message", (data) => {
-      const p = Buffer.from(data);
+      if (id === "burst") state.burst.messages += 1;
+      split(data);
+    });
+    const answer = (p) => {
       const type = p[0] >> 4;
       const at = p[1] & 0x80 ? (p[2] & 0x80 ? 4 : 3) : 2;
       if (type === 1) {
         v5 = p[at + 6] === 5;
-        id = ["eager", "refuser", "qos3", "flood", "surge", "kick", "legacy"].find((word) => p.includes(word)) ?? "";
+        id = ["eager", "refuser", "qos3", "flood", "surge", "kick", "legacy", "burst"].find((word) => p.includes(word)) ?? "";
+        if (id === "burst") state.burst = { messages: 0, acked: [], disconnected: false, closed: false };
         if (id === "legacy") return ws.send(Buffer.from([0x20, 0x02, 0, 1]));
         const connack = Buffer.from(v5 ? [0x20, 0x03, 0, 0, 0] : [0x20, 0x02, 0, 0]);
         const props = Buffer.from(v5 ? [0] : []);
@@ -90,14 +102,24 @@ async function startPeer() {
             ws.send(packet(0x30, Buffer.concat([str("f"), Buffer.from(v5 ? [0] : []), body])));
           }
         }
+        if (id === "burst") {
+          for (let i = 1; i <= BURST; i++) {
+            const head = Buffer.concat([str("b"), Buffer.from([i >> 8, i & 0xff]), Buffer.from(v5 ? [0] : [])]);
+            ws.send(packet(0x32, Buffer.concat([head, Buffer.from(`m${i}`)])));
+          }
+        }
         if (id) return;
         const publish = packet(0x30, Buffer.concat([str("big"), Buffer.from(v5 ? [0] : []), MIB]));
         for (const [from, to] of [[0, 2], [2, 70002], [70002, publish.length]]) ws.send(publish.subarray(from, to));
       } else if (type === 3 && (p[0] & 0x06) === 0x02 && id === "refuser") {
         const topicEnd = at + 2 + p.readUInt16BE(at);
         ws.send(Buffer.concat([Buffer.from([0x40, 0x03]), p.subarray(topicEnd, topicEnd + 2), Buffer.from([0x87])]));
+      } else if (type === 4 && id === "burst") {
+        state.burst.acked.push(p.readUInt16BE(2));
+      } else if (type === 14 && id === "burst") {
+        state.burst.disconnected = !state.burst.closed;
       }
-    });
+    };
   });
   state.url = `ws://127.0.0.1:${wss.address().port}/`;
   return state;
@@ -308,6 +330,26 @@ function steps(broker, peer, worker, closed) {
       }, { url: peer.url, worker });
       const want = ["big", MIB.length, sha256(MIB)];
       assert.deepEqual(got, [want, want]);
+    }),
+    named("acknowledges a burst of QoS 1 messages in order, several PUBACKs to a WebSocket message", async (page) => {
+      const got = await page.evaluate(async ({ url, worker, mode, burst }) => {
+        const c = await mqtt.connect(url, { worker, clientId: `burst-${mode}`, reconnect: false });
+        const texts = [];
+        const all = new Promise((ok) => c.on("message", (m) => texts.push(m.text()) === burst && ok()));
+        await c.subscribe("b", { qos: 1 });
+        await all;
+        await c.end();
+        return texts;
+      }, { url: peer.url, worker, mode, burst: BURST });
+      const ids = Array.from({ length: BURST }, (_, i) => i + 1);
+      assert.deepEqual(got, ids.map((i) => `m${i}`));
+      for (let i = 0; i < 100 && !peer.burst.closed; i++) await sleep(20);
+      const { messages, acked, disconnected } = peer.burst;
+      assert.deepEqual(acked, ids, "every PUBACK, in order");
+      // One WebSocket message per task: the SUBSCRIBE's, the PUBACKs' in far fewer than one
+      // each, and the DISCONNECT's, which reached the peer before the socket closed.
+      assert.ok(messages < BURST / 2, `${messages} WebSocket messages carried ${BURST} PUBACKs`);
+      assert.ok(disconnected, "the DISCONNECT came before the close");
     }),
     named("a message that comes with CONNACK reaches a listener added after connect()", async (page) => {
       const r = await page.evaluate(async ({ url, worker, mode }) => {

@@ -20,7 +20,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { address, brokerWithPasswords, install, runChecks, serve, typeCheck } from "./common.mjs";
+import { address, brokerWithPasswords, install, packetsOf, runChecks, serve, typeCheck } from "./common.mjs";
 import { packet } from "../e2e/hostile.mjs";
 import { sleep } from "../e2e/mosquitto.mjs";
 import WebSocket, { WebSocketServer } from "../e2e/node_modules/ws/wrapper.mjs";
@@ -38,21 +38,7 @@ async function startRefuser() {
   await new Promise((ok) => wss.once("listening", ok));
   wss.on("connection", (ws) => {
     let v5 = false;
-    let held = Buffer.alloc(0);
-    // MQTT.js may write a packet in several WebSocket messages: cut the stream into packets.
-    ws.on("message", (data) => {
-      held = Buffer.concat([held, Buffer.from(data)]);
-      for (;;) {
-        let [length, at, whole] = [0, 1, false];
-        for (let shift = 0; at < held.length && !whole; shift += 7) {
-          length += (held[at] & 0x7f) << shift;
-          whole = !(held[at++] & 0x80);
-        }
-        if (!whole || held.length < at + length) return;
-        answer(held.subarray(0, at + length));
-        held = held.subarray(at + length);
-      }
-    });
+    ws.on("message", packetsOf((p) => answer(p)));
     const answer = (p) => {
       const type = p[0] >> 4;
       const at = p[1] & 0x80 ? (p[2] & 0x80 ? 4 : 3) : 2;
