@@ -1,8 +1,8 @@
 // The page of `cargo xtask bench embed` (bench/embed/run.mjs drives it over the DevTools
-// protocol): one client at a time, of four kinds, behind one small adapter each, and the two
+// protocol): one client at a time, of five kinds, behind one small adapter each, and the two
 // workloads timed in the page. MQTT 3.1.1 for every client; keep-alive 60 s (the floor: 0).
 //
-//   bench.open(kind, url, clientId)      kind: "worker" | "page" | "mqttjs" | "floor"
+//   bench.open(kind, url, clientId)      kind: "worker" | "page" | "mqttjs" | "floor" | "floorWorker"
 //   bench.prepareReceive(topic, n, qos)  subscribes; then bench.mark() and bench.received()
 //   bench.publish(topic, n, qos)         publishes n messages, resolves once all are done
 //   bench.close()
@@ -79,11 +79,45 @@ async function floor(url, clientId) {
   };
 }
 
+/** The floor in a Worker (floor-worker.js), which posts a count of what it received. */
+async function floorWorker(url, clientId) {
+  const w = new Worker(new URL("./floor-worker.js", import.meta.url), { type: "module" });
+  let onMessages = () => {};
+  let waiting = null;
+  w.onmessage = ({ data }) => {
+    if (data.t === "messages") {
+      for (let i = 0; i < data.n; i++) onMessages();
+      return;
+    }
+    const [ok, fail] = waiting;
+    waiting = null;
+    if (data.t === "error") fail(new Error(`floor worker: ${data.message}`));
+    else ok();
+  };
+  /** Sends `m` and resolves with the worker's answer (one request at a time). */
+  const ask = (m) =>
+    new Promise((ok, fail) => {
+      waiting = [ok, fail];
+      w.postMessage(m);
+    });
+  await ask({ op: "connect", url, clientId });
+  return {
+    subscribe: (topic, qos) => ask({ op: "subscribe", topic, qos }),
+    onMessage: (fn) => (onMessages = fn),
+    publishAll: (topic, n, qos) => ask({ op: "publish", topic, n, qos }),
+    async end() {
+      await ask({ op: "end" });
+      w.terminate();
+    },
+  };
+}
+
 const KINDS = {
   worker: (url, id) => ours(url, id, true),
   page: (url, id) => ours(url, id, false),
   mqttjs,
   floor,
+  floorWorker,
 };
 
 let client = null;

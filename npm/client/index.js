@@ -127,7 +127,7 @@ export class Client {
     return this;
   }
 
-  /** Publishes; resolves with the reason code (QoS 0: once queued for the socket, which sends it at the end of the task). */
+  /** Publishes; resolves with the reason code (QoS 0: once queued for the socket, which sends it at the end of the turn). */
   publish(topic, payload, options = {}) {
     if (typeof topic !== "string") return Promise.reject(usage("topic", "a string"));
     const bytes = toBytes(payload, "payload");
