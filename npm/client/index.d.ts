@@ -264,8 +264,8 @@ export class Client {
   /** Publishes. Resolves with the reason code of PUBACK (QoS 1) or PUBCOMP (QoS 2), 0 (or 0x10,
    *  no matching subscribers) when accepted, and for QoS 0 once queued for the socket (it goes
    *  out with the packets queued around it once the current task is over); rejects with a
-   *  {@link PublishError} when refused or lost with the session. QoS 1 and 2 messages wait while the client reconnects; QoS 0 needs a
-   *  connection ({@link StateError}). */
+   *  {@link PublishError} when refused or lost with the session. QoS 1 and 2 messages wait
+   *  while the client reconnects; QoS 0 needs a connection ({@link StateError}). */
   publish(topic: string, payload: Payload, options?: PublishOptions): Promise<number>;
   /** The messages whose topic matches `filter`, as they arrive, until the client ends or the
    *  loop breaks. It does not subscribe: subscribe to the filter, or a wider one, as well. */
