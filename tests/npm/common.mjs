@@ -4,10 +4,11 @@
 
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { extname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { Broker } from "../e2e/mosquitto.mjs";
 
 /**
@@ -32,6 +33,30 @@ export function packetsOf(onPacket) {
       onPacket(p);
     }
   };
+}
+
+/**
+ * The whole of a script that checks one entry of the package, say "mqttscope/dissect": the
+ * package (argv[2]) installed into a fresh folder with a user's module re-exporting the
+ * entry, so that it resolves through the exports map; `node(module)` run on it, `ts` (a
+ * user's TypeScript) compiled against the declarations, and `browser(folder)` unless
+ * NPM_SKIP_BROWSER=1. Each returns its number of failures; so does this, once printed.
+ */
+export async function checkEntry(entry, { node, ts, browser }) {
+  const name = entry.split("/").pop();
+  const pkg = process.argv[2];
+  if (!pkg) throw new Error(`usage: node tests/npm/${name}.mjs <package folder, e.g. pkg>`);
+  const dir = install(pkg, name, { "user.mjs": `export * from "${entry}";\n` });
+  try {
+    const m = await import(pathToFileURL(join(dir, "user.mjs")));
+    let failed = await node(m);
+    failed += typeCheck(dir, ts);
+    if (process.env.NPM_SKIP_BROWSER !== "1") failed += await browser(dir);
+    console.log(failed ? `${failed} failure(s)` : "all npm checks passed");
+    return failed;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Packs `pkg` (the folder `cargo xtask pack` wrote) and installs the tarball into a new

@@ -11,10 +11,7 @@
 // overrides the browser (default /usr/bin/chromium); NPM_SKIP_BROWSER=1 skips it.
 
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { address, install, runChecks, serve, throwsLike, typeCheck } from "./common.mjs";
+import { address, checkEntry, runChecks, serve, throwsLike } from "./common.mjs";
 
 const hex = (bytes) => Buffer.from(bytes).toString("hex");
 const bytes = (h) => Uint8Array.from(Buffer.from(h.replace(/\s/g, ""), "hex"));
@@ -325,24 +322,10 @@ const unnarrowed: string = p.topic;
 export { path, broken, out, ping, unnarrowed };
 `;
 
-async function main() {
-  const pkg = process.argv[2];
-  if (!pkg) throw new Error("usage: node tests/npm/dissect.mjs <package folder, e.g. pkg>");
-  // A user's module, so that `mqttscope/dissect` resolves through the exports map.
-  const dir = install(pkg, "dissect", { "user.mjs": 'export * from "mqttscope/dissect";\n' });
-  try {
-    const m = await import(pathToFileURL(join(dir, "user.mjs")));
-    let failed = await nodeChecks(m);
-    failed += typeCheck(dir, USER_TS);
-    if (process.env.NPM_SKIP_BROWSER !== "1") failed += await browserChecks(dir);
-    console.log(failed ? `${failed} failure(s)` : "all npm checks passed");
-    return failed ? 1 : 0;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-process.exitCode = await main().catch((e) => {
-  console.error(e);
-  return 1;
-});
+process.exitCode = await checkEntry("mqttscope/dissect", { node: nodeChecks, ts: USER_TS, browser: browserChecks }).then(
+  (failed) => (failed ? 1 : 0),
+  (e) => {
+    console.error(e);
+    return 1;
+  },
+);

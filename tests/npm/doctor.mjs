@@ -13,10 +13,7 @@
 // overrides the browser (default /usr/bin/chromium); NPM_SKIP_BROWSER=1 skips it.
 
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
-import { address, install, runChecks, serve, throwsLike, typeCheck } from "./common.mjs";
+import { address, checkEntry, runChecks, serve, throwsLike } from "./common.mjs";
 
 /** Every check in node, against the installed package's entry. */
 async function nodeChecks(m) {
@@ -211,24 +208,10 @@ try {
 export { target, level, settings, severity, unnarrowedUrl };
 `;
 
-async function main() {
-  const pkg = process.argv[2];
-  if (!pkg) throw new Error("usage: node tests/npm/doctor.mjs <package folder, e.g. pkg>");
-  // A user's module, so that `mqttscope/doctor` resolves through the exports map.
-  const dir = install(pkg, "doctor", { "user.mjs": 'export * from "mqttscope/doctor";\n' });
-  try {
-    const m = await import(pathToFileURL(join(dir, "user.mjs")));
-    let failed = await nodeChecks(m);
-    failed += typeCheck(dir, USER_TS);
-    if (process.env.NPM_SKIP_BROWSER !== "1") failed += await browserChecks(dir);
-    console.log(failed ? `${failed} failure(s)` : "all npm checks passed");
-    return failed ? 1 : 0;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-process.exitCode = await main().catch((e) => {
-  console.error(e);
-  return 1;
-});
+process.exitCode = await checkEntry("mqttscope/doctor", { node: nodeChecks, ts: USER_TS, browser: browserChecks }).then(
+  (failed) => (failed ? 1 : 0),
+  (e) => {
+    console.error(e);
+    return 1;
+  },
+);
