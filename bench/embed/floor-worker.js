@@ -37,19 +37,6 @@ function received() {
   else setTimeout(postCount, wait);
 }
 
-/** Publishes `n` messages: QoS 0 done once sent, QoS 1 once every PUBACK came. */
-function publishAll(topic, n, qos) {
-  if (qos === 0) {
-    for (let i = 0; i < n; i++) client.publish(topic, PAYLOAD, 0);
-    return Promise.resolve();
-  }
-  return new Promise((resolve) => {
-    let left = n;
-    client.onpuback = () => --left === 0 && resolve();
-    for (let i = 0; i < n; i++) client.publish(topic, PAYLOAD, 1);
-  });
-}
-
 async function handle(m) {
   if (m.op === "connect") {
     client = await Floor.connect(m.url, m.clientId);
@@ -61,7 +48,7 @@ async function handle(m) {
     return "subscribed";
   }
   if (m.op === "publish") {
-    await publishAll(m.topic, m.n, m.qos);
+    await client.publishAll(m.topic, PAYLOAD, m.n, m.qos);
     return "published";
   }
   client.end();

@@ -87,6 +87,20 @@ export class Floor {
     this.ws.send(frame(0x30 | (qos << 1), body));
   }
 
+  /** Publishes `n` messages of `payload`; resolves once they are done: at QoS 0 once sent,
+   *  at QoS 1 once every PUBACK came (through `onpuback`). */
+  publishAll(topic, payload, n, qos) {
+    if (qos === 0) {
+      for (let i = 0; i < n; i++) this.publish(topic, payload, 0);
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      let left = n;
+      this.onpuback = () => --left === 0 && resolve();
+      for (let i = 0; i < n; i++) this.publish(topic, payload, 1);
+    });
+  }
+
   /** Frames the packets in `bytes` (with what was left of the previous message). */
   receive(bytes) {
     let buf = this.rest ? concat(this.rest, bytes) : bytes;

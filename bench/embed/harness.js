@@ -64,17 +64,7 @@ async function floor(url, clientId) {
   return {
     subscribe: (topic, qos) => c.subscribe(topic, qos),
     onMessage: (fn) => (c.onmessage = fn),
-    publishAll(topic, n, qos) {
-      if (qos === 0) {
-        for (let i = 0; i < n; i++) c.publish(topic, PAYLOAD, 0);
-        return Promise.resolve();
-      }
-      return new Promise((resolve) => {
-        let left = n;
-        c.onpuback = () => --left === 0 && resolve();
-        for (let i = 0; i < n; i++) c.publish(topic, PAYLOAD, 1);
-      });
-    },
+    publishAll: (topic, n, qos) => c.publishAll(topic, PAYLOAD, n, qos),
     end: () => c.end(),
   };
 }

@@ -59,6 +59,26 @@ export async function checkEntry(entry, { node, ts, browser }) {
   }
 }
 
+/**
+ * The browser check of an entry: `page`, served at / beside the installed package in `dir`,
+ * runs in headless Chromium through the end-to-end harness (which fails on any console
+ * error) until it sets `window.result`, which must deep-equal `expected`. One step, named
+ * `name`; returns the number of failures.
+ */
+export async function pageCheck(dir, page, name, expected) {
+  const { runSteps } = await import("../e2e/harness.mjs");
+  const step = async (tab) => {
+    await tab.waitForFunction(() => window.result, null, { timeout: 15000 });
+    assert.deepEqual(await tab.evaluate(() => window.result), expected);
+  };
+  const server = await serve(dir, (path) => (path === "/" ? page : undefined));
+  try {
+    return await runSteps({ url: address(server), steps: [Object.defineProperty(step, "name", { value: name })] });
+  } finally {
+    server.close();
+  }
+}
+
 /** Packs `pkg` (the folder `cargo xtask pack` wrote) and installs the tarball into a new
  *  folder named after `what`, with `files` ({ name: text }) written beside it; returns the
  *  folder. */

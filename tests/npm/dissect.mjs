@@ -11,7 +11,7 @@
 // overrides the browser (default /usr/bin/chromium); NPM_SKIP_BROWSER=1 skips it.
 
 import assert from "node:assert/strict";
-import { address, checkEntry, runChecks, serve, throwsLike } from "./common.mjs";
+import { checkEntry, pageCheck, runChecks, throwsLike } from "./common.mjs";
 
 const hex = (bytes) => Buffer.from(bytes).toString("hex");
 const bytes = (h) => Uint8Array.from(Buffer.from(h.replace(/\s/g, ""), "hex"));
@@ -257,28 +257,11 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>mqttscope/dissect</tit
   };
 </script>`;
 
-/** The page in headless Chromium, through the end-to-end harness (fails on any console error). */
-async function browserChecks(dir) {
-  const { runSteps } = await import("../e2e/harness.mjs");
-  const server = await serve(dir, (path) => (path === "/" ? PAGE : undefined));
-  const url = address(server);
-  try {
-    return await runSteps({
-      url,
-      steps: [
-        async function loads_in_a_plain_module_script(page) {
-          await page.waitForFunction(() => window.result, null, { timeout: 15000 });
-          const result = await page.evaluate(() => window.result);
-          assert.deepEqual(result, {
-            type: "CONNECT", fields: 16, clientId: '"dash"', rule: "MQTT-3.3.1-4", typed: true, topic: "a/b",
-          });
-        },
-      ],
-    });
-  } finally {
-    server.close();
-  }
-}
+/** The page in headless Chromium: the entry loads from a plain module script. */
+const browserChecks = (dir) =>
+  pageCheck(dir, PAGE, "loads_in_a_plain_module_script", {
+    type: "CONNECT", fields: 16, clientId: '"dash"', rule: "MQTT-3.3.1-4", typed: true, topic: "a/b",
+  });
 
 /** A user's TypeScript module: what the declarations must accept, and, each marked
  *  `@ts-expect-error`, what they must refuse (tsc fails when such a line compiles). */

@@ -13,7 +13,7 @@
 // overrides the browser (default /usr/bin/chromium); NPM_SKIP_BROWSER=1 skips it.
 
 import assert from "node:assert/strict";
-import { address, checkEntry, runChecks, serve, throwsLike } from "./common.mjs";
+import { checkEntry, pageCheck, runChecks, throwsLike } from "./common.mjs";
 
 /** Every check in node, against the installed package's entry. */
 async function nodeChecks(m) {
@@ -148,31 +148,14 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>mqttscope/doctor</titl
   window.result = { title: doctor.title, refused: refused.title, bad, wasm: wasm.map((n) => n.split("/").pop()) };
 </script>`;
 
-/** The page in headless Chromium, through the end-to-end harness (fails on any console error). */
-async function browserChecks(dir) {
-  const { runSteps } = await import("../e2e/harness.mjs");
-  const server = await serve(dir, (path) => (path === "/" ? PAGE : undefined));
-  const url = address(server);
-  try {
-    return await runSteps({
-      url,
-      steps: [
-        async function loads_its_own_module_in_a_plain_module_script(page) {
-          await page.waitForFunction(() => window.result, null, { timeout: 15000 });
-          const result = await page.evaluate(() => window.result);
-          assert.deepEqual(result, {
-            title: "Port 1883 is MQTT's plain TCP port",
-            refused: "You are not authorized to connect",
-            bad: "failure.ending",
-            wasm: ["mqttscope_js_doctor_bg.wasm"],
-          });
-        },
-      ],
-    });
-  } finally {
-    server.close();
-  }
-}
+/** The page in headless Chromium: the entry loads from a plain module script. */
+const browserChecks = (dir) =>
+  pageCheck(dir, PAGE, "loads_its_own_module_in_a_plain_module_script", {
+    title: "Port 1883 is MQTT's plain TCP port",
+    refused: "You are not authorized to connect",
+    bad: "failure.ending",
+    wasm: ["mqttscope_js_doctor_bg.wasm"],
+  });
 
 /** A user's TypeScript module: what the declarations must accept, and, each marked
  *  `@ts-expect-error`, what they must refuse (tsc fails when such a line compiles). */
