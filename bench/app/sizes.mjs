@@ -14,7 +14,7 @@ import { gzipSync } from "node:zlib";
 // payload frame (payload.html: its module, script, styles and uPlot) when a message's
 // Decoded view is chosen.
 export const ON_DEMAND =
-  /^(sandbox-worker\.js|mqttscope-sandbox(\.js|_bg\.wasm)|mqttscope-pane(\.js|_bg\.wasm)|broker(-boot\.js|\.css)|mqttscope-payload(\.js|_bg\.wasm)|payload(-boot\.js|\.css)|uPlot\.(iife\.min\.js|min\.css)|main\.css|client\.css)$/;
+  /^(sandbox-(worker|hub)\.js|mqttscope-sandbox(\.js|_bg\.wasm)|mqttscope-pane(\.js|_bg\.wasm)|broker(-boot\.js|\.css)|mqttscope-payload(\.js|_bg\.wasm)|payload(-boot\.js|\.css)|uPlot\.(iife\.min\.js|min\.css)|main\.css|client\.css)$/;
 
 /** Each file's size and gzip -9 size, and the sums of the first load and of the rest. */
 export function sizes(dist) {

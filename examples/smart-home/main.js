@@ -1,6 +1,7 @@
 // The smart home dashboard: one mqttscope client shared by every element, and a slider
-// that publishes the brightness. The broker is the page's `?broker=` parameter, or a
-// local mosquitto's WebSocket listener. Plain JavaScript; the JSDoc casts let TypeScript
+// that publishes the brightness. The broker is the page's `?broker=` parameter, by default
+// the sandbox broker (`sandbox://home`: a broker and the home's simulated devices in a
+// worker of the page, no broker to run). Plain JavaScript; the JSDoc casts let TypeScript
 // check it against the package's declarations (`tsc --checkJs`).
 import { connect } from "mqttscope";
 import "mqttscope/elements";
@@ -8,7 +9,7 @@ import "mqttscope/elements";
 /** @typedef {import("mqttscope/elements").MqttValue} MqttValue */
 /** @typedef {import("mqttscope/elements").MqttMessages} MqttMessages */
 
-const broker = new URLSearchParams(location.search).get("broker") ?? "ws://127.0.0.1:9001";
+const broker = new URLSearchParams(location.search).get("broker") ?? "sandbox://home";
 const status = /** @type {HTMLElement} */ (document.getElementById("status"));
 const slider = /** @type {HTMLInputElement} */ (document.getElementById("brightness"));
 const shown = /** @type {HTMLOutputElement} */ (document.getElementById("brightness-value"));
@@ -23,10 +24,13 @@ client.on("connect", () => (status.textContent = `connected to ${broker}`));
 temperature.client = security.client = traffic.client = client;
 
 // The lights' brightness, retained, moves the slider (unless the user holds it); moving it
-// publishes, retained, so the next dashboard opened starts from it.
+// publishes, retained, so the next dashboard opened starts from it. The lights themselves
+// report JSON ({"brightness": 70, "on": true}); the slider publishes the number.
 client.on("message", (m) => {
   if (m.topic === "home/lights/brightness" && document.activeElement !== slider) {
-    slider.value = shown.value = m.text();
+    const text = m.text().trim();
+    const level = text.startsWith("{") ? /** @type {{ brightness: number }} */ (m.json()).brightness : text;
+    slider.value = shown.value = String(level);
   }
 });
 await client.subscribe("home/lights/brightness");

@@ -5,7 +5,8 @@
 // QoS flows, backoff, resubscribing and session resumption are the core's.
 //
 // Client -> driver, `handle(message)`:
-//   { op: "open", url, options, packets, wasm }   load the core, connect
+//   { op: "open", url, options, packets, wasm, port }   load the core, connect (`port`:
+//                                                  the sandbox worker's, for sandbox://)
 //   { op: "publish", id, topic, payload, qos, retain, properties }
 //   { op: "subscribe", id, subscriptions, properties }
 //   { op: "unsubscribe", id, filters }
@@ -25,6 +26,7 @@
 //   { t: "connect" | "message" | "packet" | "close" | "reconnect" | "error", ... }
 //   { t: "ended" }                                  the last message: the driver has stopped
 
+import { sandboxSockets } from "./sandbox-socket.js";
 import init, { Core, reasonName } from "./wasm/mqttscope_client.js";
 
 const now = () => performance.now();
@@ -133,7 +135,8 @@ export class Driver {
     this.openId = m.id;
     this.url = m.url;
     this.version = m.options.version;
-    this.WebSocket = m.WebSocket ?? globalThis.WebSocket;
+    this.port = m.port;
+    this.WebSocket = m.port ? sandboxSockets(m.port) : (m.WebSocket ?? globalThis.WebSocket);
     try {
       await init(m.wasm ? { module_or_path: m.wasm } : undefined);
       this.core = new Core(m.options, now());
@@ -480,6 +483,11 @@ export class Driver {
     this.done = true;
     this.closeSocket();
     this.turns?.port1.close();
+    if (this.port) {
+      // The sandbox worker forgets this client's port (after the socket's close, in order).
+      this.port.postMessage(["bye"]);
+      this.port.close();
+    }
     clearTimeout(this.timer);
     for (const id of this.pending.values()) {
       this.post({ t: "fail", id, error: { kind: "StateError", message: "the client ended before the server answered" } });

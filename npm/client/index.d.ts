@@ -16,6 +16,13 @@
  * const code = await client.publish("home/lights/brightness", "70", { qos: 1, retain: true });
  * await client.end();
  * ```
+ *
+ * `sandbox://home` (any host) connects to the sandbox broker instead: mqttscope's broker and
+ * a simulated smart home (a thermostat on `home/livingroom/temperature`, lights obeying
+ * `home/lights/brightness/set`, a security system with a retained `home/security/status`)
+ * in a worker of the page, shared by every tab of the site (a SharedWorker; a dedicated
+ * Worker where the browser has none). No broker to run and no network: for trying a
+ * dashboard, teaching, and tests. Its module loads on the first sandbox:// connection only.
  * @module
  */
 
@@ -274,6 +281,7 @@ export class Client {
   end(): Promise<void>;
 }
 
-/** Connects to `url` (`ws://` or `wss://`) and resolves with the client once CONNACK accepted. */
+/** Connects to `url` (`ws://` or `wss://`, or `sandbox://` for the sandbox broker in the
+ *  page) and resolves with the client once CONNACK accepted. */
 export function connect(url: string | URL, options?: ConnectOptions): Promise<Client>;
 

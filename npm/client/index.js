@@ -14,6 +14,21 @@ const decoder = new TextDecoder();
 /** Payload bytes handled before the client acknowledges them to the driver. */
 const ACK_BYTES = 1 << 20;
 
+/** A URL of the sandbox broker: the scheme in any case, after any leading whitespace (as
+ *  crates/sandbox's `is_sandbox_url`). */
+const SANDBOX = /^\s*sandbox:\/\//i;
+
+/** A port to the sandbox broker's worker (npm/sandbox), for the driver: the sandbox module
+ *  loads on the first sandbox:// connection; what the driver posts meanwhile waits in the
+ *  port. If it cannot load, the port says so to the driver, whose socket then fails. */
+function sandboxPort() {
+  const { port1, port2 } = new MessageChannel();
+  import("../sandbox/index.js")
+    .then((sandbox) => sandbox.attach(port2))
+    .catch((e) => port2.postMessage(["failed", `the sandbox broker did not start: ${e?.message ?? e}`]));
+  return port1;
+}
+
 /** An application message. */
 export class Message {
   constructor(m) {
@@ -72,7 +87,8 @@ export class Client {
     }
     this.ended = new Promise((resolve) => (this.onEnded = resolve));
     const wasm = o.wasm instanceof URL ? o.wasm.href : o.wasm; // a URL cannot cross to a worker
-    const open = { op: "open", url: this.url, options: this.core, packets: this.listeners.has("packet"), wasm };
+    const port = SANDBOX.test(this.url) ? sandboxPort() : undefined;
+    const open = { op: "open", url: this.url, options: this.core, packets: this.listeners.has("packet"), wasm, port };
     if (inWorker) {
       const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "mqttscope" });
       worker.onmessage = (e) => this.batch(e.data);
@@ -84,14 +100,16 @@ export class Client {
       // What one task asks of the worker goes in one postMessage: a loop of publish()
       // calls costs one, not one per call.
       const queue = [];
-      this.send = (m) => {
-        if (queue.length === 0) queueMicrotask(() => worker.postMessage(queue.splice(0)));
+      const transfer = [];
+      this.send = (m, ports) => {
+        if (queue.length === 0) queueMicrotask(() => worker.postMessage(queue.splice(0), transfer.splice(0)));
         queue.push(m);
+        transfer.push(...(ports ?? []));
       };
-      return this.call({ ...open });
+      return this.call({ ...open }, (m) => this.send(m, port && [port]));
     }
     const WebSocket = o.WebSocket ?? globalThis.WebSocket;
-    if (typeof WebSocket !== "function") {
+    if (typeof WebSocket !== "function" && !port) {
       this.state = "ended";
       return Promise.reject(usage("options.WebSocket", "a WebSocket constructor: this runtime has none (in node, pass the ws package's)"));
     }

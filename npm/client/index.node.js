@@ -4,6 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { loadDoctorWith } from "./doctor.js";
 import { Client as Base } from "./index.js";
+import { usage } from "./options.js";
 
 export * from "./index.js";
 
@@ -17,6 +18,9 @@ export class Client extends Base {
   }
 
   async connect() {
+    if (/^\s*sandbox:\/\//i.test(this.url)) {
+      throw usage("url", "a ws:// or wss:// URL: the sandbox broker (sandbox://) runs in a browser's worker");
+    }
     const wasm = this.options.wasm ?? (await readFile(new URL("./wasm/mqttscope_client_bg.wasm", import.meta.url)));
     this.options = { ...this.options, wasm };
     return super.connect();

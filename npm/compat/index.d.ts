@@ -12,7 +12,8 @@
  * ```
  *
  * Differences from MQTT.js (the README's `mqttscope/compat` section has the full list):
- * - MQTT over WebSocket only (`ws://`, `wss://`): no `mqtt://`, `tcp://`, `ssl://` URLs.
+ * - MQTT over WebSocket only (`ws://`, `wss://`): no `mqtt://`, `tcp://`, `ssl://` URLs;
+ *   `sandbox://` connects to the sandbox broker in the page (see the `mqttscope` entry).
  * - In a browser a payload is a {@link Payload} (a Uint8Array whose `toString()` is its
  *   UTF-8 text), not a Buffer; in node it is a Buffer.
  * - Options and methods that cannot be honoured are refused with a `UsageError` naming them
@@ -110,8 +111,8 @@ export interface IClientOptions {
   queueQoSZero?: boolean;
   /** Do not connect until {@link MqttClient.connect} is called. */
   manualConnect?: boolean;
-  /** "ws" or "wss" (overrides the URL's). */
-  protocol?: "ws" | "wss";
+  /** "ws", "wss" or "sandbox" (overrides the URL's). */
+  protocol?: "ws" | "wss" | "sandbox";
   host?: string;
   hostname?: string;
   port?: number;
@@ -395,7 +396,8 @@ export class MqttClient {
   reschedulePing: never;
 }
 
-/** Connects to `url` (ws:// or wss://): the client at once, connecting behind it. */
+/** Connects to `url` (ws://, wss://, or sandbox:// for the sandbox broker in the page): the
+ *  client at once, connecting behind it. */
 export function connect(url: string | URL, options?: IClientOptions): MqttClient;
 export function connect(options: IClientOptions & { host: string }): MqttClient;
 /** connect() as a promise: the client on its first 'connect', or the first 'error' (which

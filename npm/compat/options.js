@@ -110,12 +110,13 @@ export function brokerUrl(url, o) {
     }
   }
   const protocol = o.protocol ?? parsed?.protocol.replace(/:$/, "");
-  if (protocol !== "ws" && protocol !== "wss") {
+  // sandbox://: the sandbox broker, in a worker of the page (any host, or none).
+  if (protocol !== "ws" && protocol !== "wss" && protocol !== "sandbox") {
     const what = protocol ? `${protocol}://` : "no protocol";
-    throw new UsageError(`url: ${what}: mqttscope speaks MQTT over WebSocket only; use the broker's ws:// or wss:// listener`, { field: "url" });
+    throw new UsageError(`url: ${what}: mqttscope speaks MQTT over WebSocket only; use the broker's ws:// or wss:// listener (or sandbox:// for the sandbox broker)`, { field: "url" });
   }
   const host = o.hostname ?? o.host ?? parsed?.hostname;
-  if (!host) throw new UsageError("url: no host", { field: "url" });
+  if (!host && protocol !== "sandbox") throw new UsageError("url: no host", { field: "url" });
   const port = o.port ?? (parsed?.port || "");
   const path = o.path ?? (parsed ? parsed.pathname + parsed.search : "/");
   const href = `${protocol}://${host}${port ? `:${port}` : ""}${path}`;

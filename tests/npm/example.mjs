@@ -6,7 +6,11 @@
 // dashboard's <mqtt-value>s (a retained one from before the page, a live one after), the
 // slider's publish reaches mosquitto_sub, and the <mqtt-messages> panel lists the traffic.
 // The Vite build then runs the same steps against mqttscope's own broker (`mqttscope
-// broker`, the sandbox broker's native build), with mosquitto_pub and mosquitto_sub.
+// broker`, the sandbox broker's native build), with mosquitto_pub and mosquitto_sub. Last,
+// each build runs with no broker anywhere, on its default `sandbox://home` (the sandbox
+// broker in a worker of the page): the simulated devices' values reach the dashboard, the
+// slider's retained publish reaches a second tab (which shares the sandbox), the panel
+// lists the traffic, and no WebSocket is opened.
 //
 //   node tests/npm/example.mjs pkg
 //
@@ -85,7 +89,7 @@ function steps(broker, run, earlier) {
       assert(/^21\.5\s*°C$/.test(t), `temperature: ${t}`);
     }),
     named("a live value reaches the dashboard", async (page) => {
-      pub("home/livingroom/temperature", '{"celsius": 22.04, "humidity": 40}', true);
+      pub("home/livingroom/temperature", '{"temperature": 22.04, "unit": "C", "humidity": 40}', true);
       await page.waitForFunction(() => document.getElementById("temperature").shadowRoot.textContent.includes("22.0"), null, { timeout: 10000 });
     }),
     named("the slider publishes the brightness, retained", async (page) => {
@@ -123,13 +127,68 @@ function steps(broker, run, earlier) {
   ];
 }
 
+/** The dashboard's steps on its default broker, the sandbox (`run` names the run). */
+function sandboxSteps(run) {
+  const named = (name, f) => Object.defineProperty(f, "name", { value: `${run}: ${name}` });
+  const sockets = [];
+  const temperatures = (page) =>
+    page.$eval("#traffic", (e) => [...e.shadowRoot.querySelectorAll('[part~="row"] [part~="topic"]')].filter((t) => t.textContent === "home/livingroom/temperature").length);
+  return [
+    named("connects to the sandbox and shows the devices' values", async (page) => {
+      page.on("websocket", (ws) => sockets.push(ws.url()));
+      await page.waitForFunction(() => document.getElementById("status").textContent === "connected to sandbox://home", null, { timeout: 20000 });
+      await page.waitForFunction(() => document.getElementById("security").shadowRoot.textContent.includes("armed"), null, { timeout: 10000 });
+      // The thermostat reports every 2 seconds, not retained.
+      await page.waitForFunction(() => /^\d+\.\d\s*°C$/.test(document.getElementById("temperature").shadowRoot.textContent.trim()), null, { timeout: 10000 });
+    }),
+    named("the thermostat's readings keep coming", async (page) => {
+      const first = await temperatures(page);
+      await page.waitForFunction((n) => [...document.getElementById("traffic").shadowRoot.querySelectorAll('[part~="row"] [part~="topic"]')]
+        .filter((t) => t.textContent === "home/livingroom/temperature").length > n, first, { timeout: 10000 });
+    }),
+    named("the slider publishes, retained, and a second tab follows", async (page) => {
+      await page.$eval("#brightness", (s) => {
+        s.value = "65";
+        s.dispatchEvent(new Event("input", { bubbles: true }));
+        s.dispatchEvent(new Event("change", { bubbles: true }));
+      });
+      await page.waitForFunction(() => document.getElementById("traffic").shadowRoot.textContent.includes("home/lights/brightness"), null, { timeout: 10000 });
+      const other = await page.context().newPage();
+      try {
+        await other.goto(page.url());
+        // The retained brightness, from the sandbox this tab shares with the first.
+        await other.waitForFunction(() => document.getElementById("brightness-value").textContent === "65", null, { timeout: 20000 });
+        assert((await other.$eval("#brightness", (s) => s.value)) === "65", "the second tab's slider");
+      } finally {
+        await other.close();
+      }
+    }),
+    named("the traffic panel lists the messages, and no WebSocket was opened", async (page) => {
+      const shown = await page.$eval("#traffic", (e) => e.shadowRoot.textContent);
+      for (const t of ["home/security/status", "home/lights/brightness", "home/livingroom/temperature"]) assert(shown.includes(t), `${t} listed`);
+      assert(sockets.length === 0, `WebSockets opened: ${JSON.stringify(sockets)}`);
+      await page.screenshot({ path: join("test-artifacts", `example-${run.replace(/\W+/g, "-")}.png`), fullPage: true });
+    }),
+  ];
+}
+
+/** Serves the build in `dir` and runs the steps with no `?broker=`: the sandbox. */
+async function runSandbox(dir, run) {
+  const server = await serve(dir);
+  try {
+    return await runSteps({ url: `${address(server)}index.html`, steps: sandboxSteps(run) });
+  } finally {
+    server.close();
+  }
+}
+
 /** Serves the build in `dir` and runs the steps against `broker`, from the devices'
  *  retained values; resolves with the number of failed steps. */
 async function runBuild(dir, broker, run, earlier) {
   const pub = (topic, message) =>
     execFileSync("mosquitto_pub", ["-h", "127.0.0.1", "-p", String(broker.tcp), "-t", topic, "-m", message, "-r"]);
-  pub("home/security/status", "armed");
-  pub("home/livingroom/temperature", '{"celsius": 21.46}');
+  pub("home/security/status", '{"state": "armed"}');
+  pub("home/livingroom/temperature", '{"temperature": 21.46, "unit": "C"}');
   const server = await serve(dir);
   try {
     return await runSteps({ url: `${address(server)}index.html?broker=ws://127.0.0.1:${broker.ws}/`, steps: steps(broker, run, earlier) });
@@ -144,10 +203,10 @@ async function main() {
   const dir = install(pkg);
   const brokerDir = mkdtempSync(join(tmpdir(), "mqttscope-example-broker-"));
   const broker = await Broker.onFreePorts(brokerDir);
-  const sandbox = new SandboxBroker();
+  const native = new SandboxBroker();
   process.on("exit", () => {
     broker.proc?.kill();
-    sandbox.proc?.kill();
+    native.proc?.kill();
   });
   let failed = typeCheck(dir);
   await broker.start();
@@ -155,11 +214,13 @@ async function main() {
     const builds = { vite: build(dir, "vite"), esbuild: build(dir, "esbuild") };
     failed += await runBuild(builds.vite, broker, "vite, mosquitto", 0);
     failed += await runBuild(builds.esbuild, broker, "esbuild, mosquitto", 1);
-    await sandbox.start();
-    failed += await runBuild(builds.vite, sandbox, "vite, mqttscope broker", 0);
+    await native.start();
+    failed += await runBuild(builds.vite, native, "vite, mqttscope broker", 0);
+    failed += await runSandbox(builds.vite, "vite, sandbox");
+    failed += await runSandbox(builds.esbuild, "esbuild, sandbox");
   } finally {
     await broker.stop();
-    await sandbox.stop();
+    await native.stop();
     rmSync(dir, { recursive: true, force: true });
     rmSync(brokerDir, { recursive: true, force: true });
   }

@@ -33,23 +33,27 @@ struct Entry {
 struct Wasm {
     /// The crate (`cargo build -p`).
     package: &'static str,
-    /// The crate's library name: the wasm file's and wasm-bindgen's output's stem.
+    /// The crate's library name, or its binary's when `bin`: the wasm file's and
+    /// wasm-bindgen's output's stem.
     lib: &'static str,
+    /// Whether `lib` names a binary target (`cargo build --bin`) rather than the library.
+    bin: bool,
 }
 
 /// What a browser loads for the client entry.
-const CLIENT_LOADS: [&str; 7] = [
+const CLIENT_LOADS: [&str; 8] = [
     "client/index.js",
     "client/errors.js",
     "client/options.js",
     "client/worker.js",
     "client/driver.js",
+    "client/sandbox-socket.js",
     "client/wasm/mqttscope_client.js",
     "client/wasm/mqttscope_client_bg.wasm",
 ];
 
 /// What a browser loads for the compat entry: its own modules over the client entry's.
-const COMPAT_LOADS: [&str; 12] = [
+const COMPAT_LOADS: [&str; 13] = [
     "compat/index.js",
     "compat/client.js",
     "compat/emitter.js",
@@ -62,12 +66,13 @@ const COMPAT_LOADS: [&str; 12] = [
     CLIENT_LOADS[4],
     CLIENT_LOADS[5],
     CLIENT_LOADS[6],
+    CLIENT_LOADS[7],
 ];
 
 /// What a browser loads for the elements entry: its own modules, and the client entry's
 /// (whose `Client` the bound elements take). Not counted: the dissector's files (the
 /// `mqttscope/dissect` entry's line), which `<mqtt-packet>` imports on first use only.
-const ELEMENTS_LOADS: [&str; 19] = [
+const ELEMENTS_LOADS: [&str; 20] = [
     "elements/index.js",
     "elements/shared.js",
     "elements/binding.js",
@@ -87,6 +92,7 @@ const ELEMENTS_LOADS: [&str; 19] = [
     CLIENT_LOADS[4],
     CLIENT_LOADS[5],
     CLIENT_LOADS[6],
+    CLIENT_LOADS[7],
 ];
 
 /// Every entry of the package.
@@ -97,6 +103,7 @@ const ENTRIES: &[Entry] = &[
         wasm: Some(Wasm {
             package: "mqttscope-js-client",
             lib: "mqttscope_client",
+            bin: false,
         }),
         loads: &CLIENT_LOADS,
     },
@@ -106,6 +113,7 @@ const ENTRIES: &[Entry] = &[
         wasm: Some(Wasm {
             package: "mqttscope-js-dissect",
             lib: "mqttscope_dissect",
+            bin: false,
         }),
         loads: &[
             "dissect/index.js",
@@ -121,6 +129,7 @@ const ENTRIES: &[Entry] = &[
         wasm: Some(Wasm {
             package: "mqttscope-js-doctor",
             lib: "mqttscope_js_doctor",
+            bin: false,
         }),
         loads: &[
             "doctor/index.js",
@@ -142,6 +151,25 @@ const ENTRIES: &[Entry] = &[
         dir: "elements",
         wasm: None,
         loads: &ELEMENTS_LOADS,
+    },
+    // Not an entry users import: what the client loads on its first sandbox:// connection,
+    // the page's sandbox broker (crates/sandbox's worker binary, whose wasm-bindgen exports
+    // the hub calls).
+    Entry {
+        name: "sandbox:// (on the first sandbox connection)",
+        dir: "sandbox",
+        wasm: Some(Wasm {
+            package: "mqttscope-sandbox",
+            lib: "mqttscope-sandbox",
+            bin: true,
+        }),
+        loads: &[
+            "sandbox/index.js",
+            "sandbox/sandbox-worker.js",
+            "sandbox/sandbox-hub.js",
+            "sandbox/wasm/mqttscope-sandbox.js",
+            "sandbox/wasm/mqttscope-sandbox_bg.wasm",
+        ],
     },
 ];
 
@@ -214,7 +242,7 @@ pub fn build(out: &Path) -> Result<(), String> {
 
 /// Builds `wasm`'s crate for wasm32, runs wasm-bindgen into `wasm_dir`, then wasm-opt.
 fn build_wasm(wasm: &Wasm, wasm_dir: &Path) -> Result<(), String> {
-    let build = [
+    let mut build = vec![
         "build",
         "-p",
         wasm.package,
@@ -222,6 +250,9 @@ fn build_wasm(wasm: &Wasm, wasm_dir: &Path) -> Result<(), String> {
         "wasm32-unknown-unknown",
         "--release",
     ];
+    if wasm.bin {
+        build.extend(["--bin", wasm.lib]);
+    }
     cmd::run(&mut cmd::cargo(&build))?;
     let built = test::target_dir()
         .join("wasm32-unknown-unknown")

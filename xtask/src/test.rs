@@ -192,6 +192,7 @@ const NPM_SCRIPTS: &[&str] = &[
     "dissect.mjs",
     "doctor.mjs",
     "client.mjs",
+    "sandbox.mjs",
     "compat.mjs",
     "background.mjs",
     "elements.mjs",
@@ -206,7 +207,9 @@ const NPM_SCRIPTS: &[&str] = &[
 /// whence its playwright-core), then `tests/npm/doctor.mjs` (`mqttscope/doctor`'s
 /// diagnoses in node and on a page), then `tests/npm/client.mjs` (the `mqttscope` client in
 /// headless Chromium, in its worker and on the page, against a mosquitto it starts on free
-/// loopback ports), then `tests/npm/compat.mjs` (`mqttscope/compat` running a dashboard
+/// loopback ports), then `tests/npm/sandbox.mjs` (the client on `sandbox://` URLs: the
+/// sandbox broker in a worker of the page, no broker anywhere), then
+/// `tests/npm/compat.mjs` (`mqttscope/compat` running a dashboard
 /// written for MQTT.js beside MQTT.js itself), then `tests/npm/elements.mjs` (the web
 /// components of `mqttscope/elements` bound to clients of a mosquitto), and the others of
 /// [`NPM_SCRIPTS`]; `tests/npm/example.mjs` also runs the example against `mqttscope broker`.

@@ -1,4 +1,5 @@
-//! The exports `sandbox-worker.js` calls, and the one import it provides
+//! The exports the sandbox worker's hub (`npm/sandbox/sandbox-hub.js`, in the page's
+//! `sandbox-worker.js` and the npm package's) calls, and the one import it provides
 //! (`sandboxPost`). Each export takes the worker's clock (`performance.now()`) and
 //! returns when to call [`sandbox_timeout`] next (milliseconds on that clock, or -1 for
 //! never).
@@ -22,7 +23,8 @@ thread_local! {
     static SANDBOX: RefCell<Option<Sandbox>> = const { RefCell::new(None) };
 }
 
-/// One message from page `port` (`socket-worker.js`'s page-to-worker protocol).
+/// One message from page `port` (`socket-worker.js`'s page-to-worker protocol; the hub
+/// handles `attach` itself).
 #[wasm_bindgen]
 pub fn sandbox_message(port: u32, data: JsValue, now: f64) -> f64 {
     let now = instant(now);
