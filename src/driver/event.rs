@@ -11,8 +11,8 @@ pub enum SocketEvent {
         /// The chosen subprotocol ("" when the server chose none).
         protocol: String,
     },
-    /// One binary message.
-    Data(Vec<u8>),
+    /// Binary messages, in order: one from a WebSocket on the page, a batch from a worker.
+    Data(Vec<Vec<u8>>),
     /// A text message, which MQTT forbids [MQTT-6.0.0-1].
     Text,
     /// The socket closed (a failed handshake closes with 1006 and no reason).

@@ -7,6 +7,15 @@
 //! received buffer goes to the core as it arrives; nothing passes through a "latest
 //! message" signal.
 //!
+//! What the core gives to send while the link handles one input waits in an outbox and
+//! goes out as one WebSocket message once that input is handled. A batch the socket worker
+//! relays is one input ([`SocketEvent::Data`]), so a batch of QoS 1 messages, each in a
+//! WebSocket message of its own, is acknowledged with its PUBACKs together rather than a
+//! message per PUBACK. MQTT allows several packets in one WebSocket message
+//! [MQTT-6.0.0-2]. The outbox goes out at once past [`OUTBOX_BYTES`], and before the
+//! socket is closed on purpose (a DISCONNECT goes before the close); what waits for a
+//! socket that died dies with it.
+//!
 //! What happens is told to the application through [`Report`]s, delivered after the
 //! link's own state is released, so a report handler may call the link again.
 
@@ -83,6 +92,9 @@ pub enum Report {
     TextFrame,
 }
 
+/// Bytes waiting in the outbox that are sent at once rather than once the input is handled.
+const OUTBOX_BYTES: usize = 64 << 10;
+
 /// One connection to a broker over WebSocket. Cloning gives another handle to the same
 /// connection; dropping the last handle closes it.
 #[derive(Clone)]
@@ -95,6 +107,8 @@ struct Inner {
     client: Client,
     url: String,
     socket: Option<Socket>,
+    /// What the core gave to send, for the socket, once the current input is handled.
+    outbox: Vec<u8>,
     /// Counts sockets, so that events of a replaced socket are ignored.
     generation: u32,
     timer: Option<Timer>,
@@ -132,6 +146,7 @@ impl Link {
                 client,
                 url: url.to_owned(),
                 socket: None,
+                outbox: Vec::new(),
                 generation: 0,
                 timer: None,
                 armed: None,
@@ -199,6 +214,7 @@ impl Link {
                 let _ = i.client.disconnect(clock::now(), ReasonCode::Success);
                 i.pump();
             }
+            i.flush();
             i.generation = i.generation.wrapping_add(1);
             i.socket = None;
             i.armed = None;
@@ -230,21 +246,25 @@ impl Link {
     }
 }
 
-/// Runs `f` on the state, then delivers the reports it produced, outside the borrow.
+/// Runs `f` on the state, sends what it gave to send, then delivers the reports it
+/// produced, outside the borrow.
 fn with_inner<T>(cell: &RefCell<Inner>, f: impl FnOnce(&mut Inner) -> T) -> T {
-    let (out, reports, sink) = {
+    let out = f(&mut cell.borrow_mut());
+    finish_input(cell);
+    out
+}
+
+/// What follows every input, apart from the generic [`with_inner`] (one copy, not one per
+/// caller): the outbox sent, then the reports delivered outside the borrow.
+fn finish_input(cell: &RefCell<Inner>) {
+    let (reports, sink) = {
         let mut inner = cell.borrow_mut();
-        let out = f(&mut inner);
-        (
-            out,
-            std::mem::take(&mut inner.reports),
-            Rc::clone(&inner.sink),
-        )
+        inner.flush();
+        (std::mem::take(&mut inner.reports), Rc::clone(&inner.sink))
     };
     for report in reports {
         sink(report);
     }
-    out
 }
 
 /// The timer fired.
@@ -275,6 +295,9 @@ impl Inner {
         self.generation = self.generation.wrapping_add(1);
         self.attempts += 1;
         self.frames.reset();
+        // What waited for the last socket is not for this one: the core sends again what
+        // its session needs once reconnected.
+        self.outbox.clear();
         self.reports.push(Report::Opening {
             attempt: self.attempts,
         });
@@ -322,11 +345,14 @@ impl Inner {
         }
     }
 
-    fn on_data(&mut self, bytes: Vec<u8>) {
-        self.frames.push_frame(bytes.len());
-        self.client.handle_bytes(clock::now(), &bytes);
-        self.last_frame = bytes;
-        self.pump();
+    /// A batch of WebSocket messages, each handed to the core whole and in order.
+    fn on_data(&mut self, batch: Vec<Vec<u8>>) {
+        for bytes in batch {
+            self.frames.push_frame(bytes.len());
+            self.client.handle_bytes(clock::now(), &bytes);
+            self.last_frame = bytes;
+            self.pump();
+        }
     }
 
     /// The transport is gone (or never came): tell the client, which may schedule a
@@ -355,13 +381,48 @@ impl Inner {
         }
     }
 
+    /// Queues `bytes` for the socket, to go out with the rest of the input's.
     fn transmit(&mut self, bytes: &[u8]) {
-        let sent = self.socket.as_ref().is_some_and(|s| s.send(bytes));
-        if !sent && self.socket.is_some() {
-            // The socket is closing: its close event follows and ends the connection.
-            self.socket = None;
-            self.client.handle_closed(clock::now());
+        if self.socket.is_none() {
+            return;
         }
+        if self.outbox.is_empty() && bytes.len() >= OUTBOX_BYTES {
+            // A big packet alone goes as it is, not copied into the outbox first.
+            self.send_now(bytes);
+            return;
+        }
+        self.outbox.extend_from_slice(bytes);
+        if self.outbox.len() >= OUTBOX_BYTES {
+            self.send_outbox();
+        }
+    }
+
+    /// Sends the outbox now, and drains what the core makes of a socket that would not
+    /// take it.
+    fn flush(&mut self) {
+        if self.send_outbox() {
+            self.pump();
+        }
+    }
+
+    /// Sends the outbox as one message; true when the socket would not take it.
+    fn send_outbox(&mut self) -> bool {
+        if self.outbox.is_empty() {
+            return false;
+        }
+        let bytes = std::mem::take(&mut self.outbox);
+        self.send_now(&bytes)
+    }
+
+    /// Sends `bytes` as one message; true when the socket would not take them (it is
+    /// closing: its close event follows and ends the connection), which the core is told.
+    fn send_now(&mut self, bytes: &[u8]) -> bool {
+        if self.socket.as_ref().is_none_or(|s| s.send(bytes)) {
+            return false;
+        }
+        self.socket = None;
+        self.client.handle_closed(clock::now());
+        true
     }
 
     fn on_event(&mut self, event: Event) {
@@ -377,6 +438,8 @@ impl Inner {
                         });
                     }
                 }
+                // The client's DISCONNECT, if it sent one, goes before the close.
+                self.send_outbox();
                 self.socket = None;
                 self.reports.push(Report::Event(Event::Disconnected(cause)));
             }

@@ -253,23 +253,29 @@ fn on_worker_message(relay: Relay, data: JsValue) {
             let Ok(batch) = message.get(2).dyn_into::<Array>() else {
                 return;
             };
-            let mut bytes = 0;
+            // One input for the driver, which answers the batch at once (its PUBACKs in one
+            // message). A text frame ends the connection: what came before it is delivered
+            // first, and the rest dropped, as a closed socket's would be.
+            let mut data = Vec::new();
+            let mut text = false;
             for item in batch.iter() {
-                let event = match item.dyn_into::<ArrayBuffer>() {
-                    Ok(buffer) => SocketEvent::Data(Uint8Array::new(&buffer).to_vec()),
-                    Err(_) => SocketEvent::Text,
-                };
-                bytes += match &event {
-                    SocketEvent::Data(d) => d.len(),
-                    _ => 0,
-                };
-                // A message may have closed the socket (a text frame, a protocol error):
-                // the rest of the batch is then dropped, as a closed socket's would be.
-                if !deliver(relay, id, |_| {}, event) {
-                    return;
+                match item.dyn_into::<ArrayBuffer>() {
+                    Ok(buffer) => data.push(Uint8Array::new(&buffer).to_vec()),
+                    Err(_) => {
+                        text = true;
+                        break;
+                    }
                 }
             }
-            acknowledge(relay, id, bytes);
+            let bytes = data.iter().map(Vec::len).sum();
+            if !deliver(relay, id, |_| {}, SocketEvent::Data(data)) {
+                return;
+            }
+            if text {
+                deliver(relay, id, |_| {}, SocketEvent::Text);
+            } else {
+                acknowledge(relay, id, bytes);
+            }
         }
         Some("close") => {
             let closed = with_service(relay, |s| s.entries.remove(&id));

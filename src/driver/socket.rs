@@ -147,7 +147,7 @@ fn attach(ws: &WebSocket, on_event: Rc<dyn Fn(SocketEvent)>) -> Vec<Closure<dyn 
 /// A message event as bytes (binary) or as the forbidden text frame.
 fn message_event(e: &MessageEvent) -> SocketEvent {
     match e.data().dyn_into::<ArrayBuffer>() {
-        Ok(buffer) => SocketEvent::Data(Uint8Array::new(&buffer).to_vec()),
+        Ok(buffer) => SocketEvent::Data(vec![Uint8Array::new(&buffer).to_vec()]),
         Err(_) => SocketEvent::Text,
     }
 }

@@ -10,7 +10,13 @@
 //   "keeper"       never acknowledges a PUBLISH, and says it kept the session (Session
 //                  Present 1) to a CONNECT without Clean Start; the first byte of every
 //                  PUBLISH it gets is kept in `publishes`
+//   "burst"        after the SUBACK, BURST QoS 1 PUBLISHes (packet ids 1 to BURST), each in
+//                  a WebSocket message of its own, all at once; `burst` keeps the packet
+//                  ids of the PUBACKs that came back, in order, and how many WebSocket
+//                  messages carried them
 //
+// A client may put several packets in one WebSocket message, or one packet over several:
+// the peer cuts what it receives into packets (`packetsOf`).
 // Every connection's CONNECT count is kept per client id, so a test can tell whether the
 // client reconnected. Binds 127.0.0.1 only.
 
@@ -18,6 +24,7 @@ import { WebSocketServer } from "ws";
 
 export const POISON_SIZE = 2 * 1024 * 1024;
 export const HUGE_TOPICS = 40;
+export const BURST = 200;
 
 /** A Remaining Length as a Variable Byte Integer. */
 export function varint(n) {
@@ -38,6 +45,30 @@ export function packet(first, body) {
 export function str(s) {
   const b = Buffer.from(s, "utf8");
   return Buffer.concat([Buffer.from([b.length >> 8, b.length & 0xff]), b]);
+}
+
+/**
+ * A WebSocket "message" listener for a scripted peer: it cuts the byte stream into MQTT
+ * packets and hands each, whole, to `onPacket`. A client may put several packets in one
+ * WebSocket message (ours sends what one task produced together) or one packet over
+ * several (MQTT.js may).
+ */
+export function packetsOf(onPacket) {
+  let held = Buffer.alloc(0);
+  return (data) => {
+    held = Buffer.concat([held, Buffer.from(data)]);
+    for (;;) {
+      let [length, at, whole] = [0, 1, false];
+      for (let shift = 0; at < held.length && !whole; shift += 7) {
+        length += (held[at] & 0x7f) << shift;
+        whole = !(held[at++] & 0x80);
+      }
+      if (!whole || held.length < at + length) return;
+      const p = held.subarray(0, at + length);
+      held = held.subarray(at + length);
+      onPacket(p);
+    }
+  };
 }
 
 /** The client id and protocol level of a CONNECT. */
@@ -77,6 +108,8 @@ export class HostilePeer {
     this.sockets = new Map();
     /** The first byte of each PUBLISH "keeper" got, in order. */
     this.publishes = [];
+    /** What "burst" sent back: the PUBACKs' packet ids, and its WebSocket messages. */
+    this.burst = { acks: [], messages: 0 };
   }
 
   async start() {
@@ -97,8 +130,7 @@ export class HostilePeer {
 
   serve(ws) {
     let session = null;
-    ws.on("message", (data) => {
-      const p = Buffer.from(data);
+    const split = packetsOf((p) => {
       const type = p[0] >> 4;
       if (type === 1) {
         session = readConnect(p);
@@ -110,6 +142,10 @@ export class HostilePeer {
         this.misbehave(ws, session, type, p);
       }
     });
+    ws.on("message", (data) => {
+      if (session?.id === "burst") this.burst.messages += 1;
+      split(data);
+    });
   }
 
   misbehave(ws, session, type, p) {
@@ -118,6 +154,10 @@ export class HostilePeer {
     if (session.id === "keeper") {
       if (type === 3) this.publishes.push(p[0]);
       else if (type === 12) ws.send(Buffer.from([0xd0, 0x00]));
+      return;
+    }
+    if (session.id === "burst" && type === 4) {
+      this.burst.acks.push((p[at] << 8) | p[at + 1]);
       return;
     }
     if (type === 3 && (p[0] & 0x06) === 0x02 && session.id === "dup-ack") {
@@ -143,6 +183,12 @@ export class HostilePeer {
         for (let i = 0; i < HUGE_TOPICS; i++) {
           const topic = Array.from({ length: 62 }, (_, n) => `${i}-${n}-`.padEnd(1000, "t")).join("/");
           ws.send(packet(0x30, Buffer.concat([str(topic), Buffer.from([0]), Buffer.from(`{"i":${i}}`)])));
+        }
+      }
+      if (session.id === "burst") {
+        for (let i = 1; i <= BURST; i++) {
+          const props = v5 ? Buffer.from([0]) : Buffer.alloc(0);
+          ws.send(packet(0x32, Buffer.concat([str("b/burst"), Buffer.from([i >> 8, i & 0xff]), props, Buffer.from(`m${i}`)])));
         }
       }
       if (session.id === "poison") {

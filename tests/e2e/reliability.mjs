@@ -11,15 +11,16 @@
 // ends it with the rule, huge topics are cut and counted, a QoS 1 message in flight goes
 // again (DUP) after a disconnect and connect by hand with Clean Start off, and a retained
 // message over the MQTT 3.1.1 receive limit ends the connection once, once more after a
-// reconnect, and then reconnection stops, with the doctor saying why. Exits non-zero on
-// failure.
+// reconnect, and then reconnection stops, with the doctor saying why; a burst of 200 QoS 1
+// messages, each in a WebSocket message of its own, is PUBACKed in order, several PUBACKs
+// to a WebSocket message. Exits non-zero on failure.
 
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ARTIFACTS, assert, exitWith, runSteps } from "./harness.mjs";
-import { HostilePeer, HUGE_TOPICS, POISON_SIZE } from "./hostile.mjs";
+import { BURST, HostilePeer, HUGE_TOPICS, POISON_SIZE } from "./hostile.mjs";
 import { Broker, sleep } from "./mosquitto.mjs";
 import { configure, packetCount, statusIs, until } from "./page.mjs";
 
@@ -122,6 +123,20 @@ function steps(ctx) {
       await page.click('[data-testid="tab-messages"]');
       // It keeps trying (with a growing backoff): stop it.
       if ((await page.textContent('[data-testid="connect"]')) === "Disconnect") await page.click('[data-testid="connect"]');
+    },
+    async function aBurstOfQos1IsAcknowledgedInOrderAFewFramesAtATime(page) {
+      await addConnection(page, "burst", peer.url(), "5", "burst");
+      await statusIs(page, "connected");
+      await page.fill('[data-testid="sub-filter"]', "b/#");
+      await page.click('[data-testid="subscribe"]');
+      await until(page, (n) => document.querySelector('[data-testid="message-counts"]')?.textContent.includes(`${n} messages`), BURST, "every message counted");
+      for (let waited = 0; peer.burst.acks.length < BURST && waited < 5000; waited += 100) await sleep(100);
+      const { acks, messages } = peer.burst;
+      assert(acks.length === BURST && acks.every((id, i) => id === i + 1), `PUBACKs in order: ${acks.length}, ${acks.slice(0, 5)}...`);
+      // Each PUBLISH came in a WebSocket message of its own; their PUBACKs go back together,
+      // what the page handled in one task in one message (CONNECT and SUBSCRIBE counted).
+      assert(messages < BURST / 2, `${messages} WebSocket messages for CONNECT, SUBSCRIBE and ${BURST} PUBACKs`);
+      await page.click('[data-testid="connect"]');
     },
     async function hugeTopicsAreCutAndCountedNotKeptWhole(page) {
       await addConnection(page, "huge", peer.url(), "5", "huge-topics");

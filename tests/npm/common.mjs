@@ -11,29 +11,8 @@ import { extname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Broker } from "../e2e/mosquitto.mjs";
 
-/**
- * A WebSocket "message" listener for a scripted peer: it cuts the byte stream into MQTT
- * packets and hands each, whole, to `onPacket`. A client may put several packets in one
- * WebSocket message (ours sends what one task produced together) or one packet over
- * several (MQTT.js may).
- */
-export function packetsOf(onPacket) {
-  let held = Buffer.alloc(0);
-  return (data) => {
-    held = Buffer.concat([held, Buffer.from(data)]);
-    for (;;) {
-      let [length, at, whole] = [0, 1, false];
-      for (let shift = 0; at < held.length && !whole; shift += 7) {
-        length += (held[at] & 0x7f) << shift;
-        whole = !(held[at++] & 0x80);
-      }
-      if (!whole || held.length < at + length) return;
-      const p = held.subarray(0, at + length);
-      held = held.subarray(at + length);
-      onPacket(p);
-    }
-  };
-}
+// The scripted peers' packet splitter, with the end-to-end tests' hostile peer.
+export { packetsOf } from "../e2e/hostile.mjs";
 
 /**
  * The whole of a script that checks one entry of the package, say "mqttscope/dissect": the
