@@ -22,7 +22,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { address, brokerWithPasswords, install, packetsOf, runChecks, serve, typeCheck } from "./common.mjs";
+import { address, brokerWithPasswords, install, packetsOf, PAGE_HELPERS, runChecks, serve, typeCheck } from "./common.mjs";
 import { packet, str } from "../e2e/hostile.mjs";
 import { sleep } from "../e2e/mosquitto.mjs";
 import WebSocket, { WebSocketServer } from "../e2e/node_modules/ws/wrapper.mjs";
@@ -160,14 +160,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>mqttscope</title><link
   // The flood step polls the server hundreds of times; the default buffer of 250 entries
   // would then be full before the page mode checks which files the page fetched.
   performance.setResourceTimingBufferSize(100000);
-  /** Resolves with the first value \`event\` carries that \`pred\` accepts. */
-  window.next = (client, event, pred = () => true, ms = 15000) => new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error("no " + event + " in " + ms + " ms")), ms);
-    const fn = (v) => { if (pred(v)) { clearTimeout(timer); client.off(event, fn); ok(v); } };
-    client.on(event, fn);
-  });
-  window.hex = async (bytes) => [...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))]
-    .map((b) => b.toString(16).padStart(2, "0")).join("");
+  ${PAGE_HELPERS}
   /** A rejection's class and fields, or "resolved". */
   window.failure = async (promise) => {
     try { await promise; return "resolved"; } catch (e) {

@@ -14,6 +14,18 @@ import { Broker } from "../e2e/mosquitto.mjs";
 // The scripted peers' packet splitter, with the end-to-end tests' hostile peer.
 export { packetsOf } from "../e2e/hostile.mjs";
 
+/** What the client tests' pages define for their steps, as module script text:
+ *  `next(client, event, pred, ms)` resolves with the first value `event` carries that
+ *  `pred` accepts; `hex(bytes)` is the SHA-256 of `bytes` in hex. */
+export const PAGE_HELPERS = `
+  window.next = (client, event, pred = () => true, ms = 15000) => new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error("no " + event + " in " + ms + " ms")), ms);
+    const fn = (v) => { if (pred(v)) { clearTimeout(timer); client.off(event, fn); ok(v); } };
+    client.on(event, fn);
+  });
+  window.hex = async (bytes) => [...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))]
+    .map((b) => b.toString(16).padStart(2, "0")).join("");`;
+
 /**
  * The whole of a script that checks one entry of the package, say "mqttscope/dissect": the
  * package (argv[2]) installed into a fresh folder with a user's module re-exporting the

@@ -20,7 +20,7 @@ import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { address, install, runChecks, serve, throwsLike } from "./common.mjs";
+import { address, install, PAGE_HELPERS, runChecks, serve, throwsLike } from "./common.mjs";
 
 /** Nearly a MiB: the most the sandbox broker's Maximum Packet Size (1 MiB) lets through
  *  with the PUBLISH's header. */
@@ -31,14 +31,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>sandbox</title><link r
   import * as mqtt from "/node_modules/mqttscope/client/index.js";
   import * as compat from "/node_modules/mqttscope/compat/index.js";
   Object.assign(window, { mqtt, compat });
-  /** Resolves with the first value \`event\` carries that \`pred\` accepts. */
-  window.next = (client, event, pred = () => true, ms = 15000) => new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error("no " + event + " in " + ms + " ms")), ms);
-    const fn = (v) => { if (pred(v)) { clearTimeout(timer); client.off(event, fn); ok(v); } };
-    client.on(event, fn);
-  });
-  window.hex = async (bytes) => [...new Uint8Array(await crypto.subtle.digest("SHA-256", bytes))]
-    .map((b) => b.toString(16).padStart(2, "0")).join("");
+  ${PAGE_HELPERS}
   window.ready = true;
 </script>`;
 
