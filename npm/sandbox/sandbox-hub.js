@@ -30,8 +30,10 @@
 
 self.sandboxHub = (load) => {
   const ports = new Map();
-  /** The ports each port attached, closed with it by its "bye". */
+  /** The ports each port attached, closed with it by its "bye" (which keeps them: a page
+   *  back from the back-forward cache says it again), and each attached port's parent. */
   const attached = new Map();
+  const parents = new Map();
   const queue = [];
   let nextPort = 1;
   let api = null;
@@ -46,6 +48,7 @@ self.sandboxHub = (load) => {
     if (parent) {
       if (!attached.has(parent)) attached.set(parent, new Set());
       attached.get(parent).add(id);
+      parents.set(id, parent);
     }
     port.onmessage = (e) => receive(id, port, e);
     if (api) port.postMessage(["ready"]);
@@ -65,6 +68,9 @@ self.sandboxHub = (load) => {
         ports.delete(gone);
         arm(api.sandbox_port_gone(gone, t));
       }
+      // An attached port says "bye" when its client ends: it is gone for good.
+      attached.get(parents.get(id))?.delete(id);
+      parents.delete(id);
     } else {
       // A page that said "bye" speaks again when it comes back from the back-forward
       // cache: its port is the same, and it is heard again.
