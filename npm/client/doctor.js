@@ -24,14 +24,18 @@ export function loadDoctorWith(load) {
   entry = load;
 }
 
-/** The doctor's diagnosis of `error` (null unless a ConnectionError of this client). */
+/** The doctor's diagnosis of `error`: null unless a ConnectionError; one without the URL
+ *  the client's own carry (made by hand) is refused. */
 export async function diagnose(error, options = {}) {
   if (options === null || typeof options !== "object") {
     throw new UsageError("options: expected an object like { probe: true }", { field: "options" });
   }
   const extra = Object.keys(options).find((key) => key !== "probe");
   if (extra) throw new UsageError(`options.${extra}: no such option; the options are probe`, { field: `options.${extra}` });
-  if (!(error instanceof ConnectionError) || typeof error.url !== "string") return null;
+  if (!(error instanceof ConnectionError)) return null;
+  if (typeof error.url !== "string") {
+    throw new UsageError("error.url: the connection's URL, which the client's own ConnectionErrors carry", { field: "error.url" });
+  }
   const doctor = await (await entry()).load();
   const failure = { pageIsHttps: globalThis.location?.protocol === "https:" };
   for (const key of FIELDS) failure[key] = error[key];

@@ -158,7 +158,10 @@ export class Driver {
       } else if (m.op === "subscribe") {
         this.pending.set(core.subscribe(t, m.subscriptions, m.properties), m.id);
       } else if (m.op === "unsubscribe") {
-        this.pending.set(core.unsubscribe(t, m.filters), m.id);
+        const handle = core.unsubscribe(t, m.filters);
+        // Not connected: the core forgot the filters (no UNSUBACK will come).
+        if (handle === -1) this.post({ t: "done", id: m.id, value: [] });
+        else this.pending.set(handle, m.id);
       } else if (m.op === "watch") {
         core.watch(m.watch, m.filter);
       } else if (m.op === "unwatch") {

@@ -87,7 +87,8 @@ export class ConnectionError extends MqttError {
   readonly reconnecting: boolean | null;
   /** `"protocol"`, `"internal"`: what happened, in words. */
   readonly detail: string | null;
-  /** The doctor's diagnosis of this ending. */
+  /** The doctor's diagnosis of this ending; rejects with a {@link UsageError} for an error
+   *  made by hand without the `url` the client's own errors carry. */
   diagnose(options?: DiagnoseOptions): Promise<Diagnosis>;
 }
 

@@ -266,7 +266,10 @@ export class Client {
   /** Subscribes; resolves with each filter's result, or rejects with a {@link SubscribeError}
    *  when SUBACK refused any (the granted ones are in force). */
   subscribe(filters: string | (string | Subscription)[], options?: SubscribeOptions): Promise<SubscribeResult[]>;
-  /** Unsubscribes; resolves with UNSUBACK's reason codes (MQTT 5; empty before). */
+  /** Unsubscribes; resolves with UNSUBACK's reason codes (MQTT 5; empty before). While the
+   *  client is not connected (reconnecting) the filters are forgotten instead, as the page
+   *  does: they are not subscribed again, the server's resumed session is unsubscribed from
+   *  them first thing, and it resolves with an empty array. */
   unsubscribe(filters: string | string[]): Promise<number[]>;
   /** Publishes. Resolves with the reason code of PUBACK (QoS 1) or PUBCOMP (QoS 2), 0 (or 0x10,
    *  no matching subscribers) when accepted, and for QoS 0 once queued for the socket (it goes

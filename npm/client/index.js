@@ -73,10 +73,15 @@ export class Client {
     this.connack = null;
     /** Payload bytes handled and not yet acknowledged to the driver. */
     this.unacked = 0;
+    /** Of those, the bytes of messages waiting in `messages()` loops, and how many loops
+     *  hold each such message. */
+    this.held = 0;
+    this.holds = new Map();
   }
 
   /** Connects; resolves on CONNACK, rejects with the first connection's error. */
   connect() {
+    if (this.state === "ended") return Promise.reject(new StateError("the client has ended"));
     if (this.state !== "idle") return Promise.reject(new StateError("connect() was called already"));
     this.state = "connecting";
     const o = this.options;
@@ -92,10 +97,7 @@ export class Client {
     if (inWorker) {
       const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "mqttscope" });
       worker.onmessage = (e) => this.batch(e.data);
-      worker.onerror = (e) => {
-        this.receive({ t: "fail", id: this.openId, error: new StateError(`the client's worker failed: ${e.message}`) });
-        this.stop();
-      };
+      worker.onerror = (e) => this.workerFailed(new StateError(`the client's worker failed: ${e.message}`));
       this.worker = worker;
       // What one task asks of the worker goes in one postMessage: a loop of publish()
       // calls costs one, not one per call.
@@ -106,14 +108,32 @@ export class Client {
         queue.push(m);
         transfer.push(...(ports ?? []));
       };
-      return this.call({ ...open }, (m) => this.send(m, port && [port]));
+      return this.opening({ ...open }, (m) => this.send(m, port && [port]));
     }
     const WebSocket = o.WebSocket ?? globalThis.WebSocket;
     if (typeof WebSocket !== "function" && !port) {
       this.state = "ended";
       return Promise.reject(usage("options.WebSocket", "a WebSocket constructor: this runtime has none (in node, pass the ws package's)"));
     }
-    return this.call({ ...open, WebSocket }, (m) => this.inThread(m));
+    return this.opening({ ...open, WebSocket }, (m) => this.inThread(m));
+  }
+
+  /** Sends `open` and then the watches of `messages()` loops begun before connect(). */
+  opening(open, start) {
+    const connected = this.call(open, start);
+    for (const [id, w] of this.watches) this.send({ op: "watch", watch: id, filter: w.filter });
+    return connected;
+  }
+
+  /** The worker itself failed (its module did not load, or it crashed): the client ends,
+   *  and a dashboard that was connected hears so as from any final close. */
+  workerFailed(error) {
+    this.receive({ t: "fail", id: this.openId, error });
+    if (this.state === "connected" || this.state === "reconnecting") {
+      this.emit("error", error);
+      this.emit("close", { error, reconnecting: false });
+    }
+    this.stop();
   }
 
   /** Runs the driver on this thread. Its batches are handed over as they are, neither
@@ -172,27 +192,44 @@ export class Client {
     return this.call({ op: "unsubscribe", filters: list });
   }
 
-  /** The messages whose topic matches `filter`, as they arrive (subscribe separately). */
+  /** The messages whose topic matches `filter`, as they arrive (subscribe separately).
+   *  What waits in the loop's queue counts as not yet handled: a loop slower than the
+   *  messages holds the driver's flow control as a busy listener does (see batch()). */
   messages(filter) {
     if (typeof filter !== "string") throw usage("filter", "a topic filter");
+    const done = () => Promise.resolve({ value: undefined, done: true });
+    if (this.state === "ended") return { next: done, return: done, [Symbol.asyncIterator]() { return this; } };
     const id = this.nextId++;
     const queue = [];
     const waiting = [];
     const watch = {
-      push: (m) => (waiting.length ? waiting.shift()({ value: m, done: false }) : queue.push(m)),
+      filter,
+      push: (m) => {
+        if (waiting.length) return waiting.shift()({ value: m, done: false });
+        queue.push(m);
+        this.hold(m, 1);
+      },
       end: () => waiting.splice(0).forEach((wake) => wake({ value: undefined, done: true })),
+      clear: () => queue.splice(0).forEach((m) => this.hold(m, -1)),
     };
     this.watches.set(id, watch);
     this.post({ op: "watch", watch: id, filter });
     const stop = () => {
       if (this.watches.delete(id)) this.post({ op: "unwatch", watch: id });
+      watch.clear();
       watch.end();
-      return Promise.resolve({ value: undefined, done: true });
+      this.acknowledge();
+      return done();
     };
     return {
       next: () => {
-        if (queue.length) return Promise.resolve({ value: queue.shift(), done: false });
-        if (!this.watches.has(id)) return Promise.resolve({ value: undefined, done: true });
+        if (queue.length) {
+          const m = queue.shift();
+          this.hold(m, -1);
+          this.acknowledge();
+          return Promise.resolve({ value: m, done: false });
+        }
+        if (!this.watches.has(id)) return done();
         return new Promise((resolve) => waiting.push(resolve));
       },
       return: stop,
@@ -235,10 +272,26 @@ export class Client {
       this.unacked += (m.payload ?? m.bytes)?.byteLength ?? 0;
       this.receive(m);
     }
-    if (this.unacked >= ACK_BYTES) {
-      this.post({ op: "ack", bytes: this.unacked });
-      this.unacked = 0;
+    this.acknowledge();
+  }
+
+  /** Acknowledges what was handled, but for what waits in `messages()` loops, once that is
+   *  a MiB or more. */
+  acknowledge() {
+    const handled = this.unacked - this.held;
+    if (handled >= ACK_BYTES) {
+      this.post({ op: "ack", bytes: handled });
+      this.unacked = this.held;
     }
+  }
+
+  /** `message` entered (`by` 1) or left (-1) the queue of a `messages()` loop: its bytes
+   *  are held while any loop's queue has it. */
+  hold(message, by) {
+    const n = (this.holds.get(message) ?? 0) + by;
+    if (n > 0) this.holds.set(message, n);
+    else this.holds.delete(message);
+    if (n === (by > 0 ? 1 : 0)) this.held += by * message.payload.byteLength;
   }
 
   receive(m) {
@@ -256,7 +309,8 @@ export class Client {
       case "packet":
         return this.emit("packet", { direction: m.direction, type: m.packetType, bytes: m.bytes });
       case "close":
-        this.state = m.reconnecting ? "reconnecting" : this.state;
+        // A final close: the driver's `ended` follows in the same batch.
+        this.state = m.reconnecting ? "reconnecting" : "ended";
         if (m.error) this.emit("error", typed(m.error));
         return this.emit("close", { error: typed(m.error), reconnecting: m.reconnecting });
       case "reconnect":
@@ -300,6 +354,7 @@ export class Client {
     this.worker?.terminate();
     for (const call of this.calls.values()) call.reject(new StateError("the client has ended"));
     this.calls.clear();
+    // A loop takes what its queue still has, then is over.
     for (const w of this.watches.values()) w.end();
     this.watches.clear();
     this.onEnded();

@@ -57,12 +57,14 @@ const BURST = 200;
  * - "burst": after the SUBACK, BURST QoS 1 messages on "b" (packet ids 1 to BURST), each in a
  *   WebSocket message of its own, all at once. `state.burst` records what the client sent
  *   back: how many WebSocket messages, the packet ids it acknowledged in order, and whether
- *   its DISCONNECT came before the socket closed.
+ *   its DISCONNECT came before the socket closed;
+ * - "forget": records the filter of each SUBSCRIBE in `state.forget`, and drops the
+ *   connection (no close frame) when the client publishes on "drop".
  */
 async function startPeer() {
   const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, handleProtocols: () => "mqtt" });
   await new Promise((ok) => wss.once("listening", ok));
-  const state = { url: "", floodClosed: null, elsewhere: "", burst: null, stop: () => new Promise((ok) => wss.close(ok)) };
+  const state = { url: "", floodClosed: null, elsewhere: "", burst: null, forget: [], stop: () => new Promise((ok) => wss.close(ok)) };
   wss.on("connection", (ws) => {
     let v5 = false;
     let id = "";
@@ -80,7 +82,7 @@ async function startPeer() {
       const at = p[1] & 0x80 ? (p[2] & 0x80 ? 4 : 3) : 2;
       if (type === 1) {
         v5 = p[at + 6] === 5;
-        id = ["eager", "refuser", "qos3", "flood", "surge", "kick", "legacy", "burst"].find((word) => p.includes(word)) ?? "";
+        id = ["eager", "refuser", "qos3", "flood", "surge", "kick", "legacy", "burst", "forget"].find((word) => p.includes(word)) ?? "";
         if (id === "burst") state.burst = { messages: 0, acked: [], disconnected: false, closed: false };
         if (id === "legacy") return ws.send(Buffer.from([0x20, 0x02, 0, 1]));
         const connack = Buffer.from(v5 ? [0x20, 0x03, 0, 0, 0] : [0x20, 0x02, 0, 0]);
@@ -93,6 +95,10 @@ async function startPeer() {
           ws.send(packet(0xe0, Buffer.concat([Buffer.from([0x9c, reference.length + 1, 0x1c]), reference])));
         }
       } else if (type === 8) {
+        if (id === "forget") {
+          const at2 = at + 2 + (v5 ? 1 : 0);
+          state.forget.push(p.subarray(at2 + 2, at2 + 2 + p.readUInt16BE(at2)).toString());
+        }
         const code = id !== "refuser" ? 0 : v5 ? 0x87 : 0x80;
         ws.send(packet(0x90, Buffer.concat([p.subarray(at, at + 2), Buffer.from(v5 ? [0, code] : [code])])));
         if (id === "flood" || id === "surge") {
@@ -114,6 +120,8 @@ async function startPeer() {
       } else if (type === 3 && (p[0] & 0x06) === 0x02 && id === "refuser") {
         const topicEnd = at + 2 + p.readUInt16BE(at);
         ws.send(Buffer.concat([Buffer.from([0x40, 0x03]), p.subarray(topicEnd, topicEnd + 2), Buffer.from([0x87])]));
+      } else if (type === 3 && id === "forget" && p.subarray(at + 2, at + 6).toString() === "drop") {
+        ws.terminate();
       } else if (type === 4 && id === "burst") {
         state.burst.acked.push(p.readUInt16BE(2));
       } else if (type === 14 && id === "burst") {
@@ -378,7 +386,49 @@ function steps(broker, peer, worker, closed) {
       assert.match(r.message, /the client fell behind: \d+ MiB received and not yet handled/);
       assert.ok(r.got.length >= 16 && r.got.length < FLOOD, `${r.got.length} messages before the end`);
       assert.deepEqual(r.got, r.got.map((_, i) => i), "in order, none missing");
+    }),
+    named("a messages() loop that falls behind holds the flood as a busy page does", async (page) => {
+      const r = await page.evaluate(async ({ url, worker }) => {
+        const c = new mqtt.Client(url, { worker, clientId: "flood-loop", reconnect: false });
+        // Begun before connect(): its watch goes with the connection.
+        const loop = c.messages("f");
+        await c.connect();
+        const closed = next(c, "close", () => true, 30000);
+        await c.subscribe("f");
+        const { error } = await closed;
+        // What the loop had not taken when the client ended is still its to take.
+        const got = [];
+        for await (const m of loop) got.push(new DataView(m.payload.buffer, m.payload.byteOffset).getUint32(0));
+        return { got, closeCode: error.closeCode, state: c.state };
+      }, { url: peer.url, worker });
+      assert.equal(r.closeCode, 4000, "closed for falling behind, not grown without bound");
+      assert.equal(r.state, "ended");
+      assert.ok(r.got.length >= 16 && r.got.length < FLOOD, `${r.got.length} messages before the end`);
+      assert.deepEqual(r.got, r.got.map((_, i) => i), "in order, none missing");
     })] : []),
+    named("unsubscribing while reconnecting forgets the filter: it is not subscribed again", async (page) => {
+      peer.forget.length = 0;
+      const r = await page.evaluate(async ({ url, worker, mode }) => {
+        const c = await mqtt.connect(url, { worker, clientId: `forget-${mode}`, reconnect: { initialDelay: 300 } });
+        await c.subscribe("keep");
+        await c.subscribe("drop-me");
+        const offline = next(c, "close", () => true, 5000);
+        await c.publish("drop", "");
+        const { reconnecting } = await offline;
+        const state = c.state;
+        const codes = await c.unsubscribe("drop-me");
+        await next(c, "connect", () => true, 10000);
+        await new Promise((ok) => setTimeout(ok, 300)); // for the resubscription's SUBACK
+        await c.end();
+        const after = await c.messages("x").next();
+        return { reconnecting, state, codes, over: after.done };
+      }, { url: peer.url, worker, mode });
+      assert.equal(r.reconnecting, true);
+      assert.equal(r.state, "reconnecting");
+      assert.deepEqual(r.codes, []);
+      assert.deepEqual(peer.forget, ["keep", "drop-me", "keep"], "resubscribed to keep only");
+      assert.equal(r.over, true, "an ended client's messages() is over at once");
+    }),
     named("a surge for a busy page is held, then delivered whole and in order", async (page) => {
       const r = await page.evaluate(async ({ url, worker, mode, count }) => {
         const c = await mqtt.connect(url, { worker, clientId: `surge-${mode}`, reconnect: false });

@@ -135,8 +135,15 @@ impl Core {
     }
 
     /// Unsubscribes from `filters`; returns the handle its `unsubscribed` event names.
+    /// While not connected the filters are forgotten instead, as the page forgets them
+    /// (see [`Client::forget_subscriptions`]): nothing is sent now and no event follows, so
+    /// it returns -1.
     pub fn unsubscribe(&mut self, now: f64, filters: JsValue) -> Result<f64, JsValue> {
         let filters = read::<Vec<String>>(&filters, "filters")?;
+        if !self.connected() {
+            self.client.forget_subscriptions(filters);
+            return Ok(-1.0);
+        }
         let handle = self
             .client
             .unsubscribe(at(now), filters, Default::default());
