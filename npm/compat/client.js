@@ -9,8 +9,9 @@ import { brokerUrl, clientOptions, refuse, withDefaults, withPairs } from "./opt
 import { Emitter, later } from "./emitter.js";
 import { connack, mqttjsProperties, packetObject, payload } from "./packets.js";
 
-/** The promise of connectAsync() over `client`, made by connect(). */
-export function settleFirst(client) {
+/** The promise of connectAsync() over `client`, made by connect(). Unless `allowRetries`,
+ *  the first 'close' rejects it, as MQTT.js's, with "Couldn't connect to server". */
+export function settleFirst(client, allowRetries = true) {
   return new Promise((resolve, reject) => {
     const listeners = {
       connect: () => done(resolve, client),
@@ -20,6 +21,7 @@ export function settleFirst(client) {
         client.end();
       },
     };
+    if (allowRetries === false) listeners.close = () => listeners.error(new StateError("Couldn't connect to server"));
     const done = (settle, value) => {
       for (const [event, fn] of Object.entries(listeners)) client.off(event, fn);
       settle(value);
@@ -54,6 +56,10 @@ export class MqttClient extends Emitter {
     this.options.username ??= target.username;
     this.options.password ??= target.password;
     if (target.clientId) this.options.clientId = target.clientId;
+    // After the URL's and options.query's client id, as MQTT.js reads them.
+    if (this.options.clean === false && !options.clientId && !target.clientId) {
+      throw refuse("clientId", "a client id is needed with clean: false");
+    }
     this.url = target.href;
     this.core = clientOptions(this.options);
     this.connected = false;
@@ -80,6 +86,12 @@ export class MqttClient extends Emitter {
 
   /** Connects (the constructor does, unless manualConnect); returns the client. */
   connect() {
+    if (this.disconnected) {
+      // Connecting again after end(), as MQTT.js allows.
+      this.disconnecting = false;
+      this.disconnected = false;
+    }
+    this.hopeless = null;
     const url = this.options.transformWsUrl ? this.options.transformWsUrl(this.url, this.options, this) : this.url;
     const inner = this.createInner(url, this.core);
     this.inner = inner;
@@ -160,8 +172,12 @@ export class MqttClient extends Emitter {
     if (inner !== this.inner || this.disconnecting) return;
     this.report(e);
     // Options the core refused, or a wasm module that did not load: trying again cannot help.
+    // What waits fails with the reason, and so does every call until connect() or reconnect().
     if (e instanceof UsageError || e instanceof StateError) {
       this.inner = null;
+      this.hopeless = e;
+      for (const { fail } of this.queue.splice(0)) soon(fail, e);
+      this.emit("close");
       return;
     }
     if (this.options.reconnectPeriod === 0) return this.emit("close");
@@ -177,6 +193,7 @@ export class MqttClient extends Emitter {
    *  sent offline); after end() it calls `fail` with MQTT.js's error instead. */
   whenConnected(call, fail, qos) {
     if (this.disconnecting) return this.disconnectingError(fail);
+    if (this.hopeless) return soon(fail, this.hopeless);
     if (this.connected) return call();
     if (qos === 0 && !this.options.queueQoSZero) return soon(fail, new StateError("No connection to broker"));
     this.queue.push({ run: call, fail });

@@ -378,7 +378,7 @@ export class MqttClient {
   end(callback?: (error?: Error) => void): this;
   end(force: boolean, callback?: (error?: Error) => void): this;
   end(force: boolean, options: Record<string, never>, callback?: (error?: Error) => void): this;
-  endAsync(force?: boolean): Promise<void>;
+  endAsync(force?: boolean, options?: Record<string, never>): Promise<void>;
   /** Connects again after end() or after a connection ended for good (reconnectPeriod 0). */
   reconnect(): this;
 
@@ -401,9 +401,11 @@ export class MqttClient {
 export function connect(url: string | URL, options?: IClientOptions): MqttClient;
 export function connect(options: IClientOptions & { host: string }): MqttClient;
 /** connect() as a promise: the client on its first 'connect', or the first 'error' (which
- *  ends it). A broker that does not answer keeps it waiting while it retries, as MQTT.js. */
-export function connectAsync(url: string | URL, options?: IClientOptions): Promise<MqttClient>;
-export function connectAsync(options: IClientOptions & { host: string }): Promise<MqttClient>;
+ *  ends it). A broker that does not answer keeps it waiting while it retries, as MQTT.js,
+ *  unless `allowRetries` is false: then the first 'close' rejects it ("Couldn't connect to
+ *  server") and ends the client. */
+export function connectAsync(url: string | URL, options?: IClientOptions, allowRetries?: boolean): Promise<MqttClient>;
+export function connectAsync(options: IClientOptions & { host: string }, unused?: undefined, allowRetries?: boolean): Promise<MqttClient>;
 
 /** Alias of MqttClient, as MQTT.js exports it. */
 export { MqttClient as Client };

@@ -17,9 +17,10 @@ export function connect(url, options) {
 }
 
 /** MQTT.js's connectAsync(): resolves with the client on its first 'connect' (or on 'end'),
- *  rejects on its first 'error' (and ends it). */
-export function connectAsync(url, options) {
-  return settleFirst(connect(url, options));
+ *  rejects on its first 'error' (and ends it), or, with `allowRetries` false, on its first
+ *  'close'. */
+export function connectAsync(url, options, allowRetries = true) {
+  return settleFirst(connect(url, options), allowRetries);
 }
 
 /** The default export, as MQTT.js's: `import mqtt from "mqttscope/compat"; mqtt.connect(...)`. */

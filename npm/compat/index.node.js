@@ -42,8 +42,8 @@ export function connect(url, options) {
 }
 
 /** connectAsync(), as the browser entry's, with node's client. */
-export function connectAsync(url, options) {
-  return settleFirst(connect(url, options));
+export function connectAsync(url, options, allowRetries = true) {
+  return settleFirst(connect(url, options), allowRetries);
 }
 
 export default { connect, connectAsync, MqttClient, Client: MqttClient };

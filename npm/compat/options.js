@@ -87,7 +87,6 @@ export function withDefaults(o) {
   for (const [key, value] of Object.entries(DEFAULTS)) options[key] ??= value;
   if (typeof options.clientId !== "string") options.clientId = `mqttscope_${randomHex()}`;
   checkProtocolId(options);
-  if (options.clean === false && !o.clientId) throw refuse("clientId", "a client id is needed with clean: false");
   return options;
 }
 

@@ -342,6 +342,40 @@ function pageSteps(broker, refuser) {
       assert.deepEqual(r.compat.granted, [{ topic: "early/compat", qos: 1 }]);
       assert.deepEqual(r.compat.message, ["early/compat", "first"]);
     }),
+    named("connects again after end(); connectAsync without retries rejects, as MQTT.js", async (page) => {
+      const r = await page.evaluate(async (url) => {
+        const out = {};
+        for (const [name, lib] of Object.entries(libs)) {
+          const c = await lib.connectAsync(url, { protocolVersion: 4 });
+          await c.endAsync();
+          const again = new Promise((ok) => c.once("connect", () => ok(true)));
+          c.connect();
+          const connected = await again;
+          const [err] = await back((cb) => c.publish("again/" + name, "x", { qos: 1 }, cb));
+          await c.endAsync();
+          const refused = await lib.connectAsync("ws://127.0.0.1:1/", { reconnectPeriod: 100 }, false).then(() => null, (e) => e.message);
+          const queried = (() => {
+            try { return Boolean(lib.connect(url + "?clientId=from-query", { clean: false, manualConnect: true })); } catch (e) { return e.message; }
+          })();
+          out[name] = { connected, err: err ?? null, refused, queried };
+        }
+        const hopeless = libs.compat.connect(url, { keepalive: 100000 });
+        const events = [];
+        hopeless.on("error", (e) => events.push(`error ${e.name}`));
+        hopeless.on("close", () => events.push("close"));
+        const [early, later] = await Promise.all([
+          hopeless.subscribeAsync("x").then(() => "resolved", (e) => `${e.name} ${e.field}`),
+          new Promise((ok) => setTimeout(ok, 500)).then(() => hopeless.publishAsync("x", "y", { qos: 1 })).then(() => "resolved", (e) => `${e.name} ${e.field}`),
+        ]);
+        out.hopeless = { early, later, events };
+        return out;
+      }, url);
+      assert.deepEqual(r.mqttjs, { connected: true, err: null, refused: "Couldn't connect to server", queried: true });
+      assert.deepEqual(r.compat, r.mqttjs);
+      assert.deepEqual(r.hopeless, {
+        early: "UsageError options.keepAlive", later: "UsageError options.keepAlive", events: ["error UsageError", "close"],
+      }, "a client the core refused fails what waits and what comes, and says so once");
+    }),
     named("refuses what it cannot honour with a UsageError naming it", async (page) => {
       const r = await page.evaluate(async (url) => {
         const thrown = (f) => { try { f(); return "no throw"; } catch (e) { return shape(e); } };
