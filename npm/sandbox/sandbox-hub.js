@@ -64,9 +64,13 @@ self.sandboxHub = (load) => {
     }
     const t = performance.now();
     if (Array.isArray(data) && data[0] === "bye") {
+      // The attached ports (a client's worker, frozen with the page in the back-forward
+      // cache) hear their sockets close, when they thaw; the page's own port closes its
+      // sockets itself when it comes back (src/driver/relay.rs).
+      ports.delete(id);
       for (const gone of [id, ...(attached.get(id) ?? [])]) {
-        ports.delete(gone);
         arm(api.sandbox_port_gone(gone, t));
+        ports.delete(gone);
       }
       // An attached port says "bye" when its client ends: it is gone for good.
       attached.get(parents.get(id))?.delete(id);

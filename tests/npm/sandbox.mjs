@@ -163,6 +163,26 @@ function shared(url, requests) {
       });
       assert.deepEqual(r, ["compat/x", "hello", 1]);
     },
+    async function clients_of_a_page_back_from_the_back_forward_cache_reconnect_at_once(page) {
+      const r = await page.evaluate(async () => {
+        const c = await mqtt.connect("sandbox://home", { clientId: "restored", keepAlive: 60, reconnect: { initialDelay: 100 } });
+        const closed = next(c, "close", () => true, 5000);
+        const back = next(c, "connect", () => true, 5000);
+        // What the page says as it goes into the cache; its clients' workers would hear the
+        // close when they thaw, here at once.
+        dispatchEvent(new PageTransitionEvent("pagehide", { persisted: true }));
+        const { error, reconnecting } = await closed;
+        const t0 = performance.now();
+        await back;
+        const ms = performance.now() - t0;
+        const code = await c.publish("restored/x", "again", { qos: 1 });
+        await c.end();
+        return { code: error.closeCode, reason: error.closeReason, reconnecting, fast: ms < 3000, puback: code };
+      });
+      assert.deepEqual(r, {
+        code: 1001, reason: "the page went away: the sandbox ended its connections", reconnecting: true, fast: true, puback: 0x10,
+      }, "closed at once (not after a 90 s keep-alive) and connected again");
+    },
     async function no_websocket_was_opened_and_the_sandbox_was_fetched_once_needed(page) {
       assert.deepEqual(requests.filter((r) => r.startsWith("websocket")), []);
       for (const file of ["sandbox/index.js", "sandbox/sandbox-worker.js", "sandbox/sandbox-hub.js", "sandbox/wasm/mqttscope-sandbox_bg.wasm"]) {

@@ -32,6 +32,9 @@ pub const BATCH_MAX: usize = 256;
 /// next timer: a loop between devices cannot hang the worker.
 const MAX_ROUNDS: usize = 64;
 
+/// The close reason of the sockets of a page that went away.
+const PAGE_GONE: &str = "the page went away: the sandbox ended its connections";
+
 /// What the worker posts to a page (`socket-worker.js`'s worker-to-page messages).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ToPage {
@@ -215,21 +218,31 @@ impl Sandbox {
         }
     }
 
-    /// Page `port` is gone (its tab closed): all its sockets close, and it no longer
-    /// watches.
+    /// Page `port` is gone (its tab closed, or went into the back-forward cache): all its
+    /// sockets close, and it no longer watches. What it was still to receive is dropped,
+    /// but for a close of each socket (1001): a port of a page in the back-forward cache
+    /// gets it when the page comes back, and its client reconnects at once instead of
+    /// waiting for a keep-alive to go unanswered.
     pub fn port_gone(&mut self, port: PortId, now: Instant) {
-        let mut ids: Vec<u32> = self
+        self.outbox.retain(|(p, _)| *p != port);
+        let mut ids: Vec<(u32, ConnId)> = self
             .sockets
-            .keys()
-            .filter(|(p, _)| *p == port)
-            .map(|(_, id)| *id)
+            .iter()
+            .filter(|((p, _), _)| *p == port)
+            .map(|((_, id), s)| (*id, s.conn))
             .collect();
         ids.sort_unstable();
-        for id in ids {
+        for (id, conn) in ids {
+            let opened = match self.peers.get(&conn) {
+                Some(Peer::Page { opened, .. }) => Some(*opened),
+                _ => None,
+            };
             self.close(port, id, now);
+            if let Some(opened) = opened {
+                self.post_close(port, id, opened, 1001, PAGE_GONE.to_owned(), now);
+            }
         }
         self.watch.unwatch(port);
-        self.outbox.retain(|(p, _)| *p != port);
     }
 
     /// The timer fired (early or spurious calls are harmless).

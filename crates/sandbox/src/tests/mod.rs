@@ -310,6 +310,12 @@ fn closing_a_socket_or_a_port_ends_its_connections_only() {
     w.sandbox.port_gone(PortId(1), w.now);
     assert_eq!(w.sandbox.page_connections(), 1);
     assert_eq!(w.sandbox.broker().clients().len(), 4);
+    // The sockets still open on the port that went are told so (1001, going away), for a
+    // page back from the back-forward cache; the one its page closed itself is not.
+    w.settle();
+    assert_eq!(w.pages[0].closed, Some(1001));
+    assert_eq!(w.pages[1].closed, None);
+    assert_eq!(w.pages[2].closed, None);
     // Unknown sockets and ports are ignored.
     w.sandbox.send(PortId(9), 9, &[0xc0, 0x00], w.now);
     w.sandbox.close(PortId(9), 9, w.now);
