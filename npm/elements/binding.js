@@ -2,6 +2,7 @@
 // document, a topic filter matched here, and subscriptions counted per client and filter
 // so that several elements can share one and the last to leave unsubscribes.
 
+import { ConnectionError, StateError } from "../client/errors.js";
 import { Base, intAttr, setAttr, upgrade } from "./shared.js";
 
 /**
@@ -71,16 +72,23 @@ function hold(client, filter, qos) {
   return { id: h.id, done: client.subscribe(filter, options) };
 }
 
-/** Drops one hold on `filter`; the last one unsubscribes (when the client is connected). */
+/** Drops one hold on `filter`; the last one unsubscribes, or, while the client
+ *  reconnects, has it forget the filter (the client's unsubscribe() does either), so that
+ *  it is not subscribed again. */
 function release(client, filter) {
+  if (unhold(client, filter) && client.state !== "ended") client.unsubscribe(filter).catch(() => {});
+}
+
+/** Drops one hold on `filter`; true when it was the last. */
+function unhold(client, filter) {
   const held = holders.get(client);
   const h = held?.get(filter);
   if (h && h.count > 1) {
     h.count -= 1;
-    return;
+    return false;
   }
   held?.delete(filter);
-  if (client.state === "connected") client.unsubscribe(filter).catch(() => {});
+  return true;
 }
 
 /**
@@ -136,7 +144,7 @@ export class BoundElement extends Base {
   }
 
   connectedCallback() {
-    upgrade(this, "client");
+    upgrade(this);
     this.#attach();
   }
 
@@ -191,7 +199,21 @@ export class BoundElement extends Base {
     bound.client.off("connect", bound.onConnect);
     const { id, done } = hold(bound.client, bound.filter, this.qos);
     bound.id = id;
-    done.catch((error) => this.failed(error));
+    done.then(() => (bound.tries = 0), (error) => this.#lost(bound, error));
+  }
+
+  /** The SUBSCRIBE failed. Lost with its connection (the core subscribes again only to
+   *  what a SUBACK granted), or sent as the connection dropped: subscribe on the next
+   *  connection, or now if that came already (a few times at most). Refused: `mqtt-error`. */
+  #lost(bound, error) {
+    const again = (error instanceof ConnectionError || error instanceof StateError) && bound.client.state !== "ended";
+    if (!again || this.#bound !== bound) return this.failed(error);
+    unhold(bound.client, bound.filter);
+    bound.tries = (bound.tries ?? 0) + 1;
+    if (bound.tries > 3) return this.failed(error);
+    bound.subscribed = false;
+    if (bound.client.state === "connected") this.#subscribe(bound);
+    else bound.client.on("connect", bound.onConnect);
   }
 
   #detach() {

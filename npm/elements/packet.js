@@ -2,7 +2,7 @@
 // dissector of `mqttscope/dissect`, which is imported (with its wasm module) the first
 // time an element in the document has bytes to show, never before.
 
-import { Base, el, setAttr, shadow } from "./shared.js";
+import { Base, el, setAttr, shadow, upgrade } from "./shared.js";
 import { drawHex, drawTree, errorBox } from "./packet-view.js";
 
 const CSS = `
@@ -107,11 +107,7 @@ export class MqttPacket extends Base {
   }
 
   connectedCallback() {
-    if (Object.prototype.hasOwnProperty.call(this, "bytes")) {
-      const b = this.bytes;
-      delete this.bytes;
-      this.bytes = b;
-    }
+    upgrade(this);
     this.#schedule();
   }
 

@@ -9,7 +9,7 @@
 // browser never sends to a server; the embedded app connects it, and saves nothing in the
 // origin's storage.
 
-import { Base, setAttr, shadow } from "./shared.js";
+import { Base, setAttr, shadow, upgrade } from "./shared.js";
 
 /** The app's page in this package: `app/index.html` beside `elements/`. */
 const APP = new URL("../app/index.html", import.meta.url).href;
@@ -95,6 +95,7 @@ export class MqttScope extends Base {
   }
 
   connectedCallback() {
+    upgrade(this);
     this.reload();
   }
 

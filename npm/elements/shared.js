@@ -93,15 +93,26 @@ export function el(tag, attrs = {}, text = "") {
 }
 
 /**
- * Re-sets a property that was set on the element before its class was defined (a
- * framework may set `client` first), so that it goes through the class's setter.
+ * Re-sets the properties set on the element before its class was defined (a framework
+ * may set `client`, `topic` or `bytes` first, or a script before the module loaded):
+ * each own property that hides one of the class's goes through its setter.
  */
-export function upgrade(host, name) {
-  if (Object.prototype.hasOwnProperty.call(host, name)) {
+export function upgrade(host) {
+  for (const name of Object.keys(host)) {
+    if (!setter(Object.getPrototypeOf(host), name)) continue;
     const value = host[name];
     delete host[name];
     host[name] = value;
   }
+}
+
+/** Whether `proto` or a prototype above it has a setter for `name`. */
+function setter(proto, name) {
+  for (let p = proto; p; p = Object.getPrototypeOf(p)) {
+    const d = Object.getOwnPropertyDescriptor(p, name);
+    if (d) return typeof d.set === "function";
+  }
+  return false;
 }
 
 /** The integer in attribute `name`, or `fallback` when absent or not a number. */

@@ -61,7 +61,12 @@ const HEAD = `<!doctype html><meta charset="utf-8"><title>mqttscope elements</ti
 const VALUE_PAGE = `${HEAD}
 <p>Temperature: <mqtt-value id="early" topic="plant/line1/temp" path="a.b[2]" digits="1" unit="°C"></mqtt-value>
 <p>Nothing yet: <mqtt-value id="none" topic="plant/nothing/yet" placeholder="n/a"></mqtt-value>
-<p>Bound before connecting: <mqtt-value id="later" topic="plant/line1/temp" path="a.b[2]"></mqtt-value>`;
+<p>Bound before connecting: <mqtt-value id="later" topic="plant/line1/temp" path="a.b[2]"></mqtt-value>
+<p>Set up before the module loaded: <mqtt-value id="preset"></mqtt-value>
+<script>
+  // As a framework may: properties set on the element before its class is defined.
+  Object.assign(document.querySelector("#preset"), { topic: "plant/line1/temp", path: "a.b[2]" });
+</script>`;
 
 /** The page with every element. */
 const PAGE = `${HEAD}
@@ -124,6 +129,12 @@ function valueOnlySteps(broker, url) {
         await later.connect();
       }, url);
       await until(page, () => texts("#later", ".value")[0] === "21.456");
+    },
+    async function propertiesSetBeforeTheModuleLoadedTakeEffect(page) {
+      await page.evaluate(() => (document.querySelector("#preset").client = c));
+      await until(page, () => texts("#preset", ".value")[0] === "21.456");
+      const attrs = await page.evaluate(() => ["topic", "path"].map((a) => document.querySelector("#preset").getAttribute(a)));
+      assert.deepEqual(attrs, ["plant/line1/temp", "a.b[2]"], "the properties went through the setters");
     },
     async function anUpdateFromMosquittoPubShows(page) {
       broker.pub(["-t", "plant/line1/temp", "-m", '{"a":{"b":[0,0,19.04]}}', "-q", "1"]);
