@@ -493,6 +493,40 @@ function valueAndSharedSteps(broker, url) {
       assert.deepEqual(await messageRows(page, "#dups"), [["dup/a", "Q0", "once"]]);
       await page.evaluate(() => ["#dups", "#dup"].forEach((s) => document.querySelector(s).remove()));
     },
+    async function anElementRemovedWhileItsClientReconnectsIsNotSubscribedAgain(page) {
+      await page.evaluate(async (url) => {
+        const r = new mqtt.Client(url, { version: 5, reconnect: { initialDelay: 100, maxDelay: 400 } });
+        window.r = r;
+        r.subscribes = [];
+        const text = new TextDecoder();
+        r.on("packet", (p) => p.type === "SUBSCRIBE" && r.subscribes.push(text.decode(p.bytes)));
+        await r.connect();
+        for (const id of ["gone", "stay"]) {
+          const v = Object.assign(document.createElement("mqtt-value"), { id, topic: `re/${id}` });
+          document.body.append(v);
+          v.client = r;
+        }
+      }, url);
+      await until(page, () => r.subscribes.length === 2);
+      const dropped = page.evaluate(() => new Promise((ok) => r.on("close", ok)));
+      await broker.stop();
+      await dropped;
+      const state = await page.evaluate(() => {
+        document.querySelector("#gone").remove();
+        window.back = new Promise((ok) => r.on("connect", ok));
+        return r.state;
+      });
+      assert.equal(state, "reconnecting");
+      await sleep(300);
+      await broker.start();
+      await page.evaluate(() => back);
+      broker.pub(["-t", "re/stay", "-m", "back", "-q", "1"]);
+      await until(page, () => texts("#stay", ".value")[0] === "back");
+      const again = await page.evaluate(() => r.subscribes.slice(2));
+      assert.equal(again.length, 1, `one SUBSCRIBE after reconnecting: ${again}`);
+      assert.ok(again[0].includes("re/stay") && !again[0].includes("re/gone"), `resubscribed to re/stay only: ${again}`);
+      await page.evaluate(() => r.end());
+    },
   ];
 }
 
