@@ -225,15 +225,16 @@ impl Sandbox {
     /// waiting for a keep-alive to go unanswered.
     pub fn port_gone(&mut self, port: PortId, now: Instant) {
         self.outbox.retain(|(p, _)| *p != port);
-        let mut ids: Vec<(u32, ConnId)> = self
+        let mut ids: Vec<u32> = self
             .sockets
-            .iter()
-            .filter(|((p, _), _)| *p == port)
-            .map(|((_, id), s)| (*id, s.conn))
+            .keys()
+            .filter(|(p, _)| *p == port)
+            .map(|(_, id)| *id)
             .collect();
         ids.sort_unstable();
-        for (id, conn) in ids {
-            let opened = match self.peers.get(&conn) {
+        for id in ids {
+            let conn = self.conn_of(port, id);
+            let opened = match conn.and_then(|c| self.peers.get(&c)) {
                 Some(Peer::Page { opened, .. }) => Some(*opened),
                 _ => None,
             };
