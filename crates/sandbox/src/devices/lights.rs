@@ -47,20 +47,44 @@ impl Lights {
 /// The brightness a command asks for, clamped to 0..=100; `None` when it names none.
 pub fn parse_command(payload: &[u8]) -> Option<u8> {
     let text = std::str::from_utf8(payload).ok()?.trim();
-    let value: f64 = match text.strip_prefix('{') {
+    match text.strip_prefix('{') {
         Some(object) => {
             let after_key = object.split_once("\"brightness\"")?.1;
             let number = after_key.trim_start().strip_prefix(':')?.trim_start();
             let end = number
                 .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
                 .unwrap_or(number.len());
-            number[..end].parse().ok()?
+            brightness(&number[..end])
         }
-        None => text.parse().ok()?,
+        None => brightness(text),
+    }
+}
+
+/// A decimal number (`70`, `+12.6`, `-3`, `.5`) rounded half away from zero and clamped
+/// to 0..=100, or `None`. Read by hand rather than as an `f64`: `str::parse::<f64>` would
+/// link core's decimal-to-float conversion and its tables into the sandbox's wasm for
+/// this one number.
+fn brightness(text: &str) -> Option<u8> {
+    let (negative, digits) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
     };
-    value
-        .is_finite()
-        .then(|| value.clamp(0.0, 100.0).round() as u8)
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let all_digits = whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit());
+    if !all_digits || (whole.is_empty() && fraction.is_empty()) {
+        return None;
+    }
+    if negative {
+        return Some(0);
+    }
+    let whole = whole.trim_start_matches('0');
+    if whole.len() > 3 {
+        return Some(100);
+    }
+    let units: u32 = whole.bytes().fold(0, |n, d| n * 10 + u32::from(d - b'0'));
+    let half_up = fraction.as_bytes().first().is_some_and(|&d| d >= b'5');
+    Some((units + u32::from(half_up)).min(100) as u8)
 }
 
 impl Device for Lights {
@@ -106,6 +130,15 @@ mod tests {
         assert_eq!(parse_command(br#"{"brightness": 5}"#), Some(5));
         assert_eq!(parse_command(b"250"), Some(100));
         assert_eq!(parse_command(b"-3"), Some(0));
+        assert_eq!(parse_command(b"+7.5"), Some(8));
+        assert_eq!(parse_command(b".5"), Some(1));
+        assert_eq!(parse_command(b"5."), Some(5));
+        assert_eq!(parse_command(b"99.49"), Some(99));
+        assert_eq!(parse_command(b"99.5"), Some(100));
+        assert_eq!(parse_command(b"000042"), Some(42));
+        assert_eq!(parse_command(b"123456789012345678901234567890"), Some(100));
+        assert_eq!(parse_command(b"-0.4"), Some(0));
+        assert_eq!(parse_command(br#"{"brightness": 70.5, "on": true}"#), Some(71));
         for bad in [
             &b"bright"[..],
             b"",
@@ -115,6 +148,11 @@ mod tests {
             b"1e999",
             b"NaN",
             b"inf",
+            b".",
+            b"-",
+            b"1.2.3",
+            b"7 5",
+            b"1e2",
         ] {
             assert_eq!(parse_command(bad), None, "{bad:?}");
         }

@@ -56,7 +56,28 @@ pub fn home(seed: u64) -> Vec<Box<dyn Device>> {
     ]
 }
 
-/// A number with one decimal, as the devices' JSON carries it.
+/// A number with one decimal, as the devices' JSON carries it. Written from its tenths as
+/// integers: `{:.1}` would link core's float formatting, about 9 kB of the sandbox's wasm
+/// for the thermostat's three readings.
 pub(crate) fn one_decimal(x: f64) -> String {
-    format!("{:.1}", (x * 10.0).round() / 10.0)
+    let tenths = (x * 10.0).round() as i64;
+    let sign = if tenths < 0 { "-" } else { "" };
+    let t = tenths.unsigned_abs();
+    format!("{sign}{}.{}", t / 10, t % 10)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::one_decimal;
+
+    #[test]
+    fn one_decimal_rounds_to_tenths_as_float_formatting_does() {
+        for x in [21.456, 21.45, 0.0, 0.04, -0.04, -3.25, 99.95, 100.0, -12.34, 1e6 + 0.06] {
+            let float = format!("{:.1}", (x * 10.0_f64).round() / 10.0);
+            let want = if float == "-0.0" { "0.0".to_owned() } else { float };
+            assert_eq!(one_decimal(x), want, "{x}");
+        }
+        // Never "-0.0": a reading just below zero is zero.
+        assert_eq!(one_decimal(-0.04), "0.0");
+    }
 }
