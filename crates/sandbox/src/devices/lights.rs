@@ -71,7 +71,10 @@ fn brightness(text: &str) -> Option<u8> {
         _ => (false, text),
     };
     let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-    let all_digits = whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit());
+    let all_digits = whole
+        .bytes()
+        .chain(fraction.bytes())
+        .all(|b| b.is_ascii_digit());
     if !all_digits || (whole.is_empty() && fraction.is_empty()) {
         return None;
     }
@@ -138,7 +141,10 @@ mod tests {
         assert_eq!(parse_command(b"000042"), Some(42));
         assert_eq!(parse_command(b"123456789012345678901234567890"), Some(100));
         assert_eq!(parse_command(b"-0.4"), Some(0));
-        assert_eq!(parse_command(br#"{"brightness": 70.5, "on": true}"#), Some(71));
+        assert_eq!(
+            parse_command(br#"{"brightness": 70.5, "on": true}"#),
+            Some(71)
+        );
         for bad in [
             &b"bright"[..],
             b"",

@@ -72,9 +72,24 @@ mod tests {
 
     #[test]
     fn one_decimal_rounds_to_tenths_as_float_formatting_does() {
-        for x in [21.456, 21.45, 0.0, 0.04, -0.04, -3.25, 99.95, 100.0, -12.34, 1e6 + 0.06] {
+        for x in [
+            21.456,
+            21.45,
+            0.0,
+            0.04,
+            -0.04,
+            -3.25,
+            99.95,
+            100.0,
+            -12.34,
+            1e6 + 0.06,
+        ] {
             let float = format!("{:.1}", (x * 10.0_f64).round() / 10.0);
-            let want = if float == "-0.0" { "0.0".to_owned() } else { float };
+            let want = if float == "-0.0" {
+                "0.0".to_owned()
+            } else {
+                float
+            };
             assert_eq!(one_decimal(x), want, "{x}");
         }
         // Never "-0.0": a reading just below zero is zero.
