@@ -44,6 +44,9 @@ const INBOX_BYTES = 1 << 20;
 const MAX_HELD = 64 << 20;
 /** The close code of a socket closed because the client fell behind. */
 const OVERFLOW = 4000;
+/** The longest delay setTimeout takes (a longer one fires at once); the timer fires early
+ *  then and the core, finding nothing due, asks again. */
+const MAX_DELAY = 2 ** 31 - 1;
 const hex = (code) => `0x${code.toString(16).padStart(2, "0").toUpperCase()}`;
 const named = (code) => `${reasonName(code) || "reason"} (${hex(code)})`;
 
@@ -63,6 +66,10 @@ export class Driver {
     this.inFlight = 0;
     this.held = [];
     this.heldBytes = 0;
+    /** When the last held bytes arrived, and whether CONNACK accepted the socket (before,
+     *  nothing is held: the handshake does not wait for the client). */
+    this.heldAt = 0;
+    this.up = false;
     this.core = null;
     this.ws = null;
     /** What `ws` delivered and the core has not seen yet, and its bytes. */
@@ -188,11 +195,18 @@ export class Driver {
     try {
       ws = new this.WebSocket(this.url, ["mqtt"]);
     } catch (e) {
-      return this.lost(null, 1006, `the URL was refused: ${e?.message ?? e}`, "handshake");
+      // After the pump that asked for this socket (a reconnect) has armed its timer.
+      return queueMicrotask(() => this.lost(null, 1006, `the URL was refused: ${e?.message ?? e}`, "handshake"));
     }
     this.ws = ws;
     ws.binaryType = "arraybuffer";
+    // The core's connect timeout starts with CONNECT; the WebSocket's opening gets as long
+    // (a server that takes the TCP connection and never answers the upgrade would
+    // otherwise keep the client waiting for ever).
+    const limit = Math.min(this.core.connectTimeout, MAX_DELAY);
+    this.openTimer = setTimeout(() => this.lost(ws, 1006, `the WebSocket did not open within ${limit} ms`, "handshake"), limit);
     ws.onopen = () => {
+      clearTimeout(this.openTimer);
       this.openedAt = now();
       if (ws.protocol !== "mqtt") return this.lost(ws, 1000, "", "subprotocol");
       try {
@@ -205,10 +219,11 @@ export class Driver {
     ws.onmessage = (e) => {
       if (typeof e.data === "string") return this.lost(ws, 1003, "", "protocol");
       const bytes = new Uint8Array(e.data);
-      if (this.inFlight < MAX_IN_FLIGHT && this.held.length === 0) return this.receive(bytes);
+      if (!this.up || (this.inFlight < MAX_IN_FLIGHT && this.held.length === 0)) return this.receive(bytes);
       // The client is behind: what the core has not seen is not acknowledged either.
       this.held.push(bytes);
       this.heldBytes += bytes.length;
+      this.heldAt = now();
       if (this.heldBytes > MAX_HELD) {
         const mib = Math.round((this.heldBytes + this.inFlight) / (1 << 20));
         ws.close(OVERFLOW, "the client fell behind");
@@ -267,6 +282,8 @@ export class Driver {
   lost(ws, code, reason, how) {
     if (ws !== this.ws) return;
     this.ws = null;
+    this.up = false;
+    clearTimeout(this.openTimer);
     // What was queued to send on this socket is not for the next one: the core sends again
     // what its session needs once reconnected. What it delivered is fed before the close.
     this.outbox = [];
@@ -363,8 +380,13 @@ export class Driver {
   /** Closes the socket once what the core gave to send for it (a DISCONNECT) is sent. */
   closeSocket() {
     if (!this.ws) return;
+    this.up = false;
+    clearTimeout(this.openTimer);
     this.inbox = [];
     this.inboxBytes = 0;
+    // What was held from this socket is not the next one's: the core ended the connection.
+    this.held = [];
+    this.heldBytes = 0;
     this.sendNow();
     silence(this.ws);
     this.ws.close(1000);
@@ -380,6 +402,7 @@ export class Driver {
       }
       case "connected":
         this.tries = 0;
+        this.up = true;
         this.post({ t: "connect", id: this.ever ? 0 : this.openId, ...e });
         // connect() resolves with this batch: what follows comes in a later task, once the
         // caller has added its listeners.
@@ -520,9 +543,11 @@ export class Driver {
       this.deadline = -1;
       if (!this.core) return;
       this.feedInbox();
+      // A keep-alive deadline while bytes wait here for the client: the server is there.
+      if (this.held.length) this.core.handleWithheld(this.heldAt);
       this.core.handleTimeout(now());
       this.pump();
-    }, Math.max(0, at - now()));
+    }, Math.min(MAX_DELAY, Math.max(0, at - now())));
   }
 }
 

@@ -60,11 +60,22 @@ const BURST = 200;
  *   its DISCONNECT came before the socket closed;
  * - "forget": records the filter of each SUBSCRIBE in `state.forget`, and drops the
  *   connection (no close frame) when the client publishes on "drop".
+ *
+ * Only a "surge" client's PINGREQ gets a PINGRESP. `state.silent` is the port of a TCP
+ * server that accepts connections and never answers (a WebSocket to it never opens).
  */
 async function startPeer() {
   const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, handleProtocols: () => "mqtt" });
   await new Promise((ok) => wss.once("listening", ok));
-  const state = { url: "", floodClosed: null, elsewhere: "", burst: null, forget: [], stop: () => new Promise((ok) => wss.close(ok)) };
+  const held = [];
+  const silent = createServer((socket) => held.push(socket));
+  await new Promise((ok) => silent.listen(0, "127.0.0.1", ok));
+  const stop = async () => {
+    held.forEach((s) => s.destroy());
+    await new Promise((ok) => silent.close(ok));
+    await new Promise((ok) => wss.close(ok));
+  };
+  const state = { url: "", floodClosed: null, elsewhere: "", burst: null, forget: [], silent: silent.address().port, stop };
   wss.on("connection", (ws) => {
     let v5 = false;
     let id = "";
@@ -120,6 +131,8 @@ async function startPeer() {
       } else if (type === 3 && (p[0] & 0x06) === 0x02 && id === "refuser") {
         const topicEnd = at + 2 + p.readUInt16BE(at);
         ws.send(Buffer.concat([Buffer.from([0x40, 0x03]), p.subarray(topicEnd, topicEnd + 2), Buffer.from([0x87])]));
+      } else if (type === 12 && id === "surge") {
+        ws.send(Buffer.from([0xd0, 0x00]));
       } else if (type === 3 && id === "forget" && p.subarray(at + 2, at + 6).toString() === "drop") {
         ws.terminate();
       } else if (type === 4 && id === "burst") {
@@ -447,6 +460,59 @@ function steps(broker, peer, worker, closed) {
       }, { url: peer.url, worker, mode, count: SURGE });
       assert.deepEqual(r.got, Array.from({ length: SURGE }, (_, i) => [i, 1 << 20]));
       assert.equal(r.state, "connected");
+    }),
+    named("bytes held for a messages() loop behind answer for the keep-alive: no false timeout", async (page) => {
+      const r = await page.evaluate(async ({ url, worker, mode, count }) => {
+        const c = await mqtt.connect(url, { worker, clientId: `surge-held-${mode}`, keepAlive: 1, reconnect: false });
+        const closes = [];
+        c.on("close", (e) => closes.push(e.error?.ending ?? null));
+        const loop = c.messages("f");
+        await c.subscribe("f");
+        // The loop takes nothing for 3.5 keep-alives: 16 MiB wait for it, the rest (the
+        // PINGRESPs among it) in the client's driver.
+        await new Promise((ok) => setTimeout(ok, 3500));
+        const got = [];
+        for await (const m of loop) {
+          got.push(new DataView(m.payload.buffer, m.payload.byteOffset).getUint32(0));
+          if (got.length === count) break;
+        }
+        const state = c.state;
+        const closed = [...closes];
+        await c.end();
+        return { got, state, closes: closed };
+      }, { url: peer.url, worker, mode, count: SURGE });
+      assert.deepEqual(r.closes, [], "the connection stayed up");
+      assert.equal(r.state, "connected");
+      assert.deepEqual(r.got, Array.from({ length: SURGE }, (_, i) => i), "every message, in order");
+    }),
+    named("a WebSocket that never opens fails connect() at the connect timeout", async (page) => {
+      const r = await page.evaluate(async ({ url, worker }) => {
+        const t0 = performance.now();
+        const e = await mqtt.connect(url, { worker, connectTimeout: 1000, reconnect: false }).then(() => null, (e) => e);
+        return { ms: performance.now() - t0, name: e?.name, ending: e?.ending, message: e?.message };
+      }, { url: `ws://127.0.0.1:${peer.silent}/`, worker });
+      assert.equal(r.name, "ConnectionError");
+      assert.equal(r.ending, "handshake");
+      assert.match(r.message, /did not open within 1000 ms/);
+      assert.ok(r.ms >= 900 && r.ms < 5000, `${r.ms} ms`);
+    }),
+    named("a publish takes its payload as it was at the call", async (page) => {
+      const r = await page.evaluate(async ({ url, worker, mode }) => {
+        const c = await mqtt.connect(url, { worker, version: 4 });
+        const topic = `copy/${mode}`;
+        await c.subscribe(topic, { qos: 1 });
+        const got = [];
+        const all = new Promise((ok) => c.on("message", (m) => got.push(m.payload[0]) === 3 && ok()));
+        const buffer = new Uint8Array(1);
+        for (let i = 0; i < 3; i++) {
+          buffer[0] = i;
+          c.publish(topic, buffer, { qos: 1 });
+        }
+        await Promise.race([all, new Promise((ok) => setTimeout(ok, 5000))]);
+        await c.end();
+        return got;
+      }, { url, worker, mode });
+      assert.deepEqual(r, [0, 1, 2]);
     }),
     named("a refusing server's SUBACK and PUBACK reject with typed errors", async (page) => {
       const r = await page.evaluate(async ({ url, worker, mode }) => {
@@ -819,10 +885,12 @@ async function browserChecks(dir, broker, peer, closed) {
       url,
       steps: [ready, ...steps(broker, peer, true, closed), ...steps(broker, peer, false, closed)],
       // Reconnecting while mosquitto is down, the connect to a closed port, and the
-      // doctor's probes: of that port, and of the page's own server, which speaks HTTP only.
+      // doctor's probes: of that port, and of the page's own server, which speaks HTTP only
+      // (the probe aborts its fetch once the answer came: a failed request to the browser).
       expected: (p) =>
         /WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/(mqtt|ws)?' failed/.test(p) ||
         p === `request failed: http://127.0.0.1:${closed}/` ||
+        p === `request failed: ${url}` ||
         p === "console: Failed to load resource: net::ERR_CONNECTION_REFUSED",
     });
   } finally {

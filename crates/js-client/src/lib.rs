@@ -43,6 +43,9 @@ pub struct Core {
     packets: bool,
     /// Filters whose matching messages the driver wants tagged, by the driver's ids.
     watches: Vec<(u32, String)>,
+    /// How long a connection may take to be accepted, in milliseconds: the driver gives
+    /// the WebSocket's opening as long, since the core's timer starts with CONNECT.
+    connect_timeout_ms: f64,
 }
 
 #[wasm_bindgen]
@@ -52,6 +55,7 @@ impl Core {
     pub fn new(options: JsValue, now: f64) -> Result<Core, JsValue> {
         let opts = options::client_options(&options).map_err(|f| f.to_js())?;
         Ok(Core {
+            connect_timeout_ms: opts.connect_timeout.as_millis() as f64,
             client: Client::new(opts, at(now)),
             packets: false,
             watches: Vec::new(),
@@ -83,6 +87,19 @@ impl Core {
     #[wasm_bindgen(js_name = handleBytes)]
     pub fn handle_bytes(&mut self, now: f64, bytes: &[u8]) {
         self.client.handle_bytes(at(now), bytes);
+    }
+
+    /// Bytes arrived at `at` that the driver holds back while the client catches up: they
+    /// answer for the keep-alive (see [`Client::handle_withheld`]).
+    #[wasm_bindgen(js_name = handleWithheld)]
+    pub fn handle_withheld(&mut self, at: f64) {
+        self.client.handle_withheld(self::at(at));
+    }
+
+    /// How long a connection may take to be accepted, in milliseconds.
+    #[wasm_bindgen(getter, js_name = connectTimeout)]
+    pub fn connect_timeout(&self) -> f64 {
+        self.connect_timeout_ms
     }
 
     /// The transport closed, or could not be opened.

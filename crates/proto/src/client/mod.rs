@@ -513,6 +513,26 @@ impl Client {
 
     // ---- inputs ----
 
+    /// Bytes arrived from the transport at `at` that the caller holds back for now instead
+    /// of feeding them (its flow control: the application is behind): the server is
+    /// there. They answer for the keep-alive as its PINGRESP would, when they came after
+    /// the PINGREQ, so that a slow application does not end a live connection as a silent
+    /// server's ([`DisconnectCause::KeepAliveTimeout`]); the bytes themselves come later,
+    /// in order, through [`handle_bytes`](Client::handle_bytes).
+    pub fn handle_withheld(&mut self, at: Instant) {
+        let interval = self.keep_alive_interval();
+        let Some(link) = self.conn.link_mut() else {
+            return;
+        };
+        link.last_received = link.last_received.max(at);
+        if let (Some(deadline), Some(interval)) = (self.timers.get(Timer::PingResponse), interval) {
+            // The PINGREQ went out half an interval before its deadline.
+            if at + interval / 2 >= deadline {
+                self.timers.stop(Timer::PingResponse);
+            }
+        }
+    }
+
     /// Feeds bytes received from the transport (any framing).
     pub fn handle_bytes(&mut self, now: Instant, bytes: &[u8]) {
         let Some(link) = self.conn.link_mut() else {

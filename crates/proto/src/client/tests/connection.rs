@@ -119,6 +119,33 @@ fn silent_broker_is_detected_within_one_and_a_half_keep_alive() {
     }
 }
 
+#[test]
+fn bytes_held_back_by_a_slow_application_answer_for_the_keep_alive() {
+    let mut p = Peer::connected(V4, |_| {});
+    p.advance();
+    assert_eq!(p.sent(), [vec![0xc0, 0x00]], "PINGREQ at 10 s");
+    // Bytes came before the PINGREQ: they say nothing of the server since.
+    p.client.handle_withheld(Instant::from_millis(9_000));
+    p.drain();
+    assert_eq!(p.deadline, Instant::from_millis(15_000));
+    // Bytes came after it (the PINGRESP among them, held by the driver): the server is there.
+    p.sleep(2_000);
+    p.client.handle_withheld(p.now);
+    p.drain();
+    assert_eq!(
+        p.deadline,
+        Instant::from_millis(20_000),
+        "the next PINGREQ, not a timeout"
+    );
+    p.advance();
+    assert_eq!(p.sent(), [vec![0xc0, 0x00]], "PINGREQ at 20 s");
+    assert_eq!(disconnected(&p.events), None);
+    assert_eq!(p.client.state(), State::Connected);
+    // Once fed, the held PINGRESP is just a PINGRESP.
+    p.server(&[0xd0, 0x00]);
+    assert_eq!(p.client.state(), State::Connected);
+}
+
 /// [MQTT-3.1.2-21] [MQTT-3.2.2-21]
 #[test]
 fn server_keep_alive_replaces_ours() {
