@@ -79,6 +79,9 @@ async function answers(url) {
     return false;
   } finally {
     clearTimeout(timer);
+    // The answer is all the probe wanted: a body still coming is not read, and the
+    // connection does not stay open for it.
+    abort.abort();
   }
 }
 
@@ -90,7 +93,10 @@ function opens(WS, url, protocols) {
     const end = (protocol) => {
       clearTimeout(timer);
       if (ws) {
-        ws.onopen = ws.onerror = ws.onclose = null;
+        ws.onopen = ws.onclose = null;
+        // Closing a socket still opening makes an error event (the ws package throws one
+        // that nothing listens to): it is heard and dropped.
+        ws.onerror = () => {};
         ws.close();
       }
       done(protocol);

@@ -3,8 +3,8 @@
 // { worker: false } (driver.js); this module is the promise-based API over either, and
 // never loads the wasm module itself in worker mode. See index.d.ts for the API.
 
-import { StateError, typed } from "./errors.js";
-import { coreOptions, toBytes, usage } from "./options.js";
+import { ConnectionError, StateError, typed } from "./errors.js";
+import { coreOptions, illFormed, toBytes, usage } from "./options.js";
 
 export {
   MqttError, UsageError, StateError, ConnectionError, ConnectError, ProtocolError, PublishError, SubscribeError,
@@ -97,7 +97,7 @@ export class Client {
     if (inWorker) {
       const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "mqttscope" });
       worker.onmessage = (e) => this.batch(e.data);
-      worker.onerror = (e) => this.workerFailed(new StateError(`the client's worker failed: ${e.message}`));
+      worker.onerror = (e) => this.workerFailed(`the client's worker failed: ${e.message}`);
       this.worker = worker;
       // What one task asks of the worker goes in one postMessage: a loop of publish()
       // calls costs one, not one per call.
@@ -127,7 +127,8 @@ export class Client {
 
   /** The worker itself failed (its module did not load, or it crashed): the client ends,
    *  and a dashboard that was connected hears so as from any final close. */
-  workerFailed(error) {
+  workerFailed(message) {
+    const error = new ConnectionError(message, { ending: "internal", detail: message, url: this.url, version: this.version });
     this.receive({ t: "fail", id: this.openId, error });
     if (this.state === "connected" || this.state === "reconnecting") {
       this.emit("error", error);
@@ -168,6 +169,8 @@ export class Client {
   /** Publishes; resolves with the reason code (QoS 0: once queued for the socket, which sends it at the end of the turn). */
   publish(topic, payload, options = {}) {
     if (typeof topic !== "string") return Promise.reject(usage("topic", "a string"));
+    const bad = illFormed(topic, "topic");
+    if (bad) return Promise.reject(bad);
     const bytes = toBytes(payload, "payload");
     if (bytes instanceof Error) return Promise.reject(bytes);
     const { qos = 0, retain = false, properties, ...rest } = options;
@@ -183,12 +186,16 @@ export class Client {
     if (!Array.isArray(list) || list.length === 0) return Promise.reject(usage("filters", "a filter or an array of filters"));
     const { properties, ...each } = options;
     const subscriptions = list.map((f) => (typeof f === "string" ? { filter: f, ...each } : f));
+    const bad = subscriptions.map((s, i) => illFormed(s?.filter, `filters[${i}].filter`)).find(Boolean);
+    if (bad) return Promise.reject(bad);
     return this.call({ op: "subscribe", subscriptions, properties });
   }
 
   /** Unsubscribes; resolves with the UNSUBACK reason codes (MQTT 5; empty before). */
   unsubscribe(filters) {
     const list = typeof filters === "string" ? [filters] : filters;
+    const bad = Array.isArray(list) && list.map((f, i) => illFormed(f, `filters[${i}]`)).find(Boolean);
+    if (bad) return Promise.reject(bad);
     return this.call({ op: "unsubscribe", filters: list });
   }
 

@@ -6,7 +6,8 @@
 import { UsageError } from "./errors.js";
 
 const encoder = new TextEncoder();
-const LEVELS = { 3: 3, 4: 4, 5: 5, "3.1": 3, "3.1.1": 4, "5.0": 5 };
+/** The protocol levels by the names `version` takes (a Map: "constructor" is not one). */
+const LEVELS = new Map([[3, 3], [4, 4], [5, 5], ["3", 3], ["4", 4], ["5", 5], ["3.1", 3], ["3.1.1", 4], ["5.0", 5]]);
 const OPTIONS = [
   "version", "clientId", "username", "password", "keepAlive", "cleanStart", "sessionExpiry", "will",
   "reconnect", "properties", "receiveLimit", "connectTimeout", "maxInFlight", "maxQueued", "worker", "WebSocket",
@@ -18,7 +19,7 @@ export function coreOptions(o) {
   if (o === null || typeof o !== "object") throw usage("options", "an object");
   const extra = Object.keys(o).find((k) => !OPTIONS.includes(k));
   if (extra) throw usage(`options.${extra}`, `no such option; the options are ${OPTIONS.join(", ")}`);
-  const version = LEVELS[o.version ?? 5];
+  const version = LEVELS.get(o.version ?? 5);
   if (!version) throw usage("options.version", '3 or "3.1", 4 or "3.1.1", 5 or "5.0"');
   const core = {
     version,
@@ -26,7 +27,8 @@ export function coreOptions(o) {
     cleanStart: o.cleanStart,
     keepAlive: o.keepAlive,
     username: o.username,
-    password: o.password === undefined ? undefined : bytesOption(o.password, "options.password"),
+    // null, as for the user name, is no password (not an empty one).
+    password: o.password == null ? undefined : bytesOption(o.password, "options.password"),
     will: o.will && { ...o.will, payload: bytesOption(o.will.payload ?? "", "options.will.payload") },
     properties: o.properties,
     receiveLimit: o.receiveLimit,
@@ -46,8 +48,10 @@ function reconnect(r) {
   if (r === false) return undefined;
   const seed = crypto.getRandomValues(new Uint32Array(1))[0];
   if (r === undefined || r === true) return { seed };
-  if (typeof r !== "object") throw usage("options.reconnect", "true, false or { initialDelay, maxDelay, resubscribe }");
-  return { ...r, seed };
+  if (typeof r !== "object" || r === null || Array.isArray(r)) {
+    throw usage("options.reconnect", "true, false or { initialDelay, maxDelay, resubscribe }");
+  }
+  return { seed, ...r };
 }
 
 function bytesOption(v, field) {
@@ -56,14 +60,23 @@ function bytesOption(v, field) {
   return b;
 }
 
-/** The bytes of a payload: text as UTF-8, or a Uint8Array, ArrayBuffer or view. */
+/** The bytes of a payload: text as UTF-8, or a copy of a Uint8Array, ArrayBuffer or view
+ *  (the call is handled a microtask later: a caller that reuses its buffer at once must
+ *  not change what was published). */
 export function toBytes(v, field) {
   if (typeof v === "string") return encoder.encode(v);
-  if (v instanceof Uint8Array) return v;
-  if (v instanceof ArrayBuffer) return new Uint8Array(v);
-  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  if (v instanceof ArrayBuffer) return new Uint8Array(v.slice(0));
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
   if (v === undefined || v === null) return new Uint8Array(0);
   return usage(field, "a string, a Uint8Array, an ArrayBuffer or another typed array");
+}
+
+/** A UsageError when the string `s` (at `field`) holds a lone UTF-16 surrogate, which has no
+ *  UTF-8 form: encoding would replace it with U+FFFD, and the topic sent would not be the
+ *  one asked for [MQTT-1.5.4-1]. Null when it is well-formed (or not a string). */
+export function illFormed(s, field) {
+  if (typeof s !== "string" || s.isWellFormed?.() !== false) return null;
+  return new UsageError(`${field}: a lone UTF-16 surrogate has no UTF-8 form [MQTT-1.5.4-1]`, { field, rule: "MQTT-1.5.4-1" });
 }
 
 function randomHex() {

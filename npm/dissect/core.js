@@ -86,6 +86,23 @@ function level(options) {
 
 /** The bytes of `input`: a Uint8Array, an ArrayBuffer, another view, an array of byte values, or hex text. */
 function bytesOf(input) {
+  return atMostOnePacket(viewOf(input));
+}
+
+/** The largest MQTT packet: a fixed header of 5 bytes and a Remaining Length of
+ *  268,435,455 (2.1.4). */
+const MAX_PACKET = 5 + 268435455;
+
+/** `bytes` unless longer than any packet: such input would be copied whole into the wasm
+ *  module's memory, which never shrinks (and past 2 GiB, trap there). */
+function atMostOnePacket(bytes) {
+  if (bytes.length <= MAX_PACKET) return bytes;
+  throw new UsageError(`bytes: ${bytes.length} bytes is more than any MQTT packet (at most ${MAX_PACKET}: a fixed header and a Remaining Length of 268,435,455, 2.1.4)`, {
+    field: "bytes",
+  });
+}
+
+function viewOf(input) {
   if (input instanceof Uint8Array) return input;
   if (input instanceof ArrayBuffer) return new Uint8Array(input);
   if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);

@@ -59,7 +59,8 @@ export interface Field {
   value: string;
   /** The MQTT 5.0 section that defines it: `"3.3.2.3.4"`. */
   section: string;
-  /** How many groups it is nested in (0 for the fixed header's fields), to indent a tree. */
+  /** How deep it is nested, to indent a tree: 1 for the fields of the fixed header and of
+   *  the packet, 2 for the parts of one (a string's length, a property), and so on. */
   depth: number;
 }
 
