@@ -155,7 +155,8 @@ export interface ConnectOptions {
   properties?: ConnectProperties;
   /** The largest packet accepted from the server, in bytes (16 MiB; MQTT 5 announces it). */
   receiveLimit?: number;
-  /** How long to wait for CONNACK, in milliseconds (10,000). */
+  /** How long to wait for the WebSocket to open, and then for CONNACK, in milliseconds
+   *  (10,000 each). */
   connectTimeout?: number;
   /** The most QoS 1 and 2 publishes in flight (sent, not yet acknowledged), 1 to 65,535. By
    *  default 20 in 3.1.1 and 3.1, where a server cannot announce its limit (paho and

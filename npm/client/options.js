@@ -37,6 +37,14 @@ export function coreOptions(o) {
     maxQueued: o.maxQueued,
     reconnect: reconnect(o.reconnect),
   };
+  if (version !== 5) {
+    // Dropping them would send a CONNECT other than the one asked for.
+    if (o.properties !== undefined) throw usage("options.properties", "MQTT 5 (version 5): 3.1.1 has no CONNECT properties");
+    if (o.will?.properties !== undefined) throw usage("options.will.properties", "MQTT 5 (version 5): 3.1.1 has no will properties");
+  }
+  for (const key of ["receiveLimit", "connectTimeout"]) {
+    if (o[key] === 0) throw usage(`options.${key}`, "at least 1");
+  }
   if (o.sessionExpiry !== undefined) {
     if (version !== 5) throw usage("options.sessionExpiry", "MQTT 5 (version 5): 3.1.1 has no session expiry");
     core.properties = { ...o.properties, sessionExpiryInterval: o.sessionExpiry };

@@ -582,7 +582,7 @@ function steps(broker, peer, worker, closed) {
       assert.deepEqual([r.zeroQueue.name, r.zeroQueue.field], ["UsageError", "options.maxQueued"]);
     }),
     named("refuses what MQTT forbids with typed errors", async (page) => {
-      const r = await page.evaluate(async ({ url, worker }) => ({
+      const r = await page.evaluate(async ({ url, worker, closedUrl }) => ({
         keepAlive: await (async () => {
           const c = new mqtt.Client(url, { worker, keepAlive: 70000 });
           return [await failure(c.connect()), c.state];
@@ -598,7 +598,13 @@ function steps(broker, peer, worker, closed) {
         subscriptionId: await failure(clients.v5.publish("a", "x", { properties: { subscriptionIdentifiers: [1] } })),
         auth: await failure(mqtt.connect(url, { worker, properties: { authenticationMethod: "SCRAM-SHA-1" } })),
         authData: await failure(mqtt.connect(url, { worker, properties: { authenticationData: new Uint8Array([1]) } })),
-      }), base);
+        // CONNECT's own rules, refused before any socket opens (the URL's port is closed).
+        nul: await failure(mqtt.connect(closedUrl, { worker, clientId: "a\u0000b" })),
+        willTopic: await failure(mqtt.connect(closedUrl, { worker, will: { topic: "a/+", payload: "x" } })),
+        passwordOnly: await failure(mqtt.connect(closedUrl, { worker, version: 4, password: "p" })),
+        props311: await failure(mqtt.connect(closedUrl, { worker, version: 4, properties: { sessionExpiryInterval: 5 } })),
+        surrogate: await failure(clients.v5.publish("a/\ud800", "x")),
+      }), { ...base, closedUrl: `ws://127.0.0.1:${closed}/` });
       assert.deepEqual([r.keepAlive[0].name, r.keepAlive[0].field, r.keepAlive[0].message, r.keepAlive[1]],
         ["UsageError", "options.keepAlive", "options.keepAlive: expected an integer from 0 to 65535", "ended"]);
       assert.deepEqual([r.unknown.name, r.unknown.field], ["UsageError", "options.keepalive"]);
@@ -613,6 +619,11 @@ function steps(broker, peer, worker, closed) {
       assert.deepEqual([r.auth.name, r.auth.field, r.auth.message], ["UsageError", "options.properties.authenticationMethod",
         "options.properties.authenticationMethod: MQTT 5 enhanced authentication (AUTH) is not supported here"]);
       assert.deepEqual([r.authData.name, r.authData.field], ["UsageError", "options.properties.authenticationData"]);
+      assert.deepEqual([r.nul.name, r.nul.field, r.nul.rule], ["UsageError", "options.clientId", "MQTT-1.5.4-2"]);
+      assert.deepEqual([r.willTopic.name, r.willTopic.field, r.willTopic.rule], ["UsageError", "options.will.topic", "MQTT-3.3.2-2"]);
+      assert.deepEqual([r.passwordOnly.name, r.passwordOnly.field, r.passwordOnly.rule], ["UsageError", "options.password", "MQTT-3.1.2-22"]);
+      assert.deepEqual([r.props311.name, r.props311.field], ["UsageError", "options.properties"]);
+      assert.deepEqual([r.surrogate.name, r.surrogate.field, r.surrogate.rule], ["UsageError", "topic", "MQTT-1.5.4-1"]);
     }),
     named("a refused connect rejects with a ConnectError and its reason code", async (page) => {
       const r = await page.evaluate(async (base) => {

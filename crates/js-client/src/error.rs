@@ -14,7 +14,7 @@
 
 use mqttscope_js_glue::Writer;
 use mqttscope_proto::client::{ClientError, DisconnectCause, ProtocolError};
-use mqttscope_proto::codec::{DecodeErrorKind, PacketType};
+use mqttscope_proto::codec::{DecodeErrorKind, PacketType, UsageError};
 use mqttscope_proto::{ProtocolVersion, ReasonCode};
 use wasm_bindgen::JsValue;
 
@@ -31,6 +31,50 @@ pub fn client(e: &ClientError) -> JsValue {
         .set_opt("rule", rule_in(&message))
         .set("message", &*message);
     w.done()
+}
+
+/// The object for options whose CONNECT could not be sent: a `UsageError` with the
+/// option at fault in `field` where the core's error says which.
+pub fn connect_options(e: &ClientError) -> JsValue {
+    let message = e.to_string();
+    let field = match e {
+        ClientError::Usage(u) => connect_option(u),
+        _ => None,
+    };
+    let w = Writer::new();
+    w.set("kind", "UsageError")
+        .set_opt("field", field)
+        .set_opt("rule", rule_in(&message))
+        .set(
+            "message",
+            &*[field.unwrap_or("options"), ": ", &message].concat(),
+        );
+    w.done()
+}
+
+/// The option behind a CONNECT field the codec refused, by the codec's name for it.
+fn connect_option(e: &UsageError) -> Option<&'static str> {
+    use UsageError as U;
+    Some(match e {
+        U::StringTooLong { field, .. }
+        | U::BinaryTooLong { field, .. }
+        | U::NullCharacter { field } => match *field {
+            "client id" => "options.clientId",
+            "user name" => "options.username",
+            "password" => "options.password",
+            "will topic" => "options.will.topic",
+            "will payload" => "options.will.payload",
+            _ => return None,
+        },
+        U::WildcardInTopicName | U::EmptyTopic => "options.will.topic",
+        // [MQTT-3.1.2-22]: a password without a user name; [MQTT-3.1.3-7]: an empty
+        // client id without a clean session.
+        U::InvalidConnect { reason } if reason.starts_with("MQTT 3 needs a user name") => {
+            "options.password"
+        }
+        U::InvalidConnect { .. } => "options.clientId",
+        _ => return None,
+    })
 }
 
 /// The object for a server that broke a rule; `detail` is what happened without the rule,

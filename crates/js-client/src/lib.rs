@@ -54,9 +54,15 @@ impl Core {
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue, now: f64) -> Result<Core, JsValue> {
         let opts = options::client_options(&options).map_err(|f| f.to_js())?;
+        let connect_timeout_ms = opts.connect_timeout.as_millis() as f64;
+        let client = Client::new(opts, at(now));
+        // Refused now, naming the option, rather than once a socket has opened.
+        client
+            .check_connect()
+            .map_err(|e| error::connect_options(&e))?;
         Ok(Core {
-            connect_timeout_ms: opts.connect_timeout.as_millis() as f64,
-            client: Client::new(opts, at(now)),
+            connect_timeout_ms,
+            client,
             packets: false,
             watches: Vec::new(),
         })

@@ -362,6 +362,15 @@ impl Client {
         Ok(())
     }
 
+    /// Whether the CONNECT these options make can be sent: what [`connect`](Client::connect)
+    /// checks, for a caller that refuses bad options before it opens a transport (a client
+    /// id with U+0000, a will topic with a wildcard, an MQTT 3.1.1 password without a user
+    /// name, ...).
+    pub fn check_connect(&self) -> Result<(), ClientError> {
+        Packet::Connect(Box::new(self.connect_packet())).encoded_len(self.opts.version)?;
+        Ok(())
+    }
+
     /// Publishes a message. QoS 0 needs a connection; QoS 1/2 messages wait in a bounded
     /// queue for a send slot (the server's Receive Maximum) or for the connection.
     pub fn publish(&mut self, now: Instant, msg: Message) -> Result<PublishHandle, ClientError> {
