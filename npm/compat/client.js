@@ -182,11 +182,13 @@ export class MqttClient extends Emitter {
     }
     if (this.options.reconnectPeriod === 0) return this.emit("close");
     this.offline();
-    this.emit("close");
+    // Armed before 'close', whose listener may call end(), which disarms it.
     this.timer = setTimeout(() => {
+      if (this.disconnecting) return;
       this.emit("reconnect");
       this.connect();
     }, this.options.reconnectPeriod);
+    this.emit("close");
   }
 
   /** Runs `call` now if connected, else on the next 'connect' (MQTT.js queues what is
