@@ -609,13 +609,14 @@ function steps(broker, peer, worker, closed) {
         ["UsageError", "options.keepAlive", "options.keepAlive: expected an integer from 0 to 65535", "ended"]);
       assert.deepEqual([r.unknown.name, r.unknown.field], ["UsageError", "options.keepalive"]);
       assert.deepEqual([r.early.name, r.early.message], ["StateError", "the client is not connected: call connect() first"]);
-      assert.deepEqual([r.wildcard.name, r.wildcard.typed, r.wildcard.rule], ["UsageError", true, "MQTT-3.3.2-2"]);
+      assert.deepEqual([r.wildcard.name, r.wildcard.typed, r.wildcard.rule, r.wildcard.field], ["UsageError", true, "MQTT-3.3.2-2", "topic"]);
       assert.deepEqual([r.qos3.name, r.qos3.field, r.qos3.message], ["UsageError", "options.qos", "options.qos: expected 0, 1 or 2"]);
       assert.deepEqual([r.option.name, r.option.field], ["UsageError", "options.retian"]);
-      assert.equal(r.filter.name, "UsageError");
+      assert.deepEqual([r.filter.name, r.filter.field], ["UsageError", "filters"]);
       assert.match(r.filter.message, /#/);
       assert.deepEqual([r.property.name, r.property.field], ["UsageError", "options.properties.topicAlias"]);
-      assert.deepEqual([r.subscriptionId.name, r.subscriptionId.rule], ["UsageError", "MQTT-3.3.4-6"]);
+      assert.deepEqual([r.subscriptionId.name, r.subscriptionId.rule, r.subscriptionId.field],
+        ["UsageError", "MQTT-3.3.4-6", "options.properties.subscriptionIdentifiers"]);
       assert.deepEqual([r.auth.name, r.auth.field, r.auth.message], ["UsageError", "options.properties.authenticationMethod",
         "options.properties.authenticationMethod: MQTT 5 enhanced authentication (AUTH) is not supported here"]);
       assert.deepEqual([r.authData.name, r.authData.field], ["UsageError", "options.properties.authenticationData"]);

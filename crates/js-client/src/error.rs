@@ -18,7 +18,8 @@ use mqttscope_proto::codec::{DecodeErrorKind, PacketType, UsageError};
 use mqttscope_proto::{ProtocolVersion, ReasonCode};
 use wasm_bindgen::JsValue;
 
-/// The object for a command the core refused.
+/// The object for a command the core refused, with the argument or option at fault in
+/// `field` where the error says which.
 pub fn client(e: &ClientError) -> JsValue {
     let message = e.to_string();
     let kind = match e {
@@ -28,9 +29,48 @@ pub fn client(e: &ClientError) -> JsValue {
     };
     let w = Writer::new();
     w.set("kind", kind)
+        .set_opt("field", field_of(e))
         .set_opt("rule", rule_in(&message))
         .set("message", &*message);
     w.done()
+}
+
+/// The argument or option of `publish`, `subscribe` or `unsubscribe` that `e` blames.
+fn field_of(e: &ClientError) -> Option<&'static str> {
+    use UsageError as U;
+    Some(match e {
+        ClientError::Usage(
+            U::StringTooLong { field, .. }
+            | U::BinaryTooLong { field, .. }
+            | U::NullCharacter { field },
+        ) => option_named(field)?,
+        ClientError::Usage(U::WildcardInTopicName | U::EmptyTopic) => "topic",
+        ClientError::Usage(U::InvalidTopicFilter { .. } | U::NoLocalOnSharedSubscription) => {
+            "filters"
+        }
+        ClientError::Usage(U::InvalidPropertyValue { .. }) => "options.properties",
+        ClientError::QosNotSupported => "options.qos",
+        ClientError::RetainNotSupported => "options.retain",
+        ClientError::TopicAliasInvalid => "options.properties.topicAlias",
+        ClientError::SubscriptionIdentifierInPublish => {
+            "options.properties.subscriptionIdentifiers"
+        }
+        _ => return None,
+    })
+}
+
+/// The argument or option behind a field the codec refused, by the codec's name for it.
+fn option_named(codec_field: &str) -> Option<&'static str> {
+    Some(match codec_field {
+        "topic" => "topic",
+        "topic filter" => "filters",
+        "client id" => "options.clientId",
+        "user name" => "options.username",
+        "password" => "options.password",
+        "will topic" => "options.will.topic",
+        "will payload" => "options.will.payload",
+        _ => return None,
+    })
 }
 
 /// The object for options whose CONNECT could not be sent: a `UsageError` with the
@@ -52,20 +92,13 @@ pub fn connect_options(e: &ClientError) -> JsValue {
     w.done()
 }
 
-/// The option behind a CONNECT field the codec refused, by the codec's name for it.
+/// The option behind a CONNECT field the codec refused.
 fn connect_option(e: &UsageError) -> Option<&'static str> {
     use UsageError as U;
     Some(match e {
         U::StringTooLong { field, .. }
         | U::BinaryTooLong { field, .. }
-        | U::NullCharacter { field } => match *field {
-            "client id" => "options.clientId",
-            "user name" => "options.username",
-            "password" => "options.password",
-            "will topic" => "options.will.topic",
-            "will payload" => "options.will.payload",
-            _ => return None,
-        },
+        | U::NullCharacter { field } => option_named(field)?,
         U::WildcardInTopicName | U::EmptyTopic => "options.will.topic",
         // [MQTT-3.1.2-22]: a password without a user name; [MQTT-3.1.3-7]: an empty
         // client id without a clean session.
