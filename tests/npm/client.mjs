@@ -603,6 +603,7 @@ function steps(broker, peer, worker, closed) {
         willTopic: await failure(mqtt.connect(closedUrl, { worker, will: { topic: "a/+", payload: "x" } })),
         passwordOnly: await failure(mqtt.connect(closedUrl, { worker, version: 4, password: "p" })),
         props311: await failure(mqtt.connect(closedUrl, { worker, version: 4, properties: { sessionExpiryInterval: 5 } })),
+        loneId: await failure(mqtt.connect(closedUrl, { worker, clientId: "a\udc00" })),
         surrogate: await failure(clients.v5.publish("a/\ud800", "x")),
       }), { ...base, closedUrl: `ws://127.0.0.1:${closed}/` });
       assert.deepEqual([r.keepAlive[0].name, r.keepAlive[0].field, r.keepAlive[0].message, r.keepAlive[1]],
@@ -624,6 +625,8 @@ function steps(broker, peer, worker, closed) {
       assert.deepEqual([r.willTopic.name, r.willTopic.field, r.willTopic.rule], ["UsageError", "options.will.topic", "MQTT-3.3.2-2"]);
       assert.deepEqual([r.passwordOnly.name, r.passwordOnly.field, r.passwordOnly.rule], ["UsageError", "options.password", "MQTT-3.1.2-22"]);
       assert.deepEqual([r.props311.name, r.props311.field], ["UsageError", "options.properties"]);
+      assert.deepEqual([r.loneId.name, r.loneId.field, r.loneId.message],
+        ["UsageError", "options.clientId", "options.clientId: a lone UTF-16 surrogate has no UTF-8 form [MQTT-1.5.4-1]"]);
       assert.deepEqual([r.surrogate.name, r.surrogate.field, r.surrogate.rule], ["UsageError", "topic", "MQTT-1.5.4-1"]);
     }),
     named("a refused connect rejects with a ConnectError and its reason code", async (page) => {

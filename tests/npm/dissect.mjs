@@ -230,6 +230,9 @@ async function nodeChecks(m) {
         [() => m.dissect("c0 00", { versoin: 4 }), "options.versoin", "options.versoin: no such option; the options are: version"],
         [() => m.dissect(null), "bytes", null],
         [() => m.dissect([48, 256]), "bytes[1]", "bytes[1]: expected a byte value 0 to 255, got 256"],
+        // A lone surrogate would be encoded as U+FFFD: a topic other than the one given.
+        [() => m.encode({ type: "PUBLISH", topic: "a/\ud800" }), "packet.topic",
+          "packet.topic: a lone UTF-16 surrogate has no UTF-8 form [MQTT-1.5.4-1]"],
         // More than any packet: refused before it is copied into the wasm module's memory.
         [() => m.decode(new Uint8Array(268435461)), "bytes",
           "bytes: 268435461 bytes is more than any MQTT packet (at most 268435460: a fixed header and a Remaining Length of 268,435,455, 2.1.4)"],

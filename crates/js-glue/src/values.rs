@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::num::{NonZeroU16, NonZeroU32};
 
-use js_sys::{Array, ArrayBuffer, Uint8Array};
+use js_sys::{Array, ArrayBuffer, JsString, Uint8Array};
 use mqttscope_proto::codec::{RetainHandling, UserProperty};
 use mqttscope_proto::{ProtocolVersion, QoS, ReasonCode};
 use wasm_bindgen::{JsCast, JsValue};
@@ -105,7 +105,18 @@ impl ToJs for f64 {
 
 impl FromJs for String {
     fn from_js(v: &JsValue, field: &str) -> Result<Self, Fault> {
-        v.as_string().ok_or_else(|| Fault::new(field, "a string"))
+        let s = v
+            .dyn_ref::<JsString>()
+            .ok_or_else(|| Fault::new(field, "a string"))?;
+        // A lone surrogate has no UTF-8 form: the conversion would put U+FFFD in its
+        // place, and what is encoded would not be what was given [MQTT-1.5.4-1].
+        if !s.is_valid_utf16() {
+            return Err(Fault {
+                field: field.to_owned(),
+                message: "a lone UTF-16 surrogate has no UTF-8 form [MQTT-1.5.4-1]".to_owned(),
+            });
+        }
+        Ok(String::from(s))
     }
 }
 
