@@ -605,6 +605,7 @@ function steps(broker, peer, worker, closed) {
         props311: await failure(mqtt.connect(closedUrl, { worker, version: 4, properties: { sessionExpiryInterval: 5 } })),
         loneId: await failure(mqtt.connect(closedUrl, { worker, clientId: "a\udc00" })),
         surrogate: await failure(clients.v5.publish("a/\ud800", "x")),
+        loneFilter: await failure(clients.v5.subscribe("a/\ud800")),
       }), { ...base, closedUrl: `ws://127.0.0.1:${closed}/` });
       assert.deepEqual([r.keepAlive[0].name, r.keepAlive[0].field, r.keepAlive[0].message, r.keepAlive[1]],
         ["UsageError", "options.keepAlive", "options.keepAlive: expected an integer from 0 to 65535", "ended"]);
@@ -628,6 +629,8 @@ function steps(broker, peer, worker, closed) {
       assert.deepEqual([r.loneId.name, r.loneId.field, r.loneId.message],
         ["UsageError", "options.clientId", "options.clientId: a lone UTF-16 surrogate has no UTF-8 form [MQTT-1.5.4-1]"]);
       assert.deepEqual([r.surrogate.name, r.surrogate.field, r.surrogate.rule], ["UsageError", "topic", "MQTT-1.5.4-1"]);
+      assert.equal(r.loneFilter.name, "UsageError");
+      assert.match(r.loneFilter.message, /^filters\[0\]\.filter: a lone UTF-16 surrogate has no UTF-8 form \[MQTT-1\.5\.4-1\]$/);
     }),
     named("a refused connect rejects with a ConnectError and its reason code", async (page) => {
       const r = await page.evaluate(async (base) => {
