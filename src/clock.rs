@@ -17,7 +17,19 @@ pub fn monotonic_ms() -> f64 {
 
 /// The core's clock: whole milliseconds of [`monotonic_ms`].
 pub fn now() -> Instant {
-    Instant::from_millis(monotonic_ms() as u64)
+    instant(monotonic_ms())
+}
+
+/// [`monotonic_ms`] as the core's clock (whole milliseconds, never before the page loaded).
+pub fn instant(monotonic_ms: f64) -> Instant {
+    Instant::from_millis(monotonic_ms.max(0.0) as u64)
+}
+
+/// A time another context (a worker) read as `performance.timeOrigin + performance.now()`,
+/// on [`monotonic_ms`]'s clock.
+pub fn from_shared_ms(shared_ms: f64) -> f64 {
+    let origin = PERFORMANCE.with(|p| p.as_ref().map_or(0.0, |p| p.time_origin()));
+    shared_ms - origin
 }
 
 /// The wall clock, in milliseconds since the Unix epoch (for timestamps shown and

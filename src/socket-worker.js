@@ -8,18 +8,24 @@
 //   ["send", id, ArrayBuffer]      send one binary message (the buffer is transferred)
 //   ["close", id]                  close it (code 1000) and forget it; nothing more is posted
 //   ["ack", id, bytes]             the page has handled a data batch of that many bytes
+//   ["sync", id]                   what do you hold? (asked at a keep-alive deadline)
 // Worker -> page:
 //   ["ready"]                                    the worker runs
 //   [id, "open", protocol]                       handshake done; the subprotocol chosen
 //   [id, "data", [ArrayBuffer | null, ...]]      messages in order; null for a text message
 //   [id, "close", code, reason, wasOpen, ms]     closed (after the last data batch)
+//   [id, "synced", heldAt | null]                the answer to "sync", after every batch
+//                                                posted before it: when the newest message
+//                                                not yet posted arrived (timeOrigin + now)
 //
 // Flow control: a WebSocket cannot be told to stop reading, so a page that falls behind
 // (a long task, a busy tab) would let batches pile up without bound. The worker posts
 // no more than MAX_IN_FLIGHT bytes the page has not acknowledged, and holds the rest; a
 // socket whose held bytes pass MAX_HELD is closed with code 4000 and a reason saying so,
 // which ends the connection like a drop (the client's reconnect policy decides), instead
-// of exhausting the browser's memory.
+// of exhausting the browser's memory. A PINGRESP held here came in time: the page asks
+// ("sync") before it judges a keep-alive deadline, so that a page that is behind does not
+// take a live server for gone.
 "use strict";
 
 // How long the first message of a batch may wait for others, in milliseconds, and how many
@@ -35,7 +41,7 @@ const sockets = new Map();
 
 function open(id, url, protocols) {
   const started = performance.now();
-  const entry = { ws: null, batch: [], held: 0, inFlight: 0, flush: 0, opened: false, started };
+  const entry = { ws: null, batch: [], held: 0, inFlight: 0, flush: 0, opened: false, started, heldAt: 0 };
   sockets.set(id, entry);
   let ws;
   try {
@@ -56,6 +62,7 @@ function open(id, url, protocols) {
     const data = typeof e.data === "string" ? null : e.data;
     entry.batch.push(data);
     entry.held += data ? data.byteLength : 0;
+    entry.heldAt = performance.timeOrigin + performance.now();
     if (entry.held > MAX_HELD) return overflow(id, entry);
     if (entry.batch.length >= BATCH_MAX) flush(id, entry);
     else if (!entry.flush) entry.flush = setTimeout(() => flush(id, entry), BATCH_MS);
@@ -101,6 +108,8 @@ onmessage = (event) => {
   } else if (op === "ack" && entry) {
     entry.inFlight = Math.max(0, entry.inFlight - a);
     flush(id, entry);
+  } else if (op === "sync" && entry) {
+    postMessage([id, "synced", entry.batch.length ? entry.heldAt : null]);
   } else if (op === "close" && entry) {
     sockets.delete(id);
     clearTimeout(entry.flush);

@@ -12,8 +12,9 @@
 // socket-worker.js's protocol, so a `sandbox://` connection is one more WebSocket:
 // ["open", id, url, protocols], ["send", id, ArrayBuffer], ["close", id] and
 // ["ack", id, bytes] (the same flow control: at most 16 MiB posted and not acknowledged,
-// closed with 4000 past 64 MiB held; crates/sandbox/src/flow.rs) to the worker;
-// ["ready"], [id, "open", "mqtt"], [id, "data", [ArrayBuffer, ...]] and
+// closed with 4000 past 64 MiB held; crates/sandbox/src/flow.rs) and ["sync", id] (what
+// is held, asked at a keep-alive deadline) to the worker; ["ready"], [id, "open", "mqtt"],
+// [id, "data", [ArrayBuffer, ...]], [id, "synced", heldAt | null] and
 // [id, "close", code, reason, wasOpen, ms] from it, or ["failed", why] if the module did
 // not load. A page posts ["bye"] when its tab goes away, which closes its connections at
 // once, and those of the ports it attached: ["attach"] with a MessagePort transferred

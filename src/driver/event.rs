@@ -15,6 +15,13 @@ pub enum SocketEvent {
     Data(Vec<Vec<u8>>),
     /// A text message, which MQTT forbids [MQTT-6.0.0-1].
     Text,
+    /// The answer to [`super::socket::Socket::sync`], after every message received before
+    /// it: when the newest message the worker still holds arrived ([`crate::clock`]'s
+    /// monotonic milliseconds), if it holds any.
+    Synced {
+        /// When the newest held message arrived.
+        held_at_ms: Option<f64>,
+    },
     /// The socket closed (a failed handshake closes with 1006 and no reason).
     Closed {
         /// The close code.

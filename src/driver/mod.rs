@@ -16,6 +16,13 @@
 //! socket is closed on purpose (a DISCONNECT goes before the close); what waits for a
 //! socket that died dies with it.
 //!
+//! A socket in a worker holds what the page has not caught up with (its flow control),
+//! a PINGRESP included. So when the timer fires for such a socket, the link first asks the
+//! worker what it holds ([`Socket::sync`]) and hands the deadline to the core with the
+//! answer, which comes after every message posted before it: bytes that arrived after the
+//! PINGREQ show the server is there ([`Client::handle_withheld`]), so a page that is
+//! behind does not end a live connection for its keep-alive.
+//!
 //! What happens is told to the application through [`Report`]s, delivered after the
 //! link's own state is released, so a report handler may call the link again.
 
@@ -114,6 +121,9 @@ struct Inner {
     timer: Option<Timer>,
     /// The deadline the timer is armed for (core milliseconds), if any.
     armed: Option<u64>,
+    /// The socket (by generation) asked what it holds: the fired deadline waits for the
+    /// answer.
+    syncing: Option<u32>,
     frames: FrameMap,
     last_frame: Vec<u8>,
     attempts: u32,
@@ -150,6 +160,7 @@ impl Link {
                 generation: 0,
                 timer: None,
                 armed: None,
+                syncing: None,
                 frames: FrameMap::default(),
                 last_frame: Vec::new(),
                 attempts: 0,
@@ -267,13 +278,15 @@ fn finish_input(cell: &RefCell<Inner>) {
     }
 }
 
-/// The timer fired.
+/// The timer fired: the deadline goes to the core, once a worker's socket has said what
+/// it holds.
 fn on_timer(weak: &Weak<RefCell<Inner>>) {
     if let Some(cell) = weak.upgrade() {
         with_inner(&cell, |i| {
             i.armed = None;
-            i.client.handle_timeout(clock::now());
-            i.pump();
+            if !i.sync_socket() {
+                i.handle_deadline(None);
+            }
         });
     }
 }
@@ -325,6 +338,10 @@ impl Inner {
                 self.transport_lost(true, 0.0);
             }
             SocketEvent::Data(bytes) => self.on_data(bytes),
+            SocketEvent::Synced { held_at_ms } => {
+                self.syncing = None;
+                self.handle_deadline(held_at_ms);
+            }
             SocketEvent::Text => {
                 self.reports.push(Report::TextFrame);
                 self.socket = None;
@@ -343,6 +360,35 @@ impl Inner {
                 self.transport_lost(was_open, elapsed_ms);
             }
         }
+    }
+
+    /// Asks the socket what it holds, unless it was asked already; false when there is
+    /// no one to ask (no socket, or one on the page).
+    fn sync_socket(&mut self) -> bool {
+        if self.is_syncing() {
+            return true;
+        }
+        let asked = self.socket.as_ref().is_some_and(Socket::sync);
+        if asked {
+            self.syncing = Some(self.generation);
+        }
+        asked
+    }
+
+    /// Whether the current socket was asked what it holds and has not answered.
+    fn is_syncing(&self) -> bool {
+        self.socket.is_some() && self.syncing == Some(self.generation)
+    }
+
+    /// The deadline the timer fired for goes to the core, after the bytes a worker holds
+    /// (that arrived at `held_at_ms`, if any) have answered for the keep-alive.
+    fn handle_deadline(&mut self, held_at_ms: Option<f64>) {
+        let now = clock::now();
+        if let Some(at) = held_at_ms {
+            self.client.handle_withheld(clock::instant(at).min(now));
+        }
+        self.client.handle_timeout(now);
+        self.pump();
     }
 
     /// A batch of WebSocket messages, each handed to the core whole and in order.
@@ -466,6 +512,10 @@ impl Inner {
     /// packet moves the keep-alive deadline, so re-arming each time would post a message
     /// to the timer worker per packet, which was the largest cost under a flood.
     fn arm(&mut self, at_ms: u64) {
+        // The fired deadline waits for the socket's answer, which re-arms.
+        if self.is_syncing() {
+            return;
+        }
         let Some(timer) = &self.timer else { return };
         if at_ms == u64::MAX {
             if self.armed.take().is_some() {

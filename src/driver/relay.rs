@@ -80,6 +80,12 @@ impl RelayedSocket {
     pub fn send(&self, bytes: &[u8]) -> bool {
         with_service(self.relay, |s| s.send(self.id, bytes))
     }
+
+    /// Asks the worker what it holds: [`SocketEvent::Synced`] follows, after what it
+    /// posted before (or the socket's close). False when the worker is not running.
+    pub fn sync(&self) -> bool {
+        with_service(self.relay, |s| s.sync(self.id))
+    }
 }
 
 impl Drop for RelayedSocket {
@@ -174,6 +180,13 @@ impl Service {
         let message = Array::of3(&"send".into(), &id.into(), &buffer);
         let transfer = Array::of1(&buffer);
         worker.post_transferring(&message, &transfer)
+    }
+
+    fn sync(&mut self, id: u32) -> bool {
+        let (Some(worker), true) = (&self.worker, self.entries.contains_key(&id)) else {
+            return false;
+        };
+        worker.post(&Array::of2(&"sync".into(), &id.into()))
     }
 
     fn close(&mut self, id: u32) {
@@ -276,6 +289,10 @@ fn on_worker_message(relay: Relay, data: JsValue) {
             } else {
                 acknowledge(relay, id, bytes);
             }
+        }
+        Some("synced") => {
+            let held_at_ms = message.get(2).as_f64().map(crate::clock::from_shared_ms);
+            deliver(relay, id, |_| {}, SocketEvent::Synced { held_at_ms });
         }
         Some("close") => {
             let closed = with_service(relay, |s| s.entries.remove(&id));

@@ -93,6 +93,16 @@ impl Socket {
         }
     }
 
+    /// Asks a worker's socket what it holds for the page (its flow control), so that a
+    /// keep-alive deadline is judged with it: [`SocketEvent::Synced`] follows. False for a
+    /// socket on the page, which holds nothing (or when the worker is gone).
+    pub fn sync(&self) -> bool {
+        match self {
+            Socket::Relayed(relayed) => relayed.sync(),
+            Socket::Page { .. } => false,
+        }
+    }
+
     /// Whether the socket runs in the socket worker.
     pub fn in_worker(&self) -> bool {
         matches!(self, Socket::Relayed(_))

@@ -14,6 +14,10 @@
 //                  a WebSocket message of its own, all at once; `burst` keeps the packet
 //                  ids of the PUBACKs that came back, in order, and how many WebSocket
 //                  messages carried them
+//   "laggard"      (MQTT 5) sets a Server Keep Alive of LAG_KEEP_ALIVE seconds; to the first
+//                  PINGREQ it answers LAG_MESSAGES PUBLISHes of LAG_SIZE bytes on lag/<n>
+//                  and only then the PINGRESP, calling `onLaggardPing` first (a test makes
+//                  the page busy there, so that the PINGRESP waits behind the backlog)
 //
 // A client may put several packets in one WebSocket message, or one packet over several:
 // the peer cuts what it receives into packets (`packetsOf`).
@@ -25,6 +29,9 @@ import { WebSocketServer } from "ws";
 export const POISON_SIZE = 2 * 1024 * 1024;
 export const HUGE_TOPICS = 40;
 export const BURST = 200;
+export const LAG_KEEP_ALIVE = 2;
+export const LAG_MESSAGES = 24;
+export const LAG_SIZE = 1024 * 1024;
 
 /** A Remaining Length as a Variable Byte Integer. */
 export function varint(n) {
@@ -110,6 +117,9 @@ export class HostilePeer {
     this.publishes = [];
     /** What "burst" sent back: the PUBACKs' packet ids, and its WebSocket messages. */
     this.burst = { acks: [], messages: 0 };
+    /** Called at "laggard"'s first PINGREQ, before its answer. */
+    this.onLaggardPing = null;
+    this.laggardPings = 0;
   }
 
   async start() {
@@ -137,7 +147,12 @@ export class HostilePeer {
         this.connects.set(session.id, (this.connects.get(session.id) ?? 0) + 1);
         this.sockets.set(session.id, ws);
         const present = session.id === "keeper" && !session.clean ? 1 : 0;
-        ws.send(session.level === 5 ? Buffer.from([0x20, 0x03, present, 0, 0]) : Buffer.from([0x20, 0x02, present, 0]));
+        if (session.id === "laggard") {
+          // Properties: Server Keep Alive (0x13).
+          ws.send(Buffer.from([0x20, 0x06, 0, 0, 0x03, 0x13, 0x00, LAG_KEEP_ALIVE]));
+        } else {
+          ws.send(session.level === 5 ? Buffer.from([0x20, 0x03, present, 0, 0]) : Buffer.from([0x20, 0x02, present, 0]));
+        }
       } else if (session) {
         this.misbehave(ws, session, type, p);
       }
@@ -154,6 +169,15 @@ export class HostilePeer {
     if (session.id === "keeper") {
       if (type === 3) this.publishes.push(p[0]);
       else if (type === 12) ws.send(Buffer.from([0xd0, 0x00]));
+      return;
+    }
+    if (session.id === "laggard" && type === 12 && this.laggardPings++ === 0) {
+      this.onLaggardPing?.();
+      for (let i = 0; i < LAG_MESSAGES; i++) {
+        const head = Buffer.concat([str(`lag/${i}`), Buffer.from([0])]);
+        ws.send(packet(0x30, Buffer.concat([head, Buffer.alloc(LAG_SIZE - head.length - 4, i)])));
+      }
+      ws.send(Buffer.from([0xd0, 0x00]));
       return;
     }
     if (session.id === "burst" && type === 4) {

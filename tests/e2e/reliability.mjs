@@ -13,14 +13,15 @@
 // message over the MQTT 3.1.1 receive limit ends the connection once, once more after a
 // reconnect, and then reconnection stops, with the doctor saying why; a burst of 200 QoS 1
 // messages, each in a WebSocket message of its own, is PUBACKed in order, several PUBACKs
-// to a WebSocket message. Exits non-zero on failure.
+// to a WebSocket message; and a page busy while a PINGRESP waits behind a 24 MiB backlog
+// keeps its connection. Exits non-zero on failure.
 
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ARTIFACTS, assert, exitWith, runSteps } from "./harness.mjs";
-import { BURST, HostilePeer, HUGE_TOPICS, POISON_SIZE } from "./hostile.mjs";
+import { BURST, HostilePeer, HUGE_TOPICS, LAG_KEEP_ALIVE, LAG_MESSAGES, POISON_SIZE } from "./hostile.mjs";
 import { Broker, sleep } from "./mosquitto.mjs";
 import { configure, packetCount, statusIs, until } from "./page.mjs";
 
@@ -149,6 +150,33 @@ function steps(ctx) {
       assert(counts.includes(`${HUGE_TOPICS} messages on topics longer than 4096 bytes (cut there)`), counts);
       await statusIs(page, "connected", "still connected");
       await page.click('[data-testid="tab-messages"]');
+      await page.click('[data-testid="connect"]');
+    },
+    async function aPageBehindItsBacklogKeepsItsConnection(page) {
+      // The PINGRESP comes behind 24 MiB while the page is busy for three times the half
+      // keep-alive it waits for the answer: the socket worker holds what passes its 16 MiB
+      // in flight, so the PINGRESP reaches the page after the keep-alive deadline. The
+      // server was there all along: the connection must stay.
+      let busy = null;
+      peer.onLaggardPing = () => {
+        busy = page.evaluate((ms) => {
+          const until = performance.now() + ms;
+          while (performance.now() < until);
+        }, LAG_KEEP_ALIVE * 1500);
+      };
+      await addConnection(page, "laggard", peer.url(), "5", "laggard");
+      await statusIs(page, "connected");
+      await page.fill('[data-testid="sub-filter"]', "lag/#");
+      await page.click('[data-testid="subscribe"]');
+      for (let waited = 0; !busy && waited < 10000; waited += 100) await sleep(100);
+      assert(busy, "no PINGREQ within 10 s");
+      await busy;
+      await until(page, (n) => document.querySelector('[data-testid="message-counts"]')?.textContent.includes(`${n} messages`), LAG_MESSAGES, "every message counted", 20000);
+      // Two more keep-alives, answered at once.
+      await sleep(LAG_KEEP_ALIVE * 2000);
+      assert(peer.laggardPings >= 2, `${peer.laggardPings} PINGREQs`);
+      assert(peer.connects.get("laggard") === 1, `${peer.connects.get("laggard")} CONNECTs: the connection was ended`);
+      await statusIs(page, "connected", "still connected");
       await page.click('[data-testid="connect"]');
     },
     async function reconnectingByHandKeepsTheSessionAndItsMessages(page) {

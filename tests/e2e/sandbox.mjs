@@ -9,11 +9,13 @@
 // shares the one sandbox (a SharedWorker): a retained message published from the first
 // tab reaches a subscription made in the second; a page back from the back-forward cache
 // reconnects at once; and a reload of the first tab while the
-// second stays open finds the same sandbox (its retained messages still there). Exits
-// non-zero on failure.
+// second stays open finds the same sandbox (its retained messages still there); a
+// sandbox connection with a keep-alive of 1 s stays up on its PINGRESPs, each keep-alive
+// deadline judged once the sandbox has said what it holds for the page. Exits non-zero
+// on failure.
 
 import { assert, exitWith, runSteps } from "./harness.mjs";
-import { configure, inspectorHex, selectPacket, statusIs, until } from "./page.mjs";
+import { configure, inspectorHex, packetCount, selectPacket, statusIs, until } from "./page.mjs";
 
 const SEEN_WITHIN_MS = 8000;
 
@@ -138,6 +140,22 @@ const steps = [
     } finally {
       await other.close();
     }
+  },
+  async function aOneSecondKeepAliveIsAnsweredInTheSandbox(page) {
+    await page.click('[data-testid="add-connection"]');
+    if (!(await page.$('[data-testid="url"]'))) await page.click('button:has-text("Settings")');
+    await page.getByLabel("Name", { exact: true }).fill("pings");
+    await page.getByLabel("Keep alive").fill("1");
+    await configure(page, "sandbox://home", "5", "e2e-pings");
+    await statusIs(page, "connected");
+    await page.waitForTimeout(4500);
+    await statusIs(page, "connected", "still connected after 4.5 keep-alives");
+    await page.click('[data-testid="tab-packets"]');
+    const [pings, pongs] = [await packetCount(page, "PINGREQ"), await packetCount(page, "PINGRESP")];
+    assert(pings >= 3 && pongs >= 3, `${pings} PINGREQs and ${pongs} PINGRESPs in 4.5 s`);
+    assert((await packetCount(page, "CONNECT")) === 1, "one CONNECT: no reconnect");
+    await page.click('[data-testid="tab-messages"]');
+    await page.click('[data-testid="connect"]');
   },
 ];
 

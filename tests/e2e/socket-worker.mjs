@@ -2,7 +2,8 @@
 // scripted WebSocket, a recorded postMessage and manual timers. A page that does not
 // acknowledge gets at most 16 MiB in flight; the worker holds the rest and closes the
 // socket (code 4000, with a reason) past 64 MiB held; acknowledgements let batches flow
-// again, every message whole and in order. Exits non-zero on failure.
+// again, every message whole and in order; a "sync" is answered after the batches posted
+// before it, with when the newest message still held arrived. Exits non-zero on failure.
 //
 //   node tests/e2e/socket-worker.mjs
 
@@ -18,6 +19,7 @@ function load() {
   const posted = [];
   const timers = [];
   const sockets = [];
+  const clock = { ms: 0 };
   class FakeSocket {
     static OPEN = 1;
     constructor(url, protocols) {
@@ -34,13 +36,13 @@ function load() {
     postMessage: (m) => posted.push(m),
     setTimeout: (f) => timers.push(f),
     clearTimeout: () => {},
-    performance: { now: () => 0 },
+    performance: { timeOrigin: 1_000_000, now: () => clock.ms },
     Math,
   });
   vm.runInContext(readFileSync(join(ROOT, "src", "socket-worker.js"), "utf8"), context);
   const send = (m) => context.onmessage({ data: m });
   const fireTimers = () => timers.splice(0).forEach((f) => f());
-  return { posted, sockets, send, fireTimers };
+  return { posted, sockets, send, fireTimers, clock };
 }
 
 const dataBatches = (posted) => posted.filter((m) => m[1] === "data");
@@ -88,10 +90,36 @@ function acknowledgementsLetTheHeldMessagesGoInOrder() {
   assert(ws.closed === null, "a page that keeps up keeps its socket");
 }
 
+function aSyncSaysWhenTheNewestHeldMessageArrived() {
+  const w = load();
+  w.send(["open", 3, "ws://127.0.0.1:1/", ["mqtt"]]);
+  const ws = w.sockets[0];
+  ws.onopen();
+  w.send(["sync", 3]);
+  assert(JSON.stringify(w.posted.at(-1)) === JSON.stringify([3, "synced", null]), `nothing held: ${w.posted.at(-1)}`);
+  for (let i = 0; i < 17; i++) {
+    w.clock.ms = 10 * i;
+    ws.onmessage({ data: new ArrayBuffer(MiB) });
+    w.fireTimers();
+  }
+  // 16 MiB posted; the 17th MiB, arrived at 160 ms, is held.
+  w.send(["sync", 3]);
+  const answer = w.posted.at(-1);
+  assert(answer[1] === "synced" && answer[2] === 1_000_160, `held: ${answer}`);
+  w.send(["ack", 3, 16 * MiB]);
+  w.send(["sync", 3]);
+  const last = w.posted.slice(-2);
+  assert(last[0][1] === "data" && bytesIn(last[0]) === MiB, `the held MiB posted first: ${last[0]}`);
+  assert(last[1][1] === "synced" && last[1][2] === null, `then nothing held: ${last[1]}`);
+  w.send(["sync", 99]);
+  assert(w.posted.at(-1) === last[1], "an unknown socket is not answered");
+}
+
 let failed = 0;
 for (const test of [
   withoutAcknowledgementsAtMost16MiBAreInFlightAndPast64MiBTheSocketCloses,
   acknowledgementsLetTheHeldMessagesGoInOrder,
+  aSyncSaysWhenTheNewestHeldMessageArrived,
 ]) {
   try {
     test();

@@ -65,6 +65,15 @@ pub enum ToPage {
         /// Milliseconds since it was opened.
         elapsed_ms: u64,
     },
+    /// `[id, "synced", heldAt | null]`: the answer to `["sync", id]`, after every data
+    /// batch posted before it: when the newest packet still held for the page was sent.
+    Synced {
+        /// The page's socket id.
+        id: u32,
+        /// When the newest held packet was sent, on the worker's clock (`None`: nothing
+        /// is held).
+        held_at: Option<Instant>,
+    },
     /// `["monitor", json]`: a [`crate::monitor::Update`] for a watching pane.
     Monitor {
         /// The update as JSON.
@@ -484,13 +493,25 @@ impl Sandbox {
         }
     }
 
+    /// Page `port` asks what socket `id` holds for it (before it judges a keep-alive
+    /// deadline): answered after the data already posted. A socket that is gone has
+    /// posted its close instead.
+    pub fn sync(&mut self, port: PortId, id: u32) {
+        let Some(socket) = self.sockets.get(&(port, id)) else {
+            return;
+        };
+        let held_at = socket.flow.newest_held();
+        self.outbox
+            .push_back((port, ToPage::Synced { id, held_at }));
+    }
+
     /// Gives a packet to the socket's flow control: posted now, held for an
     /// acknowledgement, or (the page too far behind) the end of the connection.
     fn push_data(&mut self, port: PortId, id: u32, bytes: Vec<u8>, now: Instant) {
         let Some(socket) = self.sockets.get_mut(&(port, id)) else {
             return;
         };
-        match socket.flow.offer(bytes) {
+        match socket.flow.offer(bytes, now) {
             Offer::Post(bytes) => self.post_data(port, id, bytes),
             Offer::Held => {}
             Offer::Overflow(total) => {

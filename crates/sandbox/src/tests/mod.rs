@@ -21,6 +21,10 @@ struct Page {
     deadline: Instant,
     /// Whether it acknowledges the data it handled (a page whose tab is frozen does not).
     acks: bool,
+    /// Packets the sandbox posted to it.
+    received: usize,
+    /// The answers to its syncs, with how many packets it had been posted by then.
+    synced: Vec<(Option<Instant>, usize)>,
 }
 
 impl Page {
@@ -44,6 +48,8 @@ impl Page {
             events: Vec::new(),
             deadline: Instant::from_millis(u64::MAX),
             acks: true,
+            received: 0,
+            synced: Vec::new(),
         }
     }
 
@@ -118,6 +124,7 @@ impl World {
             ToPage::Data { id, batch } => {
                 let page = self.pages.iter_mut().find(find(id)).unwrap();
                 let mut handled = 0;
+                page.received += batch.len();
                 for bytes in batch {
                     handled += bytes.len();
                     page.client.handle_bytes(now, &bytes);
@@ -132,6 +139,10 @@ impl World {
                 page.closed = Some(code);
                 page.open = false;
                 page.client.handle_closed(now);
+            }
+            ToPage::Synced { id, held_at } => {
+                let page = self.pages.iter_mut().find(find(id)).unwrap();
+                page.synced.push((held_at, page.received));
             }
             ToPage::Monitor { json } => {
                 self.updates.push((port, Update::from_json(&json).unwrap()))
@@ -473,6 +484,40 @@ mod flow {
         let expected: Vec<u8> = (0..48).map(|k| k as u8).collect();
         assert_eq!(firsts(&w), expected);
         assert_eq!(w.pages[0].closed, None);
+    }
+
+    #[test]
+    fn a_sync_is_answered_after_the_data_posted_with_when_the_newest_held_packet_was_sent() {
+        let mut w = two_pages();
+        w.sandbox.sync(PortId(1), 1);
+        w.settle();
+        // CONNACK and SUBACK came before.
+        assert_eq!(w.pages[0].synced, vec![(None, 2)], "nothing held");
+        w.pages[0].acks = false;
+        for k in 0..34 {
+            publish_big(&mut w, k);
+        }
+        let later = Instant::from_millis(w.now.as_millis() + 500);
+        w.now = later;
+        publish_big(&mut w, 34);
+        w.sandbox.sync(PortId(1), 1);
+        w.settle();
+        // 32 posted, 3 held, the newest sent 500 ms later.
+        let posted = MAX_IN_FLIGHT.div_ceil(PAYLOAD);
+        assert_eq!(w.pages[0].synced[1], (Some(later), 2 + posted));
+        w.pages[0].acks = true;
+        w.sandbox.ack(PortId(1), 1, usize::MAX);
+        w.sandbox.sync(PortId(1), 1);
+        w.settle();
+        assert_eq!(
+            w.pages[0].synced[2],
+            (None, 2 + 35),
+            "all posted before the answer"
+        );
+        // A socket that is gone is not answered (its close was posted).
+        w.sandbox.sync(PortId(1), 99);
+        w.settle();
+        assert_eq!(w.pages[0].synced.len(), 3);
     }
 
     #[test]

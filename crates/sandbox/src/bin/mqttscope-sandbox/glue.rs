@@ -55,6 +55,7 @@ pub fn sandbox_message(port: u32, data: JsValue, now: f64) -> f64 {
                 let bytes = message.get(2).as_f64().unwrap_or(0.0);
                 s.ack(port, id, bytes.max(0.0) as usize);
             }
+            Some("sync") => s.sync(port, id),
             Some("bye") => s.port_gone(port, now),
             // The broker pane: ["command", json].
             Some("command") => {
@@ -145,12 +146,26 @@ fn post(port: PortId, message: ToPage) {
             ];
             parts.into_iter().collect()
         }
+        ToPage::Synced { id, held_at } => {
+            let at = held_at.map_or(JsValue::NULL, |at| {
+                (time_origin() + at.as_millis() as f64).into()
+            });
+            Array::of3(&id.into(), &"synced".into(), &at)
+        }
         ToPage::Monitor { json } => Array::of2(&"monitor".into(), &json.into()),
         ToPage::Packets { batch } => {
             Array::of2(&"monitor-packets".into(), &records(batch, &transfer))
         }
     };
     sandbox_post(port.0, &value, &transfer);
+}
+
+/// The worker's `performance.timeOrigin`: added to its clock, a time the page can read
+/// on its own (`socket-worker.js` dates what it holds the same way).
+fn time_origin() -> f64 {
+    let performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into());
+    let origin = performance.and_then(|p| js_sys::Reflect::get(&p, &"timeOrigin".into()));
+    origin.ok().and_then(|o| o.as_f64()).unwrap_or(0.0)
 }
 
 /// Packet records as one flat array: conn, sent, at_ms, ArrayBuffer, conn, ...
