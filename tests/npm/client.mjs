@@ -17,7 +17,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -193,10 +193,27 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>mqttscope</title><link
   window.ready = true;
 </script>`;
 
-/** What the test server answers besides the package's files: the page at /, and at
- *  /flood-closed the close code the peer got from the flooded client ("" before). */
-const routes = (peer) => (path) =>
-  path === "/" ? PAGE : path === "/flood-closed" ? String(peer.floodClosed ?? "") : undefined;
+/** What the test server answers besides the package's files: the page at /, at
+ *  /flood-closed the close code the peer got from the flooded client ("" before), and
+ *  under /crashing/ the package's files with a worker that crashes on cue (`CRASH`). */
+const routes = (peer, dir) => (path) => {
+  if (path === "/") return PAGE;
+  if (path === "/flood-closed") return String(peer.floodClosed ?? "");
+  if (!path.startsWith(CRASHING)) return undefined;
+  const file = readFileSync(join(dir, "node_modules", "mqttscope", decodeURIComponent(path.slice(CRASHING.length))));
+  return path === `${CRASHING}client/worker.js` ? Buffer.concat([file, Buffer.from(CRASH)]) : file;
+};
+
+/** Where the test server serves the package with a crashing worker. */
+const CRASHING = "/crashing/";
+
+/** Appended to the client's worker under /crashing/: an uncaught exception (as a bug in
+ *  the worker would throw) when the page asks it to publish on crash/now. */
+const CRASH = `
+addEventListener("message", (e) => {
+  if (e.data.some((m) => m.op === "publish" && m.topic === "crash/now")) throw new Error("injected crash");
+});
+`;
 
 /** The steps for one mode (`worker` true or false), against `broker` and `peer`; nothing
  *  listens on port `closed`. */
@@ -400,6 +417,34 @@ function steps(broker, peer, worker, closed) {
       assert.ok(r.got.length >= 16 && r.got.length < FLOOD, `${r.got.length} messages before the end`);
       assert.deepEqual(r.got, r.got.map((_, i) => i), "in order, none missing");
     }),
+    ...(worker ? [named("a worker that crashes ends the client: error and close with a ConnectionError, the will sent", async (page) => {
+      const will = subscribe(broker, "will/crash", 1);
+      await will.ready;
+      const r = await page.evaluate(async ({ url }) => {
+        const crashing = await import("/crashing/client/index.js");
+        const c = await crashing.connect(url, { clientId: "crash", will: { topic: "will/crash", payload: "gone" } });
+        await c.subscribe("crash/#");
+        const [error, close] = [next(c, "error"), next(c, "close")];
+        const pending = failure(c.publish("crash/now", "x", { qos: 1 }));
+        const e = await error;
+        const closed = await close;
+        const later = await failure(c.publish("after", "x"));
+        return {
+          name: e.name, ending: e.ending, message: e.message, same: closed.error === e,
+          reconnecting: closed.reconnecting, pending: (await pending).name, later: later.name, state: c.state,
+        };
+      }, { url });
+      assert.equal(r.name, "ConnectionError");
+      assert.equal(r.ending, "internal");
+      assert.match(r.message, /the client's worker failed: .*injected crash/);
+      assert.equal(r.same, true, "close carries the error");
+      assert.equal(r.reconnecting, false);
+      assert.equal(r.pending, "StateError", "the publish in flight fails");
+      assert.equal(r.later, "StateError", "a later call fails");
+      assert.equal(r.state, "ended");
+      // The worker is gone, its socket with it, without DISCONNECT: mosquitto sends the will.
+      assert.equal((await will.done).toString(), "gone\n");
+    })] : []),
     named("a messages() loop that falls behind holds the flood as a busy page does", async (page) => {
       const r = await page.evaluate(async ({ url, worker }) => {
         const c = new mqtt.Client(url, { worker, clientId: "flood-loop", reconnect: false });
@@ -893,7 +938,7 @@ async function nodeChecks(dir, broker, closed) {
 /** Every browser check, in headless Chromium through the end-to-end harness. */
 async function browserChecks(dir, broker, peer, closed) {
   const { runSteps } = await import("../e2e/harness.mjs");
-  const server = await serve(dir, routes(peer));
+  const server = await serve(dir, routes(peer, dir));
   const url = address(server);
   const ready = async function page_loads(page) {
     await page.waitForFunction(() => window.ready, null, { timeout: 15000 });
@@ -909,7 +954,9 @@ async function browserChecks(dir, broker, peer, closed) {
         /WebSocket connection to 'ws:\/\/127\.0\.0\.1:\d+\/(mqtt|ws)?' failed/.test(p) ||
         p === `request failed: http://127.0.0.1:${closed}/` ||
         p === `request failed: ${url}` ||
-        p === "console: Failed to load resource: net::ERR_CONNECTION_REFUSED",
+        p === "console: Failed to load resource: net::ERR_CONNECTION_REFUSED" ||
+        // The worker that crashes on cue.
+        /injected crash/.test(p),
     });
   } finally {
     server.close();

@@ -5,7 +5,8 @@
 //
 //   node tests/npm/elements.mjs pkg
 //
-// A page with only <mqtt-value> is checked first, in a fresh browser, for what it fetches
+// A scripted peer drops the first connection at its SUBSCRIBE, for what mosquitto will not
+// do. A page with only <mqtt-value> is checked first, in a fresh browser, for what it fetches
 // (never the dissector). The declarations are checked too: TypeScript (pinned in
 // tests/e2e) compiles a user's module against them in strict mode and must refuse what
 // they forbid. Screenshots go to test-artifacts/elements-*.png.
@@ -18,9 +19,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { address, install, serve, typeCheck } from "./common.mjs";
+import { address, install, packetsOf, serve, typeCheck } from "./common.mjs";
 import { ARTIFACTS, runSteps } from "../e2e/harness.mjs";
+import { packet, str, varint } from "../e2e/hostile.mjs";
 import { Broker, sleep } from "../e2e/mosquitto.mjs";
+import { WebSocketServer } from "../e2e/node_modules/ws/wrapper.mjs";
 
 /** PUBLISH, MQTT 5: QoS 1, packet id 7, Content Type and a User Property, payload "70". */
 const PUBLISH =
@@ -530,6 +533,76 @@ function valueAndSharedSteps(broker, url) {
   ];
 }
 
+/**
+ * A scripted MQTT 5 peer on loopback that drops the first connection when its SUBSCRIBE
+ * comes, unanswered; later connections get their SUBACK and then a PUBLISH of "arrived" on
+ * each filter. `subscribes` counts the SUBSCRIBEs, one entry per connection.
+ */
+async function dropsTheFirstSubscribe() {
+  const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, handleProtocols: () => "mqtt" });
+  await new Promise((ok) => wss.once("listening", ok));
+  const peer = { url: `ws://127.0.0.1:${wss.address().port}/`, subscribes: [], close: () => wss.close() };
+  wss.on("connection", (ws) => {
+    const connection = peer.subscribes.push(0) - 1;
+    ws.on("message", packetsOf((p) => {
+      if (p[0] >> 4 === 1) ws.send(Buffer.from([0x20, 0x03, 0, 0, 0]));
+      if (p[0] >> 4 !== 8) return;
+      peer.subscribes[connection] += 1;
+      if (connection === 0) return ws.terminate();
+      const { id, properties, filter } = readSubscribe(p);
+      ws.send(packet(0x90, Buffer.concat([id, Buffer.from([0, 0])])));
+      // Its properties (the Subscription Identifier) go back with the message, as a
+      // broker's do.
+      const props = Buffer.concat([Buffer.from(varint(properties.length)), properties]);
+      ws.send(packet(0x30, Buffer.concat([str(filter), props, Buffer.from("arrived")])));
+    }));
+  });
+  return peer;
+}
+
+/** The packet id, properties and first filter of an MQTT 5 SUBSCRIBE. */
+function readSubscribe(p) {
+  const varintAt = (i) => {
+    let [n, shift] = [0, 0];
+    do n += (p[i] & 0x7f) << shift, shift += 7;
+    while (p[i++] & 0x80);
+    return [n, i];
+  };
+  let [, i] = varintAt(1);
+  const id = p.subarray(i, i + 2);
+  const [length, at] = varintAt(i + 2);
+  const properties = p.subarray(at, at + length);
+  i = at + length;
+  const filter = p.subarray(i + 2, i + 2 + ((p[i] << 8) | p[i + 1])).toString();
+  return { id, properties, filter };
+}
+
+/** An element whose SUBSCRIBE went down with its connection subscribes on the next one. */
+function lostSubscribeSteps() {
+  return [
+    async function aSubscribeLostWithItsConnectionIsSentAgainOnTheNext(page) {
+      const peer = await dropsTheFirstSubscribe();
+      try {
+        await page.evaluate(async (url) => {
+          const c = new mqtt.Client(url, { version: 5, reconnect: { initialDelay: 100, maxDelay: 400 } });
+          window.lossy = c;
+          await c.connect();
+          const v = Object.assign(document.createElement("mqtt-value"), { id: "lost", topic: "lost/x" });
+          v.addEventListener("mqtt-error", (e) => (window.lostError = e.detail.message));
+          document.body.append(v);
+          v.client = c;
+        }, peer.url);
+        await until(page, () => texts("#lost", ".value")[0] === "arrived" || window.lostError);
+        assert.equal(await page.evaluate(() => window.lostError ?? null), null);
+        assert.deepEqual(peer.subscribes, [1, 1], "one SUBSCRIBE on each connection");
+      } finally {
+        await page.evaluate(() => lossy.end());
+        peer.close();
+      }
+    },
+  ];
+}
+
 /** A user's TypeScript module: what the declarations must accept, and, each marked
  *  `@ts-expect-error`, what they must refuse (tsc fails when such a line compiles). */
 const USER_TS = `
@@ -624,6 +697,7 @@ async function browserChecks(dir, broker) {
         ...messagesSteps(broker, url),
         ...treeSteps(broker, url),
         ...valueAndSharedSteps(broker, url),
+        ...lostSubscribeSteps(),
       ],
     });
   } finally {
