@@ -17,6 +17,10 @@ extern "C" {
     /// Posts `message` to port `port`, transferring the buffers in `transfer`.
     #[wasm_bindgen(js_name = sandboxPost)]
     fn sandbox_post(port: u32, message: &JsValue, transfer: &JsValue);
+
+    /// The worker's `performance.timeOrigin`.
+    #[wasm_bindgen(thread_local_v2, js_namespace = performance, js_name = timeOrigin)]
+    static TIME_ORIGIN: f64;
 }
 
 thread_local! {
@@ -163,9 +167,7 @@ fn post(port: PortId, message: ToPage) {
 /// The worker's `performance.timeOrigin`: added to its clock, a time the page can read
 /// on its own (`socket-worker.js` dates what it holds the same way).
 fn time_origin() -> f64 {
-    let performance = js_sys::Reflect::get(&js_sys::global(), &"performance".into());
-    let origin = performance.and_then(|p| js_sys::Reflect::get(&p, &"timeOrigin".into()));
-    origin.ok().and_then(|o| o.as_f64()).unwrap_or(0.0)
+    TIME_ORIGIN.with(|origin| *origin)
 }
 
 /// Packet records as one flat array: conn, sent, at_ms, ArrayBuffer, conn, ...
