@@ -562,11 +562,13 @@ async function dropsTheFirstSubscribe() {
 
 /** The packet id, properties and first filter of an MQTT 5 SUBSCRIBE. */
 function readSubscribe(p) {
+  /** The Variable Byte Integer at `i`, and where what follows it starts. */
   const varintAt = (i) => {
-    let [n, shift] = [0, 0];
-    do n += (p[i] & 0x7f) << shift, shift += 7;
-    while (p[i++] & 0x80);
-    return [n, i];
+    for (let [n, shift] = [0, 0]; ; shift += 7) {
+      const b = p[i++];
+      n += (b & 0x7f) << shift;
+      if (!(b & 0x80)) return [n, i];
+    }
   };
   let [, i] = varintAt(1);
   const id = p.subarray(i, i + 2);
