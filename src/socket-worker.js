@@ -62,7 +62,7 @@ function open(id, url, protocols) {
     const data = typeof e.data === "string" ? null : e.data;
     entry.batch.push(data);
     entry.held += data ? data.byteLength : 0;
-    entry.heldAt = performance.timeOrigin + performance.now();
+    entry.heldAt = performance.now();
     if (entry.held > MAX_HELD) return overflow(id, entry);
     if (entry.batch.length >= BATCH_MAX) flush(id, entry);
     else if (!entry.flush) entry.flush = setTimeout(() => flush(id, entry), BATCH_MS);
@@ -109,7 +109,7 @@ onmessage = (event) => {
     entry.inFlight = Math.max(0, entry.inFlight - a);
     flush(id, entry);
   } else if (op === "sync" && entry) {
-    postMessage([id, "synced", entry.batch.length ? entry.heldAt : null]);
+    postMessage([id, "synced", entry.batch.length ? performance.timeOrigin + entry.heldAt : null]);
   } else if (op === "close" && entry) {
     sockets.delete(id);
     clearTimeout(entry.flush);

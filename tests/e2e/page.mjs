@@ -25,6 +25,13 @@ export async function configure(page, url, version, clientId) {
   await page.click('[data-testid="save-connect"]');
 }
 
+/** Adds a connection named `name` and opens its settings. */
+export async function newConnection(page, name) {
+  await page.click('[data-testid="add-connection"]');
+  if (!(await page.$('[data-testid="url"]'))) await page.click('button:has-text("Settings")');
+  await page.getByLabel("Name", { exact: true }).fill(name);
+}
+
 /** The hex of the packet shown in the inspector, read from the hex view's byte cells. */
 export async function inspectorHex(page) {
   return page.$$eval('[data-testid="packet-detail"] [data-testid="hex-view"] .b[data-i]', (cells) =>

@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { ARTIFACTS, assert, exitWith, runSteps } from "./harness.mjs";
 import { BURST, HostilePeer, HUGE_TOPICS, LAG_KEEP_ALIVE, LAG_MESSAGES, POISON_SIZE } from "./hostile.mjs";
 import { Broker, sleep } from "./mosquitto.mjs";
-import { configure, packetCount, statusIs, until } from "./page.mjs";
+import { configure, newConnection, packetCount, statusIs, until } from "./page.mjs";
 
 const BIG = 5 * 1024 * 1024;
 
@@ -37,13 +37,6 @@ function rawSubOne(broker, topic) {
     p.once("close", (code) => (code === 0 ? resolve(Buffer.concat(chunks)) : reject(new Error(`mosquitto_sub exited ${code}`)))),
   );
   return { done, ready: sleep(400) };
-}
-
-/** Adds a connection named `name` and opens its settings. */
-async function newConnection(page, name) {
-  await page.click('[data-testid="add-connection"]');
-  if (!(await page.$('[data-testid="url"]'))) await page.click('button:has-text("Settings")');
-  await page.getByLabel("Name", { exact: true }).fill(name);
 }
 
 /** Adds a connection named `name` and connects it with these settings. */
