@@ -1,9 +1,10 @@
-//! The page layout: a top bar with the pages, then the client or the hex pad.
+//! The page layout: a top bar with the pages, then the client or the hex pad (drawn by the
+//! inspector module, loaded when the pad is first shown).
 
 use leptos::prelude::*;
 
 use crate::components::client_page::ClientPage;
-use crate::components::hex_pad::HexPad;
+use crate::components::inspector_host::{Inspect, InspectorHost};
 use crate::components::storage_notice::StorageNotice;
 use crate::state::workspace::{provide_workspace, Page};
 
@@ -37,7 +38,7 @@ pub fn App() -> impl IntoView {
         </header>
         <main class="main">
             <StorageNotice />
-            <Show when=move || ws.page.get() == Page::Client fallback=|| view! { <HexPad /> }>
+            <Show when=move || ws.page.get() == Page::Client fallback=|| view! { <InspectorHost what=Inspect::HexPad /> }>
                 <ClientPage />
             </Show>
         </main>

@@ -15,6 +15,7 @@ pub mod components;
 pub use mqttscope_doctor as doctor;
 pub mod driver;
 pub mod hexpad;
+pub mod inspect;
 pub mod model;
 pub mod pane;
 pub mod payload_view;

@@ -12,9 +12,10 @@ import { gzipSync } from "node:zlib";
 // sandbox:// connection), the broker pane (broker.html: its module, script and styles, and
 // the unhashed copies of the page's styles that it and the payload frame use), and the
 // payload frame (payload.html: its module, script, styles and uPlot) when a message's
-// Decoded view is chosen.
+// Decoded view is chosen, and the inspector (its module and inspect-boot.js) when a packet is
+// first selected or the hex pad opened.
 export const ON_DEMAND =
-  /^(sandbox-(worker|hub)\.js|mqttscope-sandbox(\.js|_bg\.wasm)|mqttscope-pane(\.js|_bg\.wasm)|broker(-boot\.js|\.css)|mqttscope-payload(\.js|_bg\.wasm)|payload(-boot\.js|\.css)|uPlot\.(iife\.min\.js|min\.css)|main\.css|client\.css)$/;
+  /^(sandbox-(worker|hub)\.js|mqttscope-sandbox(\.js|_bg\.wasm)|mqttscope-pane(\.js|_bg\.wasm)|broker(-boot\.js|\.css)|mqttscope-payload(\.js|_bg\.wasm)|mqttscope-inspect(\.js|_bg\.wasm)|inspect-boot\.js|payload(-boot\.js|\.css)|uPlot\.(iife\.min\.js|min\.css)|main\.css|client\.css)$/;
 
 /** Each file's size and gzip -9 size, and the sums of the first load and of the rest. */
 export function sizes(dist) {

@@ -50,6 +50,7 @@ pub mod hex_input;
 pub mod hex_pad;
 pub mod hex_row;
 pub mod hex_view;
+pub mod inspector_host;
 pub mod json_tree;
 pub mod lost_publishes;
 pub mod message_detail;

@@ -1,17 +1,18 @@
 //! Every control packet of a connection, both ways, with time, direction, type and size,
 //! in one scrolling list over the whole history (a [`WindowedList`]); the selected one
-//! is shown byte by byte.
+//! is shown byte by byte by the inspector module ([`InspectorHost`]).
 //!
 //! Scrolling away from the top holds the log at the newest packet shown, so that the
 //! rows being read do not slide away under a flood; back at the top, it is live again.
 
 use leptos::prelude::*;
 
-use crate::components::packet_detail::PacketDetail;
+use crate::components::inspector_host::{Inspect, InspectorHost};
 use crate::components::packet_line::PacketLine;
 use crate::components::windowed_list::{shape_of, slot_row, HeldScroll, WindowedList};
 use crate::model::listing::{counts, list, Hold};
 use crate::model::message::PacketRow;
+use crate::model::packet_feed::encode;
 use crate::state::connection::Conn;
 
 /// The packet log of `conn`, newest first.
@@ -38,11 +39,15 @@ pub fn PacketLog(
         let id = selected.get()?;
         conn.with_data(|d| d.packets.iter().rev().find(|p| p.id == id).cloned())
     });
-    let version = Signal::derive(move || conn.settings.with(|s| s.version));
+    // A memo: editing another setting does not draw the detail again.
+    let version = Memo::new(move |_| conn.settings.with(|s| s.version));
     let detail = move || {
-        selected_row
-            .get()
-            .map(|row| view! { <PacketDetail row version /> })
+        let version = version.get();
+        selected_row.get().map(|row| {
+            let mut packet = Vec::new();
+            encode(&row, version, &mut packet);
+            view! { <InspectorHost what=Inspect::Packet(packet) /> }
+        })
     };
     let shape = shape_of(listing);
     let draw = move |k: usize| {

@@ -29,6 +29,7 @@ pub mod json;
 pub mod listing;
 pub mod match_index;
 pub mod message;
+pub mod packet_feed;
 pub mod payload;
 pub mod ring;
 pub mod shared;

@@ -148,6 +148,23 @@ const steps = [
   },
 ];
 
+/** The pad is a module the page loads on demand: when its wasm cannot be fetched, the page
+ *  says so where the pad would be, and the rest of the page still works. */
+async function aPadThatCannotLoadIsSaid(page) {
+  const other = await page.context().newPage();
+  try {
+    await other.route("**/mqttscope-inspect_bg.wasm", (r) => r.abort());
+    await other.goto(page.url(), { waitUntil: "load" });
+    const banner = await other.waitForSelector('main .banner[role="alert"]');
+    const text = await banner.textContent();
+    assert(text.startsWith("The inspector failed: the module did not start"), `banner: ${text}`);
+    await other.click('button.page-tab:has-text("Client")');
+    await other.waitForSelector('[data-testid="add-connection"]');
+  } finally {
+    await other.close();
+  }
+}
+
 async function screenshots(page) {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.setViewportSize({ width: 1440, height: 900 });
@@ -179,7 +196,7 @@ async function main() {
     console.error("usage: node tests/e2e/hexpad.mjs <page url>");
     return 2;
   }
-  const failed = await runSteps({ url: new URL("#/hexpad", url).href, steps: [...steps, screenshots] });
+  const failed = await runSteps({ url: new URL("#/hexpad", url).href, steps: [...steps, screenshots, aPadThatCannotLoadIsSaid] });
   return failed ? 1 : 0;
 }
 

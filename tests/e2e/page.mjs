@@ -45,7 +45,14 @@ export async function selectPacket(page, kind, nth = "last") {
   const rows = page.locator('[data-testid="pkt-kind"]', { hasText: new RegExp(`^${kind}$`) });
   await rows.first().waitFor({ timeout: 10000 });
   await (nth === "last" ? rows.last() : rows.first()).click();
-  await page.waitForSelector('[data-testid="packet-detail"]');
+  // The inspector is a module of its own, loaded on the first selection and drawing after
+  // it: wait until it shows this packet, not the one selected before.
+  await until(
+    page,
+    (kind) => document.querySelector('[data-testid="packet-detail"] h3')?.textContent.startsWith(`${kind} ·`),
+    kind,
+    `the inspector showing ${kind}`,
+  );
 }
 
 /** How many rows of `kind` the packet log holds (the Packets tab must be open). */

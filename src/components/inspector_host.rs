@@ -1,0 +1,71 @@
+//! Where the inspector module (see [`crate::inspect`]) draws a packet or the hex pad: an
+//! element of this page that the module mounts its view into once it has loaded, with what
+//! the user sees meanwhile (loading, or why it failed).
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use js_sys::Uint8Array;
+use leptos::prelude::*;
+
+use crate::inspect::loader::{self, Loaded};
+
+/// What an inspector host shows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Inspect {
+    /// A packet, encoded by [`crate::model::packet_feed`].
+    Packet(Vec<u8>),
+    /// The hex pad.
+    HexPad,
+}
+
+/// A distinct id per host, by which the module keeps what it mounted.
+fn next_id() -> u32 {
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// An element the inspector module draws `what` into, for as long as this host lives.
+#[component]
+pub fn InspectorHost(
+    /// What to show.
+    what: Inspect,
+) -> impl IntoView {
+    let id = next_id();
+    let host = NodeRef::<leptos::html::Div>::new();
+    let state = loader::state();
+    let failed = RwSignal::new(None::<String>);
+    let ready = state.clone();
+    Effect::new(move |_| {
+        let (true, Some(el)) = (ready.get() == Loaded::Ready, host.get()) else {
+            return;
+        };
+        let shown = match &what {
+            Inspect::Packet(bytes) => {
+                let bytes = Uint8Array::from(&bytes[..]);
+                loader::call("inspectPacket", &[id.into(), el.into(), bytes.into()])
+            }
+            Inspect::HexPad => loader::call("inspectHexPad", &[id.into(), el.into()]),
+        };
+        failed.set(shown.err());
+    });
+    on_cleanup(move || {
+        // Nothing to tell the user any more: the host is going away.
+        let _ = loader::call("inspectClear", &[id.into()]);
+    });
+    let status = move || {
+        let why = match state.get() {
+            Loaded::Loading => {
+                return Some(view! { <p class="muted" data-testid="inspector-loading">"Loading the inspector…"</p> }.into_any());
+            }
+            Loaded::Failed(why) => Some(why),
+            Loaded::Ready => failed.get(),
+        };
+        why.map(|why| {
+            view! { <p class="banner" role="alert">"The inspector failed: " {why}</p> }.into_any()
+        })
+    };
+    view! {
+        {status}
+        <div class="inspector-host" node_ref=host></div>
+    }
+}
