@@ -8,12 +8,15 @@ use js_sys::Uint8Array;
 use leptos::prelude::*;
 
 use crate::inspect::loader::{self, Loaded};
+use crate::model::message::PacketRow;
+use crate::model::packet_feed::encode;
+use mqttscope_proto::codec::ProtocolVersion;
 
 /// What an inspector host shows.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Inspect {
-    /// A packet, encoded by [`crate::model::packet_feed`].
-    Packet(Vec<u8>),
+    /// A packet, read as one of this version.
+    Packet(PacketRow, ProtocolVersion),
     /// The hex pad.
     HexPad,
 }
@@ -35,14 +38,21 @@ pub fn InspectorHost(
     let state = loader::state();
     let failed = RwSignal::new(None::<String>);
     let ready = state.clone();
+    // Which packet the host was given, on the element: what the page's tests read.
+    let (packet_id, packet_kind) = match &what {
+        Inspect::Packet(row, _) => (Some(row.id.to_string()), Some(row.kind.name())),
+        Inspect::HexPad => (None, None),
+    };
     Effect::new(move |_| {
         let (true, Some(el)) = (ready.get() == Loaded::Ready, host.get()) else {
             return;
         };
         let shown = match &what {
-            Inspect::Packet(bytes) => {
-                let bytes = Uint8Array::from(&bytes[..]);
-                loader::call("inspectPacket", &[id.into(), el.into(), bytes.into()])
+            Inspect::Packet(row, version) => {
+                let mut packet = Vec::new();
+                encode(row, *version, &mut packet);
+                let packet = Uint8Array::from(&packet[..]);
+                loader::call("inspectPacket", &[id.into(), el.into(), packet.into()])
             }
             Inspect::HexPad => loader::call("inspectHexPad", &[id.into(), el.into()]),
         };
@@ -66,6 +76,6 @@ pub fn InspectorHost(
     };
     view! {
         {status}
-        <div class="inspector-host" node_ref=host></div>
+        <div class="inspector-host" data-packet=packet_id data-kind=packet_kind node_ref=host></div>
     }
 }

@@ -12,7 +12,6 @@ use crate::components::packet_line::PacketLine;
 use crate::components::windowed_list::{shape_of, slot_row, HeldScroll, WindowedList};
 use crate::model::listing::{counts, list, Hold};
 use crate::model::message::PacketRow;
-use crate::model::packet_feed::encode;
 use crate::state::connection::Conn;
 
 /// The packet log of `conn`, newest first.
@@ -43,11 +42,9 @@ pub fn PacketLog(
     let version = Memo::new(move |_| conn.settings.with(|s| s.version));
     let detail = move || {
         let version = version.get();
-        selected_row.get().map(|row| {
-            let mut packet = Vec::new();
-            encode(&row, version, &mut packet);
-            view! { <InspectorHost what=Inspect::Packet(packet) /> }
-        })
+        selected_row
+            .get()
+            .map(|row| view! { <InspectorHost what=Inspect::Packet(row, version) /> })
     };
     let shape = shape_of(listing);
     let draw = move |k: usize| {

@@ -75,17 +75,20 @@ pub fn decode(mut bytes: &[u8]) -> Option<Vec<FedMessage>> {
     Some(out)
 }
 
-fn take<'a>(bytes: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+/// The next `n` bytes of `bytes`, which move past them; `None` if fewer are left.
+pub(super) fn take<'a>(bytes: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
     let (head, tail) = bytes.split_at_checked(n)?;
     *bytes = tail;
     Some(head)
 }
 
-fn f64_of(bytes: &mut &[u8]) -> Option<f64> {
+/// The next little-endian f64 of `bytes`.
+pub(super) fn f64_of(bytes: &mut &[u8]) -> Option<f64> {
     Some(f64::from_le_bytes(take(bytes, 8)?.try_into().ok()?))
 }
 
-fn len_of(bytes: &mut &[u8], width: usize) -> Option<usize> {
+/// The next little-endian unsigned number of `width` bytes of `bytes`.
+pub(super) fn len_of(bytes: &mut &[u8], width: usize) -> Option<usize> {
     let raw = take(bytes, width)?;
     Some(
         raw.iter()

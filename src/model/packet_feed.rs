@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use mqttscope_proto::codec::{PacketType, ProtocolVersion};
 
+use super::feed::{f64_of, len_of, take};
 use super::message::{Direction, PacketKind, PacketRow};
 
 /// Appends `row`, shown as a packet of `version`, to `out`.
@@ -41,20 +42,20 @@ pub fn encode(row: &PacketRow, version: ProtocolVersion, out: &mut Vec<u8>) {
 pub fn decode(bytes: &[u8]) -> Option<(PacketRow, ProtocolVersion)> {
     let mut rest = bytes;
     let id = u64::from_le_bytes(take(&mut rest, 8)?.try_into().ok()?);
-    let at_ms = f64::from_le_bytes(take(&mut rest, 8)?.try_into().ok()?);
+    let at_ms = f64_of(&mut rest)?;
     let &[level, kind, out] = take(&mut rest, 3)? else {
         return None;
     };
     let version = ProtocolVersion::from_level(level)?;
-    let count = u32_of(&mut rest)? as usize;
+    let count = len_of(&mut rest, 4)?;
     // Each end takes four bytes: a count past what is left is cut short, not an allocation.
     if count > rest.len() / 4 {
         return None;
     }
     let frame_ends = (0..count)
-        .map(|_| u32_of(&mut rest).map(|e| e as usize))
+        .map(|_| len_of(&mut rest, 4))
         .collect::<Option<Vec<_>>>()?;
-    let len = u32_of(&mut rest)? as usize;
+    let len = len_of(&mut rest, 4)?;
     let violation = std::str::from_utf8(take(&mut rest, len)?).ok()?;
     let row = PacketRow {
         id,
@@ -70,16 +71,6 @@ pub fn decode(bytes: &[u8]) -> Option<(PacketRow, ProtocolVersion)> {
         violation: (!violation.is_empty()).then(|| violation.to_owned()),
     };
     Some((row, version))
-}
-
-fn take<'a>(bytes: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
-    let (head, tail) = bytes.split_at_checked(n)?;
-    *bytes = tail;
-    Some(head)
-}
-
-fn u32_of(bytes: &mut &[u8]) -> Option<u32> {
-    Some(u32::from_le_bytes(take(bytes, 4)?.try_into().ok()?))
 }
 
 #[cfg(test)]
