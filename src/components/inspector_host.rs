@@ -63,16 +63,21 @@ pub fn InspectorHost(
         let _ = loader::call("inspectClear", &[id.into()]);
     });
     let status = move || {
-        let why = match state.get() {
+        // A module that did not load can be fetched again; a call that failed cannot.
+        let (why, retry) = match state.get() {
             Loaded::Loading => {
                 return Some(view! { <p class="muted" data-testid="inspector-loading">"Loading the inspector…"</p> }.into_any());
             }
-            Loaded::Failed(why) => Some(why),
-            Loaded::Ready => failed.get(),
+            Loaded::Failed(why) => (why, true),
+            Loaded::Ready => (failed.get()?, false),
         };
-        why.map(|why| {
-            view! { <p class="banner" role="alert">"The inspector failed: " {why}</p> }.into_any()
-        })
+        let retry = retry.then(|| {
+            view! { <button class="small" data-testid="inspector-retry" on:click=move |_| loader::retry()>"Retry"</button> }
+        });
+        Some(
+            view! { <p class="banner" role="alert">"The inspector failed: " {why} " " {retry}</p> }
+                .into_any(),
+        )
     };
     view! {
         {status}

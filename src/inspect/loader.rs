@@ -3,7 +3,7 @@
 //! glue of `src/bin/mqttscope-inspect.rs` built without ES modules, then `inspect-boot.js`,
 //! which instantiates the module and leaves a promise of its exports on the window.
 
-use std::cell::{OnceCell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 
 use js_sys::{Function, Promise, Reflect};
 use leptos::prelude::*;
@@ -31,6 +31,9 @@ thread_local! {
     static STATE: OnceCell<ArcRwSignal<Loaded>> = const { OnceCell::new() };
     /// The glue's `wasm_bindgen` object, whose properties are the module's exports.
     static EXPORTS: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+    /// Whether the glue has run: it declares `wasm_bindgen` with `let`, so a second copy
+    /// would fail; a retry adds only the boot script then.
+    static GLUE_RAN: Cell<bool> = const { Cell::new(false) };
 }
 
 /// How far the module has loaded; the first call starts loading it.
@@ -45,25 +48,42 @@ pub fn state() -> ArcRwSignal<Loaded> {
     })
 }
 
-/// Adds the glue's script, then the boot script, then waits for the module.
+/// Loads the module again after it failed (a network that came back): what failed is
+/// fetched again, and the glue's instantiation retried.
+pub fn retry() {
+    let state = state();
+    if matches!(state.get_untracked(), Loaded::Failed(_)) {
+        state.set(Loaded::Loading);
+        load(state);
+    }
+}
+
+/// Adds the glue's script unless it has run, then the boot script, then waits for the
+/// module.
 fn load(state: ArcRwSignal<Loaded>) {
+    if GLUE_RAN.with(Cell::get) {
+        boot(state);
+        return;
+    }
     let after_glue = state.clone();
     let glue = add_script(
         GLUE,
         move || {
-            let done = after_glue.clone();
-            let boot = add_script(
-                BOOT,
-                move || spawn_local(instantiate(done)),
-                failer(&after_glue),
-            );
-            if let Err(why) = boot {
-                after_glue.set(Loaded::Failed(why));
-            }
+            GLUE_RAN.with(|r| r.set(true));
+            boot(after_glue);
         },
         failer(&state),
     );
     if let Err(why) = glue {
+        state.set(Loaded::Failed(why));
+    }
+}
+
+/// Adds the boot script, then waits for the module.
+fn boot(state: ArcRwSignal<Loaded>) {
+    let done = state.clone();
+    let boot = add_script(BOOT, move || spawn_local(instantiate(done)), failer(&state));
+    if let Err(why) = boot {
         state.set(Loaded::Failed(why));
     }
 }

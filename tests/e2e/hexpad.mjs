@@ -149,17 +149,24 @@ const steps = [
 ];
 
 /** The pad is a module the page loads on demand: when its wasm cannot be fetched, the page
- *  says so where the pad would be, and the rest of the page still works. */
-async function aPadThatCannotLoadIsSaid(page) {
+ *  says so where the pad would be, the rest of the page still works, and once the network
+ *  is back "Retry" loads it. */
+async function aPadThatCannotLoadIsSaidAndRetried(page) {
   const other = await page.context().newPage();
   try {
-    await other.route("**/mqttscope-inspect_bg.wasm", (r) => r.abort());
+    const wasm = "**/mqttscope-inspect_bg.wasm";
+    await other.route(wasm, (r) => r.abort());
     await other.goto(page.url(), { waitUntil: "load" });
     const banner = await other.waitForSelector('main .banner[role="alert"]');
     const text = await banner.textContent();
     assert(text.startsWith("The inspector failed: the module did not start"), `banner: ${text}`);
     await other.click('button.page-tab:has-text("Client")');
     await other.waitForSelector('[data-testid="add-connection"]');
+    await other.click('button.page-tab:has-text("Hex pad")');
+    await other.unroute(wasm);
+    await other.click('[data-testid="inspector-retry"]');
+    await other.waitForSelector(ROW);
+    assert((await other.$$('main .banner[role="alert"]')).length === 0, "the failure is still said");
   } finally {
     await other.close();
   }
@@ -196,7 +203,7 @@ async function main() {
     console.error("usage: node tests/e2e/hexpad.mjs <page url>");
     return 2;
   }
-  const failed = await runSteps({ url: new URL("#/hexpad", url).href, steps: [...steps, screenshots, aPadThatCannotLoadIsSaid] });
+  const failed = await runSteps({ url: new URL("#/hexpad", url).href, steps: [...steps, screenshots, aPadThatCannotLoadIsSaidAndRetried] });
   return failed ? 1 : 0;
 }
 
