@@ -24,15 +24,21 @@ export function matcher(filter) {
   };
 }
 
-/** Per client, each filter the elements subscribed to: how many hold it, and its MQTT 5
- *  Subscription Identifier (null without one). */
+/** Per client, each filter the elements subscribed to: how many hold it, and the MQTT 5
+ *  Subscription Identifiers its SUBSCRIBEs carried (empty without them). */
 const holders = new WeakMap();
 
 /**
  * The Subscription Identifiers the elements give their subscriptions count up from here,
- * per client: far above the small numbers a page picks for its own.
+ * per client: far above the small numbers a page picks for its own. They start here again
+ * after the largest a Variable Byte Integer holds (3.3.2.3.8).
  */
 const FIRST_ID = 0xe0000;
+const LAST_ID = 0xfffffff;
+
+/** How many of a filter's identifiers are remembered: copies still on the way for an
+ *  older SUBSCRIBE carry an older one. */
+const KEPT_IDS = 16;
 
 /** Per client, the next Subscription Identifier. */
 const nextIds = new WeakMap();
@@ -45,31 +51,45 @@ function identifiable(client) {
   return client.version === 5 && client.connack?.properties?.subscriptionIdentifiersAvailable !== false;
 }
 
+/** The next Subscription Identifier of `client`, or null when it can carry none. */
+function nextId(client) {
+  if (!identifiable(client)) return null;
+  const id = nextIds.get(client) ?? FIRST_ID;
+  nextIds.set(client, id >= LAST_ID ? FIRST_ID : id + 1);
+  return id;
+}
+
 /**
- * Subscribes `client` to `filter`; returns the subscription's identifier (or null) and the
- * SUBSCRIBE's promise. Every call sends SUBSCRIBE, even for a filter already held: the
- * broker then sends its retained messages again, which a newly added element needs (an
+ * Subscribes `client` to `filter`; returns the filter's hold, the SUBSCRIBE's identifier
+ * (or null) and its promise. Every call sends SUBSCRIBE, even for a filter already held:
+ * the broker then sends its retained messages again, which a newly added element needs (an
  * element showing a topic's value must not wait for the next publish).
  *
- * In MQTT 5 each filter gets a Subscription Identifier, which the server puts on every copy
- * of a message it sends for that subscription [MQTT-3.3.4-3]. A server may send one copy
- * per matching subscription (3.3.4; mosquitto does): with `home/#` for a list and
- * `home/temp` for a value on one client, each message to `home/temp` comes twice, and the
- * identifiers let each element take only the copy of its own subscription.
+ * In MQTT 5 each SUBSCRIBE gets an identifier of its own, which the server puts on every
+ * copy of a message it sends for that subscription [MQTT-3.3.4-3]; a SUBSCRIBE to a filter
+ * already held replaces the subscription, identifier included. So:
+ * - A server may send one copy per matching subscription (3.3.4; mosquitto does): with
+ *   `home/#` for a list and `home/temp` for a value on one client, each message to
+ *   `home/temp` comes twice, and the identifiers let each element take only the copy of
+ *   its own filter.
+ * - The retained messages a SUBSCRIBE brings are the only ones with the RETAIN flag (the
+ *   elements do not ask for Retain As Published, so the server clears it on what it
+ *   forwards [MQTT-3.3.1-12]), and they carry that SUBSCRIBE's identifier: the element
+ *   just added takes them, the ones already there do not see them again.
  */
 function hold(client, filter, qos) {
   if (!holders.has(client)) holders.set(client, new Map());
   const held = holders.get(client);
   let h = held.get(filter);
   if (!h) {
-    const id = identifiable(client) ? (nextIds.get(client) ?? FIRST_ID) : null;
-    if (id !== null) nextIds.set(client, id + 1);
-    h = { count: 0, id };
+    h = { count: 0, ids: [] };
     held.set(filter, h);
   }
   h.count += 1;
-  const options = h.id === null ? { qos } : { qos, properties: { subscriptionIdentifier: h.id } };
-  return { id: h.id, done: client.subscribe(filter, options) };
+  const id = nextId(client);
+  if (id !== null) h.ids = [...h.ids, id].slice(-KEPT_IDS);
+  const options = id === null ? { qos } : { qos, properties: { subscriptionIdentifier: id } };
+  return { h, id, done: client.subscribe(filter, options) };
 }
 
 /** Drops one hold on `filter`; the last one unsubscribes, or, while the client
@@ -92,13 +112,17 @@ function unhold(client, filter) {
 }
 
 /**
- * Whether message `m` is the copy sent for subscription `id`: any copy when the element's
- * subscription has no identifier (MQTT 3, `no-subscribe`, a server without them), else only
- * the copies that carry it.
+ * Whether message `m` is for the element bound by `bound`. Without an identifier (MQTT
+ * 3.1.1, `no-subscribe`, a server without them) any copy is. Else the copy must carry one
+ * of the filter's identifiers, and a retained message one of the element's own: its
+ * SUBSCRIBE's, or those the filter had at a (re)connection, when the client's own
+ * resubscribing brings the retained messages to every element again.
  */
-function forSubscription(m, id) {
-  if (id === null) return true;
-  return m.properties?.subscriptionIdentifiers?.includes(id) ?? false;
+function forElement(m, bound) {
+  if (bound.id === null) return true;
+  const ids = m.properties?.subscriptionIdentifiers ?? [];
+  if (m.retain) return ids.some((id) => bound.own.has(id));
+  return ids.some((id) => bound.hold.ids.includes(id));
 }
 
 /**
@@ -182,23 +206,31 @@ export class BoundElement extends Base {
       filter,
       subscribed: false,
       id: null,
-      onMessage: (m) => match(m.topic) && forSubscription(m, bound.id) && this.receive(m),
-      onConnect: () => this.#subscribe(bound),
+      hold: null,
+      own: new Set(),
+      onMessage: (m) => match(m.topic) && forElement(m, bound) && this.receive(m),
+      onConnect: () => this.#connected(bound),
     };
     this.#bound = bound;
     client.on("message", bound.onMessage);
     if (this.noSubscribe) return;
     // subscribe() before CONNACK would be refused: wait for the connection.
+    client.on("connect", bound.onConnect);
     if (client.state === "connected") this.#subscribe(bound);
-    else client.on("connect", bound.onConnect);
+  }
+
+  /** A connection came: subscribe, or, subscribed already, take the retained messages
+   *  the client's resubscribing brings, whichever identifier of the filter they carry. */
+  #connected(bound) {
+    if (!bound.subscribed) return this.#subscribe(bound);
+    if (bound.id !== null) bound.own = new Set([bound.id, ...bound.hold.ids]);
   }
 
   #subscribe(bound) {
     if (bound.subscribed || this.#bound !== bound) return;
     bound.subscribed = true;
-    bound.client.off("connect", bound.onConnect);
-    const { id, done } = hold(bound.client, bound.filter, this.qos);
-    bound.id = id;
+    const { h, id, done } = hold(bound.client, bound.filter, this.qos);
+    Object.assign(bound, { hold: h, id, own: new Set(id === null ? [] : [id]) });
     done.then(() => (bound.tries = 0), (error) => this.#lost(bound, error));
   }
 
@@ -213,7 +245,6 @@ export class BoundElement extends Base {
     if (bound.tries > 3) return this.failed(error);
     bound.subscribed = false;
     if (bound.client.state === "connected") this.#subscribe(bound);
-    else bound.client.on("connect", bound.onConnect);
   }
 
   #detach() {

@@ -15,7 +15,7 @@
 // /usr/bin/chromium), MOSQUITTO the broker.
 
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -495,6 +495,62 @@ function valueAndSharedSteps(broker, url) {
       await sleep(500);
       assert.deepEqual(await messageRows(page, "#dups"), [["dup/a", "Q0", "once"]]);
       await page.evaluate(() => ["#dups", "#dup"].forEach((s) => document.querySelector(s).remove()));
+    },
+    async function anElementAddedToAHeldFilterTakesTheRetainedMessagesAlone(page) {
+      // Each SUBSCRIBE to ret/# brings the retained ret/a again, with that SUBSCRIBE's
+      // Subscription Identifier: only the element that sent it lists it.
+      broker.pub(["-t", "ret/a", "-m", "kept", "-r", "-q", "1"]);
+      const add = (id) =>
+        page.evaluate((id) => {
+          const list = Object.assign(document.createElement("mqtt-messages"), { id, filter: "ret/#" });
+          document.body.append(list);
+          list.client = c;
+        }, id);
+      await add("ret1");
+      await until(page, () => texts("#ret1", ".payload").length === 1);
+      await add("ret2");
+      await until(page, () => texts("#ret2", ".payload").length === 1);
+      await sleep(500);
+      assert.deepEqual(await messageRows(page, "#ret1"), [["ret/a", "Q1 R", "kept"]], "the first list does not list it again");
+      broker.pub(["-t", "ret/a", "-m", "live", "-q", "1"]);
+      for (const id of ["#ret1", "#ret2"]) await until(page, (id) => texts(id, ".payload").join() === "live,kept", id);
+      await page.evaluate(() => ["#ret1", "#ret2"].forEach((s) => document.querySelector(s).remove()));
+      broker.pub(["-t", "ret/a", "-r", "-n"]);
+    },
+    async function afterAReconnectEveryElementTakesTheRetainedMessages(page) {
+      // A broker that keeps its retained messages across a restart: the client's own
+      // resubscribing brings them to every element on the filter, whichever element's
+      // identifier the resubscription carries.
+      const dir = mkdtempSync(join(tmpdir(), "mqttscope-npm-elements-kept-"));
+      // mosquitto started as root writes its database as the user it drops to.
+      chmodSync(dir, 0o777);
+      const kept = await Broker.onFreePorts(dir, `persistence true\npersistence_location ${dir}/\n`);
+      try {
+        await kept.start();
+        kept.pub(["-t", "keep/a", "-m", "kept", "-r", "-q", "1"]);
+        await page.evaluate(async (url) => {
+          const k = new mqtt.Client(url, { version: 5, reconnect: { initialDelay: 100, maxDelay: 400 } });
+          window.k = k;
+          await k.connect();
+          for (const id of ["keep1", "keep2"]) {
+            const list = Object.assign(document.createElement("mqtt-messages"), { id, filter: "keep/#" });
+            document.body.append(list);
+            list.client = k;
+          }
+        }, `ws://127.0.0.1:${kept.ws}/`);
+        for (const id of ["#keep1", "#keep2"]) await until(page, (id) => texts(id, ".payload").length === 1, id);
+        const back = page.evaluate(() => new Promise((ok) => k.on("close", () => k.on("connect", ok))));
+        await kept.stop();
+        await kept.start();
+        await back;
+        for (const id of ["#keep1", "#keep2"]) await until(page, (id) => texts(id, ".payload").join() === "kept,kept", id);
+        await sleep(300);
+        for (const id of ["#keep1", "#keep2"]) assert.equal((await messageRows(page, id)).length, 2, `${id} lists it once more`);
+        await page.evaluate(() => (["#keep1", "#keep2"].forEach((s) => document.querySelector(s).remove()), k.end()));
+      } finally {
+        await kept.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
     async function anElementRemovedWhileItsClientReconnectsIsNotSubscribedAgain(page) {
       await page.evaluate(async (url) => {
