@@ -26,11 +26,13 @@
 //   { t: "connect" | "message" | "packet" | "close" | "reconnect" | "error", ... }
 //   { t: "ended" }                                  the last message: the driver has stopped
 
+import { MESSAGE_COST } from "./options.js";
 import { sandboxSockets } from "./sandbox-socket.js";
 import init, { Core, reasonName } from "./wasm/mqttscope_client.js";
 
 const now = () => performance.now();
-/** Bytes of payloads posted to the client and not yet handled there, at most. */
+/** Bytes of payloads (and MESSAGE_COST per message) posted to the client and not yet
+ *  handled there, at most. */
 const MAX_IN_FLIGHT = 16 << 20;
 /** How long, in milliseconds, what arrives after a post may wait to be posted with more. */
 const BATCH_MS = 4;
@@ -100,7 +102,7 @@ export class Driver {
     for (const b of transfer ?? []) {
       this.transfer.push(b);
       this.batchBytes += b.byteLength;
-      this.inFlight += b.byteLength;
+      this.inFlight += b.byteLength + MESSAGE_COST;
     }
     if (this.batchBytes >= BATCH_BYTES) this.flush();
   }

@@ -171,7 +171,8 @@ export interface ConnectOptions {
   /** The WebSocket constructor, for { worker: false } where there is no global one (node
    *  before 22: the `ws` package's). In node the client always runs on the main thread. */
   WebSocket?: new (url: string, protocols: string[]) => WebSocket;
-  /** Where the wasm module is (its URL, bytes or compiled module), if not beside the script. */
+  /** Where the wasm module is (its URL, bytes or compiled module), if not beside the script;
+   *  a relative address is read against the page. */
   wasm?: string | URL | BufferSource | WebAssembly.Module;
 }
 
@@ -260,7 +261,9 @@ export class Client {
    *  as whether it supports Subscription Identifiers; null before the first. */
   readonly connack: { sessionPresent: boolean; properties: ConnAckProperties } | null;
   /** Connects; resolves with the client on CONNACK, rejects with the first connection's error
-   *  ({@link ConnectError}, {@link ConnectionError}) and ends the client. */
+   *  ({@link ConnectError}, {@link ConnectionError}; `ending: "internal"` when the worker
+   *  or driver could not load), a {@link StateError} (called twice, `end()` meanwhile, the
+   *  wasm module not loaded) or a {@link UsageError} (options), and ends the client. */
   connect(): Promise<Client>;
   on<E extends keyof ClientEvents>(event: E, listener: (value: ClientEvents[E]) => void): this;
   off<E extends keyof ClientEvents>(event: E, listener: (value: ClientEvents[E]) => void): this;

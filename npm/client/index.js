@@ -4,14 +4,15 @@
 // never loads the wasm module itself in worker mode. See index.d.ts for the API.
 
 import { ConnectionError, StateError, typed } from "./errors.js";
-import { coreOptions, illFormed, toBytes, usage } from "./options.js";
+import { coreOptions, illFormed, MESSAGE_COST, toBytes, usage } from "./options.js";
 
 export {
   MqttError, UsageError, StateError, ConnectionError, ConnectError, ProtocolError, PublishError, SubscribeError,
 } from "./errors.js";
 
 const decoder = new TextDecoder();
-/** Payload bytes handled before the client acknowledges them to the driver. */
+/** Bytes handled (payloads and MESSAGE_COST each) before the client acknowledges them to
+ *  the driver. */
 const ACK_BYTES = 1 << 20;
 
 /** A URL of the sandbox broker: the scheme in any case, after any leading whitespace (as
@@ -27,6 +28,38 @@ function sandboxPort() {
     .then((sandbox) => sandbox.attach(port2))
     .catch((e) => port2.postMessage(["failed", `the sandbox broker did not start: ${e?.message ?? e}`]));
   return port1;
+}
+
+/**
+ * Starts the client's worker. A browser refuses a worker script from another origin (the
+ * package served by a CDN to a dashboard elsewhere): then the worker is a module of the
+ * page's own origin, made from a blob, that imports the package's worker script (which the
+ * CDN serves with CORS, as it serves the package's other modules). Returns the worker
+ * and the blob's address (null without one), to revoke once the client ends; throws when
+ * neither starts.
+ */
+function startWorker() {
+  try {
+    // Written out in full: Vite and webpack recognize this form and bundle the worker.
+    const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "mqttscope" });
+    return { worker, blob: null };
+  } catch (refused) {
+    // The worker script beside this module, named without `new URL("...", import.meta.url)`,
+    // which bundlers would ship a second time as an asset.
+    const script = new URL(import.meta.url.replace(/[^/?#]*([?#].*)?$/, "worker.js"));
+    if (script.origin === globalThis.location?.origin) throw refused;
+    const code = new Blob([`import ${JSON.stringify(script.href)};\n`], { type: "text/javascript" });
+    const blob = URL.createObjectURL(code);
+    return { worker: new Worker(blob, { type: "module", name: "mqttscope" }), blob };
+  }
+}
+
+/** `wasm` (the `wasm` option) as an absolute address: the worker would resolve a relative
+ *  one against its own script, not against the page as the page's driver does. */
+function wasmAddress(wasm) {
+  if (wasm instanceof URL) return wasm.href; // a URL cannot cross to a worker
+  const base = globalThis.document?.baseURI ?? globalThis.location?.href;
+  return typeof wasm === "string" && base ? new URL(wasm, base).href : wasm;
 }
 
 /** An application message. */
@@ -71,7 +104,7 @@ export class Client {
     this.version = this.core.version;
     /** The last CONNACK: session present and (MQTT 5) the server's properties; null before. */
     this.connack = null;
-    /** Payload bytes handled and not yet acknowledged to the driver. */
+    /** Bytes handled (payloads and MESSAGE_COST each) and not yet acknowledged to the driver. */
     this.unacked = 0;
     /** Of those, the bytes of messages waiting in `messages()` loops, and how many loops
      *  hold each such message. */
@@ -91,13 +124,17 @@ export class Client {
       return Promise.reject(usage("options.WebSocket", "no WebSocket constructor in worker mode (it cannot cross to a worker)"));
     }
     this.ended = new Promise((resolve) => (this.onEnded = resolve));
-    const wasm = o.wasm instanceof URL ? o.wasm.href : o.wasm; // a URL cannot cross to a worker
-    const port = SANDBOX.test(this.url) ? sandboxPort() : undefined;
-    const open = { op: "open", url: this.url, options: this.core, packets: this.listeners.has("packet"), wasm, port };
+    const wasm = wasmAddress(o.wasm);
     if (inWorker) {
-      const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module", name: "mqttscope" });
+      let worker;
+      try {
+        ({ worker, blob: this.workerBlob } = startWorker());
+      } catch (e) {
+        return this.cannotStart(`the client's worker cannot start: ${e?.message ?? e}`);
+      }
+      // A script that did not load gives an error event with no message.
+      worker.onerror = (e) => this.workerFailed(`the client's worker failed: ${e.message || "its script did not load"}`);
       worker.onmessage = (e) => this.batch(e.data);
-      worker.onerror = (e) => this.workerFailed(`the client's worker failed: ${e.message}`);
       this.worker = worker;
       // What one task asks of the worker goes in one postMessage: a loop of publish()
       // calls costs one, not one per call.
@@ -108,14 +145,30 @@ export class Client {
         queue.push(m);
         transfer.push(...(ports ?? []));
       };
-      return this.opening({ ...open }, (m) => this.send(m, port && [port]));
+      const { open, port } = this.openMessage(wasm);
+      return this.opening(open, (m) => this.send(m, port && [port]));
     }
     const WebSocket = o.WebSocket ?? globalThis.WebSocket;
-    if (typeof WebSocket !== "function" && !port) {
+    if (typeof WebSocket !== "function" && !SANDBOX.test(this.url)) {
       this.state = "ended";
       return Promise.reject(usage("options.WebSocket", "a WebSocket constructor: this runtime has none (in node, pass the ws package's)"));
     }
+    const { open } = this.openMessage(wasm);
     return this.opening({ ...open, WebSocket }, (m) => this.inThread(m));
+  }
+
+  /** The driver's `open` message, and the port to the sandbox broker it carries (for a
+   *  sandbox:// URL). */
+  openMessage(wasm) {
+    const port = SANDBOX.test(this.url) ? sandboxPort() : undefined;
+    const open = { op: "open", url: this.url, options: this.core, packets: this.listeners.has("packet"), wasm, port };
+    return { open, port };
+  }
+
+  /** The client could not start its worker: it ends, and connect() rejects with why. */
+  cannotStart(message) {
+    this.stop();
+    return Promise.reject(new ConnectionError(message, { ending: "internal", detail: message, url: this.url, version: this.version }));
   }
 
   /** Sends `open` and then the watches of `messages()` loops begun before connect(). */
@@ -142,7 +195,10 @@ export class Client {
    *  never from inside a call of ours, which reach it a microtask later. */
   inThread(first) {
     const driver = import("./driver.js").then(({ Driver }) => new Driver((m) => this.batch(m)));
-    this.send = (m) => driver.then((d) => d.handle(m));
+    // A driver that did not load (a deploy that removed it, a bundler that left it out)
+    // ends the client as a failed worker does; then nothing more is sent.
+    driver.catch((e) => this.state !== "ended" && this.workerFailed(`the client's driver did not load: ${e?.message ?? e}`));
+    this.send = (m) => driver.then((d) => d.handle(m), () => {});
     this.send(first);
   }
 
@@ -274,7 +330,8 @@ export class Client {
    *  left unacknowledged is less than that, well inside the driver's window. */
   batch(messages) {
     for (const m of messages) {
-      this.unacked += (m.payload ?? m.bytes)?.byteLength ?? 0;
+      const bytes = m.payload ?? m.bytes;
+      if (bytes) this.unacked += bytes.byteLength + MESSAGE_COST;
       this.receive(m);
     }
     this.acknowledge();
@@ -296,7 +353,7 @@ export class Client {
     const n = (this.holds.get(message) ?? 0) + by;
     if (n > 0) this.holds.set(message, n);
     else this.holds.delete(message);
-    if (n === (by > 0 ? 1 : 0)) this.held += by * message.payload.byteLength;
+    if (n === (by > 0 ? 1 : 0)) this.held += by * (message.payload.byteLength + MESSAGE_COST);
   }
 
   receive(m) {
@@ -342,7 +399,9 @@ export class Client {
   }
 
   emit(event, value) {
-    for (const fn of this.listeners.get(event) ?? []) {
+    // Those listening when the event came: a listener added or re-added by one of them
+    // (an element moved in the document) hears the next event, not this one.
+    for (const fn of [...(this.listeners.get(event) ?? [])]) {
       try {
         fn(value);
       } catch (e) {
@@ -357,6 +416,7 @@ export class Client {
   stop() {
     this.state = "ended";
     this.worker?.terminate();
+    if (this.workerBlob) URL.revokeObjectURL(this.workerBlob);
     for (const call of this.calls.values()) call.reject(new StateError("the client has ended"));
     this.calls.clear();
     // A loop takes what its queue still has, then is over.

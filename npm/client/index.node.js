@@ -17,12 +17,18 @@ export class Client extends Base {
     super(url, { worker: false, ...options });
   }
 
-  async connect() {
+  /** Connects at once, as in a browser: calls made right after it wait for the
+   *  connection. The wasm file is read meanwhile; the core's loader awaits it. */
+  connect() {
     if (/^\s*sandbox:\/\//i.test(this.url)) {
-      throw usage("url", "a ws:// or wss:// URL: the sandbox broker (sandbox://) runs in a browser's worker");
+      return Promise.reject(usage("url", "a ws:// or wss:// URL: the sandbox broker (sandbox://) runs in a browser's worker"));
     }
-    const wasm = this.options.wasm ?? (await readFile(new URL("./wasm/mqttscope_client_bg.wasm", import.meta.url)));
-    this.options = { ...this.options, wasm };
+    if (this.state === "idle" && this.options.wasm === undefined) {
+      const wasm = readFile(new URL("./wasm/mqttscope_client_bg.wasm", import.meta.url));
+      // A read that fails rejects connect() through the loader; not unhandled before that.
+      wasm.catch(() => {});
+      this.options = { ...this.options, wasm };
+    }
     return super.connect();
   }
 }

@@ -84,26 +84,34 @@ export class MqttClient extends Emitter {
     return payload(bytes);
   }
 
-  /** Connects (the constructor does, unless manualConnect); returns the client. */
+  /** Connects (the constructor does, unless manualConnect); returns the client. While an
+   *  end() is under way it connects once that is over; a connection still up is ended
+   *  first, so that two never run at once. */
   connect() {
+    if (this.disconnecting && !this.disconnected) return this.once("end", () => this.connect());
     if (this.disconnected) {
       // Connecting again after end(), as MQTT.js allows.
       this.disconnecting = false;
       this.disconnected = false;
     }
+    clearTimeout(this.timer);
     this.hopeless = null;
+    const old = this.inner;
+    if (old && old.state !== "ended") old.end();
     const url = this.options.transformWsUrl ? this.options.transformWsUrl(this.url, this.options, this) : this.url;
     const inner = this.createInner(url, this.core);
     this.inner = inner;
     this.up = false;
+    this.connected = false;
     // Each event is handled in a microtask, as the results of calls are: callbacks then run in
     // the order their packets came (SUBACK's callback before the retained message after it),
-    // as MQTT.js, which handles each packet at once, runs them.
-    const on = (event, fn) => inner.on(event, (v) => queueMicrotask(() => fn(v)));
+    // as MQTT.js, which handles each packet at once, runs them. Only the current connection
+    // is heard: one replaced by connect() says nothing more.
+    const on = (event, fn) => inner.on(event, (v) => queueMicrotask(() => inner === this.inner && fn(v)));
     on("connect", (c) => this.onConnect(c));
     on("message", (m) => this.onMessage(m));
     on("packet", (p) => this.onPacket(p));
-    on("close", (c) => inner === this.inner && this.onClose(c));
+    on("close", (c) => this.onClose(c));
     on("reconnect", () => this.emit("reconnect"));
     // Only what is not a connection's end (those come with 'close'): a rule the broker broke
     // without ending the connection.
@@ -143,9 +151,17 @@ export class MqttClient extends Emitter {
   onClose({ error, reconnecting }) {
     this.connected = false;
     if (error) this.report(error);
+    // Lost while end() waits for answers: none can come now (MQTT.js stops reconnecting
+    // at end() too); what waited fails, and end() goes on.
+    if (this.disconnecting) {
+      if (reconnecting) this.inner.end();
+      return this.emit("close");
+    }
+    // The client gave up (a reconnection refused, a session taken over): MQTT.js tries
+    // again after every close.
+    if (!reconnecting) return this.retryLater();
     // MQTT.js goes offline from a 'close' listener of its own, added before any of the user's.
-    if (reconnecting) this.offline();
-    else if (!this.disconnecting) this.inner = null; // over for good: reconnect() may start anew
+    this.offline();
     this.emit("close");
   }
 
@@ -180,6 +196,14 @@ export class MqttClient extends Emitter {
       this.emit("close");
       return;
     }
+    this.retryLater();
+  }
+
+  /** The connection is over and its client will not reconnect: unless reconnectPeriod is
+   *  0, a new one is made after it (with transformWsUrl asked again), and what waits runs
+   *  there. Emits 'close'. */
+  retryLater() {
+    this.inner = null;
     if (this.options.reconnectPeriod === 0) return this.emit("close");
     this.offline();
     // Armed before 'close', whose listener may call end(), which disarms it.
@@ -321,8 +345,10 @@ export class MqttClient extends Emitter {
     this.disconnecting = true;
     clearTimeout(this.timer);
     for (const { fail } of this.queue.splice(0)) soon(fail, new StateError("client disconnecting"));
-    const waiting = force ? [] : [...this.pending];
-    Promise.allSettled(waiting).then(() => this.finish(cb));
+    // Offline, no answer can come: what is in flight fails as the connection ends.
+    const waiting = force || !this.connected ? [] : [...this.pending];
+    const inner = this.inner;
+    Promise.allSettled(waiting).then(() => this.finish(inner, cb));
     return this;
   }
 
@@ -331,8 +357,8 @@ export class MqttClient extends Emitter {
     return promised((cb) => this.end(force, opts, cb));
   }
 
-  async finish(cb) {
-    const inner = this.inner;
+  /** Ends `inner`, the connection end() was called on, then emits 'end' and calls back. */
+  async finish(inner, cb) {
     if (inner && inner.state !== "ended") {
       await inner.end();
       // A connection never accepted has no 'close' from the client; MQTT.js's socket closes.
@@ -346,18 +372,17 @@ export class MqttClient extends Emitter {
     later(cb, this, []);
   }
 
-  /** Connects again after end() (MQTT.js's reconnect()); while connected or reconnecting it is
-   *  refused: the client reconnects by itself. */
+  /** Connects again now, as MQTT.js's reconnect(): connected, it ends the connection
+   *  (waiting for what is in flight, emitting 'end') and connects; offline or after end(),
+   *  it connects at once; while end() is under way, once that is over. */
   reconnect() {
-    if (this.inner && this.inner.state !== "ended" && !this.disconnecting) {
-      throw new StateError("reconnect(): the client is connected or reconnecting by itself");
-    }
     clearTimeout(this.timer);
     const again = () => {
       this.disconnecting = false;
       this.disconnected = false;
       this.emit("reconnect");
-      this.connect();
+      if (this.connected) this.end(() => this.connect());
+      else this.connect();
     };
     if (this.disconnecting && !this.disconnected) this.once("end", again);
     else again();

@@ -379,7 +379,8 @@ export class MqttClient {
   end(force: boolean, callback?: (error?: Error) => void): this;
   end(force: boolean, options: Record<string, never>, callback?: (error?: Error) => void): this;
   endAsync(force?: boolean, options?: Record<string, never>): Promise<void>;
-  /** Connects again after end() or after a connection ended for good (reconnectPeriod 0). */
+  /** Connects again now, as MQTT.js: connected, it ends the connection (emitting 'end')
+   *  and connects; offline or after end(), it connects at once. */
   reconnect(): this;
 
   /** Not supported: the core keeps its in-flight messages (throws a UsageError). */

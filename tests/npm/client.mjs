@@ -34,6 +34,8 @@ const FLOOD = 100;
 /** A surge of messages of 1 MiB: more than the client posts at once, less than it holds. */
 const SURGE = 40;
 /** How many QoS 1 messages the peer sends at once, each in a WebSocket message of its own. */
+/** Empty messages the scripted peer sends at once to client "empties". */
+const EMPTIES = 100000;
 const BURST = 200;
 
 /**
@@ -59,7 +61,9 @@ const BURST = 200;
  *   back: how many WebSocket messages, the packet ids it acknowledged in order, and whether
  *   its DISCONNECT came before the socket closed;
  * - "forget": records the filter of each SUBSCRIBE in `state.forget`, and drops the
- *   connection (no close frame) when the client publishes on "drop".
+ *   connection (no close frame) when the client publishes on "drop";
+ * - "empties": after the SUBACK, EMPTIES QoS 0 messages on "e" with empty payloads, a
+ *   hundred to a WebSocket message.
  *
  * Only a "surge" client's PINGREQ gets a PINGRESP. `state.silent` is the port of a TCP
  * server that accepts connections and never answers (a WebSocket to it never opens).
@@ -93,7 +97,7 @@ async function startPeer() {
       const at = p[1] & 0x80 ? (p[2] & 0x80 ? 4 : 3) : 2;
       if (type === 1) {
         v5 = p[at + 6] === 5;
-        id = ["eager", "refuser", "qos3", "flood", "surge", "kick", "legacy", "burst", "forget"].find((word) => p.includes(word)) ?? "";
+        id = ["eager", "refuser", "qos3", "flood", "surge", "kick", "legacy", "burst", "forget", "empties"].find((word) => p.includes(word)) ?? "";
         if (id === "burst") state.burst = { messages: 0, acked: [], disconnected: false, closed: false };
         if (id === "legacy") return ws.send(Buffer.from([0x20, 0x02, 0, 1]));
         const connack = Buffer.from(v5 ? [0x20, 0x03, 0, 0, 0] : [0x20, 0x02, 0, 0]);
@@ -118,6 +122,11 @@ async function startPeer() {
             body.writeUInt32BE(i, 0);
             ws.send(packet(0x30, Buffer.concat([str("f"), Buffer.from(v5 ? [0] : []), body])));
           }
+        }
+        if (id === "empties") {
+          const one = packet(0x30, Buffer.concat([str("e"), Buffer.from(v5 ? [0] : [])]));
+          const hundred = Buffer.concat(Array(100).fill(one));
+          for (let i = 0; i < EMPTIES / 100; i++) ws.send(hundred);
         }
         if (id === "burst") {
           for (let i = 1; i <= BURST; i++) {
@@ -199,6 +208,9 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>mqttscope</title><link
 const routes = (peer, dir) => (path) => {
   if (path === "/") return PAGE;
   if (path === "/flood-closed") return String(peer.floodClosed ?? "");
+  if (path.startsWith(NO_DRIVER) && !path.endsWith("/client/driver.js")) {
+    return readFileSync(join(dir, "node_modules", "mqttscope", decodeURIComponent(path.slice(NO_DRIVER.length))));
+  }
   if (!path.startsWith(CRASHING)) return undefined;
   const file = readFileSync(join(dir, "node_modules", "mqttscope", decodeURIComponent(path.slice(CRASHING.length))));
   return path === `${CRASHING}client/worker.js` ? Buffer.concat([file, Buffer.from(CRASH)]) : file;
@@ -206,6 +218,10 @@ const routes = (peer, dir) => (path) => {
 
 /** Where the test server serves the package with a crashing worker. */
 const CRASHING = "/crashing/";
+
+/** Where the test server serves the package without its driver (client/driver.js is
+ *  missing there: a deploy that removed it). */
+const NO_DRIVER = "/no-driver/";
 
 /** Appended to the client's worker under /crashing/: an uncaught exception (as a bug in
  *  the worker would throw) when the page asks it to publish on crash/now. */
@@ -216,8 +232,8 @@ addEventListener("message", (e) => {
 `;
 
 /** The steps for one mode (`worker` true or false), against `broker` and `peer`; nothing
- *  listens on port `closed`. */
-function steps(broker, peer, worker, closed) {
+ *  listens on port `closed`; `elsewhere` serves the package from another origin. */
+function steps(broker, peer, worker, closed, elsewhere) {
   const url = `ws://127.0.0.1:${broker.ws}/`;
   const mode = worker ? "worker" : "page";
   const base = { url, worker, mode };
@@ -464,6 +480,81 @@ function steps(broker, peer, worker, closed) {
       assert.ok(r.got.length >= 16 && r.got.length < FLOOD, `${r.got.length} messages before the end`);
       assert.deepEqual(r.got, r.got.map((_, i) => i), "in order, none missing");
     })] : []),
+    ...(worker ? [named("a package served from another origin (a CDN) still runs its worker", async (page) => {
+      // The browser refuses a worker script from another origin: the client starts it
+      // from a blob of the page's origin that imports the package's script.
+      const r = await page.evaluate(async ({ url, elsewhere }) => {
+        const far = await import(`${elsewhere}node_modules/mqttscope/client/index.js`);
+        const c = await far.connect(url, { clientId: "far", version: 5 });
+        const got = next(c, "message");
+        await c.subscribe("far/x", { qos: 1 });
+        const code = await c.publish("far/x", "from afar", { qos: 1 });
+        const m = await got;
+        const inWorker = c.worker instanceof Worker;
+        await c.end();
+        return { code, text: m.text(), inWorker, state: c.state };
+      }, { url, elsewhere });
+      assert.deepEqual(r, { code: 0, text: "from afar", inWorker: true, state: "ended" });
+    }), named("a relative wasm address is read against the page, in the worker too", async (page) => {
+      const r = await page.evaluate(async ({ url }) => {
+        // Read against the worker's script, it would be client/node_modules/...: not found.
+        const wasm = "node_modules/mqttscope/client/wasm/mqttscope_client_bg.wasm";
+        const c = await mqtt.connect(url, { clientId: "relative-wasm", wasm }).catch((e) => e.message);
+        if (typeof c === "string") return c;
+        await c.end();
+        return { inWorker: c.worker instanceof Worker, state: c.state };
+      }, { url });
+      assert.deepEqual(r, { inWorker: true, state: "ended" });
+    })] : [named("a driver that does not load fails connect() with why, and end() returns", async (page) => {
+      const r = await page.evaluate(async ({ url }) => {
+        const { Client } = await import("/no-driver/client/index.js");
+        const c = new Client(url, { worker: false, clientId: "no-driver" });
+        const never = (what) => new Promise((ok) => setTimeout(() => ok(`${what} never settled`), 10000));
+        const opened = await Promise.race([failure(c.connect()), never("connect()")]);
+        await Promise.race([c.end(), never("end()")]);
+        return { opened, state: c.state, later: (await failure(c.publish("t", "x"))).name };
+      }, { url });
+      assert.equal(r.opened.name, "ConnectionError");
+      assert.equal(r.opened.ending, "internal");
+      assert.match(r.opened.message, /^the client's driver did not load: /);
+      assert.equal(r.state, "ended");
+      assert.equal(r.later, "StateError");
+    })]),
+    named("a messages() loop that stops reading bounds even empty messages, and loses none", async (page) => {
+      const r = await page.evaluate(async ({ url, worker }) => {
+        const c = new mqtt.Client(url, { worker, clientId: "empties", reconnect: false });
+        const loop = c.messages("e");
+        let heard = 0;
+        c.on("message", () => heard++);
+        await c.connect();
+        await c.subscribe("e");
+        // The peer sent them all at once; the page hears what the window lets through.
+        while (heard === 0) await new Promise((ok) => setTimeout(ok, 50));
+        // Then until nothing more comes for 1.5 s (a loaded machine pauses too).
+        let before = -1;
+        while (heard !== before) {
+          before = heard;
+          await new Promise((ok) => setTimeout(ok, 1500));
+        }
+        const held = heard;
+        // Reading the loop lets the rest through; a message lost would leave it waiting.
+        let taken = 0;
+        const ahead = (ms) => new Promise((ok) => setTimeout(() => ok(null), ms));
+        while (taken < 100000) {
+          const next = await Promise.race([loop.next(), ahead(5000)]);
+          if (!next || next.done || next.value.payload.byteLength !== 0) break;
+          taken++;
+        }
+        await loop.return();
+        const out = { held, heard, taken, state: c.state };
+        await c.end();
+        return out;
+      }, { url: peer.url, worker });
+      // 16 MiB at 256 bytes a message: 65,536, and what one turn of the socket brings
+      // before the window is counted (the driver feeds the core once a turn).
+      assert.ok(r.held >= 60000 && r.held < 80000, `${r.held} messages heard before the loop read`);
+      assert.deepEqual([r.heard, r.taken, r.state], [EMPTIES, EMPTIES, "connected"]);
+    }),
     named("unsubscribing while reconnecting forgets the filter: it is not subscribed again", async (page) => {
       peer.forget.length = 0;
       const r = await page.evaluate(async ({ url, worker, mode }) => {
@@ -917,6 +1008,14 @@ async function nodeChecks(dir, broker, closed) {
       await c.end();
       assert.equal(c.state, "ended");
     },
+    async "connect() starts at once, as in a browser: end() right after it ends the attempt"() {
+      const c = new m.Client(url, { WebSocket, version: 5 });
+      const connected = c.connect().then(() => null, (e) => e);
+      assert.equal(c.state, "connecting");
+      await c.end();
+      assert.equal(c.state, "ended");
+      assert.ok((await connected) instanceof m.StateError);
+    },
     async "a failed connection is diagnosed, with the doctor's wasm read from the package"() {
       const options = { WebSocket, username: "user", password: "wrong", reconnect: false };
       const refused = await m.connect(url, options).then(() => null, (e) => e);
@@ -940,13 +1039,16 @@ async function browserChecks(dir, broker, peer, closed) {
   const { runSteps } = await import("../e2e/harness.mjs");
   const server = await serve(dir, routes(peer, dir));
   const url = address(server);
+  // The package from another origin, with the CORS header a CDN sends.
+  const far = await serve(dir, () => undefined, { cors: true });
+  const elsewhere = address(far);
   const ready = async function page_loads(page) {
     await page.waitForFunction(() => window.ready, null, { timeout: 15000 });
   };
   try {
     return await runSteps({
       url,
-      steps: [ready, ...steps(broker, peer, true, closed), ...steps(broker, peer, false, closed)],
+      steps: [ready, ...steps(broker, peer, true, closed, elsewhere), ...steps(broker, peer, false, closed, elsewhere)],
       // Reconnecting while mosquitto is down, the connect to a closed port, and the
       // doctor's probes: of that port, and of the page's own server, which speaks HTTP only
       // (the probe aborts its fetch once the answer came: a failed request to the browser).
@@ -956,10 +1058,15 @@ async function browserChecks(dir, broker, peer, closed) {
         p === `request failed: ${url}` ||
         p === "console: Failed to load resource: net::ERR_CONNECTION_REFUSED" ||
         // The worker that crashes on cue.
-        /injected crash/.test(p),
+        /injected crash/.test(p) ||
+        // The driver missing under /no-driver/.
+        p === "console: Failed to load resource: the server responded with a status of 404 (Not Found)" ||
+        p === `HTTP 404: ${url}no-driver/client/driver.js` ||
+        p === `request failed: ${url}no-driver/client/driver.js`,
     });
   } finally {
     server.close();
+    far.close();
   }
 }
 

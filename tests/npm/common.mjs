@@ -94,13 +94,15 @@ const TYPES = {
 
 /** Serves `dir` on 127.0.0.1: what `route(path)` returns for a path (a string or bytes,
  *  served as HTML unless the path has an extension), else the file at that path; resolves
- *  to the server once listening. */
-export function serve(dir, route = () => undefined) {
+ *  to the server once listening. With `cors`, any origin may read what it serves (as a CDN
+ *  allows). */
+export function serve(dir, route = () => undefined, { cors = false } = {}) {
   const server = createServer((req, res) => {
     const path = new URL(req.url, "http://x").pathname;
     try {
       const body = route(path) ?? readFileSync(join(dir, decodeURIComponent(path)));
-      res.writeHead(200, { "content-type": TYPES[extname(path) || ".html"] ?? "application/octet-stream" });
+      const type = TYPES[extname(path) || ".html"] ?? "application/octet-stream";
+      res.writeHead(200, { "content-type": type, ...(cors ? { "access-control-allow-origin": "*" } : {}) });
       res.end(body);
     } catch {
       res.writeHead(404).end();

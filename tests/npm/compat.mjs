@@ -31,7 +31,8 @@ const WS_PACKAGE = fileURLToPath(new URL("../e2e/node_modules/ws", import.meta.u
 /**
  * A scripted MQTT peer on loopback that refuses every filter starting with "no/" (0x80 in
  * 3.1.1, 0x87 Not authorized in 5) and grants the others QoS 1: mosquitto 2.0 grants every
- * subscription (its ACL only filters what it delivers).
+ * subscription (its ACL only filters what it delivers). It never answers a PUBLISH, and
+ * drops the connection (no close frame) on a PUBLISH to drop/.
  */
 async function startRefuser() {
   const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, handleProtocols: () => "mqtt" });
@@ -54,6 +55,8 @@ async function startRefuser() {
           i += 3 + n;
         }
         ws.send(packet(0x90, Buffer.concat([p.subarray(at, at + 2), Buffer.from(v5 ? [0] : []), Buffer.from(codes)])));
+      } else if (type === 3 && p.subarray(at + 2, at + 2 + p.readUInt16BE(at)).toString().startsWith("drop/")) {
+        ws.terminate();
       } else if (type === 12) {
         ws.send(Buffer.from([0xd0, 0]));
       } else if (type === 14) {
@@ -320,6 +323,92 @@ function pageSteps(broker, refuser) {
         assert.deepEqual(flags, [true, false]);
       }
     }),
+    named("a reconnection refused (a password changed meanwhile) is tried again, as MQTT.js does", async (page) => {
+      // The client entry gives up when a reconnection is refused; MQTT.js tries again
+      // after every close, and so does compat, until the broker lets it in.
+      await page.evaluate(async (url) => {
+        window.refused = {};
+        for (const [name, lib] of Object.entries(libs)) {
+          const options = { protocolVersion: 5, clientId: `refused-${name}`, username: "user", password: "secret", reconnectPeriod: 300 };
+          const c = await lib.connectAsync(url, options);
+          const events = [];
+          for (const e of ["disconnect", "offline", "close", "reconnect", "connect", "error", "end"]) {
+            c.on(e, (x) => events.push(e === "error" ? `error ${x.code}` : e));
+          }
+          window.refused[name] = { c, events };
+        }
+      }, url);
+      const passwords = join(broker.dir, "passwords");
+      const restart = async (password) => {
+        await broker.stop();
+        execFileSync("mosquitto_passwd", ["-b", passwords, "user", password]);
+        await broker.start();
+      };
+      try {
+        await restart("changed");
+        const refusals = () => Object.values(window.refused).every((r) => r.events.filter((e) => e.startsWith("error")).length >= 2);
+        await page.waitForFunction(refusals, null, { timeout: 15000 });
+      } finally {
+        await restart("secret");
+      }
+      await page.waitForFunction(() => Object.values(window.refused).every((r) => r.events.at(-1) === "connect"), null, { timeout: 15000 });
+      const r = await page.evaluate(async () => {
+        const out = {};
+        for (const [name, t] of Object.entries(window.refused)) {
+          const sent = await t.c.publishAsync(`again/refused-${name}`, "after", { qos: 1 }).then(() => "sent", (e) => e.message);
+          out[name] = { events: [...t.events], sent, flags: [t.c.connected, t.c.reconnecting] };
+          await t.c.endAsync();
+        }
+        return out;
+      });
+      const start = (events) => events.slice(0, 6);
+      assert.deepEqual(start(r.compat.events), start(r.mqttjs.events));
+      assert.deepEqual([r.compat.sent, r.compat.flags], ["sent", [true, false]]);
+    }),
+    named("end() while offline does not wait for answers that cannot come, and nothing follows 'end'", async (page) => {
+      const r = await page.evaluate(async (url) => {
+        const c = await libs.compat.connectAsync(url, { protocolVersion: 4, reconnectPeriod: 200 });
+        const events = [];
+        for (const e of ["offline", "close", "reconnect", "connect", "end"]) c.on(e, () => events.push(e));
+        const offline = new Promise((ok) => c.once("offline", ok));
+        // The peer never answers a PUBLISH, and drops the connection on drop/.
+        const inFlight = c.publishAsync("held/x", "x", { qos: 1 }).then(() => "resolved", (e) => e.name);
+        c.publish("drop/now", "x");
+        await offline;
+        const ended = await new Promise((ok) => {
+          events.push("end()");
+          c.end(() => ok("called back"));
+          setTimeout(() => ok("end() never called back"), 5000);
+        });
+        await new Promise((ok) => setTimeout(ok, 1000)); // the core would have reconnected by now
+        return { ended, inFlight: await inFlight, events, flags: [c.connected, c.reconnecting, c.disconnected] };
+      }, refuser.url);
+      const after = r.events.slice(r.events.indexOf("end()") + 1);
+      assert.ok(!after.includes("reconnect") && !after.includes("connect"), `no reconnection after end(): ${r.events}`);
+      assert.equal(after.at(-1), "end", `nothing after 'end': ${r.events}`);
+      assert.equal(r.ended, "called back");
+      assert.equal(r.inFlight, "StateError", "the publish in flight fails as the client ends");
+      assert.deepEqual([r.flags[0], r.flags[2]], [false, true]);
+    }),
+    named("reconnect() while connected ends the connection and connects again, as MQTT.js", async (page) => {
+      const r = await page.evaluate(async (url) => {
+        const out = {};
+        for (const [name, lib] of Object.entries(libs)) {
+          const c = await lib.connectAsync(url, { protocolVersion: 4 });
+          const events = [];
+          for (const e of ["offline", "close", "reconnect", "connect", "error", "end"]) c.on(e, () => events.push(e));
+          const connected = new Promise((ok) => c.once("connect", ok));
+          c.reconnect();
+          await connected;
+          const [err] = await back((cb) => c.publish("again/" + name, "x", { qos: 1 }, cb));
+          out[name] = { events: [...events], err: err ?? null, flags: [c.connected, c.reconnecting, c.disconnecting] };
+          await c.endAsync();
+        }
+        return out;
+      }, url);
+      assert.equal(r.mqttjs.events.at(-1), "connect", `MQTT.js: ${r.mqttjs.events}`);
+      assert.deepEqual(r.compat, r.mqttjs);
+    }),
     named("calls made before the connection wait for it; end() calls back and emits end", async (page) => {
       const r = await page.evaluate(async (url) => {
         const out = {};
@@ -375,6 +464,24 @@ function pageSteps(broker, refuser) {
       assert.deepEqual(r.hopeless, {
         early: "UsageError options.keepAlive", later: "UsageError options.keepAlive", events: ["error UsageError", "close"],
       }, "a client the core refused fails what waits and what comes, and says so once");
+    }),
+    named("connect() right after end() connects once that end is over, on one connection", async (page) => {
+      const r = await page.evaluate(async (url) => {
+        const c = await libs.compat.connectAsync(url, { protocolVersion: 4, clientId: "end-then-connect" });
+        const events = [];
+        for (const e of ["offline", "close", "reconnect", "connect", "end"]) c.on(e, () => events.push(e));
+        const connected = new Promise((ok) => c.once("connect", ok));
+        c.end();
+        c.connect();
+        await Promise.race([connected, new Promise((ok) => setTimeout(ok, 5000))]);
+        // Two connections with one client id would take the session from each other.
+        await new Promise((ok) => setTimeout(ok, 1000));
+        const [err] = await back((cb) => c.publish("again/end-then-connect", "x", { qos: 1 }, cb));
+        const out = { events: [...events], err: err?.message ?? null, flags: [c.connected, c.disconnecting, c.disconnected] };
+        await c.endAsync();
+        return out;
+      }, url);
+      assert.deepEqual(r, { events: ["close", "end", "connect"], err: null, flags: [true, false, false] });
     }),
     named("refuses what it cannot honour with a UsageError naming it", async (page) => {
       const r = await page.evaluate(async (url) => {
@@ -533,10 +640,10 @@ export { other, granted, later };
 `;
 
 /** mosquitto with a password file (`user` / `secret`, anonymous clients allowed) and an ACL
- *  that denies forbidden/#. */
+ *  that denies forbidden/# to anonymous clients and lets `user` use any topic. */
 function startBroker(dir) {
   const acl = join(dir, "acl");
-  writeFileSync(acl, "topic readwrite #\ntopic deny forbidden/#\n");
+  writeFileSync(acl, "topic readwrite #\ntopic deny forbidden/#\nuser user\ntopic readwrite #\n");
   chmodSync(acl, 0o644);
   return brokerWithPasswords(dir, `acl_file ${acl}\n`);
 }
