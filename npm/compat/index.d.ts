@@ -333,6 +333,9 @@ export class MqttClient {
   /** `url` (ws:// or wss://) and options; connects at once unless `manualConnect`. (MQTT.js's
    *  constructor takes a stream builder instead: use {@link connect}.) */
   constructor(url: string | URL | undefined, options?: IClientOptions);
+  /** The broker in the options (`protocol`, `host`, `port`, `path`), as MQTT.js's
+   *  `connect(options)`. */
+  constructor(options: IClientOptions);
   /** The options, with MQTT.js's defaults filled in. */
   readonly options: IClientOptions & { clientId: string; protocolVersion: 3 | 4 | 5; keepalive: number; reconnectPeriod: number };
   /** True between 'connect' and 'close'. */
@@ -377,6 +380,7 @@ export class MqttClient {
    *  publishes the will). DISCONNECT options are not supported. */
   end(callback?: (error?: Error) => void): this;
   end(force: boolean, callback?: (error?: Error) => void): this;
+  end(options: Record<string, never>, callback?: (error?: Error) => void): this;
   end(force: boolean, options: Record<string, never>, callback?: (error?: Error) => void): this;
   endAsync(force?: boolean, options?: Record<string, never>): Promise<void>;
   /** Connects again now, as MQTT.js: connected, it ends the connection (emitting 'end')

@@ -591,6 +591,8 @@ const options: IClientOptions = {
 };
 const client: MqttClient = mqtt.connect("ws://127.0.0.1:9001", options);
 const other: MqttClient = connect("ws://127.0.0.1:9001");
+const made = new MqttClient({ protocol: "ws", host: "127.0.0.1", port: 9001, manualConnect: true });
+made.end({}, () => {});
 client.on("connect", (connack: IConnackPacket) => {
   const present: boolean = connack.sessionPresent;
 });
