@@ -149,13 +149,16 @@ export class MqttClient extends Emitter {
   }
 
   onClose({ error, reconnecting }) {
+    const wasConnected = this.connected;
     this.connected = false;
     if (error) this.report(error);
     // Lost while end() waits for answers: none can come now (MQTT.js stops reconnecting
-    // at end() too); what waited fails, and end() goes on.
+    // at end() too); what waited fails, and end() goes on. The close that end() brings to
+    // a connection already down was said when it went down.
     if (this.disconnecting) {
       if (reconnecting) this.inner.end();
-      return this.emit("close");
+      if (wasConnected) this.emit("close");
+      return;
     }
     // The client gave up (a reconnection refused, a session taken over): MQTT.js tries
     // again after every close.
@@ -187,9 +190,10 @@ export class MqttClient extends Emitter {
   firstFailed(inner, e) {
     if (inner !== this.inner || this.disconnecting) return;
     this.report(e);
-    // Options the core refused, or a wasm module that did not load: trying again cannot help.
-    // What waits fails with the reason, and so does every call until connect() or reconnect().
-    if (e instanceof UsageError || e instanceof StateError) {
+    // Options the core refused, a wasm module, worker or driver that did not load: trying
+    // again cannot help. What waits fails with the reason, and so does every call until
+    // connect() or reconnect().
+    if (e instanceof UsageError || e instanceof StateError || e.ending === "internal") {
       this.inner = null;
       this.hopeless = e;
       for (const { fail } of this.queue.splice(0)) soon(fail, e);
@@ -210,7 +214,8 @@ export class MqttClient extends Emitter {
     this.timer = setTimeout(() => {
       if (this.disconnecting) return;
       this.emit("reconnect");
-      this.connect();
+      // A 'reconnect' listener may have called end().
+      if (!this.disconnecting) this.connect();
     }, this.options.reconnectPeriod);
     this.emit("close");
   }
@@ -223,6 +228,15 @@ export class MqttClient extends Emitter {
     if (this.connected) return call();
     if (qos === 0 && !this.options.queueQoSZero) return soon(fail, new StateError("No connection to broker"));
     this.queue.push({ run: call, fail });
+  }
+
+  /** Whether a call that failed with `e` on connection `inner` waits for the next one
+   *  instead: that connection ended before the answer (its client gave up, or connect()
+   *  replaced it) while this client goes on, and MQTT.js sends again what it had in flight. */
+  requeued(e, inner, run, fail, qos) {
+    if (!(e instanceof StateError) || inner === this.inner || this.disconnecting) return false;
+    this.whenConnected(run, fail, qos);
+    return true;
   }
 
   /** After end(): the callback hears it, or else 'error' does (as MQTT.js's _checkDisconnecting). */
@@ -264,10 +278,13 @@ export class MqttClient extends Emitter {
     const qos = o.qos ?? 0;
     const options = { qos, retain: o.retain ?? false };
     if (this.core.version === 5 && o.properties) options.properties = withPairs(o.properties);
-    const run = () => this.track(this.inner.publish(topic, message, options)).then(
-      () => later(cb, this, qos === 0 ? [] : [null, sentPacket(topic, message, options, this.core.version === 5 && o)]),
-      (e) => later(cb, this, [coded(e)]),
-    );
+    const run = () => {
+      const inner = this.inner;
+      this.track(inner.publish(topic, message, options)).then(
+        () => later(cb, this, qos === 0 ? [] : [null, sentPacket(topic, message, options, this.core.version === 5 && o)]),
+        (e) => this.requeued(e, inner, run, cb, qos) || later(cb, this, [coded(e)]),
+      );
+    };
     this.whenConnected(run, cb, qos);
     return this;
   }
@@ -297,10 +314,13 @@ export class MqttClient extends Emitter {
     const list = subs.map((s) => (v5 ? { filter: s.topic, qos: s.qos, noLocal: s.nl, retainAsPublished: s.rap, retainHandling: s.rh } : { filter: s.topic, qos: s.qos }));
     const properties = v5 && opts?.properties ? withPairs(opts.properties) : undefined;
     const granted = (results) => subs.map((s, i) => ({ ...s, qos: results[i].reasonCode }));
-    const run = () => this.track(this.inner.subscribe(list, properties ? { properties } : {})).then(
-      (results) => later(cb, this, [null, granted(results)]),
-      (e) => later(cb, this, e instanceof SubscribeError ? [coded(e), granted(e.results)] : [e]),
-    );
+    const run = () => {
+      const inner = this.inner;
+      this.track(inner.subscribe(list, properties ? { properties } : {})).then(
+        (results) => later(cb, this, [null, granted(results)]),
+        (e) => this.requeued(e, inner, run, cb) || later(cb, this, e instanceof SubscribeError ? [coded(e), granted(e.results)] : [e]),
+      );
+    };
     this.whenConnected(run, cb);
     return this;
   }
@@ -317,10 +337,13 @@ export class MqttClient extends Emitter {
     const cb = userCallback(callback);
     if (opts?.properties) return this.refused(cb, refuse("properties", "UNSUBSCRIBE properties are not supported"));
     const list = typeof topics === "string" ? [topics] : topics;
-    const run = () => this.track(this.inner.unsubscribe(list)).then(
-      (codes) => later(cb, this, [null, this.core.version === 5 ? { cmd: "unsuback", granted: codes } : { cmd: "unsuback" }]),
-      (e) => later(cb, this, [e]),
-    );
+    const run = () => {
+      const inner = this.inner;
+      this.track(inner.unsubscribe(list)).then(
+        (codes) => later(cb, this, [null, this.core.version === 5 ? { cmd: "unsuback", granted: codes } : { cmd: "unsuback" }]),
+        (e) => this.requeued(e, inner, run, cb) || later(cb, this, [e]),
+      );
+    };
     this.whenConnected(run, cb);
     return this;
   }
@@ -381,6 +404,7 @@ export class MqttClient extends Emitter {
       this.disconnecting = false;
       this.disconnected = false;
       this.emit("reconnect");
+      if (this.disconnecting) return; // a 'reconnect' listener called end()
       if (this.connected) this.end(() => this.connect());
       else this.connect();
     };

@@ -209,7 +209,7 @@ export class BoundElement extends Base {
       hold: null,
       own: new Set(),
       onMessage: (m) => match(m.topic) && forElement(m, bound) && this.receive(m),
-      onConnect: () => this.#connected(bound),
+      onConnect: (c) => this.#connected(bound, c),
     };
     this.#bound = bound;
     client.on("message", bound.onMessage);
@@ -219,11 +219,13 @@ export class BoundElement extends Base {
     if (client.state === "connected") this.#subscribe(bound);
   }
 
-  /** A connection came: subscribe, or, subscribed already, take the retained messages
-   *  the client's resubscribing brings, whichever identifier of the filter they carry. */
-  #connected(bound) {
+  /** A connection came: subscribe, or, subscribed already and the session not kept, take
+   *  the retained messages the client's resubscribing brings, whichever identifier of the
+   *  filter they carry (a kept session resends only what was in flight, for its own
+   *  SUBSCRIBE). */
+  #connected(bound, { sessionPresent }) {
     if (!bound.subscribed) return this.#subscribe(bound);
-    if (bound.id !== null) bound.own = new Set([bound.id, ...bound.hold.ids]);
+    if (bound.id !== null && !sessionPresent) bound.own = new Set([bound.id, ...bound.hold.ids]);
   }
 
   #subscribe(bound) {
@@ -241,9 +243,10 @@ export class BoundElement extends Base {
     const again = (error instanceof ConnectionError || error instanceof StateError) && bound.client.state !== "ended";
     if (!again || this.#bound !== bound) return this.failed(error);
     unhold(bound.client, bound.filter);
+    // Not held any more: detaching must not give the hold back a second time.
+    bound.subscribed = false;
     bound.tries = (bound.tries ?? 0) + 1;
     if (bound.tries > 3) return this.failed(error);
-    bound.subscribed = false;
     if (bound.client.state === "connected") this.#subscribe(bound);
   }
 
