@@ -17,8 +17,9 @@ export class Client extends Base {
     super(url, { worker: false, ...options });
   }
 
-  /** Connects at once, as in a browser: calls made right after it wait for the
-   *  connection. The wasm file is read meanwhile; the core's loader awaits it. */
+  /** Starts connecting at once, as in a browser (the client is "connecting" from the
+   *  call, so an end() right after it ends the attempt). The wasm file is read meanwhile;
+   *  the core's loader awaits it. */
   connect() {
     if (/^\s*sandbox:\/\//i.test(this.url)) {
       return Promise.reject(usage("url", "a ws:// or wss:// URL: the sandbox broker (sandbox://) runs in a browser's worker"));
