@@ -59,7 +59,12 @@ function startWorker() {
 function wasmAddress(wasm) {
   if (wasm instanceof URL) return wasm.href; // a URL cannot cross to a worker
   const base = globalThis.document?.baseURI ?? globalThis.location?.href;
-  return typeof wasm === "string" && base ? new URL(wasm, base).href : wasm;
+  if (typeof wasm !== "string" || !base) return wasm;
+  try {
+    return new URL(wasm, base).href;
+  } catch {
+    return wasm; // not an address: the loader refuses it, and connect() rejects with why
+  }
 }
 
 /** An application message. */

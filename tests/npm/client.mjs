@@ -502,9 +502,16 @@ function steps(broker, peer, worker, closed, elsewhere) {
         const c = await mqtt.connect(url, { clientId: "relative-wasm", wasm }).catch((e) => e.message);
         if (typeof c === "string") return c;
         await c.end();
-        return { inWorker: c.worker instanceof Worker, state: c.state };
+        // Not an address at all: connect() rejects with why, it does not throw.
+        let bad;
+        try {
+          bad = await mqtt.connect(url, { clientId: "bad-wasm", wasm: "http://[" }).then(() => "resolved", (e) => e.name);
+        } catch (e) {
+          bad = `threw ${e.name}`;
+        }
+        return { inWorker: c.worker instanceof Worker, state: c.state, bad };
       }, { url });
-      assert.deepEqual(r, { inWorker: true, state: "ended" });
+      assert.deepEqual(r, { inWorker: true, state: "ended", bad: "StateError" });
     })] : [named("a driver that does not load fails connect() with why, and end() returns", async (page) => {
       const r = await page.evaluate(async ({ url }) => {
         const { Client } = await import("/no-driver/client/index.js");
