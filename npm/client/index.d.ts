@@ -187,6 +187,10 @@ export class Message {
   readonly dup: boolean;
   /** MQTT 5 properties (empty in MQTT 3). */
   readonly properties: MessageProperties;
+  /** The PUBLISH's packet identifier (QoS 1 and 2; undefined for QoS 0). */
+  readonly packetId?: number;
+  /** The PUBLISH's Remaining Length (2.1.4): its bytes after the fixed header. */
+  readonly length: number;
   /** The payload as UTF-8 text. */
   text(): string;
   /** The payload parsed as JSON; throws a SyntaxError when it is not JSON. */
@@ -233,8 +237,9 @@ export interface PacketEvent {
 
 /** The events of a {@link Client} and what each listener gets. */
 export interface ClientEvents {
-  /** CONNACK accepted a connection (the first, and each reconnection). */
-  connect: { sessionPresent: boolean; properties: ConnAckProperties };
+  /** CONNACK accepted a connection (the first, and each reconnection); `length` is the
+   *  CONNACK's Remaining Length (2.1.4). */
+  connect: { sessionPresent: boolean; properties: ConnAckProperties; length: number };
   message: Message;
   /** Every control packet, both ways (only while someone listens). */
   packet: PacketEvent;

@@ -76,6 +76,8 @@ export class Message {
     this.retain = m.retain;
     this.dup = m.dup;
     this.properties = m.properties;
+    this.packetId = m.packetId;
+    this.length = m.length;
   }
   /** The payload as UTF-8 text. */
   text() {
@@ -370,7 +372,7 @@ export class Client {
         this.state = "connected";
         this.connack = { sessionPresent: m.sessionPresent, properties: m.properties };
         if (m.id) this.settle({ t: "done", id: m.id, value: this });
-        return this.emit("connect", { sessionPresent: m.sessionPresent, properties: m.properties });
+        return this.emit("connect", { sessionPresent: m.sessionPresent, properties: m.properties, length: m.length });
       case "message":
         return this.message(m);
       case "packet":

@@ -110,7 +110,9 @@ export class MqttClient extends Emitter {
     const on = (event, fn) => inner.on(event, (v) => queueMicrotask(() => inner === this.inner && fn(v)));
     on("connect", (c) => this.onConnect(c));
     on("message", (m) => this.onMessage(m));
-    on("packet", (p) => this.onPacket(p));
+    this.packetListener = (p) => queueMicrotask(() => inner === this.inner && this.onPacket(p));
+    this.packetsHeard = false;
+    this.listenersChanged();
     on("close", (c) => this.onClose(c));
     on("reconnect", () => this.emit("reconnect"));
     // Only what is not a connection's end (those come with 'close'): a rule the broker broke
@@ -126,26 +128,32 @@ export class MqttClient extends Emitter {
     this.reconnecting = false;
     for (const { run } of this.queue.splice(0)) run();
     const packet = connack(this.core.version, c, (b) => this.wrap(b));
-    packet.length = this.connackLength;
+    packet.length = c.length;
     this.emit("connect", packet);
   }
 
   onMessage(m) {
-    const packet = { cmd: "publish", retain: m.retain, qos: m.qos, dup: m.dup, length: this.received?.length, topic: m.topic, payload: this.wrap(m.payload) };
-    // The PUBLISH's packet comes just before its message: its identifier is read from there.
-    if (m.qos > 0) packet.messageId = this.received?.messageId;
+    const packet = { cmd: "publish", retain: m.retain, qos: m.qos, dup: m.dup, length: m.length, topic: m.topic, payload: this.wrap(m.payload) };
+    if (m.qos > 0) packet.messageId = m.packetId;
     const properties = mqttjsProperties(m.properties, (b) => this.wrap(b));
     if (properties) packet.properties = properties;
-    this.received = null;
     this.emit("message", m.topic, packet.payload, packet);
   }
 
   onPacket(p) {
     const packet = packetObject(p, this.core.version, (b) => this.wrap(b));
-    if (p.direction === "sent") return this.emit("packetsend", packet);
-    if (packet.cmd === "publish") this.received = packet;
-    if (packet.cmd === "connack") this.connackLength = packet.length;
-    this.emit("packetreceive", packet);
+    this.emit(p.direction === "sent" ? "packetsend" : "packetreceive", packet);
+  }
+
+  /** Hears the client's packets only while 'packetsend' or 'packetreceive' has a listener:
+   *  each packet's bytes cross from the client's worker, which a dashboard that does not
+   *  look at packets should not pay for. Called by the Emitter on every change. */
+  listenersChanged() {
+    const want = this.listenerCount("packetsend") + this.listenerCount("packetreceive") > 0;
+    if (!this.inner || want === this.packetsHeard) return;
+    this.packetsHeard = want;
+    if (want) this.inner.on("packet", this.packetListener);
+    else this.inner.off("packet", this.packetListener);
   }
 
   onClose({ error, reconnecting }) {

@@ -12,6 +12,7 @@ export class Emitter {
     if (typeof fn !== "function") throw new UsageError("listener: expected a function", { field: "listener" });
     if (!this.#events.has(event)) this.#events.set(event, []);
     this.#events.get(event).push(fn);
+    this.listenersChanged(event);
     return this;
   }
 
@@ -30,6 +31,7 @@ export class Emitter {
     const list = this.#events.get(event) ?? [];
     const i = list.findLastIndex((f) => f === fn || f.listener === fn);
     if (i >= 0) list.splice(i, 1);
+    this.listenersChanged(event);
     return this;
   }
 
@@ -37,8 +39,13 @@ export class Emitter {
   removeAllListeners(event) {
     if (event === undefined) this.#events.clear();
     else this.#events.delete(event);
+    this.listenersChanged(event);
     return this;
   }
+
+  /** Called after listeners of `event` (undefined: of every event) were added or removed;
+   *  a subclass that hears something only while it has listeners overrides it. */
+  listenersChanged() {}
 
   /** The listeners of `event`. */
   listeners(event) {

