@@ -238,7 +238,10 @@ export class BoundElement extends Base {
 
   /** The SUBSCRIBE failed. Lost with its connection (the core subscribes again only to
    *  what a SUBACK granted), or sent as the connection dropped: subscribe on the next
-   *  connection, or now if that came already (a few times at most). Refused: `mqtt-error`. */
+   *  connection, or now if that came already (a few times at most). Refused: `mqtt-error`.
+   *  Given up: `mqtt-error`, and no more tries on later connections either, until the
+   *  element is bound again: a broker that drops the connection at a SUBSCRIBE it forbids
+   *  (AWS IoT does) would otherwise be made to reconnect for ever. */
   #lost(bound, error) {
     const again = (error instanceof ConnectionError || error instanceof StateError) && bound.client.state !== "ended";
     if (!again || this.#bound !== bound) return this.failed(error);
@@ -246,7 +249,10 @@ export class BoundElement extends Base {
     // Not held any more: detaching must not give the hold back a second time.
     bound.subscribed = false;
     bound.tries = (bound.tries ?? 0) + 1;
-    if (bound.tries > 3) return this.failed(error);
+    if (bound.tries > 3) {
+      bound.client.off("connect", bound.onConnect);
+      return this.failed(error);
+    }
     if (bound.client.state === "connected") this.#subscribe(bound);
   }
 

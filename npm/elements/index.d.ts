@@ -73,7 +73,9 @@ type ListenerOptions = boolean | AddEventListenerOptions;
 
 /** The events of the elements bound to a client. */
 export interface BoundElementEventMap extends HTMLElementEventMap {
-  /** SUBSCRIBE was refused (a `SubscribeError`), or the filter is not one (a `UsageError`). */
+  /** SUBSCRIBE was refused (a `SubscribeError`), the filter is not one (a `UsageError`),
+   *  or its connection dropped at it four times (a `ConnectionError`; the element then
+   *  stops subscribing until it is bound again). */
   "mqtt-error": CustomEvent<MqttError>;
 }
 

@@ -661,6 +661,162 @@ function lostSubscribeSteps() {
   ];
 }
 
+/**
+ * A scripted MQTT 5 peer on loopback that keeps the books an element's bindings are checked
+ * against: it answers CONNECT (with Session Present while `sessionPresent`), grants every
+ * SUBSCRIBE unless `drop(subscription)` says to drop the connection at it, answers
+ * UNSUBSCRIBE, and `publish` sends a PUBLISH to the open connection. `subscribes` lists each
+ * SUBSCRIBE's `{ filter, id }` (its Subscription Identifier), `unsubscribes` each
+ * UNSUBSCRIBE's first filter.
+ */
+async function bookkeepingPeer() {
+  const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, handleProtocols: () => "mqtt" });
+  await new Promise((ok) => wss.once("listening", ok));
+  const peer = {
+    url: `ws://127.0.0.1:${wss.address().port}/`,
+    sessionPresent: false,
+    drop: () => false,
+    subscribes: [],
+    unsubscribes: [],
+    ws: null,
+    nextId: 1,
+    close: () => wss.close(),
+    /** Drops the open connection, with no DISCONNECT. */
+    cut: () => peer.ws?.terminate(),
+    /** A QoS 1 PUBLISH carrying the Subscription Identifiers `ids`. */
+    publish(topic, payload, { retain = false, dup = false, ids = [] } = {}) {
+      const props = Buffer.from(ids.flatMap((id) => [0x0b, ...varint(id)]));
+      const first = 0x32 | (dup ? 8 : 0) | (retain ? 1 : 0);
+      const pid = Buffer.from([0, peer.nextId++]);
+      peer.ws.send(packet(first, Buffer.concat([str(topic), pid, Buffer.from(varint(props.length)), props, Buffer.from(payload)])));
+    },
+  };
+  wss.on("connection", (ws) => {
+    peer.ws = ws;
+    ws.on("message", packetsOf((p) => {
+      const type = p[0] >> 4;
+      if (type === 1) ws.send(Buffer.from([0x20, 0x03, peer.sessionPresent ? 1 : 0, 0, 0]));
+      if (type === 10) {
+        const { id, filter } = readSubscribe(p);
+        peer.unsubscribes.push(filter);
+        ws.send(packet(0xb0, Buffer.concat([id, Buffer.from([0, 0])])));
+      }
+      if (type !== 8) return;
+      const { id, properties, filter } = readSubscribe(p);
+      // The Subscription Identifier (0x0B), a Variable Byte Integer, is the only property sent.
+      let subId = null;
+      if (properties[0] === 0x0b) {
+        subId = 0;
+        for (let i = 1, shift = 0; i < properties.length; i++, shift += 7) {
+          subId += (properties[i] & 0x7f) * 2 ** shift;
+          if (!(properties[i] & 0x80)) break;
+        }
+      }
+      const subscription = { filter, id: subId };
+      peer.subscribes.push(subscription);
+      if (peer.drop(subscription)) return ws.terminate();
+      ws.send(packet(0x90, Buffer.concat([id, Buffer.from([0, 0])])));
+    }));
+  });
+  return peer;
+}
+
+/** The elements' books on shared filters against a scripted peer (`bookkeepingPeer`). */
+function bookkeepingSteps() {
+  return [
+    async function anElementThatGaveUpItsSubscribeGivesBackNoHoldOfAnother(page) {
+      const peer = await bookkeepingPeer();
+      // The first SUBSCRIBE (#keeps's) is granted; every other one with another identifier
+      // drops the connection: the core's own resubscribing carries the granted one, and
+      // #gives-up's tries carry new ones, until after its fourth it gives up.
+      peer.drop = (s) => s !== peer.subscribes[0] && s.id !== peer.subscribes[0].id;
+      try {
+        await page.evaluate(async (url) => {
+          const c = new mqtt.Client(url, { version: 5, reconnect: { initialDelay: 50, maxDelay: 100 } });
+          window.books = c;
+          await c.connect();
+          for (const id of ["keeps", "gives-up"]) {
+            const v = Object.assign(document.createElement("mqtt-value"), { id, topic: "books/x" });
+            v.addEventListener("mqtt-error", (e) => (window.gaveUp = e.detail.name));
+            document.body.append(v);
+            v.client = c;
+          }
+        }, peer.url);
+        await until(page, () => window.gaveUp);
+        const granted = peer.subscribes[0];
+        assert.equal(await page.evaluate(() => window.gaveUp), "ConnectionError");
+        await until(page, () => books.state === "connected");
+        // #gives-up leaves: it holds nothing any more, so the filter stays subscribed.
+        await page.evaluate(() => document.querySelector("#gives-up").remove());
+        await sleep(300);
+        assert.deepEqual(peer.unsubscribes, [], "no UNSUBSCRIBE while #keeps holds the filter");
+        peer.publish("books/x", "still", { ids: [granted.id] });
+        await until(page, () => texts("#keeps", ".value")[0] === "still");
+        // The last holder leaves: one UNSUBSCRIBE.
+        await page.evaluate(() => document.querySelector("#keeps").remove());
+        const deadline = Date.now() + 5000;
+        while (peer.unsubscribes.length === 0 && Date.now() < deadline) await sleep(50);
+        assert.deepEqual(peer.unsubscribes, ["books/x"]);
+        const tries = peer.subscribes.filter((s) => s.id !== granted.id);
+        // Four tries, and none on the connections after it gave up: each would drop the
+        // connection again, a reconnection loop for as long as the element stayed.
+        assert.equal(tries.length, 4, `#gives-up tried four times: ${JSON.stringify(peer.subscribes)}`);
+      } finally {
+        await page.evaluate(() => books.end());
+        peer.close();
+      }
+    },
+    async function aResumedSessionsRetainedCopyGoesOnlyToTheElementWhoseSubscribeItAnswers(page) {
+      const peer = await bookkeepingPeer();
+      try {
+        await page.evaluate(async (url) => {
+          const c = new mqtt.Client(url, {
+            version: 5, clientId: "books-resume", cleanStart: false, sessionExpiry: 60,
+            reconnect: { initialDelay: 50, maxDelay: 100 },
+          });
+          window.resumer = c;
+          window.seen = { first: [], second: [] };
+          await c.connect();
+          for (const id of ["first", "second"]) {
+            const v = Object.assign(document.createElement("mqtt-value"), { id, topic: "resume/x" });
+            v.addEventListener("mqtt-change", (e) => seen[id].push(e.detail.value));
+            document.body.append(v);
+            v.client = c;
+          }
+        }, peer.url);
+        while (peer.subscribes.length < 2) await sleep(50);
+        const [first, second] = peer.subscribes.map((s) => s.id);
+        assert.ok(first !== null && second !== null && first !== second, `identifiers ${first}, ${second}`);
+        // The session is kept: a retained copy still in flight for #first's SUBSCRIBE is sent
+        // again after the reconnection, with #first's identifier.
+        peer.sessionPresent = true;
+        const back = page.evaluate(() => new Promise((ok) => resumer.on("connect", ok)));
+        peer.cut();
+        await back;
+        peer.publish("resume/x", "resent", { retain: true, dup: true, ids: [first] });
+        await until(page, () => seen.first.includes("resent"));
+        // A live message then comes once per subscription: each element takes its own copy.
+        peer.publish("resume/x", "live", { ids: [second] });
+        await until(page, () => seen.second.includes("live"));
+        assert.deepEqual(await page.evaluate(() => seen.second), ["live"], "#second never took #first's retained copy");
+        assert.equal(peer.subscribes.length, 2, "no SUBSCRIBE again on a resumed session");
+        // The session is lost: the client subscribes again itself, and the retained
+        // messages that brings are for every element on the filter.
+        peer.sessionPresent = false;
+        const again = page.evaluate(() => new Promise((ok) => resumer.on("connect", ok)));
+        peer.cut();
+        await again;
+        while (peer.subscribes.length < 3) await sleep(50);
+        peer.publish("resume/x", "fresh", { retain: true, ids: [peer.subscribes[2].id] });
+        await until(page, () => seen.first.includes("fresh") && seen.second.includes("fresh"));
+      } finally {
+        await page.evaluate(() => resumer.end());
+        peer.close();
+      }
+    },
+  ];
+}
+
 /** A user's TypeScript module: what the declarations must accept, and, each marked
  *  `@ts-expect-error`, what they must refuse (tsc fails when such a line compiles). */
 const USER_TS = `
@@ -756,6 +912,7 @@ async function browserChecks(dir, broker) {
         ...treeSteps(broker, url),
         ...valueAndSharedSteps(broker, url),
         ...lostSubscribeSteps(),
+        ...bookkeepingSteps(),
       ],
     });
   } finally {
