@@ -95,7 +95,8 @@ fn failer(state: &ArcRwSignal<Loaded>) -> impl FnOnce(String) + 'static {
 }
 
 /// Adds a classic script at address `src` to the page, then calls `loaded` once it has
-/// run, or `failed` with why not.
+/// run, or `failed` with why not. Either way the element is removed then: what the script
+/// defined stays, and retries do not pile elements up in the page's head.
 fn add_script(
     src: &'static str,
     loaded: impl FnOnce() + 'static,
@@ -110,8 +111,15 @@ fn add_script(
     script
         .set_attribute("src", src)
         .map_err(|_| "cannot set the script's address")?;
-    let on_load = Closure::once_into_js(loaded);
-    let on_error = Closure::once_into_js(move || failed(format!("{src} did not load")));
+    let (ran, missing) = (script.clone(), script.clone());
+    let on_load = Closure::once_into_js(move || {
+        ran.remove();
+        loaded();
+    });
+    let on_error = Closure::once_into_js(move || {
+        missing.remove();
+        failed(format!("{src} did not load"));
+    });
     script
         .add_event_listener_with_callback("load", on_load.unchecked_ref())
         .and_then(|()| script.add_event_listener_with_callback("error", on_error.unchecked_ref()))

@@ -163,10 +163,14 @@ async function aPadThatCannotLoadIsSaidAndRetried(page) {
     await other.click('button.page-tab:has-text("Client")');
     await other.waitForSelector('[data-testid="add-connection"]');
     await other.click('button.page-tab:has-text("Hex pad")');
+    // The loader's script elements go once they have run or failed: retries add none for good.
+    const scripts = () => other.$$eval('script[src$="inspect-boot.js"], script[src$="mqttscope-inspect.js"]', (s) => s.length);
+    assert((await scripts()) === 0, "the failed load left its script elements");
     await other.unroute(wasm);
     await other.click('[data-testid="inspector-retry"]');
     await other.waitForSelector(ROW);
     assert((await other.$$('main .banner[role="alert"]')).length === 0, "the failure is still said");
+    assert((await scripts()) === 0, "the retry left its script element");
   } finally {
     await other.close();
   }
